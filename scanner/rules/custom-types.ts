@@ -1,6 +1,13 @@
 import type { Severity } from './types.js';
 
-export const CUSTOM_OPERATORS = ['equals', 'not_equals', 'greater_than', 'less_than', 'exists', 'not_exists'] as const;
+export const CUSTOM_OPERATORS = [
+  'equals',
+  'not_equals',
+  'greater_than',
+  'less_than',
+  'exists',
+  'not_exists',
+] as const;
 export const CUSTOM_FIELDS = [
   'expires_within_days',
   'tag_present',

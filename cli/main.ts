@@ -1,0 +1,400 @@
+/**
+ * `certify` — the command line. `main` is a function of its arguments and injected I/O, so
+ * tests drive it in-process exactly as a user would from a shell.
+ */
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { openPorts, scan, type CertifyPorts } from '../core/certify.js';
+import { readEnv } from '../core/config.js';
+import { CertifyError, isCertifyError } from '../scanner/errors.js';
+import { findFramework, lookupControl } from '../scanner/frameworks/index.js';
+import { BUILTIN_RULES } from '../scanner/rules/builtin/index.js';
+import { compileCustomRule, describeCondition } from '../scanner/rules/custom.js';
+import type { CustomRuleDef } from '../scanner/rules/custom-types.js';
+import type { ScanResult } from '../scanner/scan.js';
+import { resolveSource } from '../scanner/sources/registry.js';
+import { writeSnapshot } from '../scanner/sources/snapshot/index.js';
+import type { SourceProgress } from '../scanner/sources/types.js';
+import { nowFrom, parse, positiveInt, SOURCE_OPTIONS, str, type Parsed } from './args.js';
+import { HELP, commandHelp, version } from './help.js';
+import {
+  colors,
+  renderControl,
+  renderFrameworkScore,
+  renderRules,
+  renderScore,
+  type Colors,
+} from './render.js';
+
+export interface Io {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  /** Injected clock for commands run without --now. */
+  clock?: () => number;
+}
+
+interface Ctx {
+  io: Io;
+  c: Colors;
+  ports: () => CertifyPorts;
+  clock: () => number;
+}
+
+const out = (ctx: Ctx, text: string) => ctx.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+const json = (ctx: Ctx, value: unknown) => out(ctx, JSON.stringify(value, null, 2));
+
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  const useColor = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR && io.env.TERM !== 'dumb';
+  const c = colors(useColor);
+  const errc = colors(Boolean(io.stderr.isTTY) && !io.env.NO_COLOR);
+  let ports: CertifyPorts | undefined;
+  const ctx: Ctx = {
+    io,
+    c,
+    clock: io.clock ?? Date.now,
+    ports: () => {
+      if (!ports) {
+        const config = readEnv(io.env, io.cwd);
+        ports = openPorts(config.dataDir, config.historyLimit);
+      }
+      return ports;
+    },
+  };
+  const [command = 'help', ...rest] = argv;
+  try {
+    switch (command) {
+      case 'scan':
+        return await cmdScan(ctx, rest);
+      case 'score':
+        return await cmdScore(ctx, rest);
+      case 'control':
+        return await cmdControl(ctx, rest);
+      case 'rules':
+        return await cmdRules(ctx, rest);
+      case 'rule':
+        return await cmdRule(ctx, rest);
+      case 'help':
+      case '--help':
+      case '-h':
+        out(ctx, rest[0] ? commandHelp(rest[0]) : HELP);
+        return 0;
+      case '--version':
+      case 'version':
+        out(ctx, version());
+        return 0;
+      default:
+        throw new CertifyError(
+          'BAD_USAGE',
+          `unknown command "${command}"`,
+          [],
+          'run `certify help` for the commands',
+        );
+    }
+  } catch (e) {
+    if (isCertifyError(e)) {
+      const lines = [`${errc.red('error:')} ${e.message}`, ...e.problems.map((p) => `  - ${p}`)];
+      if (e.hint) lines.push(`${errc.dim('hint:')} ${e.hint}`);
+      io.stderr.write(`${lines.join('\n')}\n`);
+      return e.exitCode;
+    }
+    io.stderr.write(`${errc.red('error:')} ${(e as Error).message ?? String(e)}\n`);
+    return 1;
+  }
+}
+
+/** A live line on a terminal; nothing otherwise (the result is what scripts read). */
+function progressReporter(io: Io): ((p: SourceProgress) => void) | undefined {
+  if (!io.stderr.isTTY) return undefined;
+  return (p) => {
+    const total = p.total === null ? '' : `/${p.total}`;
+    io.stderr.write(`\r\u001b[2K${p.phase} ${p.done}${total}`);
+  };
+}
+
+async function runFromSource(ctx: Ctx, values: Parsed['values'], save: boolean) {
+  const config = readEnv(ctx.io.env, ctx.io.cwd);
+  const source = resolveSource(str(values, 'source') ?? config.source, {
+    demoSize: positiveInt(values, 'size'),
+    demoSeed: positiveInt(values, 'seed'),
+    cwd: ctx.io.cwd,
+  });
+  const now = nowFrom(values, ctx.clock);
+  const onProgress = progressReporter(ctx.io);
+  try {
+    return await scan(ctx.ports(), source, { now, save, onProgress });
+  } finally {
+    if (onProgress) ctx.io.stderr.write('\r\u001b[2K');
+  }
+}
+
+async function cmdScan(ctx: Ctx, argv: readonly string[]): Promise<number> {
+  const { values } = parse('scan', argv, { ...SOURCE_OPTIONS, export: { type: 'string' } }, 0);
+  const { inventory, result } = await runFromSource(ctx, values, true);
+  const exportPath = str(values, 'export');
+  if (exportPath) await writeSnapshot(resolve(ctx.io.cwd, exportPath), inventory);
+  if (values.json) json(ctx, result);
+  else {
+    out(ctx, renderScore(result, ctx.c));
+    out(
+      ctx,
+      ctx.c.dim(`\nSaved as ${result.scanId}.${exportPath ? ` Inventory exported to ${exportPath}.` : ''}`),
+    );
+  }
+  return 0;
+}
+
+/** `--json` of `score FRAMEWORK`: the scan document narrowed to that framework and its rules. */
+function narrowToFramework(result: ScanResult, frameworkId: string): ScanResult {
+  const fw = result.frameworks.find((f) => f.id === frameworkId)!;
+  const cited = new Set(fw.controls.flatMap((ctl) => ctl.rules));
+  return { ...result, rules: result.rules.filter((r) => cited.has(r.id)), frameworks: [fw] };
+}
+
+async function cmdScore(ctx: Ctx, argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parse('score', argv, SOURCE_OPTIONS, 1);
+  const framework = positionals[0] ? findFramework(positionals[0]) : null;
+  const { result } = await runFromSource(ctx, values, false);
+  if (!framework) {
+    if (values.json) json(ctx, result);
+    else out(ctx, renderScore(result, ctx.c));
+    return 0;
+  }
+  const narrowed = narrowToFramework(result, framework.id);
+  if (values.json) json(ctx, narrowed);
+  else out(ctx, renderFrameworkScore(result, narrowed.frameworks[0]!, narrowed.rules, ctx.c));
+  return 0;
+}
+
+async function cmdControl(ctx: Ctx, argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parse('control', argv, SOURCE_OPTIONS, 2);
+  if (positionals.length < 2) {
+    throw new CertifyError(
+      'BAD_USAGE',
+      'control needs a framework and a control',
+      [],
+      'e.g. certify control pci 3.7.4',
+    );
+  }
+  const framework = findFramework(positionals[0]!);
+  const found = lookupControl(framework, positionals[1]!);
+  const controls = found.kind === 'control' ? [found.control] : found.controls;
+  const { result } = await runFromSource(ctx, values, false);
+  const fwResult = result.frameworks.find((f) => f.id === framework.id)!;
+  const picked = controls.map((control) => {
+    const ctlResult = fwResult.controls.find((x) => x.id === control.id)!;
+    const rules = result.rules.filter((r) => ctlResult.rules.includes(r.id));
+    return { control, result: ctlResult, rules };
+  });
+  if (values.json) {
+    json(ctx, {
+      schema: 'certify.control/v1',
+      framework: { id: framework.id, name: framework.name },
+      query: positionals[1],
+      redirect: found.kind === 'redirect' ? found.redirect : null,
+      now: result.now,
+      source: result.source,
+      controls: picked.map((p) => ({
+        ...p.result,
+        summary: p.control.summary,
+        customerNote: p.control.customerNote,
+        ruleResults: p.rules,
+      })),
+    });
+    return 0;
+  }
+  const parts: string[] = [];
+  if (found.kind === 'redirect') parts.push(ctx.c.yellow(`${positionals[1]}: ${found.redirect.note}`), '');
+  if (found.kind === 'prefix')
+    parts.push(ctx.c.dim(`${controls.length} controls match "${positionals[1]}":`), '');
+  parts.push(picked.map((p) => renderControl(framework, p.control, p.result, p.rules, ctx.c)).join('\n\n'));
+  out(ctx, parts.join('\n'));
+  return 0;
+}
+
+function ruleJson(def: CustomRuleDef | null, rule: (typeof BUILTIN_RULES)[number]) {
+  const m = rule.meta;
+  return {
+    id: m.id,
+    name: m.name,
+    description: m.description,
+    severity: m.severity,
+    weight: m.weight,
+    class: m.class,
+    category: m.category,
+    remediation: m.remediation,
+    builtIn: def === null,
+    enabled: def ? def.enabled : true,
+    ...(def ? { condition: def.condition } : {}),
+  };
+}
+
+async function cmdRules(ctx: Ctx, argv: readonly string[]): Promise<number> {
+  const { values } = parse('rules', argv, { json: { type: 'boolean' } }, 0);
+  const custom = await ctx.ports().customRules.list();
+  if (values.json) {
+    json(ctx, {
+      schema: 'certify.rules/v1',
+      rules: [
+        ...BUILTIN_RULES.map((r) => ruleJson(null, r)),
+        ...custom.map((d) => ruleJson(d, compileCustomRule(d))),
+      ],
+    });
+    return 0;
+  }
+  out(ctx, `${ctx.c.bold(`Built-in rules (${BUILTIN_RULES.length})`)}\n${renderRules(BUILTIN_RULES, ctx.c)}`);
+  out(ctx, `\n${renderCustomRules(custom, ctx.c)}`);
+  return 0;
+}
+
+function renderCustomRules(custom: readonly CustomRuleDef[], c: Colors): string {
+  if (custom.length === 0)
+    return c.dim('No custom rules. Add one with `certify rule add` (see `certify help rule`).');
+  const rows = custom.map((d) => [
+    d.id,
+    d.severity,
+    String(d.weight),
+    d.enabled ? c.green('enabled') : c.dim('disabled'),
+    `${d.name} — ${c.dim(describeCondition(d.condition))}`,
+  ]);
+  const lines = rows.map((r) => r.join('  '));
+  return `${c.bold(`Custom rules (${custom.length})`)}\n${lines.join('\n')}`;
+}
+
+const RULE_FLAGS = {
+  file: { type: 'string' },
+  json: { type: 'string' },
+  id: { type: 'string' },
+  name: { type: 'string' },
+  description: { type: 'string' },
+  severity: { type: 'string' },
+  weight: { type: 'string' },
+  enabled: { type: 'string' },
+  scope: { type: 'string' },
+  field: { type: 'string' },
+  operator: { type: 'string' },
+  value: { type: 'string' },
+} as const;
+
+/** Flag text → the JSON type the field takes, so the validator judges the user's intent. */
+function coerceValue(field: string | undefined, text: string): unknown {
+  if (field === 'expires_within_days' && text.trim() !== '' && !Number.isNaN(Number(text)))
+    return Number(text);
+  if (field === 'enabled' && (text === 'true' || text === 'false')) return text === 'true';
+  return text;
+}
+
+async function ruleInput(
+  ctx: Ctx,
+  values: Parsed['values'],
+  base?: CustomRuleDef,
+): Promise<Record<string, unknown>> {
+  const file = str(values, 'file');
+  const inline = str(values, 'json');
+  let input: Record<string, unknown> = {};
+  if (file !== undefined || inline !== undefined) {
+    const path = file !== undefined ? (isAbsolute(file) ? file : resolve(ctx.io.cwd, file)) : undefined;
+    let text: string;
+    try {
+      text = path !== undefined ? await readFile(path, 'utf8') : inline!;
+    } catch (e) {
+      throw new CertifyError('BAD_INPUT', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+    }
+    try {
+      input = JSON.parse(text) as Record<string, unknown>;
+    } catch (e) {
+      throw new CertifyError('BAD_INPUT', `${file ?? '--json'} is not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  for (const k of ['id', 'name', 'description', 'severity'] as const) {
+    const v = str(values, k);
+    if (v !== undefined) input[k] = v;
+  }
+  const weight = str(values, 'weight');
+  if (weight !== undefined) input.weight = Number.isNaN(Number(weight)) ? weight : Number(weight);
+  const enabled = str(values, 'enabled');
+  if (enabled !== undefined)
+    input.enabled = enabled === 'true' ? true : enabled === 'false' ? false : enabled;
+  const cond: Record<string, unknown> = {};
+  const field = str(values, 'field');
+  if (str(values, 'scope') !== undefined) cond.asset_scope = str(values, 'scope');
+  if (field !== undefined) cond.asset_field = field;
+  if (str(values, 'operator') !== undefined) cond.operator = str(values, 'operator');
+  const value = str(values, 'value');
+  const effectiveField =
+    field ?? base?.condition.asset_field ?? (input.condition as { asset_field?: string })?.asset_field;
+  if (value !== undefined) cond.value = coerceValue(effectiveField, value);
+  if (Object.keys(cond).length > 0) {
+    const existing =
+      (input.condition as Record<string, unknown> | undefined) ?? (base ? { ...base.condition } : {});
+    input.condition = { ...existing, ...cond };
+  }
+  return input;
+}
+
+async function cmdRule(ctx: Ctx, argv: readonly string[]): Promise<number> {
+  const [sub = 'list', ...rest] = argv;
+  const store = ctx.ports().customRules;
+  const say = (text: string) => out(ctx, text);
+  switch (sub) {
+    case 'list': {
+      const { values } = parse('rule list', rest, { json: { type: 'boolean' } }, 0);
+      const custom = await store.list();
+      if (values.json) json(ctx, { schema: 'certify.custom-rules/v1', rules: custom });
+      else say(renderCustomRules(custom, ctx.c));
+      return 0;
+    }
+    case 'add': {
+      const { values } = parse('rule add', rest, RULE_FLAGS, 0);
+      const input = await ruleInput(ctx, values);
+      if (input.condition && typeof input.condition === 'object' && !('value' in input.condition)) {
+        (input.condition as Record<string, unknown>).value = null;
+      }
+      const created = await store.create(input);
+      say(
+        `Added custom rule ${created.id} (${created.enabled ? 'enabled' : 'disabled'}): ${describeCondition(created.condition)}`,
+      );
+      return 0;
+    }
+    case 'update': {
+      const { values, positionals } = parse('rule update', rest, RULE_FLAGS, 1);
+      const id = positionals[0];
+      if (!id)
+        throw new CertifyError(
+          'BAD_USAGE',
+          'rule update needs a rule id',
+          [],
+          'e.g. certify rule update PROD-TAG --severity High',
+        );
+      const current = await store.get(id);
+      const patch = await ruleInput(ctx, values, current ?? undefined);
+      const updated = await store.update(id, patch);
+      say(`Updated custom rule ${updated.id}: ${describeCondition(updated.condition)}`);
+      return 0;
+    }
+    case 'remove':
+    case 'delete': {
+      const { positionals } = parse('rule remove', rest, {}, 1);
+      if (!positionals[0]) throw new CertifyError('BAD_USAGE', 'rule remove needs a rule id');
+      await store.remove(positionals[0]);
+      say(`Removed custom rule ${positionals[0]}.`);
+      return 0;
+    }
+    case 'enable':
+    case 'disable': {
+      const { positionals } = parse(`rule ${sub}`, rest, {}, 1);
+      if (!positionals[0]) throw new CertifyError('BAD_USAGE', `rule ${sub} needs a rule id`);
+      await store.setEnabled(positionals[0], sub === 'enable');
+      say(`Custom rule ${positionals[0]} ${sub}d.`);
+      return 0;
+    }
+    default:
+      throw new CertifyError(
+        'BAD_USAGE',
+        `unknown rule command "${sub}"`,
+        [],
+        'use rule add | list | update | remove | enable | disable',
+      );
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The application core that the CLI and the bot share: collect from a source, evaluate the
+ * built-in and custom rules, map to frameworks, save. Every port (stores, id generator,
+ * clock) is passed in; nothing here builds a client on import.
+ */
+import { randomBytes } from 'node:crypto';
+import { FRAMEWORKS } from '../scanner/frameworks/index.js';
+import type { Inventory } from '../scanner/inventory/types.js';
+import { BUILTIN_RULE_IDS, BUILTIN_RULES } from '../scanner/rules/builtin/index.js';
+import { compileCustomRule, validateCustomRule } from '../scanner/rules/custom.js';
+import type { CustomRuleDef } from '../scanner/rules/custom-types.js';
+import type { Rule } from '../scanner/rules/types.js';
+import { runScan, type ScanResult } from '../scanner/scan.js';
+import type { CollectContext, Source } from '../scanner/sources/types.js';
+import { createCustomRuleStore, type CustomRuleStore } from '../store/custom-rules.js';
+import { createScanStore, type ScanStore, type ScanSummary } from '../store/scans.js';
+
+export interface CertifyPorts {
+  scans: ScanStore<ScanResult>;
+  customRules: CustomRuleStore;
+  newScanId: (now: number) => string;
+}
+
+/** Sortable, unguessable scan ids: `scan-20261123T060000Z-1a2b3c4d`. */
+export function defaultScanId(now: number): string {
+  const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
+  return `scan-${stamp}-${randomBytes(4).toString('hex')}`;
+}
+
+export function openPorts(dataDir: string, historyLimit: number): CertifyPorts {
+  return {
+    scans: createScanStore<ScanResult>(dataDir, { limit: historyLimit }),
+    customRules: createCustomRuleStore(dataDir, {
+      builtinIds: BUILTIN_RULE_IDS,
+      validate: (input) => validateCustomRule(input, { builtinIds: BUILTIN_RULE_IDS }),
+    }),
+    newScanId: defaultScanId,
+  };
+}
+
+/** Built-in rules followed by the enabled custom rules. */
+export function activeRules(custom: readonly CustomRuleDef[]): Rule[] {
+  return [...BUILTIN_RULES, ...custom.filter((d) => d.enabled).map(compileCustomRule)];
+}
+
+export function evaluateInventory(
+  inventory: Inventory,
+  opts: { custom: readonly CustomRuleDef[]; now: number; source: string; scanId: string },
+): ScanResult {
+  return runScan({
+    inventory,
+    rules: activeRules(opts.custom),
+    frameworks: FRAMEWORKS,
+    now: opts.now,
+    source: opts.source,
+    scanId: opts.scanId,
+  });
+}
+
+/** Largest number of failing ids kept per rule in a summary (enough to diff scans for alerts). */
+const SUMMARY_FAILING_CAP = 1000;
+
+export function summarize(result: ScanResult): ScanSummary {
+  return {
+    scanId: result.scanId,
+    now: result.now,
+    source: result.source,
+    score: result.score,
+    rating: result.rating,
+    failingRules: result.rules.filter((r) => r.status === 'fail').map((r) => r.id),
+    frameworkScores: Object.fromEntries(result.frameworks.map((f) => [f.id, f.score])),
+    assetCounts: {
+      vaults: result.assets.vaults,
+      secrets: result.assets.secrets,
+      keys: result.assets.keys,
+      certificates: result.assets.certificates,
+    },
+    failingAssets: Object.fromEntries(
+      result.rules
+        .filter((r) => r.failing.length > 0)
+        .map((r) => [r.id, r.failing.slice(0, SUMMARY_FAILING_CAP)]),
+    ),
+  };
+}
+
+export interface ScanRun {
+  inventory: Inventory;
+  result: ScanResult;
+}
+
+/** Collects from the source and evaluates; saves the result when `save` is set. */
+export async function scan(
+  ports: CertifyPorts,
+  source: Source,
+  ctx: CollectContext & { save: boolean },
+): Promise<ScanRun> {
+  const inventory = await source.collect(ctx);
+  const result = evaluateInventory(inventory, {
+    custom: ports.customRules.list(),
+    now: ctx.now,
+    source: source.id,
+    scanId: ports.newScanId(ctx.now),
+  });
+  if (ctx.save) await ports.scans.save(result, summarize(result));
+  return { inventory, result };
+}

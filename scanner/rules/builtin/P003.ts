@@ -1,0 +1,16 @@
+import { expiringWithin } from '../families/vault-assets.js';
+import { defineRule } from '../types.js';
+
+export default defineRule(
+  {
+    id: 'P003',
+    name: 'No Secrets Expiring Within 30 Days',
+    severity: 'High',
+    class: 'framework',
+    category: 'secrets',
+    description:
+      'Secrets expiring within 30 days leave little room to schedule a rotation and test the consumers.',
+    remediation: 'Schedule the rotation of the secret within the next few weeks and confirm who owns it.',
+  },
+  expiringWithin('secrets', 30),
+);

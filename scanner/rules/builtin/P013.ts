@@ -1,0 +1,22 @@
+import { defineRule, listOutcome } from '../types.js';
+
+export default defineRule(
+  {
+    id: 'P013',
+    name: 'Rotation Targets Set',
+    severity: 'High',
+    class: 'framework',
+    category: 'rotation',
+    description:
+      'An enabled rotation policy without a target vault has nowhere to store the credential it rotates.',
+    remediation: 'Set the target vault of the policy.',
+    needs: ['rotationPolicies'],
+  },
+  (inv) => {
+    const enabled = inv.rotationPolicies!.filter((p) => p.enabled);
+    return listOutcome(
+      enabled.length,
+      enabled.filter((p) => p.targetVault === null || p.targetVault.trim() === '').map((p) => p.id),
+    );
+  },
+);

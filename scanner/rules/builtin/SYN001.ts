@@ -1,0 +1,22 @@
+import { defineRule, ratioOutcome } from '../types.js';
+
+const THRESHOLD = 0.8;
+
+export default defineRule(
+  {
+    id: 'SYN001',
+    name: 'Sync Coverage Active',
+    severity: 'High',
+    class: 'framework',
+    category: 'sync',
+    description:
+      'At least 80% of multi-cloud sync records should be active, so copies of secrets in other clouds stay current.',
+    remediation: 'Re-activate the inactive sync records, or delete those that are no longer needed.',
+    needs: ['syncRecords'],
+  },
+  (inv) => {
+    const records = inv.syncRecords!;
+    const failing = records.filter((r) => !r.active).map((r) => r.id);
+    return ratioOutcome(records.length, records.length - failing.length, THRESHOLD, failing);
+  },
+);

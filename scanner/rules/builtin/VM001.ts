@@ -1,0 +1,30 @@
+import { settingId } from '../../inventory/ids.js';
+import { referenceResolves } from '../facts.js';
+import { defineRule, listOutcome } from '../types.js';
+
+export default defineRule(
+  {
+    id: 'VM001',
+    name: 'Dependency Mapping Coverage',
+    severity: 'High',
+    class: 'framework',
+    category: 'dependencies',
+    description:
+      'An app setting that references a Key Vault secret the inventory does not contain is a broken or unmapped reference: the app may fail, or read a secret outside the scanned scope.',
+    remediation:
+      'Fix the reference to point at an existing secret, or bring the vault that holds it into the scan scope.',
+    needs: ['resources'],
+  },
+  (inv) => {
+    const failing: string[] = [];
+    let evaluated = 0;
+    for (const r of inv.resources!) {
+      for (const s of r.settings) {
+        if (s.kind !== 'keyVaultReference') continue;
+        evaluated++;
+        if (!referenceResolves(inv, s.secretId)) failing.push(settingId(r.id, s.name));
+      }
+    }
+    return listOutcome(evaluated, failing);
+  },
+);

@@ -1,0 +1,57 @@
+/**
+ * The expiry family shared by secrets, certificates and keys: C001–C005 and K001–K005 are
+ * P001, P002, P003, P004 and P007 applied to another section (rules.md).
+ */
+import type { Inventory } from '../../inventory/types.js';
+import { isExpired, isExpiringWithin } from '../../time.js';
+import { timesOf } from '../facts.js';
+import { listOutcome, type Rule, type RuleOutcome } from '../types.js';
+
+export type AssetSection = 'secrets' | 'keys' | 'certificates';
+
+interface AssetView {
+  id: string;
+  enabled: boolean;
+  expires: string | null;
+  managed?: boolean;
+}
+
+/** Secret and key rules skip managed assets; certificates have no such flag. */
+function inScope(a: AssetView): boolean {
+  return a.managed !== true;
+}
+
+/** Evaluates `fails` over the enabled (or all) unmanaged assets of a section. */
+function overAssets(
+  section: AssetSection,
+  enabledOnly: boolean,
+  fails: (asset: AssetView, expiresMs: number, now: number) => boolean,
+): Rule['evaluate'] {
+  return (inv: Inventory, now: number): RuleOutcome => {
+    const list = inv[section] as readonly AssetView[];
+    const expires = timesOf(list, 'expires');
+    const failing: string[] = [];
+    let evaluated = 0;
+    for (let i = 0; i < list.length; i++) {
+      const a = list[i]!;
+      if (!inScope(a) || (enabledOnly && !a.enabled)) continue;
+      evaluated++;
+      if (fails(a, expires[i]!, now)) failing.push(a.id);
+    }
+    return listOutcome(evaluated, failing);
+  };
+}
+
+/** P001 / C001 / K001: no expiry date set. */
+export const missingExpiry = (section: AssetSection) => overAssets(section, true, (a) => a.expires === null);
+
+/** P002, P003 / C002, C003 / K002, K003: `0 < expires − now ≤ days`. */
+export const expiringWithin = (section: AssetSection, days: number) =>
+  overAssets(section, true, (_a, exp, now) => isExpiringWithin(exp, now, days));
+
+/** P004 / C004 / K004: disabled assets (population: all assets). */
+export const disabledAssets = (section: AssetSection) => overAssets(section, false, (a) => !a.enabled);
+
+/** P007 / C005 / K005: `expires ≤ now`. */
+export const expiredAssets = (section: AssetSection) =>
+  overAssets(section, true, (_a, exp, now) => isExpired(exp, now));

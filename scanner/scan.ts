@@ -1,0 +1,169 @@
+/**
+ * Inventory + rules + frameworks + now → `certify.scan/v1` (contract.md). Pure: the caller
+ * supplies the scan id and the time, so the same input always gives the same result.
+ */
+import type { Citation, Coverage, Framework, FrameworkId } from './frameworks/types.js';
+import type { Inventory } from './inventory/types.js';
+import type { Metric, Rule, RuleClass, RuleOutcome, RuleStatus, Severity } from './rules/types.js';
+import { ratingOf, scoreOf, type Rating } from './score.js';
+
+export const SCAN_SCHEMA = 'certify.scan/v1';
+
+export interface RuleResult {
+  id: string;
+  name: string;
+  severity: Severity;
+  weight: number;
+  class: RuleClass;
+  status: RuleStatus;
+  evaluated: number;
+  failing: string[];
+  metric: Metric | null;
+}
+
+export type ControlStatus = RuleStatus | 'customer';
+
+export interface ControlResult {
+  id: string;
+  title: string;
+  coverage: Coverage;
+  status: ControlStatus;
+  rules: string[];
+  /** The score formula over the control's cited rules (subset-aware); null when none applies. */
+  score: number | null;
+}
+
+export interface FrameworkResult {
+  id: FrameworkId;
+  name: string;
+  score: number | null;
+  rating: Rating | null;
+  controls: ControlResult[];
+}
+
+export interface ScanResult {
+  schema: typeof SCAN_SCHEMA;
+  scanId: string;
+  now: string;
+  source: string;
+  score: number | null;
+  rating: Rating | null;
+  rules: RuleResult[];
+  frameworks: FrameworkResult[];
+  tenantId: string;
+  collectedAt: string;
+  assets: AssetCounts;
+}
+
+export interface AssetCounts {
+  vaults: number;
+  secrets: number;
+  keys: number;
+  certificates: number;
+  resources: number | null;
+  appRegistrations: number | null;
+}
+
+export interface ScanInput {
+  inventory: Inventory;
+  /** Built-in rules and the enabled custom rules. */
+  rules: readonly Rule[];
+  frameworks: readonly Framework[];
+  now: number;
+  source: string;
+  scanId: string;
+}
+
+export function countAssets(inv: Inventory): AssetCounts {
+  return {
+    vaults: inv.vaults.length,
+    secrets: inv.secrets.length,
+    keys: inv.keys.length,
+    certificates: inv.certificates.length,
+    resources: inv.resources?.length ?? null,
+    appRegistrations: inv.appRegistrations?.length ?? null,
+  };
+}
+
+function toResult(rule: Rule, outcome: RuleOutcome): RuleResult {
+  const m = rule.meta;
+  return {
+    id: m.id,
+    name: m.name,
+    severity: m.severity,
+    weight: m.weight,
+    class: m.class,
+    status: outcome.status,
+    evaluated: outcome.evaluated,
+    failing: outcome.failing,
+    metric: outcome.metric,
+  };
+}
+
+/** The inventory narrowed to the assets of vaults with (or without) RBAC, for CIS 8.1–8.4. */
+function narrow(inv: Inventory, citation: Required<Citation>['subset']): Inventory {
+  const rbacByVault = new Map(inv.vaults.map((v) => [v.name.toLowerCase(), v.rbacAuthorization]));
+  const keep = (a: { vault: string }) => rbacByVault.get(a.vault.toLowerCase()) === citation.vaultRbac;
+  return citation.section === 'keys'
+    ? { ...inv, keys: inv.keys.filter(keep) }
+    : { ...inv, secrets: inv.secrets.filter(keep) };
+}
+
+function controlStatus(statuses: readonly RuleStatus[]): RuleStatus {
+  if (statuses.includes('fail')) return 'fail';
+  if (statuses.includes('pass')) return 'pass';
+  return 'not_applicable';
+}
+
+function evaluateFramework(
+  fw: Framework,
+  byId: ReadonlyMap<string, { rule: Rule; result: RuleResult }>,
+  inv: Inventory,
+  now: number,
+): FrameworkResult {
+  const cited = new Map<string, RuleResult>();
+  const controls = fw.controls.map((control): ControlResult => {
+    const results: RuleResult[] = [];
+    for (const c of control.citations) {
+      const entry = byId.get(c.rule);
+      if (!entry) throw new Error(`framework ${fw.id} control ${control.id} cites unknown rule ${c.rule}`);
+      cited.set(c.rule, entry.result);
+      results.push(c.subset ? toResult(entry.rule, entry.rule.evaluate(narrow(inv, c.subset), now)) : entry.result);
+    }
+    return {
+      id: control.id,
+      title: control.title,
+      coverage: control.coverage,
+      status: control.coverage === 'customer' ? 'customer' : controlStatus(results.map((r) => r.status)),
+      rules: [...new Set(control.citations.map((c) => c.rule))],
+      score: scoreOf(results),
+    };
+  });
+  const score = scoreOf(cited.values());
+  return { id: fw.id, name: fw.name, score, rating: ratingOf(score), controls };
+}
+
+export function runScan(input: ScanInput): ScanResult {
+  const { inventory, now } = input;
+  const byId = new Map<string, { rule: Rule; result: RuleResult }>();
+  const rules: RuleResult[] = [];
+  for (const rule of input.rules) {
+    const result = toResult(rule, rule.evaluate(inventory, now));
+    byId.set(rule.meta.id, { rule, result });
+    rules.push(result);
+  }
+  const score = scoreOf(rules);
+  return {
+    schema: SCAN_SCHEMA,
+    scanId: input.scanId,
+    now: new Date(now).toISOString(),
+    source: input.source,
+    score,
+    rating: ratingOf(score),
+    rules,
+    frameworks: input.frameworks.map((fw) => evaluateFramework(fw, byId, inventory, now)),
+    tenantId: inventory.tenantId,
+    collectedAt: inventory.collectedAt,
+    assets: countAssets(inventory),
+  };
+}

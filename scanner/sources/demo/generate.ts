@@ -1,0 +1,67 @@
+/**
+ * The demo tenant: a seeded, synthetic "Contoso" with the untidiness of a real one. Every built-in
+ * rule finds assets on both sides, so a demo scan shows passing and failing evidence for each.
+ * Two rules cannot, by the tenant's nature: SYN003 judges the one sync worker, kept alive here
+ * (its failing case lives in the rule tests), and P005 fails only for the one vault the scanner
+ * cannot list.
+ */
+import type { Inventory } from '../../inventory/types.js';
+import { INVENTORY_SCHEMA } from '../../inventory/types.js';
+import {
+  addBrokenReferences,
+  buildRotation,
+  buildRotationEvents,
+  buildSync,
+  buildSyncWorker,
+} from './activity.js';
+import { buildAssets } from './assets.js';
+import { IsoClock } from './clock.js';
+import { DEMO_DEFAULT_SEED, DEMO_DEFAULT_SIZE, demoPlan } from './plan.js';
+import { Rng } from './random.js';
+import { buildTenant } from './tenant.js';
+
+export interface DemoOptions {
+  /** Default 1. */
+  seed?: number;
+  /** Vault assets (secrets, managed ones included, + keys + certificates). Default 150. */
+  size?: number;
+  /** Epoch ms every date is relative to. */
+  now: number;
+}
+
+/** Same seed, size and `now` give a byte-identical inventory; `now` moves every date with it. */
+export function generateDemoInventory(opts: DemoOptions): Inventory {
+  const seed = opts.seed ?? DEMO_DEFAULT_SEED;
+  const size = opts.size ?? DEMO_DEFAULT_SIZE;
+  if (!Number.isSafeInteger(seed)) throw new RangeError(`demo seed must be an integer, got ${seed}`);
+  if (!Number.isSafeInteger(size) || size < 0) {
+    throw new RangeError(`demo size must be a non-negative integer, got ${size}`);
+  }
+  if (!Number.isFinite(opts.now)) throw new RangeError('demo: now must be a finite epoch time in ms');
+
+  const rng = new Rng(seed);
+  const clock = new IsoClock(opts.now);
+  const tenant = buildTenant(demoPlan(size), rng, clock);
+  const assets = buildAssets(tenant);
+  addBrokenReferences(tenant, assets);
+  const { appRegistrations, rotationPolicies } = buildRotation(tenant, assets);
+  const rotationEvents = buildRotationEvents(tenant, assets);
+  const syncRecords = buildSync(tenant, assets);
+
+  return {
+    schema: INVENTORY_SCHEMA,
+    tenantId: tenant.tenantId,
+    collectedAt: clock.at(0),
+    vaults: tenant.vaults.map((dv) => dv.vault),
+    secrets: assets.secrets,
+    keys: assets.keys,
+    certificates: assets.certificates,
+    resources: tenant.apps,
+    dependencies: assets.dependencies,
+    appRegistrations,
+    rotationPolicies,
+    rotationEvents,
+    syncRecords,
+    syncWorker: buildSyncWorker(tenant),
+  };
+}

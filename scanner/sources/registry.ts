@@ -1,0 +1,43 @@
+/**
+ * The explicit registry of inventory sources (Renovate-style): one folder per source, one
+ * parser from the `--source` text to a configured Source.
+ */
+import { CertifyError } from '../errors.js';
+import { demoSource } from './demo/index.js';
+import { snapshotSource } from './snapshot/index.js';
+import type { Source } from './types.js';
+
+export interface SourceOptions {
+  /** Demo tenant size (vault assets) and seed. */
+  demoSize?: number;
+  demoSeed?: number;
+  cwd?: string;
+  /** Factories of sources that need ports (e.g. the Azure source's credential), keyed by name. */
+  extra?: Readonly<Record<string, (arg: string) => Source>>;
+}
+
+export const SOURCE_NAMES = ['demo', 'snapshot:<path>', 'azure'] as const;
+
+export function resolveSource(spec: string, opts: SourceOptions = {}): Source {
+  const text = spec.trim();
+  if (text === 'demo') return demoSource({ seed: opts.demoSeed, size: opts.demoSize });
+  if (text.startsWith('snapshot:')) {
+    const path = text.slice('snapshot:'.length);
+    if (path === '') {
+      throw new CertifyError('BAD_USAGE', 'snapshot source needs a path', [], 'use --source snapshot:<path-to-inventory.json>');
+    }
+    return snapshotSource(path, { cwd: opts.cwd });
+  }
+  const [name = '', arg = ''] = text.split(/:(.*)/s);
+  const factory = opts.extra?.[name];
+  if (factory) return factory(arg);
+  if (name === 'azure') {
+    throw new CertifyError(
+      'SOURCE_UNAVAILABLE',
+      'the azure source is not available in this build',
+      [],
+      'scan a snapshot exported from Azure (--source snapshot:<file>) or try the demo tenant (--source demo)',
+    );
+  }
+  throw new CertifyError('BAD_USAGE', `unknown source "${spec}"`, [], `use one of: ${SOURCE_NAMES.join(', ')}`);
+}

@@ -1,0 +1,14 @@
+/** The storage ports (architecture.md): lowdb-backed by default, each behind its own interface. */
+export { createDocument, openDocument, writeFileAtomic } from './json-file.js';
+export type { DeepReadonly, DocumentOptions, JsonDocument } from './json-file.js';
+export {
+  createScanStore,
+  DEFAULT_DETAILED_SUMMARIES,
+  DEFAULT_HISTORY_LIMIT,
+  FAILING_ASSETS_CAP,
+  LATEST_SCAN_FILE,
+  SCANS_FILE,
+} from './scans.js';
+export type { ScanResultHead, ScanStore, ScanStoreOptions, ScanSummary } from './scans.js';
+export { createCustomRuleStore, CUSTOM_RULES_FILE } from './custom-rules.js';
+export type { CustomRuleStore, CustomRuleStoreOptions, CustomRuleValidator } from './custom-rules.js';

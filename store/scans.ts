@@ -1,0 +1,225 @@
+/**
+ * Scan history: the latest full result, and bounded summaries of the scans before it.
+ *
+ * Two files, because a full result can be large and only the latest is worth keeping whole:
+ * - `latest-scan.json` holds the latest result and its summary. It is written first, so it is
+ *   the commit point of a save;
+ * - `scans.json` holds the summaries, newest first. A crash between the two writes leaves it
+ *   one summary short, which the next `latest()` or `save()` restores from `latest-scan.json`.
+ */
+import { join } from 'node:path';
+import { createDocument, isPlainObject } from './json-file.js';
+import type { DeepReadonly, JsonDocument } from './json-file.js';
+
+export const SCANS_FILE = 'scans.json';
+export const LATEST_SCAN_FILE = 'latest-scan.json';
+export const DEFAULT_HISTORY_LIMIT = 500;
+/** Newest summaries that keep their failing asset ids; older ones keep only `failingRules`. */
+export const DEFAULT_DETAILED_SUMMARIES = 20;
+/**
+ * Most failing asset ids kept per rule in a summary. A list of exactly this length may have
+ * been cut, so a diff should not read an id missing from it as "no longer failing".
+ */
+export const FAILING_ASSETS_CAP = 1000;
+
+/** What the store needs to know of a full scan result; the rest is kept as it is. */
+export interface ScanResultHead {
+  scanId: string;
+  now: string;
+  source: string;
+  score: number | null;
+  rating: string | null;
+}
+
+export interface ScanSummary {
+  readonly scanId: string;
+  readonly now: string;
+  readonly source: string;
+  readonly score: number | null;
+  readonly rating: string | null;
+  readonly failingRules: readonly string[];
+  readonly frameworkScores: Readonly<Record<string, number | null>>;
+  /** By asset type; null where the source did not collect that type. */
+  readonly assetCounts: Readonly<Record<string, number | null>>;
+  /**
+   * Rule id → failing asset ids (at most FAILING_ASSETS_CAP each), to diff scans for alerts.
+   * Empty in summaries older than the newest `detailedSummaries`.
+   */
+  readonly failingAssets: Readonly<Record<string, readonly string[]>>;
+}
+
+export interface ScanStoreOptions {
+  /** Most summaries kept, the latest included; the oldest go first. Default 500. */
+  limit?: number;
+  /** Newest summaries that keep failing asset ids (alerts need the latest two). Default 20. */
+  detailedSummaries?: number;
+}
+
+export interface ScanStore<R extends ScanResultHead> {
+  /** Keeps `result` in full as the latest scan, and its summary (newest first) in the history. */
+  save(result: R, summary: ScanSummary): Promise<void>;
+  /** The latest full result (a copy), re-read from disk if another process saved since. */
+  latest(): Promise<R | null>;
+  /** The summary of the scan before the latest, or null. */
+  previous(): ScanSummary | null;
+  /** Summaries in save order, newest first, the latest included; at most `limit` of them. */
+  history(limit?: number): ScanSummary[];
+}
+
+interface ScansData {
+  summaries: ScanSummary[];
+}
+
+interface LatestData<R> {
+  summary: ScanSummary | null;
+  result: R | null;
+}
+
+/** Builds the store without touching the disk; files are read on first use. */
+export function createScanStore<R extends ScanResultHead>(
+  dir: string,
+  options: ScanStoreOptions = {},
+): ScanStore<R> {
+  const limit = wholeNumber('limit', options.limit ?? DEFAULT_HISTORY_LIMIT, 1);
+  const detailed = wholeNumber(
+    'detailedSummaries',
+    options.detailedSummaries ?? DEFAULT_DETAILED_SUMMARIES,
+    0,
+  );
+
+  const scans: JsonDocument<ScansData> = createDocument({
+    path: join(dir, SCANS_FILE),
+    kind: 'certify.scans',
+    version: 1,
+    empty: () => ({ summaries: [] }),
+    check: checkScans,
+  });
+  const latestDoc: JsonDocument<LatestData<R>> = createDocument({
+    path: join(dir, LATEST_SCAN_FILE),
+    kind: 'certify.latest-scan',
+    version: 1,
+    empty: () => ({ summary: null, result: null }),
+    check: checkLatest,
+  });
+
+  /** Puts `summaries` (newest first) at the front, replacing same-id entries, then bounds the list. */
+  function record(data: ScansData, summaries: readonly ScanSummary[]): void {
+    const ids = new Set(summaries.map((s) => s.scanId));
+    const kept = [...summaries, ...data.summaries.filter((s) => !ids.has(s.scanId))].slice(0, limit);
+    data.summaries = kept.map((s, i) =>
+      i < detailed || isEmpty(s.failingAssets) ? s : { ...s, failingAssets: {} },
+    );
+  }
+
+  return {
+    async save(result, summary) {
+      if (summary.scanId !== result.scanId) {
+        throw new Error(`scan store: summary ${summary.scanId} does not describe result ${result.scanId}`);
+      }
+      // An unreadable scans.json would fail the second write: refuse before the first one.
+      await scans.reload();
+      const compact = compactSummary(summary);
+      let displaced: ScanSummary | null = null;
+      await latestDoc.update((data) => {
+        displaced = data.summary;
+        return { summary: compact, result };
+      });
+      await scans.update((data) => {
+        // The displaced summary is absent only when a crash cut its own save short.
+        const missing = displaced as ScanSummary | null;
+        const restore =
+          missing &&
+          missing.scanId !== compact.scanId &&
+          !data.summaries.some((s) => s.scanId === missing.scanId)
+            ? [missing]
+            : [];
+        record(data, [compact, ...restore]);
+      });
+    },
+
+    async latest() {
+      await latestDoc.reload();
+      const { summary, result } = latestDoc.read();
+      if (summary === null || result === null) return null;
+      // A bad scans.json must not hide the latest result; history() and previous() report it.
+      await scans.reload().catch(() => undefined);
+      if (scans.failure === null && !scans.read().summaries.some((s) => s.scanId === summary.scanId)) {
+        const restored = summary as ScanSummary;
+        await scans
+          .update((data) => {
+            if (!data.summaries.some((s) => s.scanId === restored.scanId)) record(data, [restored]);
+          })
+          // The repair is a courtesy here: the next save() repeats it and reports what stops it.
+          .catch(() => undefined);
+      }
+      return structuredClone(result) as R;
+    },
+
+    previous() {
+      return (scans.read().summaries[1] as ScanSummary | undefined) ?? null;
+    },
+
+    history(max) {
+      const count = max === undefined ? limit : wholeNumber('history(limit)', max, 0);
+      return scans.read().summaries.slice(0, count) as ScanSummary[];
+    },
+  };
+}
+
+/** A copy the store owns, with each failing list capped. */
+function compactSummary(s: ScanSummary): ScanSummary {
+  return {
+    scanId: s.scanId,
+    now: s.now,
+    source: s.source,
+    score: s.score,
+    rating: s.rating,
+    failingRules: [...s.failingRules],
+    frameworkScores: { ...s.frameworkScores },
+    assetCounts: { ...s.assetCounts },
+    failingAssets: Object.fromEntries(
+      Object.entries(s.failingAssets).map(([rule, ids]) => [rule, ids.slice(0, FAILING_ASSETS_CAP)]),
+    ),
+  };
+}
+
+function checkScans(data: unknown): string[] {
+  if (!isPlainObject(data) || !Array.isArray(data.summaries)) return ['"data.summaries" must be an array'];
+  return data.summaries.flatMap((s: unknown, i) => summaryProblems(s, `data.summaries[${i}]`));
+}
+
+function checkLatest(data: unknown): string[] {
+  if (!isPlainObject(data)) return ['"data" must be an object'];
+  const { summary, result } = data;
+  if (summary === null && result === null) return [];
+  const problems = summaryProblems(summary, 'data.summary');
+  if (!isPlainObject(result) || typeof result.scanId !== 'string') {
+    problems.push('"data.result" must be a scan result with a "scanId"');
+  } else if (isPlainObject(summary) && summary.scanId !== result.scanId) {
+    problems.push('"data.summary" and "data.result" describe different scans');
+  }
+  return problems;
+}
+
+/** Enough to keep the accessors from crashing on a hand-edited file; not a full schema. */
+function summaryProblems(s: unknown, at: string): string[] {
+  if (!isPlainObject(s)) return [`"${at}" must be an object`];
+  const problems: string[] = [];
+  if (typeof s.scanId !== 'string') problems.push(`"${at}.scanId" must be a string`);
+  if (!Array.isArray(s.failingRules)) problems.push(`"${at}.failingRules" must be an array`);
+  for (const key of ['frameworkScores', 'assetCounts', 'failingAssets']) {
+    if (!isPlainObject(s[key])) problems.push(`"${at}.${key}" must be an object`);
+  }
+  return problems;
+}
+
+function isEmpty(record: DeepReadonly<Record<string, readonly string[]>>): boolean {
+  return Object.keys(record).length === 0;
+}
+
+function wholeNumber(name: string, value: number, min: number): number {
+  if (!Number.isInteger(value) || value < min) {
+    throw new RangeError(`scan store: ${name} must be a whole number ≥ ${min}, got ${value}`);
+  }
+  return value;
+}

@@ -1,0 +1,131 @@
+/**
+ * `certify scan --source snapshot:<file> --now <t> --json` against a small inventory whose
+ * every figure was computed by hand from rules.md (the arithmetic is in the comments), so a
+ * change anywhere in rules, score or framework mapping shows up here.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ScanResult } from '../../scanner/scan.js';
+import { runCli } from './harness.js';
+
+const FILE = 'test/fixtures/scans/hand.inventory.json';
+const NOW = '2026-11-23T06:00:00Z';
+const url = (kind: string, name: string) => `https://kv-hand.vault.azure.net/${kind}/${name}`;
+const VAULT = '/subscriptions/sub-1/resourceGroups/rg-hand/providers/Microsoft.KeyVault/vaults/kv-hand';
+
+/** rule id → [status, failing ids]. The managed secret `api-tls` is outside every secret rule. */
+const EXPECTED: Record<string, [string, string[]]> = {
+  P001: ['fail', [url('secrets', 'key1')]],
+  P002: ['fail', [url('secrets', 'db-password')]], // 5 days left
+  P003: ['fail', [url('secrets', 'db-password')]],
+  P004: ['fail', [url('secrets', 'billing-api-token')]],
+  P005: ['pass', []],
+  P006: ['fail', [url('secrets', 'key1')]],
+  P007: ['pass', []],
+  P008: ['fail', [url('secrets', 'db-password')]], // updated 100 days ago
+  P015: ['fail', [url('secrets', 'key1')]],
+  C001: ['pass', []],
+  C002: ['pass', []],
+  C003: ['fail', [url('certificates', 'api-tls')]], // 20 days left
+  C004: ['pass', []],
+  C005: ['pass', []],
+  C006: ['pass', []],
+  K001: ['pass', []],
+  K002: ['pass', []], // expired yesterday: expired, not "expiring"
+  K003: ['pass', []],
+  K004: ['pass', []],
+  K005: ['fail', [url('keys', 'legacy-rsa')]],
+  K006: ['fail', [url('keys', 'legacy-rsa')]], // RSA 1024
+  K007: ['fail', [url('keys', 'legacy-rsa')]], // no rotation policy
+  'CIS-8.5': ['pass', []],
+  'CIS-8.6': ['fail', [VAULT]],
+  'CIS-8.7': ['fail', [VAULT]], // public + Allow
+  'CIS-RBAC': ['pass', []],
+  'KMS-HSM': ['fail', [VAULT]], // standard SKU holding a key
+};
+const NOT_COLLECTED = [
+  'P009',
+  'P010',
+  'P012',
+  'P013',
+  'P014',
+  'VM001',
+  'VM002',
+  'VM003',
+  'VM004',
+  'VM005',
+  'SYN001',
+  'SYN002',
+  'SYN003',
+  'SYN004',
+];
+
+describe('certify scan --json on a hand-computed inventory', async () => {
+  const run = await runCli(['scan', '--source', `snapshot:${FILE}`, '--now', NOW, '--json']);
+  const result = JSON.parse(run.stdout) as ScanResult;
+
+  it('exits 0 with the certify.scan/v1 header', () => {
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(result.schema, 'certify.scan/v1');
+    assert.equal(result.now, '2026-11-23T06:00:00.000Z');
+    assert.equal(result.source, `snapshot:${FILE}`);
+    assert.match(result.scanId, /^scan-20261123T060000Z-[0-9a-f]{8}$/);
+  });
+
+  it('gives every rule the hand-computed status and failing ids', () => {
+    assert.equal(result.rules.length, 41);
+    for (const r of result.rules) {
+      if (NOT_COLLECTED.includes(r.id)) {
+        assert.equal(r.status, 'not_applicable', r.id);
+        continue;
+      }
+      const [status, failing] = EXPECTED[r.id]!;
+      assert.equal(r.status, status, r.id);
+      assert.deepEqual(r.failing, failing, r.id);
+    }
+  });
+
+  it('scores 224 / 419 → 53.5, Significant gaps', () => {
+    // pass: P005 15, P007 25, C001 15, C002 25, C004 8, C005 25, C006 15, K001 15, K002 25,
+    //       K003 15, K004 8, CIS-8.5 25, CIS-RBAC 8 = 224
+    // fail: P001 15, P002 25, P003 15, P004 8, P006 3, P008 8, P015 3, C003 15, K005 25,
+    //       K006 15, K007 15, CIS-8.6 25, CIS-8.7 15, KMS-HSM 8 = 195
+    assert.equal(result.score, 53.5);
+    assert.equal(result.rating, 'Significant gaps');
+  });
+
+  it('scores PCI 128 / 239 → 53.6 with the expected control statuses', () => {
+    const pci = result.frameworks.find((f) => f.id === 'pci')!;
+    assert.equal(pci.score, 53.6);
+    const status = Object.fromEntries(pci.controls.map((c) => [c.id, c.status]));
+    assert.deepEqual(status, {
+      '3.6.1': 'fail',
+      '3.7.4': 'fail',
+      '3.7.5': 'fail',
+      '8.3.2': 'fail',
+      '8.6.1': 'not_applicable',
+      '8.6.2': 'not_applicable',
+      '8.6.3': 'fail',
+      '10.2.1': 'customer',
+    });
+  });
+
+  it('scores CIS 48 / 118 → 40.7 and judges 8.1–8.4 over RBAC / non-RBAC vaults', () => {
+    const cis = result.frameworks.find((f) => f.id === 'cis')!;
+    assert.equal(cis.score, 40.7);
+    assert.equal(cis.rating, 'Weak');
+    const status = Object.fromEntries(cis.controls.map((c) => [c.id, c.status]));
+    assert.deepEqual(status, {
+      '8.1': 'pass', // K001 over keys in RBAC vaults: the key has an expiry
+      '8.2': 'not_applicable', // no non-RBAC vault
+      '8.3': 'fail', // P001 over secrets in RBAC vaults: key1
+      '8.4': 'not_applicable',
+      '8.5': 'fail',
+      '8.6': 'pass',
+      '8.7': 'fail',
+      '8.8': 'fail',
+      '9.11': 'not_applicable',
+      '5.1.5': 'customer',
+    });
+  });
+});
