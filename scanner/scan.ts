@@ -2,7 +2,7 @@
  * Inventory + rules + frameworks + now → `certify.scan/v1` (contract.md). Pure: the caller
  * supplies the scan id and the time, so the same input always gives the same result.
  */
-import type { Citation, Coverage, Framework, FrameworkId } from './frameworks/types.js';
+import type { CitationSubset, Coverage, Framework, FrameworkId } from './frameworks/types.js';
 import type { Inventory } from './inventory/types.js';
 import type { Metric, Rule, RuleClass, RuleOutcome, RuleStatus, Severity } from './rules/types.js';
 import { ratingOf, scoreOf, type Rating } from './score.js';
@@ -100,13 +100,27 @@ function toResult(rule: Rule, outcome: RuleOutcome): RuleResult {
   };
 }
 
-/** The inventory narrowed to the assets of vaults with (or without) RBAC, for CIS 8.1–8.4. */
-function narrow(inv: Inventory, citation: Required<Citation>['subset']): Inventory {
-  const rbacByVault = new Map(inv.vaults.map((v) => [v.name.toLowerCase(), v.rbacAuthorization]));
-  const keep = (a: { vault: string }) => rbacByVault.get(a.vault.toLowerCase()) === citation.vaultRbac;
-  return citation.section === 'keys'
-    ? { ...inv, keys: inv.keys.filter(keep) }
-    : { ...inv, secrets: inv.secrets.filter(keep) };
+/**
+ * The inventory narrowed to the assets of vaults with (or without) RBAC, for CIS 8.1–8.4.
+ * Partitioned once per scan: four controls need it and the sections can hold a million assets.
+ */
+function narrower(inv: Inventory): (subset: CitationSubset) => Inventory {
+  const rbacByVault = new Map(inv.vaults.map((v) => [v.name, v.rbacAuthorization]));
+  const isRbac = (vault: string) => rbacByVault.get(vault) ?? rbacByVault.get(vault.toLowerCase()) ?? false;
+  const parts = new Map<string, Inventory>();
+  return (subset) => {
+    const key = `${subset.section}:${subset.vaultRbac}`;
+    let narrowed = parts.get(key);
+    if (!narrowed) {
+      const keep = (a: { vault: string }) => isRbac(a.vault) === subset.vaultRbac;
+      narrowed =
+        subset.section === 'keys'
+          ? { ...inv, keys: inv.keys.filter(keep) }
+          : { ...inv, secrets: inv.secrets.filter(keep) };
+      parts.set(key, narrowed);
+    }
+    return narrowed;
+  };
 }
 
 function controlStatus(statuses: readonly RuleStatus[]): RuleStatus {
@@ -118,7 +132,7 @@ function controlStatus(statuses: readonly RuleStatus[]): RuleStatus {
 function evaluateFramework(
   fw: Framework,
   byId: ReadonlyMap<string, { rule: Rule; result: RuleResult }>,
-  inv: Inventory,
+  narrow: (subset: CitationSubset) => Inventory,
   now: number,
 ): FrameworkResult {
   const cited = new Map<string, RuleResult>();
@@ -128,7 +142,9 @@ function evaluateFramework(
       const entry = byId.get(c.rule);
       if (!entry) throw new Error(`framework ${fw.id} control ${control.id} cites unknown rule ${c.rule}`);
       cited.set(c.rule, entry.result);
-      results.push(c.subset ? toResult(entry.rule, entry.rule.evaluate(narrow(inv, c.subset), now)) : entry.result);
+      results.push(
+        c.subset ? toResult(entry.rule, entry.rule.evaluate(narrow(c.subset), now)) : entry.result,
+      );
     }
     return {
       id: control.id,
@@ -153,6 +169,7 @@ export function runScan(input: ScanInput): ScanResult {
     rules.push(result);
   }
   const score = scoreOf(rules);
+  const narrow = narrower(inventory);
   return {
     schema: SCAN_SCHEMA,
     scanId: input.scanId,
@@ -161,7 +178,7 @@ export function runScan(input: ScanInput): ScanResult {
     score,
     rating: ratingOf(score),
     rules,
-    frameworks: input.frameworks.map((fw) => evaluateFramework(fw, byId, inventory, now)),
+    frameworks: input.frameworks.map((fw) => evaluateFramework(fw, byId, narrow, now)),
     tenantId: inventory.tenantId,
     collectedAt: inventory.collectedAt,
     assets: countAssets(inventory),

@@ -6,7 +6,65 @@ export const MINUTE_MS = 60_000;
 
 /** Epoch ms of an ISO time, or NaN for null/undefined. */
 export function toMs(iso: string | null | undefined): number {
-  return iso == null ? Number.NaN : Date.parse(iso);
+  if (iso == null) return Number.NaN;
+  const fast = fastUtcMs(iso);
+  return Number.isNaN(fast) ? Date.parse(iso) : fast;
+}
+
+function digits(s: string, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/**
+ * `YYYY-MM-DDTHH:MM:SS[.fff]Z`, the shape every source writes, parsed by hand: Date.parse
+ * dominated evaluation of a million-asset tenant. Anything else returns NaN and falls back
+ * to Date.parse.
+ */
+function fastUtcMs(s: string): number {
+  const len = s.length;
+  if (len < 20 || s.charCodeAt(len - 1) !== 90 /* Z */ || s.charCodeAt(10) !== 84 /* T */) return Number.NaN;
+  const y = digits(s, 0, 4);
+  const mo = digits(s, 5, 2);
+  const d = digits(s, 8, 2);
+  const h = digits(s, 11, 2);
+  const mi = digits(s, 14, 2);
+  const sec = digits(s, 17, 2);
+  if (
+    y < 0 ||
+    mo < 1 ||
+    mo > 12 ||
+    d < 1 ||
+    d > 31 ||
+    h < 0 ||
+    h > 23 ||
+    mi < 0 ||
+    mi > 59 ||
+    sec < 0 ||
+    sec > 59
+  ) {
+    return Number.NaN;
+  }
+  let ms = 0;
+  if (len !== 20) {
+    if (s.charCodeAt(19) !== 46 /* . */ || len > 30) return Number.NaN;
+    const frac = digits(s, 20, len - 21);
+    if (frac < 0) return Number.NaN;
+    ms = Math.floor(frac / 10 ** (len - 21 - 3));
+  }
+  // Date.UTC would roll 2026-02-31 over into March; a real calendar date does not.
+  if (d > 28 && d > daysInMonth(y, mo)) return Number.NaN;
+  return Date.UTC(y, mo - 1, d, h, mi, sec, ms);
+}
+
+function daysInMonth(y: number, mo: number): number {
+  if (mo === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
+  return mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 30 : 31;
 }
 
 /** `(expires − now) / 1 day`, or null when there is no expiry. */
@@ -33,10 +91,27 @@ export function inWindow(atMs: number, now: number, windowMs: number): boolean {
 
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
 
-/** Strict ISO 8601 date-time with an explicit zone (`1/2/2026` and zone-less times are refused). */
+/** ISO 8601 date-time with an explicit zone, by shape (the day may still not exist). */
+export function isIsoShape(value: unknown): value is string {
+  return typeof value === 'string' && ISO_WITH_ZONE.test(value) && !Number.isNaN(Date.parse(value));
+}
+
+/** True when the `YYYY-MM-DD` at the start of `s` names a day that exists (not 2026-02-30). */
+export function dayExists(s: string): boolean {
+  const y = digits(s, 0, 4);
+  const mo = digits(s, 5, 2);
+  const d = digits(s, 8, 2);
+  return d >= 1 && mo >= 1 && mo <= 12 && d <= daysInMonth(y, mo);
+}
+
+/**
+ * Strict ISO 8601 date-time with an explicit zone on a day that exists: `1/2/2026`,
+ * zone-less times and 2026-02-30 (which Date.parse rolls into March) are refused.
+ */
 export function isIsoTime(value: unknown): value is string {
-  if (typeof value !== 'string' || !ISO_WITH_ZONE.test(value)) return false;
-  return !Number.isNaN(Date.parse(value));
+  if (typeof value !== 'string') return false;
+  if (!Number.isNaN(fastUtcMs(value))) return true;
+  return isIsoShape(value) && dayExists(value);
 }
 
 /** Parses a user-supplied `--now`; throws a message naming the problem. */

@@ -8,10 +8,10 @@
  *
  * The validator is written as plain loops over each section with module-level helpers (no
  * per-field closures) and builds a problem's path only when it reports one, so that a
- * million-asset inventory validates in about a second.
+ * million-asset inventory validates in about two seconds (JSON.parse of its text takes as long).
  */
 import { CertifyError } from '../errors.js';
-import { isIsoTime } from '../time.js';
+import { isIsoShape, isIsoTime } from '../time.js';
 import { normalizeAssetId } from './ids.js';
 import type {
   AppRegistration,
@@ -179,11 +179,22 @@ function bool(p: Problems, o: Obj, sec: string, i: number, field: string, ifMiss
   return false;
 }
 
+const isTime = isIsoTime;
+
+/** The message for a value that is not an ISO 8601 time with a zone. */
+function timeProblem(v: unknown): string {
+  if (isIsoShape(v)) return `not an ISO 8601 time (got ${got(v)}, a day that does not exist)`;
+  if (typeof v === 'string' && isIsoShape(`${v}Z`)) {
+    return `not an ISO 8601 time (got ${got(v)}, which has no time zone; add Z for UTC)`;
+  }
+  return `not an ISO 8601 time (got ${got(v)})`;
+}
+
 function time(p: Problems, o: Obj, sec: string, i: number, field: string): string {
   const v = o[field];
-  if (isIsoTime(v)) return v;
+  if (isTime(v)) return v;
   if (v === undefined) missing(p, sec, i, field);
-  else p.add(at(sec, i, field), `not an ISO 8601 time (got ${got(v)})`);
+  else p.add(at(sec, i, field), timeProblem(v));
   return '';
 }
 
@@ -197,11 +208,11 @@ function timeOrNull(
 ): string | null {
   const v = o[field];
   if (v === null) return null;
-  if (isIsoTime(v)) return v;
+  if (isTime(v)) return v;
   if (v === undefined) {
     if (presence !== OPTIONAL) missing(p, sec, i, field);
   } else {
-    p.add(at(sec, i, field), `not an ISO 8601 time (got ${got(v)})`);
+    p.add(at(sec, i, field), timeProblem(v));
   }
   return null;
 }
@@ -382,7 +393,7 @@ const IGNORING_CASE = ' (ids are compared ignoring case)';
 const ASSET_ID_RULE = ' (ids are compared ignoring case, a version segment and a trailing slash)';
 
 /** An asset URL that is already in canonical form: lowercase, no version, no trailing slash. */
-const CANONICAL_ASSET_ID = /^https?:\/\/[^/A-Z\s]+\/(?:secrets|keys|certificates)\/[^/?#A-Z\s]+$/;
+const CANONICAL_ASSET_ID = /^https?:\/\/[-a-z0-9.:]+\/(?:secrets|keys|certificates)\/[-a-z0-9._~%]+$/;
 
 /** The key under which vault assets are compared (ids.ts `normalizeAssetId`, with a fast path). */
 function assetKey(assetId: string): string {
@@ -770,10 +781,10 @@ function checkInventory(p: Problems, data: unknown): Inventory | undefined {
       data.tenantId === undefined ? 'is missing' : `must be a string (got ${got(data.tenantId)})`,
     );
   let collectedAt = '';
-  if (isIsoTime(data.collectedAt)) collectedAt = data.collectedAt;
+  if (isTime(data.collectedAt)) collectedAt = data.collectedAt;
   else {
     const v = data.collectedAt;
-    p.add('collectedAt', v === undefined ? 'is missing' : `not an ISO 8601 time (got ${got(v)})`);
+    p.add('collectedAt', v === undefined ? 'is missing' : timeProblem(v));
   }
   const v = topArray(p, data, 'vaults');
   const s = topArray(p, data, 'secrets');
@@ -879,51 +890,60 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
   return bytes.length;
 }
 
-/** Length of the JSON string whose contents start at `start` and end before `end`, after unescaping. */
-function unescapedLength(text: string, start: number, end: number, stopAt: number): number {
-  let len = 0;
-  for (let i = start; i < end && len <= stopAt; i++, len++) {
-    if (text.charCodeAt(i) === 92 /* \ */) i += text.charCodeAt(i + 1) === 117 /* u */ ? 5 : 1;
+/** `line L, column C` (both 1-based, the column in characters) of a byte offset in UTF-8 `bytes`. */
+function whereInBytes(bytes: Uint8Array, pos: number): string {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < pos; i++) {
+    if (bytes[i] === 10) {
+      line++;
+      lineStart = i + 1;
+    }
   }
-  return len;
+  let column = 1;
+  for (let i = lineStart; i < pos; i++) if ((bytes[i]! & 0xc0) !== 0x80) column++;
+  return `line ${line}, column ${column}`;
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Length (in characters, after unescaping) of the JSON string literal `bytes[from..to)`, or -1. */
+function stringLength(bytes: Uint8Array, from: number, to: number): number {
+  try {
+    const value: unknown = JSON.parse(decoder.decode(bytes.subarray(from, to)));
+    return typeof value === 'string' ? value.length : -1;
+  } catch {
+    return -1; // not a valid string literal: JSON.parse of the whole file reports it
+  }
 }
 
 /**
- * One iterative pass that enforces the nesting and string-length bounds before `JSON.parse`
- * (so neither the parser nor anything that walks the result can be driven into deep recursion).
- * Brackets inside strings are skipped. Syntax errors are left to `JSON.parse`.
+ * One iterative pass over the UTF-8 bytes that enforces the nesting and string-length bounds
+ * before `JSON.parse`, so neither the parser nor anything that walks its result can be driven
+ * into deep recursion or handed a giant string. Brackets inside strings are skipped (UTF-8
+ * multi-byte sequences never contain ASCII bytes, so scanning bytes is exact). Syntax errors
+ * are left to `JSON.parse`. About 0.6 s for 450 MB.
  */
-function checkBounds(text: string): string | null {
+function checkBounds(bytes: Uint8Array): string | null {
   const { maxDepth, maxStringLength } = INVENTORY_LIMITS;
-  const n = text.length;
+  const n = bytes.length;
   let depth = 0;
   for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
+    const c = bytes[i]!;
     if (c === 34 /* " */) {
-      const start = i + 1;
-      let end = -1;
-      for (let from = start; ;) {
-        const q = text.indexOf('"', from);
-        if (q === -1) break;
-        let b = q - 1;
-        while (b >= start && text.charCodeAt(b) === 92) b--;
-        if ((q - 1 - b) % 2 === 0) {
-          end = q;
-          break;
-        }
-        from = q + 1;
+      const open = i++;
+      for (; i < n; i++) {
+        const d = bytes[i]!;
+        if (d === 34) break;
+        if (d === 92 /* \ */) i++;
       }
-      if (end === -1) return null; // an unclosed string: JSON.parse reports it
-      if (
-        end - start > maxStringLength &&
-        unescapedLength(text, start, end, maxStringLength) > maxStringLength
-      ) {
-        return `a string at ${where(text, i)} is longer than the limit of ${maxStringLength} characters`;
+      // Every character takes at least one byte, so only a long literal can be too long.
+      if (i - open - 1 > maxStringLength && i < n && stringLength(bytes, open, i + 1) > maxStringLength) {
+        return `a string at ${whereInBytes(bytes, open)} is longer than the limit of ${maxStringLength} characters`;
       }
-      i = end;
     } else if (c === 91 /* [ */ || c === 123 /* { */) {
       if (++depth > maxDepth) {
-        return `arrays and objects are nested more than ${maxDepth} levels deep (at ${where(text, i)})`;
+        return `arrays and objects are nested more than ${maxDepth} levels deep (at ${whereInBytes(bytes, i)})`;
       }
     } else if (c === 93 /* ] */ || c === 125 /* } */) {
       depth--;
@@ -1059,7 +1079,7 @@ function skipString(text: string, start: number): number | { pos: number; reason
       }
     }
   }
-  return { pos: start, reason: 'a string is not closed (its closing double quote is missing)' };
+  return { pos: start, reason: 'a string is not closed: its closing double quote is missing' };
 }
 
 function jsonProblem(text: string, error: unknown): string {
@@ -1077,26 +1097,30 @@ function jsonProblem(text: string, error: unknown): string {
 export function parseInventoryText(input: string | Uint8Array): Inventory {
   const { maxBytes } = INVENTORY_LIMITS;
   let text: string;
+  let bytes: Uint8Array;
   if (typeof input === 'string') {
     if (input.length > maxBytes) throw invalid([tooLargeProblem(input.length)]);
     text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+    bytes = new TextEncoder().encode(text);
   } else {
     if (input.byteLength > maxBytes) throw invalid([tooLargeProblem(input.byteLength)]);
     try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(input);
+      text = decoder.decode(input);
     } catch (e) {
       if (e instanceof TypeError) {
+        const at = firstInvalidUtf8(input);
         throw invalid([
-          `the file is not UTF-8 text (the first invalid byte is at offset ${firstInvalidUtf8(input)}); save it as UTF-8`,
+          `the file is not UTF-8 text (the first invalid byte is at offset ${at}); save it as UTF-8`,
         ]);
       }
       throw invalid([
         `the file could not be decoded as text (${e instanceof Error ? e.message : String(e)})`,
       ]);
     }
+    bytes = input;
   }
   if (text.trim() === '') throw invalid(['the file is empty']);
-  const bound = checkBounds(text);
+  const bound = checkBounds(bytes);
   if (bound !== null) throw invalid([bound]);
   let data: unknown;
   try {

@@ -3,9 +3,9 @@
  * inventory array and cached by identity. Rules stay pure functions of (inventory, now):
  * the cache only saves repeated parsing when 41 rules read the same million assets.
  */
-import { normalizeAssetId, vaultAndName } from '../inventory/ids.js';
 import type { Inventory } from '../inventory/types.js';
 import { toMs } from '../time.js';
+import { buildSecretLookup } from './secret-lookup.js';
 
 const timeCache = new WeakMap<object, Map<string, Float64Array>>();
 
@@ -27,53 +27,51 @@ export function timesOf<T extends object>(list: readonly T[], field: keyof T & s
   return times;
 }
 
-const setCache = new WeakMap<object, Map<string, ReadonlySet<string>>>();
+const factCache = new WeakMap<object, Map<string, unknown>>();
 
-function cachedSet(owner: object, name: string, build: () => Set<string>): ReadonlySet<string> {
-  let byName = setCache.get(owner);
+/** A fact derived from `owner` (an inventory or one of its arrays), built once per owner. */
+function cached<T>(owner: object, name: string, build: () => T): T {
+  let byName = factCache.get(owner);
   if (!byName) {
     byName = new Map();
-    setCache.set(owner, byName);
+    factCache.set(owner, byName);
   }
-  let set = byName.get(name);
-  if (!set) {
-    set = build();
-    byName.set(name, set);
-  }
-  return set;
+  if (!byName.has(name)) byName.set(name, build());
+  return byName.get(name) as T;
 }
 
-/** `vault/name` (lowercase) of every secret in the inventory, whatever its state. */
-export function secretVaultNames(inv: Inventory): ReadonlySet<string> {
-  return cachedSet(inv.secrets, 'vault/name', () => {
-    const set = new Set<string>();
-    for (const s of inv.secrets) set.add(`${s.vault}/${s.name}`.toLowerCase());
-    return set;
-  });
+export interface ReferenceFacts {
+  /** For each `keyVaultReference` setting, in resource and setting order: the secret's position, or -1. */
+  settingTargets: Int32Array;
+  /** Per secret position: 1 when an app setting references it or a dependency names it. */
+  referenced: Uint8Array;
 }
 
-/** Normalised secret ids that some app setting references or some dependency names. */
-export function referencedCredentialIds(inv: Inventory): ReadonlySet<string> {
-  const owner = inv.resources ?? inv;
-  return cachedSet(owner, `referenced:${inv.dependencies ? 'deps' : 'nodeps'}`, () => {
-    const set = new Set<string>();
+/** Resolves every Key Vault reference and dependency once, for VM001 and VM003 together. */
+export function referenceFacts(inv: Inventory): ReferenceFacts {
+  return cached(inv, 'references', () => {
+    const lookup = buildSecretLookup(inv.secrets);
+    const referenced = new Uint8Array(inv.secrets.length);
+    const targets: number[] = [];
     for (const r of inv.resources ?? []) {
-      for (const s of r.settings) if (s.kind === 'keyVaultReference') set.add(normalizeAssetId(s.secretId));
+      for (const s of r.settings) {
+        if (s.kind !== 'keyVaultReference') continue;
+        const i = lookup.find(s.secretId);
+        targets.push(i);
+        if (i >= 0) referenced[i] = 1;
+      }
     }
-    for (const d of inv.dependencies ?? []) set.add(normalizeAssetId(d.credentialId));
-    return set;
+    for (const d of inv.dependencies ?? []) {
+      const i = lookup.find(d.credentialId);
+      if (i >= 0) referenced[i] = 1;
+    }
+    return { settingTargets: Int32Array.from(targets), referenced };
   });
-}
-
-/** Whether a Key Vault reference points at a secret that is in the inventory (vault + name). */
-export function referenceResolves(inv: Inventory, secretId: string): boolean {
-  const key = vaultAndName(secretId);
-  return key !== null && secretVaultNames(inv).has(key);
 }
 
 /** Lowercased names of the vaults that hold at least one non-managed key. */
 export function vaultsWithKeys(inv: Inventory): ReadonlySet<string> {
-  return cachedSet(inv.keys, 'vaults-with-keys', () => {
+  return cached(inv.keys, 'vaults-with-keys', () => {
     const set = new Set<string>();
     for (const k of inv.keys) if (!k.managed) set.add(k.vault.toLowerCase());
     return set;

@@ -24,7 +24,12 @@ export function resolveSource(spec: string, opts: SourceOptions = {}): Source {
   if (text.startsWith('snapshot:')) {
     const path = text.slice('snapshot:'.length);
     if (path === '') {
-      throw new CertifyError('BAD_USAGE', 'snapshot source needs a path', [], 'use --source snapshot:<path-to-inventory.json>');
+      throw new CertifyError(
+        'BAD_USAGE',
+        'snapshot source needs a path',
+        [],
+        'use --source snapshot:<path-to-inventory.json>',
+      );
     }
     return snapshotSource(path, { cwd: opts.cwd });
   }
@@ -39,5 +44,10 @@ export function resolveSource(spec: string, opts: SourceOptions = {}): Source {
       'scan a snapshot exported from Azure (--source snapshot:<file>) or try the demo tenant (--source demo)',
     );
   }
-  throw new CertifyError('BAD_USAGE', `unknown source "${spec}"`, [], `use one of: ${SOURCE_NAMES.join(', ')}`);
+  throw new CertifyError(
+    'BAD_USAGE',
+    `unknown source "${spec}"`,
+    [],
+    `use one of: ${SOURCE_NAMES.join(', ')}`,
+  );
 }

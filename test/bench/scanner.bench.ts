@@ -63,10 +63,20 @@ function measure(size: number): Measure {
   let score: number | null = null;
   for (let i = 0; i < RUNS; i++) {
     // A fresh copy of the arrays each run, so no run profits from the previous run's caches.
-    const fresh: Inventory = { ...inv, secrets: [...inv.secrets], keys: [...inv.keys], certificates: [...inv.certificates] };
+    const fresh: Inventory = {
+      ...inv,
+      secrets: [...inv.secrets],
+      keys: [...inv.keys],
+      certificates: [...inv.certificates],
+    };
     (globalThis as { gc?: () => void }).gc?.();
     bases.push(timed(() => baseline(fresh)));
-    const again: Inventory = { ...inv, secrets: [...inv.secrets], keys: [...inv.keys], certificates: [...inv.certificates] };
+    const again: Inventory = {
+      ...inv,
+      secrets: [...inv.secrets],
+      keys: [...inv.keys],
+      certificates: [...inv.certificates],
+    };
     evals.push(
       timed(() => {
         score = evaluateInventory(again, { custom: [], now: NOW, source: 'demo', scanId: 'bench' }).score;
@@ -95,15 +105,31 @@ if (values.size) {
   const rows: Measure[] = [];
   for (const size of SIZES) {
     process.stderr.write(`bench: ${size.toLocaleString('en')} assets…\n`);
-    const text = execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', self, '--size', String(size)], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 20,
-    });
+    const text = execFileSync(
+      process.execPath,
+      ['--expose-gc', '--max-old-space-size=8192', self, '--size', String(size)],
+      {
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+      },
+    );
     rows.push(JSON.parse(text) as Measure);
   }
   const line = (cells: (string | number | null)[]) => `| ${cells.join(' | ')} |`;
-  console.log(`Scanner benchmark — ${new Date().toISOString()}, Node ${process.version}, median of ${RUNS} runs\n`);
-  console.log(line(['assets', 'evaluate (41 rules + 7 frameworks + score)', 'baseline (parse dates once)', 'ns/asset', 'generate demo', 'peak RSS', 'score']));
+  console.log(
+    `Scanner benchmark — ${new Date().toISOString()}, Node ${process.version}, median of ${RUNS} runs\n`,
+  );
+  console.log(
+    line([
+      'assets',
+      'evaluate (41 rules + 7 frameworks + score)',
+      'baseline (parse dates once)',
+      'ns/asset',
+      'generate demo',
+      'peak RSS',
+      'score',
+    ]),
+  );
   console.log(line(['---:', '---:', '---:', '---:', '---:', '---:', '---:']));
   for (const r of rows) {
     console.log(

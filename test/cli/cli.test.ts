@@ -11,6 +11,7 @@ import { runCli, tempDataDir } from './harness.js';
 
 const NOW = '2026-11-23T06:00:00Z';
 const HAND = 'snapshot:test/fixtures/scans/hand.inventory.json';
+const ANSI = new RegExp(String.fromCharCode(27) + '\\[');
 
 describe('certify CLI', () => {
   it('prints help and the version', async () => {
@@ -43,14 +44,14 @@ describe('certify CLI', () => {
     assert.match(run.stdout, /Certify score\s+\d+\.\d \/ 100\s+(Strong|Healthy|Significant gaps|Weak)/);
     assert.match(run.stdout, /Failing rules \(\d+\)/);
     assert.match(run.stdout, /not a compliance verdict/);
-    assert.doesNotMatch(run.stdout, /\u001b\[/, 'no colour when stdout is not a terminal');
+    assert.doesNotMatch(run.stdout, ANSI, 'no colour when stdout is not a terminal');
   });
 
   it('colours output on a terminal unless NO_COLOR is set', async () => {
     const tty = await runCli(['score', '--now', NOW], { tty: true });
-    assert.match(tty.stdout, /\u001b\[/);
+    assert.match(tty.stdout, ANSI);
     const plain = await runCli(['score', '--now', NOW], { tty: true, env: { NO_COLOR: '1' } });
-    assert.doesNotMatch(plain.stdout, /\u001b\[/);
+    assert.doesNotMatch(plain.stdout, ANSI);
   });
 
   it('the same demo seed, size and --now give the same result', async () => {

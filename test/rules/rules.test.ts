@@ -73,7 +73,10 @@ for (const rule of BUILTIN_RULES) {
           if (c.expect.metric === null) assert.equal(out.metric, null, 'metric');
           else {
             assert.ok(out.metric, 'metric expected');
-            assert.ok(Math.abs(out.metric.value - c.expect.metric.value) < 1e-9, `metric.value ${out.metric.value}`);
+            assert.ok(
+              Math.abs(out.metric.value - c.expect.metric.value) < 1e-9,
+              `metric.value ${out.metric.value}`,
+            );
             assert.equal(out.metric.threshold, c.expect.metric.threshold, 'metric.threshold');
           }
         }

@@ -35,7 +35,11 @@ export function assetUrl(kind: 'secrets' | 'keys' | 'certificates', vault: strin
   return `https://${vault}.vault.azure.net/${kind}/${name}`;
 }
 
-export function vaultArmId(name: string, sub = '00000000-0000-0000-0000-0000000000aa', rg = 'rg-test'): string {
+export function vaultArmId(
+  name: string,
+  sub = '00000000-0000-0000-0000-0000000000aa',
+  rg = 'rg-test',
+): string {
   return `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.KeyVault/vaults/${name}`;
 }
 
@@ -124,7 +128,11 @@ export function cert(name: string, over: Partial<Certificate> = {}): Certificate
   };
 }
 
-export function resource(name: string, settings: Resource['settings'], over: Partial<Resource> = {}): Resource {
+export function resource(
+  name: string,
+  settings: Resource['settings'],
+  over: Partial<Resource> = {},
+): Resource {
   return {
     id: `/subscriptions/00000000-0000-0000-0000-0000000000aa/resourceGroups/rg-apps/providers/Microsoft.Web/sites/${name}`,
     name,
@@ -134,11 +142,19 @@ export function resource(name: string, settings: Resource['settings'], over: Par
   };
 }
 
-export function dependency(resourceId: string, credentialId: string, over: Partial<Dependency> = {}): Dependency {
+export function dependency(
+  resourceId: string,
+  credentialId: string,
+  over: Partial<Dependency> = {},
+): Dependency {
   return { resourceId, credentialId, confidence: 0.95, reviewed: false, ...over };
 }
 
-export function appRegistration(appId: string, keyIds: string[], over: Partial<AppRegistration> = {}): AppRegistration {
+export function appRegistration(
+  appId: string,
+  keyIds: string[],
+  over: Partial<AppRegistration> = {},
+): AppRegistration {
   return {
     appId,
     displayName: `app-${appId}`,

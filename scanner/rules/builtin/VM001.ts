@@ -1,5 +1,5 @@
 import { settingId } from '../../inventory/ids.js';
-import { referenceResolves } from '../facts.js';
+import { referenceFacts } from '../facts.js';
 import { defineRule, listOutcome } from '../types.js';
 
 export default defineRule(
@@ -16,13 +16,13 @@ export default defineRule(
     needs: ['resources'],
   },
   (inv) => {
+    const { settingTargets } = referenceFacts(inv);
     const failing: string[] = [];
     let evaluated = 0;
     for (const r of inv.resources!) {
       for (const s of r.settings) {
         if (s.kind !== 'keyVaultReference') continue;
-        evaluated++;
-        if (!referenceResolves(inv, s.secretId)) failing.push(settingId(r.id, s.name));
+        if (settingTargets[evaluated++]! < 0) failing.push(settingId(r.id, s.name));
       }
     }
     return listOutcome(evaluated, failing);

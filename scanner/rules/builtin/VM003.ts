@@ -1,5 +1,4 @@
-import { normalizeAssetId } from '../../inventory/ids.js';
-import { referencedCredentialIds } from '../facts.js';
+import { referenceFacts } from '../facts.js';
 import { defineRule, listOutcome } from '../types.js';
 
 export default defineRule(
@@ -16,13 +15,14 @@ export default defineRule(
     needs: ['resources'],
   },
   (inv) => {
-    const referenced = referencedCredentialIds(inv);
+    const { referenced } = referenceFacts(inv);
     const failing: string[] = [];
     let evaluated = 0;
-    for (const s of inv.secrets) {
+    for (let i = 0; i < inv.secrets.length; i++) {
+      const s = inv.secrets[i]!;
       if (s.managed || !s.enabled) continue;
       evaluated++;
-      if (!referenced.has(normalizeAssetId(s.id))) failing.push(s.id);
+      if (referenced[i] === 0) failing.push(s.id);
     }
     return listOutcome(evaluated, failing);
   },

@@ -21,22 +21,26 @@ function inScope(a: AssetView): boolean {
   return a.managed !== true;
 }
 
+const NO_TIMES = new Float64Array(0);
+
 /** Evaluates `fails` over the enabled (or all) unmanaged assets of a section. */
 function overAssets(
   section: AssetSection,
   enabledOnly: boolean,
   fails: (asset: AssetView, expiresMs: number, now: number) => boolean,
+  readsExpiry = true,
 ): Rule['evaluate'] {
   return (inv: Inventory, now: number): RuleOutcome => {
     const list = inv[section] as readonly AssetView[];
-    const expires = timesOf(list, 'expires');
+    // Rules that only test presence skip parsing: framework subsets evaluate them on fresh arrays.
+    const expires = readsExpiry ? timesOf(list, 'expires') : NO_TIMES;
     const failing: string[] = [];
     let evaluated = 0;
     for (let i = 0; i < list.length; i++) {
       const a = list[i]!;
       if (!inScope(a) || (enabledOnly && !a.enabled)) continue;
       evaluated++;
-      if (fails(a, expires[i]!, now)) failing.push(a.id);
+      if (fails(a, readsExpiry ? expires[i]! : Number.NaN, now)) failing.push(a.id);
     }
     return listOutcome(evaluated, failing);
   };
@@ -50,7 +54,7 @@ export const expiringWithin = (section: AssetSection, days: number) =>
   overAssets(section, true, (_a, exp, now) => isExpiringWithin(exp, now, days));
 
 /** P004 / C004 / K004: disabled assets (population: all assets). */
-export const disabledAssets = (section: AssetSection) => overAssets(section, false, (a) => !a.enabled);
+export const disabledAssets = (section: AssetSection) => overAssets(section, false, (a) => !a.enabled, false);
 
 /** P007 / C005 / K005: `expires ≤ now`. */
 export const expiredAssets = (section: AssetSection) =>

@@ -26,6 +26,7 @@ import {
   SECRET_NAMES,
   STANDARD_KEYS,
   TEAMS,
+  VAULT_WIDE_SECRET_NAMES,
   TENANT_DOMAIN,
   WEAK_EC,
   WEAK_RSA,
@@ -155,6 +156,7 @@ class AssetBuilder {
   private readonly rng: Rng;
   private readonly secretNames = new NameBook(SECRET_NAMES);
   private readonly genericNames = new NameBook(GENERIC_ENTRIES);
+  private readonly vaultWideNames = new NameBook(VAULT_WIDE_SECRET_NAMES);
   private readonly keyNames = new NameBook(KEY_NAMES);
   private readonly certLabels = new Map<number, CertLabel>();
 
@@ -251,17 +253,24 @@ class AssetBuilder {
     const offset = rng.int(SECRET_NAMES.length);
     const stride = strideFor(SECRET_NAMES.length, rng);
     const genericOffset = rng.int(GENERIC_ENTRIES.length);
+    const wideOffset = rng.int(VAULT_WIDE_SECRET_NAMES.length);
     let named = 0;
     let generic = 0;
+    let wide = 0;
     dv.plainStart = out.plainSecrets.length;
     dv.plainCount = dv.secretCount;
 
     for (let i = 0; i < dv.secretCount; i++) {
       const enabled = this.secretEnabled.draw(rng) === 0;
-      const name =
-        this.secretGeneric.draw(rng) === 0
-          ? this.genericNames.nth(genericOffset, 1, generic++, dv.teamIndex)
-          : this.secretNames.nth(offset, stride, named++, dv.teamIndex);
+      let name: string;
+      if (this.secretGeneric.draw(rng) === 0) {
+        name = this.genericNames.nth(genericOffset, 1, generic++, dv.teamIndex);
+      } else if (wide < VAULT_WIDE_SECRET_NAMES.length && rng.chance(0.15)) {
+        // Third-party keys and shared connection strings: a vault holds each at most once.
+        name = this.vaultWideNames.nth(wideOffset, 1, wide++, dv.teamIndex);
+      } else {
+        name = this.secretNames.nth(offset, stride, named++, dv.teamIndex);
+      }
       const expiry = expiryHours(enabled ? this.secretExpiry.draw(rng) : disabledExpiry(rng), rng, 730);
       const stale = enabled ? this.secretStale.draw(rng) === 0 : rng.chance(0.6);
       const updated = stale ? -rng.intBetween(91 * DAY_H, 900 * DAY_H) : -rng.intBetween(1, 89 * DAY_H);

@@ -178,7 +178,8 @@ function catalog(fixed: readonly string[], suffixes: readonly string[]): readonl
   return Object.freeze(out.map((e) => Object.freeze(e)));
 }
 
-export const SECRET_NAMES = catalog(VAULT_WIDE_SECRETS, SECRET_SUFFIXES);
+export const SECRET_NAMES = catalog([], SECRET_SUFFIXES);
+export const VAULT_WIDE_SECRET_NAMES = catalog(VAULT_WIDE_SECRETS, []);
 
 /** Names P015 calls generic; trailing digits do not rescue them. */
 export const GENERIC_SECRET_NAMES: readonly string[] = [

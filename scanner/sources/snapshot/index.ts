@@ -22,16 +22,18 @@ export interface SnapshotOptions {
 }
 
 /** A plain-English reason for a file system error, without a stack trace. */
-function reason(e: unknown): string {
+function reason(e: unknown, writing = false): string {
   const code = (e as { code?: unknown } | null)?.code;
   switch (code) {
     case 'ENOENT':
-      return 'the file does not exist';
+      return writing ? 'its directory does not exist' : 'the file does not exist';
     case 'EACCES':
     case 'EPERM':
       return 'permission denied';
     case 'EISDIR':
       return 'it is a directory, not a file';
+    case 'ENOTFILE':
+      return 'it is not a regular file';
     case 'ENOTDIR':
       return 'a part of the path is not a directory';
     case 'ENOSPC':
@@ -68,7 +70,8 @@ export function snapshotSource(path: string, opts: SnapshotOptions = {}): Source
       try {
         fh = await open(full, 'r');
         const info = await fh.stat();
-        if (!info.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
+        if (info.isDirectory()) throw Object.assign(new Error('a directory'), { code: 'EISDIR' });
+        if (!info.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'ENOTFILE' });
         if (info.size > INVENTORY_LIMITS.maxBytes) {
           throw new CertifyError('INVALID_INVENTORY', INVALID_INVENTORY_MESSAGE, [
             tooLargeProblem(info.size),
@@ -90,7 +93,7 @@ export function snapshotSource(path: string, opts: SnapshotOptions = {}): Source
             e.code,
             e.message,
             e.problems,
-            `fix the problems listed above in "${path}"; the format is described in inventory.md`,
+            `fix the problems listed above in "${path}" and try again`,
           );
         }
         throw e;
@@ -101,22 +104,15 @@ export function snapshotSource(path: string, opts: SnapshotOptions = {}): Source
   };
 }
 
-/** Text is handed to the file in pieces of about this many characters. */
-const CHUNK_CHARS = 1 << 20;
+/** Array elements are serialised and handed to the file this many at a time. */
+const CHUNK_ITEMS = 2000;
 
 /**
- * Writes `value` exactly as `JSON.stringify(value, null, 2)` would, but one top-level array
- * element at a time, so a million-asset inventory never has to fit in a single string.
+ * Writes `value` exactly as `JSON.stringify(value, null, 2)` would, but serialises the
+ * top-level arrays a batch of elements at a time, so a million-asset inventory never has to
+ * fit in a single string (V8 caps a string at about 512 MiB).
  */
 async function writeJson(fh: FileHandle, value: Inventory): Promise<void> {
-  let buffer = '';
-  const push = async (text: string): Promise<void> => {
-    buffer += text;
-    if (buffer.length >= CHUNK_CHARS) {
-      await fh.write(buffer);
-      buffer = '';
-    }
-  };
   // The values JSON.stringify leaves out of an object.
   const entries = Object.entries(value).filter(
     ([, v]) => v !== undefined && typeof v !== 'function' && typeof v !== 'symbol',
@@ -125,24 +121,29 @@ async function writeJson(fh: FileHandle, value: Inventory): Promise<void> {
     await fh.write('{}\n');
     return;
   }
-  await push('{\n');
+  let buffer = '{\n';
   for (let e = 0; e < entries.length; e++) {
     const [k, v] = entries[e]!;
-    await push(`  ${JSON.stringify(k)}: `);
+    buffer += `  ${JSON.stringify(k)}: `;
     if (Array.isArray(v) && v.length > 0) {
-      await push('[\n');
-      for (let i = 0; i < v.length; i++) {
-        const item = JSON.stringify(v[i], null, 2) ?? 'null';
-        await push(`    ${item.replaceAll('\n', '\n    ')}${i < v.length - 1 ? ',\n' : '\n'}`);
+      buffer += '[\n';
+      for (let i = 0; i < v.length; i += CHUNK_ITEMS) {
+        // Wrapped in one more array, the elements come out at their final indentation
+        // ("[\n  [\n" + elements + "\n  ]\n]"), so no re-indenting is needed.
+        const wrapped = JSON.stringify([v.slice(i, i + CHUNK_ITEMS)], null, 2);
+        buffer += wrapped.slice(6, -6);
+        buffer += i + CHUNK_ITEMS < v.length ? ',\n' : '\n';
+        await fh.write(buffer);
+        buffer = '';
       }
-      await push('  ]');
+      buffer += '  ]';
     } else {
-      await push(JSON.stringify(v, null, 2)!.replaceAll('\n', '\n  '));
+      buffer += JSON.stringify(v, null, 2)!.replaceAll('\n', '\n  ');
     }
-    await push(e < entries.length - 1 ? ',\n' : '\n');
+    buffer += e < entries.length - 1 ? ',\n' : '\n';
   }
-  await push('}\n');
-  if (buffer !== '') await fh.write(buffer);
+  buffer += '}\n';
+  await fh.write(buffer);
 }
 
 /**
@@ -171,7 +172,7 @@ export async function writeSnapshot(
     await unlink(temp).catch(() => undefined);
     throw new CertifyError(
       'STORE_IO',
-      `cannot write snapshot "${path}": ${reason(e)}`,
+      `cannot write snapshot "${path}": ${reason(e, true)}`,
       [],
       'check that the directory exists and is writable',
     );

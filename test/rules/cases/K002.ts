@@ -1,0 +1,94 @@
+import type { RuleCase } from '../case.js';
+import { NOW, assetUrl, daysFromNow, inventory, key, vault } from '../../support/builders.js';
+
+// K002 (= P002 for keys):
+// population = enabled, non-managed keys; a key fails when it is expiring within
+// 7 days: 0 < expires − now ≤ 7 days. Expired keys (expires ≤ now) are NOT expiring; no
+// expiry is not expiring.
+
+const DAY = 86_400_000;
+const at = (ms: number): string => new Date(NOW + ms).toISOString();
+const id = (name: string, v = 'kv-test') => assetUrl('keys', v, name);
+
+const cases: RuleCase[] = [
+  {
+    name: 'no keys → not_applicable',
+    inventory: inventory(),
+    expect: { status: 'not_applicable', evaluated: 0, failing: [], metric: null },
+  },
+  {
+    name: 'only managed keys (expiring tomorrow) → not_applicable',
+    inventory: inventory({ keys: [key('managed-cmk', { managed: true, expires: daysFromNow(1) })] }),
+    expect: { status: 'not_applicable', evaluated: 0, failing: [] },
+  },
+  {
+    name: 'only disabled keys (expiring tomorrow) → not_applicable',
+    inventory: inventory({ keys: [key('old', { enabled: false, expires: daysFromNow(1) })] }),
+    expect: { status: 'not_applicable', evaluated: 0, failing: [] },
+  },
+  {
+    name: 'a year left and no expiry → pass',
+    inventory: inventory({ keys: [key('a'), key('b', { expires: null })] }),
+    expect: { status: 'pass', evaluated: 2, failing: [], metric: null },
+  },
+  {
+    name: 'exactly 7 days left counts as expiring → fail',
+    inventory: inventory({ keys: [key('seven', { expires: daysFromNow(7) })] }),
+    expect: { status: 'fail', evaluated: 1, failing: [id('seven')], metric: null },
+  },
+  {
+    name: '7 days + 1 ms left is not within 7 days → pass',
+    inventory: inventory({ keys: [key('later', { expires: at(7 * DAY + 1) })] }),
+    expect: { status: 'pass', evaluated: 1, failing: [] },
+  },
+  {
+    name: '1 ms after now is expiring → fail',
+    inventory: inventory({ keys: [key('soon', { expires: at(1) })] }),
+    expect: { status: 'fail', evaluated: 1, failing: [id('soon')] },
+  },
+  {
+    name: 'expires == now is expired, not expiring → pass',
+    inventory: inventory({ keys: [key('now', { expires: at(0) })] }),
+    expect: { status: 'pass', evaluated: 1, failing: [] },
+  },
+  {
+    name: 'already expired is not expiring → pass',
+    inventory: inventory({ keys: [key('gone', { expires: daysFromNow(-3) })] }),
+    expect: { status: 'pass', evaluated: 1, failing: [] },
+  },
+  {
+    name: 'mixed: only the ones in (now, now + 7 d] are listed, in inventory order',
+    inventory: inventory({
+      vaults: [vault('kv-b'), vault('kv-a')],
+      keys: [
+        key('z-six', { vault: 'kv-b', expires: daysFromNow(6.5) }),
+        key('expired', { vault: 'kv-a', expires: at(0) }),
+        key('eight', { vault: 'kv-a', expires: daysFromNow(8) }),
+        key('managed', { vault: 'kv-a', managed: true, expires: daysFromNow(2) }),
+        key('disabled', { vault: 'kv-a', enabled: false, expires: daysFromNow(2) }),
+        key('none', { vault: 'kv-a', expires: null }),
+        key('a-one', { vault: 'kv-a', expires: daysFromNow(1) }),
+      ],
+    }),
+    expect: { status: 'fail', evaluated: 5, failing: [id('z-six', 'kv-b'), id('a-one', 'kv-a')] },
+  },
+  {
+    name: 'uses the given now: 15 days left at NOW, 5 days left at NOW + 10 d → fail',
+    inventory: inventory({ keys: [key('s', { expires: daysFromNow(15) })] }),
+    now: NOW + 10 * DAY,
+    expect: { status: 'fail', evaluated: 1, failing: [id('s')] },
+  },
+  {
+    name: 'uses the given now: 3 days left at NOW but expired at NOW + 3 d → pass',
+    inventory: inventory({ keys: [key('s', { expires: daysFromNow(3) })] }),
+    now: NOW + 3 * DAY,
+    expect: { status: 'pass', evaluated: 1, failing: [] },
+  },
+  {
+    name: 'every key type is in the population: an oct key expiring in 2 days fails',
+    inventory: inventory({ keys: [key('sym', { keyType: 'oct', keySize: 256, expires: daysFromNow(2) })] }),
+    expect: { status: 'fail', evaluated: 1, failing: [id('sym')] },
+  },
+];
+
+export default cases;

@@ -1,0 +1,106 @@
+import type { RuleCase } from '../case.js';
+import { NOW, assetUrl, daysFromNow, inventory, key, vault } from '../../support/builders.js';
+
+// K003 (= P003 for keys):
+// population = enabled, non-managed keys; a key fails when it is expiring within
+// 30 days: 0 < expires − now ≤ 30 days (so P003 includes what P002 flags). Expired keys
+// (expires ≤ now) are NOT expiring; no expiry is not expiring.
+
+const DAY = 86_400_000;
+const at = (ms: number): string => new Date(NOW + ms).toISOString();
+const id = (name: string, v = 'kv-test') => assetUrl('keys', v, name);
+
+const cases: RuleCase[] = [
+  {
+    name: 'no keys → not_applicable',
+    inventory: inventory(),
+    expect: { status: 'not_applicable', evaluated: 0, failing: [], metric: null },
+  },
+  {
+    name: 'only managed keys (expiring tomorrow) → not_applicable',
+    inventory: inventory({ keys: [key('managed-cmk', { managed: true, expires: daysFromNow(1) })] }),
+    expect: { status: 'not_applicable', evaluated: 0, failing: [] },
+  },
+  {
+    name: 'only disabled keys (expiring tomorrow) → not_applicable',
+    inventory: inventory({ keys: [key('old', { enabled: false, expires: daysFromNow(1) })] }),
+    expect: { status: 'not_applicable', evaluated: 0, failing: [] },
+  },
+  {
+    name: 'a year left and no expiry → pass',
+    inventory: inventory({ keys: [key('a'), key('b', { expires: null })] }),
+    expect: { status: 'pass', evaluated: 2, failing: [], metric: null },
+  },
+  {
+    name: 'exactly 30 days left counts as expiring → fail',
+    inventory: inventory({ keys: [key('thirty', { expires: daysFromNow(30) })] }),
+    expect: { status: 'fail', evaluated: 1, failing: [id('thirty')], metric: null },
+  },
+  {
+    name: '30 days + 1 ms left is not within 30 days → pass',
+    inventory: inventory({ keys: [key('later', { expires: at(30 * DAY + 1) })] }),
+    expect: { status: 'pass', evaluated: 1, failing: [] },
+  },
+  {
+    name: 'exactly 7 days left is also within 30 days → fail',
+    inventory: inventory({ keys: [key('seven', { expires: daysFromNow(7) })] }),
+    expect: { status: 'fail', evaluated: 1, failing: [id('seven')] },
+  },
+  {
+    name: '7 days + 1 ms left is within 30 days → fail',
+    inventory: inventory({ keys: [key('seven-plus', { expires: at(7 * DAY + 1) })] }),
+    expect: { status: 'fail', evaluated: 1, failing: [id('seven-plus')] },
+  },
+  {
+    name: '1 ms after now is expiring → fail',
+    inventory: inventory({ keys: [key('soon', { expires: at(1) })] }),
+    expect: { status: 'fail', evaluated: 1, failing: [id('soon')] },
+  },
+  {
+    name: 'expires == now is expired, not expiring → pass',
+    inventory: inventory({ keys: [key('now', { expires: at(0) })] }),
+    expect: { status: 'pass', evaluated: 1, failing: [] },
+  },
+  {
+    name: 'already expired is not expiring → pass',
+    inventory: inventory({ keys: [key('gone', { expires: daysFromNow(-3) })] }),
+    expect: { status: 'pass', evaluated: 1, failing: [] },
+  },
+  {
+    name: 'mixed: only the ones in (now, now + 30 d] are listed, in inventory order',
+    inventory: inventory({
+      vaults: [vault('kv-b'), vault('kv-a')],
+      keys: [
+        key('z-twenty', { vault: 'kv-b', expires: daysFromNow(20) }),
+        key('expired', { vault: 'kv-a', expires: at(0) }),
+        key('thirty-one', { vault: 'kv-a', expires: daysFromNow(31) }),
+        key('managed', { vault: 'kv-a', managed: true, expires: daysFromNow(2) }),
+        key('disabled', { vault: 'kv-a', enabled: false, expires: daysFromNow(2) }),
+        key('none', { vault: 'kv-a', expires: null }),
+        key('a-two', { vault: 'kv-a', expires: daysFromNow(2) }),
+      ],
+    }),
+    expect: { status: 'fail', evaluated: 5, failing: [id('z-twenty', 'kv-b'), id('a-two', 'kv-a')] },
+  },
+  {
+    name: 'uses the given now: 40 days left at NOW, 25 days left at NOW + 15 d → fail',
+    inventory: inventory({ keys: [key('s', { expires: daysFromNow(40) })] }),
+    now: NOW + 15 * DAY,
+    expect: { status: 'fail', evaluated: 1, failing: [id('s')] },
+  },
+  {
+    name: 'uses the given now: 20 days left at NOW, 40 days left at NOW − 20 d → pass',
+    inventory: inventory({ keys: [key('s', { expires: daysFromNow(20) })] }),
+    now: NOW - 20 * DAY,
+    expect: { status: 'pass', evaluated: 1, failing: [] },
+  },
+  {
+    name: 'every key type is in the population: an oct-HSM key expiring in 20 days fails',
+    inventory: inventory({
+      keys: [key('sym', { keyType: 'oct-HSM', keySize: 256, expires: daysFromNow(20) })],
+    }),
+    expect: { status: 'fail', evaluated: 1, failing: [id('sym')] },
+  },
+];
+
+export default cases;

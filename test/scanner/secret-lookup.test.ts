@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { buildSecretLookup } from '../../scanner/rules/secret-lookup.js';
+
+describe('secret lookup by vault and name', () => {
+  const secrets = [
+    { vault: 'kv-prod', name: 'db-password' },
+    { vault: 'kv-prod', name: 'api-key' },
+    { vault: 'KV-Other', name: 'DB-Password' },
+    { vault: 'kv-prod', name: 'db-password' }, // duplicate: the first position wins
+  ];
+  const lookup = buildSecretLookup(secrets);
+  const table: [string, number][] = [
+    ['https://kv-prod.vault.azure.net/secrets/db-password', 0],
+    ['https://KV-PROD.vault.azure.net/secrets/DB-PASSWORD', 0],
+    ['https://kv-prod.vault.azure.net/secrets/db-password/0123abcd', 0],
+    ['https://kv-prod.vault.azure.net/secrets/db-password/', 0],
+    ['https://kv-prod.vault.azure.net:443/secrets/api-key', 1],
+    ['https://kv-prod.vault.azure.cn/secrets/api-key', 1],
+    ['https://kv-other.vault.azure.net/secrets/db-password', 2],
+    ['https://kv-prod.vault.azure.net/secrets/missing', -1],
+    ['https://kv-prod.vault.azure.net/keys/db-password', -1],
+    ['https://kv-prod.vault.azure.net/secrets/', -1],
+    ['https://kv-prod.vault.azure.net/secretsdb-password', -1],
+    ['not a url', -1],
+    ['', -1],
+  ];
+  for (const [url, expected] of table)
+    it(`${url || '(empty)'} → ${expected}`, () => assert.equal(lookup.find(url), expected));
+
+  it('finds every one of many secrets and nothing else', () => {
+    const many = Array.from({ length: 20000 }, (_, i) => ({ vault: `kv-${i % 37}`, name: `secret-${i}` }));
+    const big = buildSecretLookup(many);
+    many.forEach((s, i) => assert.equal(big.find(`https://${s.vault}.vault.azure.net/secrets/${s.name}`), i));
+    assert.equal(big.find('https://kv-1.vault.azure.net/secrets/secret-2'), -1);
+  });
+});
