@@ -414,14 +414,46 @@ function retentionDays(p: Problems, o: Obj, sec: string, i: number): number | nu
   return null;
 }
 
-function vaults(p: Problems, list: unknown[]): Vault[] {
-  const sec = 'vaults';
-  const out: Vault[] = [];
+interface UniqueKey<T> {
+  field: string;
+  /** The comparison key of an element; '' when it has no usable key (already reported). */
+  of: (item: T) => string;
+  rule: string;
+}
+
+/** Checks every element of a section with `build`, skipping non-objects and flagging duplicate keys. */
+function eachElement<T>(
+  p: Problems,
+  list: unknown[],
+  sec: string,
+  build: (o: Obj, i: number) => T,
+  key?: UniqueKey<T>,
+): T[] {
+  const out: T[] = [];
   const seen = new Map<string, number>();
   for (let i = 0; i < list.length; i++) {
     const o = element(p, list[i], sec, i);
     if (!o) continue;
-    const v: Vault = {
+    const item = build(o, i);
+    const k = key?.of(item) ?? '';
+    if (key && k !== '') unique(p, seen, k, sec, i, key.field, key.rule);
+    out.push(item);
+  }
+  return out;
+}
+
+// ARM resource ids (and GUIDs) are case-insensitive in Azure.
+const byIdIgnoringCase = { field: 'id', of: (x: { id: string }) => x.id.toLowerCase(), rule: IGNORING_CASE };
+const byAssetId = { field: 'id', of: (x: { id: string }) => assetKey(x.id), rule: ASSET_ID_RULE };
+const byId = { field: 'id', of: (x: { id: string }) => x.id, rule: '' };
+
+function vaults(p: Problems, list: unknown[]): Vault[] {
+  const sec = 'vaults';
+  return eachElement(
+    p,
+    list,
+    sec,
+    (o, i): Vault => ({
       id: id(p, o, sec, i, 'id'),
       name: str(p, o, sec, i, 'name'),
       subscriptionId: str(p, o, sec, i, 'subscriptionId'),
@@ -438,38 +470,48 @@ function vaults(p: Problems, list: unknown[]): Vault[] {
       rbacAuthorization: bool(p, o, sec, i, 'rbacAuthorization'),
       accessError: strOrNull(p, o, sec, i, 'accessError', OPTIONAL),
       tags: tags(p, o, sec, i),
-    };
-    // ARM resource ids are case-insensitive in Azure.
-    unique(p, seen, v.id.toLowerCase(), sec, i, 'id', IGNORING_CASE);
-    out.push(v);
-  }
-  return out;
+    }),
+    byIdIgnoringCase,
+  );
+}
+
+/** The fields secrets, keys and certificates share (inventory.md). */
+function vaultAsset(p: Problems, o: Obj, sec: string, i: number) {
+  return {
+    id: id(p, o, sec, i, 'id'),
+    vault: str(p, o, sec, i, 'vault'),
+    name: str(p, o, sec, i, 'name'),
+    enabled: bool(p, o, sec, i, 'enabled'),
+    created: time(p, o, sec, i, 'created'),
+    updated: time(p, o, sec, i, 'updated'),
+    notBefore: timeOrNull(p, o, sec, i, 'notBefore', OPTIONAL),
+    expires: timeOrNull(p, o, sec, i, 'expires', OPTIONAL),
+  };
+}
+
+/** Key type, size and curve, shared by keys and certificates. */
+function keyShape<R extends 0 | 2>(p: Problems, o: Obj, sec: string, i: number, keyTypeRule: R) {
+  return {
+    keyType: oneOf(p, o, sec, i, 'keyType', KEY_TYPES, keyTypeRule),
+    keySize: count(p, o, sec, i, 'keySize', OPTIONAL),
+    curve: oneOf(p, o, sec, i, 'curve', CURVES, OPTIONAL),
+  };
 }
 
 function secrets(p: Problems, list: unknown[]): Secret[] {
   const sec = 'secrets';
-  const out: Secret[] = [];
-  const seen = new Map<string, number>();
-  for (let i = 0; i < list.length; i++) {
-    const o = element(p, list[i], sec, i);
-    if (!o) continue;
-    const s: Secret = {
-      id: id(p, o, sec, i, 'id'),
-      vault: str(p, o, sec, i, 'vault'),
-      name: str(p, o, sec, i, 'name'),
-      enabled: bool(p, o, sec, i, 'enabled'),
-      created: time(p, o, sec, i, 'created'),
-      updated: time(p, o, sec, i, 'updated'),
-      notBefore: timeOrNull(p, o, sec, i, 'notBefore', OPTIONAL),
-      expires: timeOrNull(p, o, sec, i, 'expires', OPTIONAL),
+  return eachElement(
+    p,
+    list,
+    sec,
+    (o, i): Secret => ({
+      ...vaultAsset(p, o, sec, i),
       contentType: strOrNull(p, o, sec, i, 'contentType', OPTIONAL),
       tags: tags(p, o, sec, i),
       managed: bool(p, o, sec, i, 'managed', false),
-    };
-    unique(p, seen, assetKey(s.id), sec, i, 'id', ASSET_ID_RULE);
-    out.push(s);
-  }
-  return out;
+    }),
+    byAssetId,
+  );
 }
 
 function rotationPolicySummary(p: Problems, o: Obj, sec: string, i: number): RotationPolicySummary | null {
@@ -484,106 +526,85 @@ function rotationPolicySummary(p: Problems, o: Obj, sec: string, i: number): Rot
 
 function keys(p: Problems, list: unknown[]): Key[] {
   const sec = 'keys';
-  const out: Key[] = [];
-  const seen = new Map<string, number>();
-  for (let i = 0; i < list.length; i++) {
-    const o = element(p, list[i], sec, i);
-    if (!o) continue;
-    const k: Key = {
-      id: id(p, o, sec, i, 'id'),
-      vault: str(p, o, sec, i, 'vault'),
-      name: str(p, o, sec, i, 'name'),
-      enabled: bool(p, o, sec, i, 'enabled'),
-      created: time(p, o, sec, i, 'created'),
-      updated: time(p, o, sec, i, 'updated'),
-      notBefore: timeOrNull(p, o, sec, i, 'notBefore', OPTIONAL),
-      expires: timeOrNull(p, o, sec, i, 'expires', OPTIONAL),
-      keyType: oneOf(p, o, sec, i, 'keyType', KEY_TYPES, REQUIRED)!,
-      keySize: count(p, o, sec, i, 'keySize', OPTIONAL),
-      curve: oneOf(p, o, sec, i, 'curve', CURVES, OPTIONAL),
-      rotationPolicy: rotationPolicySummary(p, o, sec, i),
-      tags: tags(p, o, sec, i),
-      managed: bool(p, o, sec, i, 'managed', false),
-    };
-    unique(p, seen, assetKey(k.id), sec, i, 'id', ASSET_ID_RULE);
-    out.push(k);
-  }
-  return out;
+  return eachElement(
+    p,
+    list,
+    sec,
+    (o, i): Key => {
+      const shape = keyShape(p, o, sec, i, REQUIRED);
+      return {
+        ...vaultAsset(p, o, sec, i),
+        ...shape,
+        keyType: shape.keyType!,
+        rotationPolicy: rotationPolicySummary(p, o, sec, i),
+        tags: tags(p, o, sec, i),
+        managed: bool(p, o, sec, i, 'managed', false),
+      };
+    },
+    byAssetId,
+  );
 }
 
 function certificates(p: Problems, list: unknown[]): Certificate[] {
   const sec = 'certificates';
-  const out: Certificate[] = [];
-  const seen = new Map<string, number>();
-  for (let i = 0; i < list.length; i++) {
-    const o = element(p, list[i], sec, i);
-    if (!o) continue;
-    const c: Certificate = {
-      id: id(p, o, sec, i, 'id'),
-      vault: str(p, o, sec, i, 'vault'),
-      name: str(p, o, sec, i, 'name'),
-      enabled: bool(p, o, sec, i, 'enabled'),
-      created: time(p, o, sec, i, 'created'),
-      updated: time(p, o, sec, i, 'updated'),
-      notBefore: timeOrNull(p, o, sec, i, 'notBefore', OPTIONAL),
-      expires: timeOrNull(p, o, sec, i, 'expires', OPTIONAL),
-      keyType: oneOf(p, o, sec, i, 'keyType', KEY_TYPES, OPTIONAL),
-      keySize: count(p, o, sec, i, 'keySize', OPTIONAL),
-      curve: oneOf(p, o, sec, i, 'curve', CURVES, OPTIONAL),
+  return eachElement(
+    p,
+    list,
+    sec,
+    (o, i): Certificate => ({
+      ...vaultAsset(p, o, sec, i),
+      ...keyShape(p, o, sec, i, OPTIONAL),
       issuer: strOrNull(p, o, sec, i, 'issuer', OPTIONAL),
       subject: strOrNull(p, o, sec, i, 'subject', OPTIONAL),
       tags: tags(p, o, sec, i),
-    };
-    unique(p, seen, assetKey(c.id), sec, i, 'id', ASSET_ID_RULE);
-    out.push(c);
-  }
-  return out;
+    }),
+    byAssetId,
+  );
 }
 
 function settings(p: Problems, list: unknown[], sec: string): ResourceSetting[] {
-  const out: ResourceSetting[] = [];
-  const seen = new Map<string, number>();
-  for (let i = 0; i < list.length; i++) {
-    const o = element(p, list[i], sec, i);
-    if (!o) continue;
-    const name = str(p, o, sec, i, 'name');
-    unique(p, seen, name, sec, i, 'name', '');
-    // The other fields depend on the kind, so an unknown kind is reported alone.
-    const kind = o.kind;
-    if (kind === 'keyVaultReference') {
-      out.push({ name, kind, secretId: str(p, o, sec, i, 'secretId') });
-    } else if (kind === 'plain') {
-      out.push({
-        name,
-        kind,
-        looksLikeCredential: bool(p, o, sec, i, 'looksLikeCredential'),
-        pattern: strOrNull(p, o, sec, i, 'pattern', OPTIONAL),
-      });
-    } else {
+  const out = eachElement(
+    p,
+    list,
+    sec,
+    (o, i): ResourceSetting | null => {
+      const name = str(p, o, sec, i, 'name');
+      // The other fields depend on the kind, so an unknown kind is reported alone.
+      const kind = o.kind;
+      if (kind === 'keyVaultReference') return { name, kind, secretId: str(p, o, sec, i, 'secretId') };
+      if (kind === 'plain') {
+        return {
+          name,
+          kind,
+          looksLikeCredential: bool(p, o, sec, i, 'looksLikeCredential'),
+          pattern: strOrNull(p, o, sec, i, 'pattern', OPTIONAL),
+        };
+      }
       oneOf(p, o, sec, i, 'kind', SETTING_KINDS, REQUIRED);
-    }
-  }
-  return out;
+      return null;
+    },
+    { field: 'name', of: (x) => x?.name ?? '', rule: '' },
+  );
+  return out.filter((x): x is ResourceSetting => x !== null);
 }
 
 function resources(p: Problems, list: unknown[]): Resource[] {
   const sec = 'resources';
-  const out: Resource[] = [];
-  const seen = new Map<string, number>();
-  for (let i = 0; i < list.length; i++) {
-    const o = element(p, list[i], sec, i);
-    if (!o) continue;
-    const rid = id(p, o, sec, i, 'id');
-    unique(p, seen, rid.toLowerCase(), sec, i, 'id', IGNORING_CASE);
-    const items = array(p, o, sec, i, 'settings');
-    out.push({
-      id: rid,
-      name: str(p, o, sec, i, 'name'),
-      type: str(p, o, sec, i, 'type'),
-      settings: items ? settings(p, items, `${sec}[${i}].settings`) : [],
-    });
-  }
-  return out;
+  return eachElement(
+    p,
+    list,
+    sec,
+    (o, i): Resource => {
+      const items = array(p, o, sec, i, 'settings');
+      return {
+        id: id(p, o, sec, i, 'id'),
+        name: str(p, o, sec, i, 'name'),
+        type: str(p, o, sec, i, 'type'),
+        settings: items ? settings(p, items, `${sec}[${i}].settings`) : [],
+      };
+    },
+    byIdIgnoringCase,
+  );
 }
 
 function confidence(p: Problems, o: Obj, sec: string, i: number): number {
@@ -596,155 +617,135 @@ function confidence(p: Problems, o: Obj, sec: string, i: number): number {
 
 function dependencies(p: Problems, list: unknown[]): Dependency[] {
   const sec = 'dependencies';
-  const out: Dependency[] = [];
-  const seen = new Map<string, number>();
-  for (let i = 0; i < list.length; i++) {
-    const o = element(p, list[i], sec, i);
-    if (!o) continue;
-    const d: Dependency = {
+  return eachElement(
+    p,
+    list,
+    sec,
+    (o, i): Dependency => ({
       resourceId: id(p, o, sec, i, 'resourceId'),
       credentialId: id(p, o, sec, i, 'credentialId'),
       confidence: confidence(p, o, sec, i),
       reviewed: bool(p, o, sec, i, 'reviewed'),
-    };
-    if (d.resourceId !== '' && d.credentialId !== '') {
-      const key = `${d.resourceId.toLowerCase()} -> ${normalizeAssetId(d.credentialId)}`;
-      unique(p, seen, key, sec, i, 'credentialId', ' (the same resource and credential are listed twice)');
-    }
-    out.push(d);
-  }
-  return out;
+    }),
+    {
+      field: 'credentialId',
+      of: (d) =>
+        d.resourceId !== '' && d.credentialId !== ''
+          ? `${d.resourceId.toLowerCase()} -> ${normalizeAssetId(d.credentialId)}`
+          : '',
+      rule: ' (the same resource and credential are listed twice)',
+    },
+  );
 }
 
 function passwordCredentials(p: Problems, list: unknown[], sec: string): PasswordCredential[] {
-  const out: PasswordCredential[] = [];
-  const seen = new Map<string, number>();
-  for (let i = 0; i < list.length; i++) {
-    const o = element(p, list[i], sec, i);
-    if (!o) continue;
-    const c: PasswordCredential = {
+  return eachElement(
+    p,
+    list,
+    sec,
+    (o, i): PasswordCredential => ({
       keyId: id(p, o, sec, i, 'keyId'),
       displayName: strOrNull(p, o, sec, i, 'displayName', NULLABLE),
       endDateTime: timeOrNull(p, o, sec, i, 'endDateTime', NULLABLE),
-    };
-    unique(p, seen, c.keyId.toLowerCase(), sec, i, 'keyId', IGNORING_CASE);
-    out.push(c);
-  }
-  return out;
+    }),
+    { field: 'keyId', of: (c) => c.keyId.toLowerCase(), rule: IGNORING_CASE },
+  );
 }
 
 function appRegistrations(p: Problems, list: unknown[]): AppRegistration[] {
   const sec = 'appRegistrations';
-  const out: AppRegistration[] = [];
-  const seen = new Map<string, number>();
-  for (let i = 0; i < list.length; i++) {
-    const o = element(p, list[i], sec, i);
-    if (!o) continue;
-    const appId = id(p, o, sec, i, 'appId');
-    unique(p, seen, appId.toLowerCase(), sec, i, 'appId', IGNORING_CASE);
-    const items = array(p, o, sec, i, 'passwordCredentials');
-    out.push({
-      appId,
-      displayName: str(p, o, sec, i, 'displayName'),
-      passwordCredentials: items ? passwordCredentials(p, items, `${sec}[${i}].passwordCredentials`) : [],
-    });
-  }
-  return out;
+  return eachElement(
+    p,
+    list,
+    sec,
+    (o, i): AppRegistration => {
+      const items = array(p, o, sec, i, 'passwordCredentials');
+      return {
+        appId: id(p, o, sec, i, 'appId'),
+        displayName: str(p, o, sec, i, 'displayName'),
+        passwordCredentials: items ? passwordCredentials(p, items, `${sec}[${i}].passwordCredentials`) : [],
+      };
+    },
+    { field: 'appId', of: (a) => a.appId.toLowerCase(), rule: IGNORING_CASE },
+  );
 }
 
 function matches(p: Problems, list: unknown[], sec: string): RotationPolicy['matches'] {
-  const out: RotationPolicy['matches'] = [];
-  for (let i = 0; i < list.length; i++) {
-    const o = element(p, list[i], sec, i);
-    if (!o) continue;
-    out.push({
-      secretId: str(p, o, sec, i, 'secretId'),
-      state: oneOf(p, o, sec, i, 'state', MATCH_STATES, REQUIRED)!,
-    });
-  }
-  return out;
+  return eachElement(p, list, sec, (o, i) => ({
+    secretId: str(p, o, sec, i, 'secretId'),
+    state: oneOf(p, o, sec, i, 'state', MATCH_STATES, REQUIRED)!,
+  }));
 }
 
 function rotationPolicies(p: Problems, list: unknown[]): RotationPolicy[] {
   const sec = 'rotationPolicies';
-  const out: RotationPolicy[] = [];
-  const seen = new Map<string, number>();
-  for (let i = 0; i < list.length; i++) {
-    const o = element(p, list[i], sec, i);
-    if (!o) continue;
-    const pid = id(p, o, sec, i, 'id');
-    unique(p, seen, pid, sec, i, 'id', '');
-    const cred = nested(p, o, sec, i, 'credential', REQUIRED);
-    const credPath = `${sec}[${i}].credential`;
-    const items = array(p, o, sec, i, 'matches');
-    out.push({
-      id: pid,
-      credential: cred
-        ? { appId: str(p, cred, credPath, -1, 'appId'), keyId: str(p, cred, credPath, -1, 'keyId') }
-        : { appId: '', keyId: '' },
-      enabled: bool(p, o, sec, i, 'enabled'),
-      targetVault: strOrNull(p, o, sec, i, 'targetVault', NULLABLE),
-      matches: items ? matches(p, items, `${sec}[${i}].matches`) : [],
-    });
-  }
-  return out;
+  return eachElement(
+    p,
+    list,
+    sec,
+    (o, i): RotationPolicy => {
+      const cred = nested(p, o, sec, i, 'credential', REQUIRED);
+      const credPath = `${sec}[${i}].credential`;
+      const items = array(p, o, sec, i, 'matches');
+      return {
+        id: id(p, o, sec, i, 'id'),
+        credential: cred
+          ? { appId: str(p, cred, credPath, -1, 'appId'), keyId: str(p, cred, credPath, -1, 'keyId') }
+          : { appId: '', keyId: '' },
+        enabled: bool(p, o, sec, i, 'enabled'),
+        targetVault: strOrNull(p, o, sec, i, 'targetVault', NULLABLE),
+        matches: items ? matches(p, items, `${sec}[${i}].matches`) : [],
+      };
+    },
+    byId,
+  );
 }
 
 function rotationEvents(p: Problems, list: unknown[]): RotationEvent[] {
   const sec = 'rotationEvents';
-  const out: RotationEvent[] = [];
-  const seen = new Map<string, number>();
-  for (let i = 0; i < list.length; i++) {
-    const o = element(p, list[i], sec, i);
-    if (!o) continue;
-    const e: RotationEvent = {
+  return eachElement(
+    p,
+    list,
+    sec,
+    (o, i): RotationEvent => ({
       id: id(p, o, sec, i, 'id'),
       credentialId: str(p, o, sec, i, 'credentialId'),
       fullStack: bool(p, o, sec, i, 'fullStack'),
       status: oneOf(p, o, sec, i, 'status', OUTCOMES, REQUIRED)!,
       startedAt: time(p, o, sec, i, 'startedAt'),
       finishedAt: timeOrNull(p, o, sec, i, 'finishedAt', NULLABLE),
-    };
-    unique(p, seen, e.id, sec, i, 'id', '');
-    out.push(e);
-  }
-  return out;
+    }),
+    byId,
+  );
 }
 
 function runs(p: Problems, list: unknown[], sec: string): SyncRun[] {
-  const out: SyncRun[] = [];
-  for (let i = 0; i < list.length; i++) {
-    const o = element(p, list[i], sec, i);
-    if (!o) continue;
-    out.push({
-      at: time(p, o, sec, i, 'at'),
-      status: oneOf(p, o, sec, i, 'status', OUTCOMES, REQUIRED)!,
-      sourceHash: strOrNull(p, o, sec, i, 'sourceHash', NULLABLE),
-      targetHash: strOrNull(p, o, sec, i, 'targetHash', NULLABLE),
-    });
-  }
-  return out;
+  return eachElement(p, list, sec, (o, i) => ({
+    at: time(p, o, sec, i, 'at'),
+    status: oneOf(p, o, sec, i, 'status', OUTCOMES, REQUIRED)!,
+    sourceHash: strOrNull(p, o, sec, i, 'sourceHash', NULLABLE),
+    targetHash: strOrNull(p, o, sec, i, 'targetHash', NULLABLE),
+  }));
 }
 
 function syncRecords(p: Problems, list: unknown[]): SyncRecord[] {
   const sec = 'syncRecords';
-  const out: SyncRecord[] = [];
-  const seen = new Map<string, number>();
-  for (let i = 0; i < list.length; i++) {
-    const o = element(p, list[i], sec, i);
-    if (!o) continue;
-    const rid = id(p, o, sec, i, 'id');
-    unique(p, seen, rid, sec, i, 'id', '');
-    const items = array(p, o, sec, i, 'runs');
-    out.push({
-      id: rid,
-      secretId: str(p, o, sec, i, 'secretId'),
-      target: str(p, o, sec, i, 'target'),
-      active: bool(p, o, sec, i, 'active'),
-      runs: items ? runs(p, items, `${sec}[${i}].runs`) : [],
-    });
-  }
-  return out;
+  return eachElement(
+    p,
+    list,
+    sec,
+    (o, i): SyncRecord => {
+      const items = array(p, o, sec, i, 'runs');
+      return {
+        id: id(p, o, sec, i, 'id'),
+        secretId: str(p, o, sec, i, 'secretId'),
+        target: str(p, o, sec, i, 'target'),
+        active: bool(p, o, sec, i, 'active'),
+        runs: items ? runs(p, items, `${sec}[${i}].runs`) : [],
+      };
+    },
+    byId,
+  );
 }
 
 function syncWorker(p: Problems, v: unknown): SyncWorker | null | undefined {
