@@ -490,7 +490,7 @@ function vaultAsset(p: Problems, o: Obj, sec: string, i: number) {
 }
 
 /** Key type, size and curve, shared by keys and certificates. */
-function keyShape<R extends 0 | 2>(p: Problems, o: Obj, sec: string, i: number, keyTypeRule: R) {
+function keyShape(p: Problems, o: Obj, sec: string, i: number, keyTypeRule: Presence) {
   return {
     keyType: oneOf(p, o, sec, i, 'keyType', KEY_TYPES, keyTypeRule),
     keySize: count(p, o, sec, i, 'keySize', OPTIONAL),
