@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
+import { azureSourceFromEnv } from '../core/azure.js';
 import { openPorts, scan, type CertifyPorts } from '../core/certify.js';
 import { readEnv } from '../core/config.js';
 import { CertifyError, isCertifyError } from '../scanner/errors.js';
@@ -104,12 +105,29 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
-/** A live line on a terminal; nothing otherwise (the result is what scripts read). */
-function progressReporter(io: Io): ((p: SourceProgress) => void) | undefined {
-  if (!io.stderr.isTTY) return undefined;
+function progressText(p: SourceProgress): string {
+  const total = p.total === null ? '' : `/${p.total}`;
+  const detail = Object.entries(p.detail ?? {})
+    .map(([k, v]) => `${v.toLocaleString('en')} ${k}`)
+    .join(' · ');
+  return `${p.phase}: ${p.done}${total} vaults${detail ? ` · ${detail}` : ''}`;
+}
+
+/** How often a non-terminal gets a progress line, and how long a quick collection stays quiet. */
+const LOG_EVERY_MS = 5000;
+
+/**
+ * A live line on a terminal; otherwise a structured JSON line every few seconds on stderr
+ * (only for collections that take a while), so logs show that a long scan is alive.
+ */
+function progressReporter(io: Io, clock: () => number): ((p: SourceProgress) => void) | undefined {
+  if (io.stderr.isTTY) return (p) => io.stderr.write(`\r\u001b[2K${progressText(p)}`);
+  let last = clock();
   return (p) => {
-    const total = p.total === null ? '' : `/${p.total}`;
-    io.stderr.write(`\r\u001b[2K${p.phase} ${p.done}${total}`);
+    const now = clock();
+    if (now - last < LOG_EVERY_MS) return;
+    last = now;
+    io.stderr.write(`${JSON.stringify({ event: 'progress', at: new Date(now).toISOString(), ...p })}\n`);
   };
 }
 
@@ -119,13 +137,15 @@ async function runFromSource(ctx: Ctx, values: Parsed['values'], save: boolean) 
     demoSize: positiveInt(values, 'size'),
     demoSeed: positiveInt(values, 'seed'),
     cwd: ctx.io.cwd,
+    extra: { azure: () => azureSourceFromEnv(ctx.io.env) },
   });
   const now = nowFrom(values, ctx.clock);
-  const onProgress = progressReporter(ctx.io);
+  const onProgress = progressReporter(ctx.io, Date.now);
+  const onNotice = (message: string) => ctx.io.stderr.write(`note: ${message}\n`);
   try {
-    return await scan(ctx.ports(), source, { now, save, onProgress });
+    return await scan(ctx.ports(), source, { now, save, onProgress, onNotice });
   } finally {
-    if (onProgress) ctx.io.stderr.write('\r\u001b[2K');
+    if (ctx.io.stderr.isTTY) ctx.io.stderr.write('\r\u001b[2K');
   }
 }
 

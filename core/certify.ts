@@ -94,13 +94,21 @@ export async function scan(
   source: Source,
   ctx: CollectContext & { save: boolean },
 ): Promise<ScanRun> {
-  const inventory = await source.collect(ctx);
-  const result = evaluateInventory(inventory, {
+  const notices: string[] = [];
+  const inventory = await source.collect({
+    ...ctx,
+    onNotice: (message) => {
+      notices.push(message);
+      ctx.onNotice?.(message);
+    },
+  });
+  const evaluated = evaluateInventory(inventory, {
     custom: ports.customRules.list(),
     now: ctx.now,
     source: source.id,
     scanId: ports.newScanId(ctx.now),
   });
+  const result: ScanResult = notices.length > 0 ? { ...evaluated, notices } : evaluated;
   if (ctx.save) await ports.scans.save(result, summarize(result));
   return { inventory, result };
 }

@@ -53,6 +53,8 @@ export interface ScanResult {
   tenantId: string;
   collectedAt: string;
   assets: AssetCounts;
+  /** What the source could not collect, and why (e.g. Graph without permission). */
+  notices?: string[];
 }
 
 export interface AssetCounts {

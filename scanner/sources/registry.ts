@@ -39,9 +39,9 @@ export function resolveSource(spec: string, opts: SourceOptions = {}): Source {
   if (name === 'azure') {
     throw new CertifyError(
       'SOURCE_UNAVAILABLE',
-      'the azure source is not available in this build',
+      'the azure source needs credentials that only the CLI or the bot can build',
       [],
-      'scan a snapshot exported from Azure (--source snapshot:<file>) or try the demo tenant (--source demo)',
+      'run it through `certify scan --source azure` or the bot',
     );
   }
   throw new CertifyError(

@@ -12,6 +12,8 @@ export interface CollectContext {
   /** Evaluation time (epoch ms); synthetic sources date their assets relative to it. */
   now: number;
   onProgress?: (progress: SourceProgress) => void;
+  /** Something the user should know about the collection (e.g. a section left out, and why). */
+  onNotice?: (message: string) => void;
   signal?: AbortSignal;
 }
 

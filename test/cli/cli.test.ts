@@ -155,12 +155,6 @@ describe('certify CLI', () => {
     assert.match(run.stderr, /does\/not\/exist\.json/);
   });
 
-  it('the azure source says it is not available yet (exit 1)', async () => {
-    const run = await runCli(['scan', '--source', 'azure']);
-    assert.equal(run.code, 1);
-    assert.match(run.stderr, /azure source/);
-  });
-
   it('rules lists the 41 built-in rules', async () => {
     const run = await runCli(['rules', '--json']);
     assert.equal(run.code, 0);
