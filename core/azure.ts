@@ -12,12 +12,16 @@ import type { Source } from '../scanner/sources/types.js';
 
 function bypassesProxy(settings: AzureSettings): boolean {
   const host = new URL(settings.armEndpoint).hostname.toLowerCase();
-  return settings.noProxy.some((p) => p === '*' || host === p.replace(/^\./, '') || host.endsWith(p.startsWith('.') ? p : `.${p}`));
+  return settings.noProxy.some(
+    (p) => p === '*' || host === p.replace(/^\./, '') || host.endsWith(p.startsWith('.') ? p : `.${p}`),
+  );
 }
 
 export function azureSourceFromEnv(env: Readonly<Record<string, string | undefined>>): Source {
   const settings = readAzureEnv(env);
-  const credential = new DefaultAzureCredential(settings.authorityHost ? { authorityHost: settings.authorityHost } : {});
+  const credential = new DefaultAzureCredential(
+    settings.authorityHost ? { authorityHost: settings.authorityHost } : {},
+  );
   const sockets = { keepAlive: true, maxSockets: settings.concurrency };
   const agent =
     settings.proxyUrl && !bypassesProxy(settings)

@@ -13,6 +13,7 @@
  * an app whose settings cannot be read is left out with a notice; Graph without permission
  * leaves `appRegistrations` uncollected with a notice.
  */
+import { setMaxListeners } from 'node:events';
 import type { Agent } from 'node:http';
 import type { TokenCredential } from '@azure/core-auth';
 import { KeyVaultManagementClient } from '@azure/arm-keyvault';
@@ -38,13 +39,14 @@ import type {
   Secret,
   Vault,
 } from '../../inventory/types.js';
+import { CertifyError } from '../../errors.js';
 import { vaultAndName } from '../../inventory/ids.js';
 import type { CollectContext } from '../types.js';
 import { classifyAppSettings } from './app-settings.js';
 import type { AzureSettings } from './config.js';
 import { createLimiter, type Limiter } from './limiter.js';
 import { armScope, isoTime, mapCertificate, mapKey, mapRotationPolicy, mapSecret, mapVault } from './map.js';
-import { withRetry } from './retry.js';
+import { retryPolicy } from './retry.js';
 
 export interface AzurePorts {
   credential: TokenCredential;
@@ -61,7 +63,7 @@ export interface AzureStats {
 }
 
 interface Paged<T> {
-  byPage(settings?: { continuationToken?: string }): AsyncIterableIterator<T[] & { continuationToken?: string }>;
+  byPage(): AsyncIterableIterator<T[]>;
 }
 
 interface ErrorLike {
@@ -74,7 +76,8 @@ interface ErrorLike {
 /** A short, value-free reason for an access error: status, service code, first line. */
 export function describeFailure(error: unknown): string {
   const e = (error ?? {}) as ErrorLike;
-  if (e.name === 'AbortError' || e.name === 'TimeoutError') return 'the scan deadline was reached before this vault was fully read';
+  if (e.name === 'AbortError' || e.name === 'TimeoutError')
+    return 'the scan deadline was reached before this vault was fully read';
   const status = e.statusCode !== undefined ? `HTTP ${e.statusCode}` : (e.code ?? 'error');
   const message = (e.message ?? '').split('\n')[0]!.slice(0, 160);
   return `${status}: ${message}`.trim();
@@ -103,6 +106,8 @@ export async function collectAzure(ports: AzurePorts, ctx: CollectContext): Prom
   };
   const signals = [AbortSignal.timeout(settings.deadlineMs), ...(ctx.signal ? [ctx.signal] : [])];
   const deadline = AbortSignal.any(signals);
+  // Every in-flight request listens on the deadline; thousands at once is expected, not a leak.
+  setMaxListeners(0, deadline);
 
   let vaultsDone = 0;
   let vaultsTotal: number | null = null;
@@ -122,14 +127,6 @@ export async function collectAzure(ports: AzurePorts, ctx: CollectContext): Prom
     }
   };
 
-  // The SDKs' own retries are off: retry.ts is the single layer, so waits never stack.
-  const clientOptions = {
-    retryOptions: { maxRetries: 0 },
-    additionalPolicies: [{ policy: counterPolicy(stats, onRequest), position: 'perCall' as const }],
-    userAgentOptions: { userAgentPrefix: 'certify' },
-    ...(ports.agent ? { agent: ports.agent } : {}),
-  };
-  const operation = { abortSignal: deadline, requestOptions: { timeout: settings.requestTimeoutMs } };
   const retryOptions = {
     maxRetries: settings.maxRetries,
     signal: deadline,
@@ -138,61 +135,85 @@ export async function collectAzure(ports: AzurePorts, ctx: CollectContext): Prom
       stats.retries++;
     },
   };
+  // The SDKs' own retries are off: our policy is the single layer, so waits never stack, and it
+  // retries each request on its own (a page of a listing too: the Key Vault SDKs cannot resume one).
+  const clientOptions = {
+    retryOptions: { maxRetries: 0 },
+    additionalPolicies: [
+      { policy: retryPolicy(retryOptions), position: 'perCall' as const },
+      { policy: counterPolicy(stats, onRequest), position: 'perRetry' as const },
+    ],
+    userAgentOptions: { userAgentPrefix: 'certify' },
+    ...(ports.agent ? { agent: ports.agent } : {}),
+  };
+  const operation = { abortSignal: deadline, requestOptions: { timeout: settings.requestTimeoutMs } };
   const global = createLimiter(settings.concurrency);
-  /** One request with retries, holding a per-vault slot (if given) and a global slot. */
+  /** One operation holding a per-vault slot (if given) and a global slot. */
   const call = <T>(op: () => Promise<T>, limiter?: Limiter): Promise<T> => {
-    const run = () => global.run(() => withRetry(op, retryOptions));
+    const run = () => global.run(op);
     return limiter ? limiter.run(run) : run();
   };
 
-  /** Every item of a paged list; each page is fetched (and retried) on its own. */
+  /** Every item of a paged listing (pages are fetched one after another, each retried by the policy). */
   async function listAll<T>(list: () => Paged<T>, limiter?: Limiter): Promise<T[]> {
-    const out: T[] = [];
-    let token: string | undefined;
-    for (;;) {
-      const page = await call(async () => list().byPage(token ? { continuationToken: token } : {}).next(), limiter);
-      if (page.done) break;
-      out.push(...page.value);
-      token = page.value.continuationToken;
-      if (!token) break;
-    }
-    return out;
+    return call(async () => {
+      const out: T[] = [];
+      for await (const page of list().byPage()) out.push(...page);
+      return out;
+    }, limiter);
   }
 
   const arm = { endpoint: settings.armEndpoint, ...clientOptions };
-  const subscriptionIds =
-    settings.subscriptionIds ??
-    (
-      await listAll(() =>
-        new SubscriptionClient(credential, { ...arm, credentialScopes: [`${settings.armEndpoint}/.default`] }).subscriptions.list(
-          operation,
-        ),
-      )
-    )
-      .map((s) => s.subscriptionId)
-      .filter((id): id is string => typeof id === 'string');
+  let armTenant: string | undefined;
+  const discovery = await discover().catch((error: unknown) => {
+    throw discoveryError(error, settings);
+  });
+  const { subscriptionIds, vaults } = discovery;
+  vaultsTotal = vaults.length;
+  progress();
 
-  const vaults: Vault[] = [];
+  /** Subscriptions and their vaults: without these there is nothing to keep, so failures end the scan. */
+  async function discover() {
+    const subscriptionIds =
+      settings.subscriptionIds ??
+      (
+        await listAll(() =>
+          new SubscriptionClient(credential, {
+            ...arm,
+            credentialScopes: [`${settings.armEndpoint}/.default`],
+          }).subscriptions.list(operation),
+        )
+      )
+        .map((s) => s.subscriptionId)
+        .filter((id): id is string => typeof id === 'string');
+
+    const vaults: Vault[] = [];
+    const keys: Key[] = [];
+    const certificates: Certificate[] = [];
+    const resources: Resource[] = [];
+    const dependencies: Dependency[] = [];
+
+    const perSubscription = await Promise.all(
+      subscriptionIds.map(async (sub) => {
+        const kv = new KeyVaultManagementClient(credential, sub, arm);
+        const listed = await listAll(() => kv.vaults.listBySubscription(operation));
+        armTenant ??= listed[0]?.properties.tenantId;
+        return listed.map(mapVault);
+      }),
+    );
+    for (const list of perSubscription) vaults.push(...list);
+    return { subscriptionIds, vaults };
+  }
+
   const secrets: Secret[] = [];
   const keys: Key[] = [];
   const certificates: Certificate[] = [];
   const resources: Resource[] = [];
   const dependencies: Dependency[] = [];
-
-  let armTenant: string | undefined;
-  const perSubscription = await Promise.all(
-    subscriptionIds.map(async (sub) => {
-      const kv = new KeyVaultManagementClient(credential, sub, arm);
-      const listed = await listAll(() => kv.vaults.listBySubscription(operation));
-      armTenant ??= listed[0]?.properties.tenantId;
-      return listed.map(mapVault);
-    }),
-  );
-  for (const list of perSubscription) vaults.push(...list);
-  vaultsTotal = vaults.length;
-  progress();
-
-  const kvOptions = { ...clientOptions, disableChallengeResourceVerification: !settings.keyVaultChallengeVerification };
+  const kvOptions = {
+    ...clientOptions,
+    disableChallengeResourceVerification: !settings.keyVaultChallengeVerification,
+  };
 
   async function collectVault(vault: Vault): Promise<void> {
     const limiter = createLimiter(settings.perVaultConcurrency);
@@ -235,7 +256,7 @@ export async function collectAzure(ports: AzurePorts, ctx: CollectContext): Prom
       found.keys = keyResults;
       found.certificates = await Promise.all(
         certProps.map(async (p) => {
-          const full = await call(() => certClient.getCertificate(p.name ?? "", operation), limiter);
+          const full = await call(() => certClient.getCertificate(p.name ?? '', operation), limiter);
           return mapCertificate(vault, p, full.policy, full.cer);
         }),
       );
@@ -260,10 +281,19 @@ export async function collectAzure(ports: AzurePorts, ctx: CollectContext): Prom
         const id = site.id ?? '';
         const { resourceGroup } = armScope(id);
         try {
-          const dict = await call(() => web.webApps.listApplicationSettings(resourceGroup, site.name ?? '', operation));
+          const dict = await call(() =>
+            web.webApps.listApplicationSettings(resourceGroup, site.name ?? '', operation),
+          );
           // Values are classified and dropped here; only names, kinds and pattern names are kept.
-          const classified = classifyAppSettings(dict.properties ?? {}, { vaultDnsSuffix: settings.vaultDnsSuffix });
-          resources.push({ id, name: site.name ?? '', type: site.type ?? 'Microsoft.Web/sites', settings: classified.settings });
+          const classified = classifyAppSettings(dict.properties ?? {}, {
+            vaultDnsSuffix: settings.vaultDnsSuffix,
+          });
+          resources.push({
+            id,
+            name: site.name ?? '',
+            type: site.type ?? 'Microsoft.Web/sites',
+            settings: classified.settings,
+          });
           // A malformed reference stays visible to VM001 as a setting, but names no credential.
           for (const ref of classified.references) {
             if (vaultAndName(ref.secretId) === null) continue;
@@ -294,8 +324,19 @@ export async function collectAzure(ports: AzurePorts, ctx: CollectContext): Prom
   ]);
 
   async function collectAppRegistrations(): Promise<AppRegistration[] | undefined> {
-    const pipeline = createPipelineFromOptions({ ...clientOptions });
-    pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential, scopes: `${settings.graphEndpoint}/.default` }));
+    const pipeline = createPipelineFromOptions({
+      retryOptions: { maxRetries: 0 },
+      userAgentOptions: clientOptions.userAgentOptions,
+      ...(ports.agent ? { agent: ports.agent } : {}),
+    });
+    pipeline.addPolicy(retryPolicy(retryOptions));
+    pipeline.addPolicy(counterPolicy(stats, onRequest), { afterPhase: 'Retry' });
+    pipeline.addPolicy(
+      bearerTokenAuthenticationPolicy({ credential, scopes: `${settings.graphEndpoint}/.default` }),
+      {
+        phase: 'Sign',
+      },
+    );
     const client = createDefaultHttpClient();
     const out: AppRegistration[] = [];
     let next: string | undefined =
@@ -306,7 +347,12 @@ export async function collectAzure(ports: AzurePorts, ctx: CollectContext): Prom
         const body = await call(async () => {
           const response = await pipeline.sendRequest(
             client,
-            createPipelineRequest({ url, method: 'GET', abortSignal: deadline, timeout: settings.requestTimeoutMs }),
+            createPipelineRequest({
+              url,
+              method: 'GET',
+              abortSignal: deadline,
+              timeout: settings.requestTimeoutMs,
+            }),
           );
           const parsed = JSON.parse(response.bodyAsText ?? '{}') as GraphPage;
           if (response.status >= 400) {
@@ -355,8 +401,48 @@ export async function collectAzure(ports: AzurePorts, ctx: CollectContext): Prom
     ...(appsOk ? { resources: sortById(resources), dependencies } : {}),
     ...(appRegistrations ? { appRegistrations } : {}),
   };
-  if (deadline.aborted) notice(`the scan deadline (${settings.deadlineMs / 1000} s) was reached; unfinished vaults carry an access error`);
+  if (deadline.aborted)
+    notice(
+      `the scan deadline (${settings.deadlineMs / 1000} s) was reached; unfinished vaults carry an access error`,
+    );
   return inventory;
+}
+
+/** Why discovery failed, in words that say what to do. */
+function discoveryError(error: unknown, settings: AzureSettings): CertifyError {
+  const e = (error ?? {}) as ErrorLike;
+  if (
+    e.name === 'CredentialUnavailableError' ||
+    e.name === 'AuthenticationRequiredError' ||
+    e.name === 'AggregateAuthenticationError'
+  ) {
+    return new CertifyError(
+      'SOURCE_FAILED',
+      `no Azure credential is available: ${(e.message ?? '').split('\n')[0]}`,
+      [],
+      'sign in with `az login`, or set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or a managed identity)',
+    );
+  }
+  if (e.name === 'AbortError' || e.name === 'TimeoutError') {
+    return new CertifyError(
+      'SOURCE_FAILED',
+      `the scan deadline (${settings.deadlineMs / 1000} s) was reached while listing subscriptions and vaults`,
+      [],
+      'raise CERTIFY_SCAN_DEADLINE_SECONDS',
+    );
+  }
+  if (e.statusCode === 401 || e.statusCode === 403) {
+    return new CertifyError(
+      'SOURCE_FAILED',
+      `Azure Resource Manager refused to list subscriptions or vaults (${describeFailure(error)})`,
+      [],
+      'grant the identity Reader on the subscriptions (see the README, "Connect a real Azure tenant")',
+    );
+  }
+  return new CertifyError(
+    'SOURCE_FAILED',
+    `listing subscriptions and vaults failed: ${describeFailure(error)}`,
+  );
 }
 
 interface GraphPage {

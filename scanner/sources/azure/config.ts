@@ -43,7 +43,8 @@ function endpoint(env: Env, name: string, fallback: string, problems: string[]):
   const text = env[name]?.trim() || fallback;
   try {
     const url = new URL(text);
-    if (url.protocol !== 'https:') problems.push(`${name}: "${text}" must be an https:// URL (the Azure SDKs refuse plain http)`);
+    if (url.protocol !== 'https:')
+      problems.push(`${name}: "${text}" must be an https:// URL (the Azure SDKs refuse plain http)`);
     return url.origin;
   } catch {
     problems.push(`${name}: "${text}" is not a URL`);
@@ -68,7 +69,8 @@ export function readAzureEnv(env: Env): AzureSettings {
     .split(/[,\s]+/)
     .map((s) => s.trim())
     .filter(Boolean);
-  for (const id of ids) if (!GUID.test(id)) problems.push(`AZURE_SUBSCRIPTION_IDS: "${id}" is not a subscription id (a GUID)`);
+  for (const id of ids)
+    if (!GUID.test(id)) problems.push(`AZURE_SUBSCRIPTION_IDS: "${id}" is not a subscription id (a GUID)`);
   const armEndpoint = endpoint(env, 'CERTIFY_ARM_ENDPOINT', 'https://management.azure.com', problems);
   const graphEndpoint = endpoint(env, 'CERTIFY_GRAPH_ENDPOINT', 'https://graph.microsoft.com', problems);
   const authorityHost = env.AZURE_AUTHORITY_HOST?.trim()
@@ -85,7 +87,9 @@ export function readAzureEnv(env: Env): AzureSettings {
     graphEndpoint,
     authorityHost,
     vaultDnsSuffix:
-      env.CERTIFY_KEYVAULT_DNS_SUFFIX?.trim() || VAULT_SUFFIX_BY_ARM_HOST[new URL(armEndpoint).host] || 'vault.azure.net',
+      env.CERTIFY_KEYVAULT_DNS_SUFFIX?.trim() ||
+      VAULT_SUFFIX_BY_ARM_HOST[new URL(armEndpoint).host] ||
+      'vault.azure.net',
     keyVaultChallengeVerification: challenge !== 'off',
     concurrency: positive(env, 'CERTIFY_AZURE_CONCURRENCY', 64, problems),
     perVaultConcurrency: positive(env, 'CERTIFY_AZURE_VAULT_CONCURRENCY', 8, problems),
@@ -99,7 +103,12 @@ export function readAzureEnv(env: Env): AzureSettings {
       .filter(Boolean),
   };
   if (problems.length > 0) {
-    throw new CertifyError('BAD_USAGE', 'the Azure source is misconfigured', problems, 'fix the variables named above');
+    throw new CertifyError(
+      'BAD_USAGE',
+      'the Azure source is misconfigured',
+      problems,
+      'fix the variables named above',
+    );
   }
   return settings;
 }

@@ -124,7 +124,12 @@ export function durationDays(text: string | undefined): number | null {
   if (!text) return null;
   const m = DURATION.exec(text.trim());
   if (!m) return null;
-  const [y, mo, w, d] = [m[1], m[2], m[3], m[4]].map((x) => Number(x ?? 0)) as [number, number, number, number];
+  const [y, mo, w, d] = [m[1], m[2], m[3], m[4]].map((x) => Number(x ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+  ];
   return y * 365 + mo * 30 + w * 7 + d;
 }
 
@@ -169,7 +174,12 @@ export function derKeyShape(
     const details = new X509Certificate(cer).publicKey.asymmetricKeyDetails ?? {};
     const named = details.namedCurve;
     if (named) {
-      const byOid: Record<string, Curve> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521', secp256k1: 'P-256K' };
+      const byOid: Record<string, Curve> = {
+        prime256v1: 'P-256',
+        secp384r1: 'P-384',
+        secp521r1: 'P-521',
+        secp256k1: 'P-256K',
+      };
       return { keyType: 'EC', keySize: null, curve: byOid[named] ?? null };
     }
     return { keyType: 'RSA', keySize: details.modulusLength ?? null, curve: null };

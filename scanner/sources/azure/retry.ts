@@ -4,6 +4,7 @@
  * `Retry-After`, and falls back to our own backoff when the header is absent, as real Key
  * Vault 429s can be; 5xx, 408, timeouts and dropped connections back off with jitter.
  */
+import type { PipelinePolicy, PipelineResponse } from '@azure/core-rest-pipeline';
 
 export interface RetryInfo {
   attempt: number;
@@ -36,7 +37,14 @@ interface ErrorLike {
 }
 
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
-const RETRYABLE_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNREFUSED', 'EPIPE', 'REQUEST_SEND_ERROR', 'EAI_AGAIN']);
+const RETRYABLE_CODES = new Set([
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ECONNREFUSED',
+  'EPIPE',
+  'REQUEST_SEND_ERROR',
+  'EAI_AGAIN',
+]);
 
 /** The server's requested wait in ms, from whichever header it sent, or null. */
 export function retryAfterMs(headers: HeaderBag | undefined, now = Date.now()): number | null {
@@ -102,4 +110,37 @@ export async function withRetry<T>(op: () => Promise<T>, opts: RetryOptions): Pr
       await sleep(delayMs, opts.signal);
     }
   }
+}
+
+/** A response worth retrying, carried through withRetry as an error and handed back at the end. */
+class RetryableResponse extends Error {
+  constructor(readonly response: PipelineResponse) {
+    super(`HTTP ${response.status}`);
+  }
+  get statusCode(): number {
+    return this.response.status;
+  }
+}
+
+/**
+ * The same retry logic as a pipeline policy, so that every HTTP request an SDK sends —
+ * including each page of a paged listing — is retried on its own.
+ */
+export function retryPolicy(opts: RetryOptions): PipelinePolicy {
+  return {
+    name: 'certifyRetry',
+    async sendRequest(request, next) {
+      try {
+        return await withRetry(async () => {
+          const response = await next(request);
+          if (RETRYABLE_STATUS.has(response.status)) throw new RetryableResponse(response);
+          return response;
+        }, opts);
+      } catch (error) {
+        // Out of retries: let the SDK see the last response and raise its own error for it.
+        if (error instanceof RetryableResponse) return error.response;
+        throw error;
+      }
+    },
+  };
 }

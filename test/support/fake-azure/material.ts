@@ -22,7 +22,10 @@ export function detBytes(seed: string, n: number): Buffer {
 
 /** 32 lowercase hex digits, Key Vault's version format; the same for a name in every kind. */
 export function versionOf(vaultHost: string, name: string): string {
-  return createHash('sha256').update(`version:${vaultHost.toLowerCase()}/${name.toLowerCase()}`).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(`version:${vaultHost.toLowerCase()}/${name.toLowerCase()}`)
+    .digest('hex')
+    .slice(0, 32);
 }
 
 /** An odd number of exactly `bits` bits (top bit set): a plausible RSA modulus, big-endian. */
@@ -45,10 +48,15 @@ const OPENSSL_CURVE: Record<Curve, string> = {
 };
 
 /** Coordinate length in bytes per curve. */
-export const COORDINATE_BYTES: Record<Curve, number> = { 'P-256': 32, 'P-384': 48, 'P-521': 66, 'P-256K': 32 };
+export const COORDINATE_BYTES: Record<Curve, number> = {
+  'P-256': 32,
+  'P-384': 48,
+  'P-521': 66,
+  'P-256K': 32,
+};
 
 /** A valid public point on `curve`, from a deterministic private scalar (always below the order). */
-export function ecPoint(seed: string, curve: Curve): { x: Buffer; y: Buffer } {
+function computePoint(seed: string, curve: Curve): { x: Buffer; y: Buffer } {
   const len = COORDINATE_BYTES[curve];
   const scalar = detBytes(`ec:${seed}`, len);
   scalar[0] = curve === 'P-521' ? 0 : scalar[0]! & 0x7f;
@@ -57,6 +65,23 @@ export function ecPoint(seed: string, curve: Curve): { x: Buffer; y: Buffer } {
   ecdh.setPrivateKey(scalar);
   const point = ecdh.getPublicKey(); // 04 || x || y
   return { x: point.subarray(1, 1 + len), y: point.subarray(1 + len) };
+}
+
+/** Points per curve: a scalar multiplication costs up to 2 ms (P-521), too much per request. */
+const POOL_SIZE = 32;
+const pools = new Map<Curve, { x: Buffer; y: Buffer }[]>();
+
+/**
+ * A valid public point on `curve` for `seed`, picked deterministically from a small pool of
+ * real points (so distinct keys may share one; nothing that reads metadata can tell).
+ */
+export function ecPoint(seed: string, curve: Curve): { x: Buffer; y: Buffer } {
+  let pool = pools.get(curve);
+  if (!pool) {
+    pool = Array.from({ length: POOL_SIZE }, (_, i) => computePoint(`pool-${i}`, curve));
+    pools.set(curve, pool);
+  }
+  return pool[detBytes(`pick:${seed}`, 4).readUInt32BE(0) % POOL_SIZE]!;
 }
 
 export function base64url(b: Uint8Array): string {
@@ -170,7 +195,10 @@ export function buildCertificate(spec: CertSpec): Buffer {
     signature[0] = signature[0]! & 0x7f;
   } else {
     const { x, y } = ecPoint(spec.seed, spec.key.curve);
-    spki = seq(seq(oid('1.2.840.10045.2.1'), oid(CURVE_OID[spec.key.curve])), bitString(Buffer.concat([Buffer.from([4]), x, y])));
+    spki = seq(
+      seq(oid('1.2.840.10045.2.1'), oid(CURVE_OID[spec.key.curve])),
+      bitString(Buffer.concat([Buffer.from([4]), x, y])),
+    );
     sigAlg = seq(oid('1.2.840.10045.4.3.2')); // ecdsa-with-SHA256
     const rs = detBytes(`sig:${spec.seed}`, 64);
     signature = seq(uint(rs.subarray(0, 32)), uint(rs.subarray(32)));

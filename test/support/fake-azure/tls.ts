@@ -64,7 +64,8 @@ function covered(names: readonly string[], host: string): boolean {
 
 /** The committed material when it covers `extraHosts`, else generated (and cached) material. */
 export function tlsMaterial(extraHosts: readonly string[] = []): TlsMaterial {
-  if (extraHosts.every((h) => covered(COMMITTED_SANS, h))) return readMaterial(COMMITTED_TLS_DIR, COMMITTED_SANS);
+  if (extraHosts.every((h) => covered(COMMITTED_SANS, h)))
+    return readMaterial(COMMITTED_TLS_DIR, COMMITTED_SANS);
   const names = [...new Set([...COMMITTED_SANS, ...extraHosts.map((h) => h.toLowerCase())])].sort();
   const key = createHash('sha256').update(names.join(',')).digest('hex').slice(0, 16);
   const dir = join(tmpdir(), `certify-fake-azure-tls-${key}`);
@@ -91,7 +92,10 @@ function readMaterial(dir: string, names: readonly string[]): TlsMaterial {
 
 /** `YYYYMMDDHHMMSSZ`, as `openssl ca -startdate/-enddate` take it. */
 function opensslTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:T]/g, '').replace(/\.\d+Z$/, 'Z');
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:T]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 /**
@@ -147,13 +151,58 @@ export function generateTls(dir: string, names: readonly string[], days: number)
   const ca = ['ca', '-batch', '-notext', '-config', at('openssl.cnf'), ...dates];
   try {
     run('ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', at('ca-key.pem'));
-    run('req', '-new', '-key', at('ca-key.pem'), '-config', at('openssl.cnf'), '-subj', '/CN=Certify Fake Azure Test CA/O=Certify tests - trust only in tests', '-out', at('ca.csr'));
-    run(...ca, '-selfsign', '-keyfile', at('ca-key.pem'), '-in', at('ca.csr'), '-extensions', 'ca_ext', '-out', join(dir, 'ca.pem'));
+    run(
+      'req',
+      '-new',
+      '-key',
+      at('ca-key.pem'),
+      '-config',
+      at('openssl.cnf'),
+      '-subj',
+      '/CN=Certify Fake Azure Test CA/O=Certify tests - trust only in tests',
+      '-out',
+      at('ca.csr'),
+    );
+    run(
+      ...ca,
+      '-selfsign',
+      '-keyfile',
+      at('ca-key.pem'),
+      '-in',
+      at('ca.csr'),
+      '-extensions',
+      'ca_ext',
+      '-out',
+      join(dir, 'ca.pem'),
+    );
     run('ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', at('ec-key.pem'));
     // PKCS#8: what every TLS stack reads without fuss.
     run('pkcs8', '-topk8', '-nocrypt', '-in', at('ec-key.pem'), '-out', join(dir, 'server-key.pem'));
-    run('req', '-new', '-key', join(dir, 'server-key.pem'), '-config', at('openssl.cnf'), '-subj', '/CN=certify-fake-azure', '-out', at('server.csr'));
-    run(...ca, '-cert', join(dir, 'ca.pem'), '-keyfile', at('ca-key.pem'), '-in', at('server.csr'), '-extensions', 'server_ext', '-out', join(dir, 'server-cert.pem'));
+    run(
+      'req',
+      '-new',
+      '-key',
+      join(dir, 'server-key.pem'),
+      '-config',
+      at('openssl.cnf'),
+      '-subj',
+      '/CN=certify-fake-azure',
+      '-out',
+      at('server.csr'),
+    );
+    run(
+      ...ca,
+      '-cert',
+      join(dir, 'ca.pem'),
+      '-keyfile',
+      at('ca-key.pem'),
+      '-in',
+      at('server.csr'),
+      '-extensions',
+      'server_ext',
+      '-out',
+      join(dir, 'server-cert.pem'),
+    );
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -47,10 +47,6 @@ export function hostOf(url: string): string {
   }
 }
 
-function withSlash(uri: string): string {
-  return uri.endsWith('/') ? uri : `${uri}/`;
-}
-
 // ---- Key Vault data plane ------------------------------------------------------------------
 
 interface Recovery {
@@ -73,7 +69,11 @@ export function recoveryOf(vault: Vault | null): Recovery {
 type Asset = Secret | Key | Certificate;
 
 /** `attributes` in Key Vault's order; nbf/exp (and recovery fields) only when set. */
-function attributes(a: Asset, recovery: Recovery | null, extra: Record<string, unknown> = {}): Record<string, unknown> {
+function attributes(
+  a: Asset,
+  recovery: Recovery | null,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   const out: Record<string, unknown> = { enabled: a.enabled };
   if (a.notBefore) out.nbf = unixSeconds(a.notBefore);
   if (a.expires) out.exp = unixSeconds(a.expires);
@@ -180,7 +180,10 @@ function buildPlane(
   });
 
   const keyList = makeList(keys, (k) => {
-    const item: Record<string, unknown> = { kid: k.id, attributes: attributes(k, recovery, { exportable: false }) };
+    const item: Record<string, unknown> = {
+      kid: k.id,
+      attributes: attributes(k, recovery, { exportable: false }),
+    };
     if (hasTags(k.tags)) item.tags = k.tags;
     if (k.managed) item.managed = true;
     return JSON.stringify(item);
@@ -198,7 +201,10 @@ function buildPlane(
         ? buildCertificate({
             seed: c.id,
             subject,
-            issuer: !c.issuer || c.issuer.toLowerCase() === 'self' ? subject : `CN=${c.issuer} Issuing CA, O=${c.issuer}`,
+            issuer:
+              !c.issuer || c.issuer.toLowerCase() === 'self'
+                ? subject
+                : `CN=${c.issuer} Issuing CA, O=${c.issuer}`,
             notBefore,
             notAfter: c.expires ? Date.parse(c.expires) : notBefore + 365 * DAY_MS,
             key,
@@ -243,7 +249,10 @@ function buildPlane(
       } else {
         jwk.key_ops = OCT_OPS; // symmetric: no material is ever returned
       }
-      const body: Record<string, unknown> = { key: jwk, attributes: attributes(k, recovery, { exportable: false }) };
+      const body: Record<string, unknown> = {
+        key: jwk,
+        attributes: attributes(k, recovery, { exportable: false }),
+      };
       if (hasTags(k.tags)) body.tags = k.tags;
       if (k.managed) body.managed = true;
       return JSON.stringify(body);
@@ -268,7 +277,8 @@ function buildPlane(
     actions.push({ trigger: { timeBeforeExpiry: 'P30D' }, action: { type: 'Notify' } });
     const attrs: Record<string, unknown> = {};
     // A timeBeforeExpiry trigger needs an expiry for the new versions.
-    if (p.rotateBeforeExpiryDays !== null) attrs.expiryTime = days(Math.max(365, p.rotateBeforeExpiryDays * 2));
+    if (p.rotateBeforeExpiryDays !== null)
+      attrs.expiryTime = days(Math.max(365, p.rotateBeforeExpiryDays * 2));
     attrs.created = unixSeconds(k.created);
     attrs.updated = unixSeconds(k.updated);
     return JSON.stringify({ id: `${k.id}/rotationpolicy`, lifetimeActions: actions, attributes: attrs });
@@ -341,9 +351,15 @@ function buildPlane(
 }
 
 /** One data plane per vault host: inventory vaults, plus hosts that only assets name. */
-export function buildPlanes(inventory: Inventory, forbiddenVaults: readonly string[] = []): Map<string, VaultPlane> {
+export function buildPlanes(
+  inventory: Inventory,
+  forbiddenVaults: readonly string[] = [],
+): Map<string, VaultPlane> {
   const forbidden = new Set(forbiddenVaults.map((v) => v.toLowerCase()));
-  const groups = new Map<string, { vault: Vault | null; secrets: Secret[]; keys: Key[]; certificates: Certificate[] }>();
+  const groups = new Map<
+    string,
+    { vault: Vault | null; secrets: Secret[]; keys: Key[]; certificates: Certificate[] }
+  >();
   const group = (host: string, vault: Vault | null = null) => {
     let g = groups.get(host);
     if (!g) groups.set(host, (g = { vault, secrets: [], keys: [], certificates: [] }));
@@ -362,7 +378,9 @@ export function buildPlanes(inventory: Inventory, forbiddenVaults: readonly stri
     if (!host) continue;
     const name = host.split('.')[0] ?? host;
     const isForbidden =
-      (g.vault?.accessError ?? null) !== null || forbidden.has(name) || (g.vault ? forbidden.has(g.vault.name.toLowerCase()) : false);
+      (g.vault?.accessError ?? null) !== null ||
+      forbidden.has(name) ||
+      (g.vault ? forbidden.has(g.vault.name.toLowerCase()) : false);
     planes.set(host, buildPlane(host, g.vault, isForbidden, g.secrets, g.keys, g.certificates));
   }
   return planes;
@@ -401,7 +419,12 @@ export function vaultResource(v: Vault, tenantId: string): Record<string, unknow
   // Real vaults that never had firewall rules often carry no networkAcls at all (= Allow):
   // half of the "Allow" vaults are served that way, deterministically.
   if (v.networkDefaultAction === 'Deny' || hash32(`acl:${v.id}`) % 2 === 0) {
-    p.networkAcls = { bypass: 'AzureServices', defaultAction: v.networkDefaultAction, ipRules: [], virtualNetworkRules: [] };
+    p.networkAcls = {
+      bypass: 'AzureServices',
+      defaultAction: v.networkDefaultAction,
+      ipRules: [],
+      virtualNetworkRules: [],
+    };
   }
   if (v.privateEndpointConnections > 0) {
     const scope = armScope(v.id);
@@ -414,7 +437,11 @@ export function vaultResource(v: Vault, tenantId: string): Record<string, unknow
           privateEndpoint: {
             id: `/subscriptions/${scope?.subscriptionId ?? ''}/resourceGroups/${scope?.resourceGroup ?? ''}/providers/Microsoft.Network/privateEndpoints/${pe}`,
           },
-          privateLinkServiceConnectionState: { status: 'Approved', description: 'Auto-Approved', actionsRequired: 'None' },
+          privateLinkServiceConnectionState: {
+            status: 'Approved',
+            description: 'Auto-Approved',
+            actionsRequired: 'None',
+          },
           provisioningState: 'Succeeded',
         },
       };
@@ -519,7 +546,12 @@ export function referenceValue(secretId: string, n: number): string {
   }
 }
 
-function settingValue(setting: ResourceSetting, resourceId: string, index: number, refCounter: { n: number }): string {
+function settingValue(
+  setting: ResourceSetting,
+  resourceId: string,
+  index: number,
+  refCounter: { n: number },
+): string {
   if (setting.kind === 'keyVaultReference') return referenceValue(setting.secretId, refCounter.n++);
   if (setting.looksLikeCredential) return credentialValue(setting.pattern, `${resourceId}/${setting.name}`);
   return harmlessValue(setting.name, index);
