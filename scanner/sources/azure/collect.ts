@@ -188,10 +188,6 @@ export async function collectAzure(ports: AzurePorts, ctx: CollectContext): Prom
         .filter((id): id is string => typeof id === 'string');
 
     const vaults: Vault[] = [];
-    const keys: Key[] = [];
-    const certificates: Certificate[] = [];
-    const resources: Resource[] = [];
-    const dependencies: Dependency[] = [];
 
     const perSubscription = await Promise.all(
       subscriptionIds.map(async (sub) => {
