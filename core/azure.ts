@@ -1,14 +1,14 @@
 /**
  * Builds the Azure source's ports from the environment, at the edge: the credential
  * (DefaultAzureCredential reads the standard AZURE_* variables) and one keep-alive HTTP agent.
- * The Azure runtime's own proxy support opens a new tunnel per request; through a corporate
- * proxy (or the local fake) a scan of thousands of requests would pay a TLS handshake each.
+ * Through a proxy (a corporate one, or the local fake) the agent keeps CONNECT tunnels alive;
+ * see tunnel-agent.ts for why the runtime's own proxy agents are not used.
  */
 import { Agent as HttpsAgent } from 'node:https';
 import { DefaultAzureCredential } from '@azure/identity';
-import { HttpsProxyAgent } from 'https-proxy-agent';
 import { azureSource, readAzureEnv, type AzureSettings } from '../scanner/sources/azure/index.js';
 import type { Source } from '../scanner/sources/types.js';
+import { TunnelAgent } from './tunnel-agent.js';
 
 function bypassesProxy(settings: AzureSettings): boolean {
   const host = new URL(settings.armEndpoint).hostname.toLowerCase();
@@ -25,7 +25,7 @@ export function azureSourceFromEnv(env: Readonly<Record<string, string | undefin
   const sockets = { keepAlive: true, maxSockets: settings.concurrency };
   const agent =
     settings.proxyUrl && !bypassesProxy(settings)
-      ? new HttpsProxyAgent(settings.proxyUrl, sockets)
+      ? new TunnelAgent(settings.proxyUrl, sockets)
       : new HttpsAgent(sockets);
   return azureSource({ credential, settings, agent });
 }

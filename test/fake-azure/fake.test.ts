@@ -37,7 +37,7 @@ import {
   vaultArmId,
 } from '../support/builders.js';
 import { startFakeAzure, type FakeAzure } from '../support/fake-azure/index.js';
-import { COMMITTED_TLS_DIR } from '../support/fake-azure/tls.js';
+import { COMMITTED_TLS_DIR, hostMatches, tlsMaterial } from '../support/fake-azure/tls.js';
 
 const SUB_A = '00000000-0000-0000-0000-0000000000aa';
 const SUB_B = '00000000-0000-0000-0000-0000000000bb';
@@ -786,5 +786,36 @@ describe('options', () => {
     const f = await startFakeAzure({ inventory: inventory() });
     await f.close();
     await assert.rejects(connectStatus(f, 'management.azure.com:443'), { code: 'ECONNREFUSED' });
+  });
+});
+
+describe('tls', () => {
+  test('the committed certificate covers the Azure hosts; wildcards match one label only', () => {
+    const committed = tlsMaterial();
+    assert.equal(committed.caFile, `${COMMITTED_TLS_DIR}/ca.pem`);
+    const server = new X509Certificate(committed.cert);
+    const ca = new X509Certificate(readFileSync(committed.caFile));
+    assert.ok(server.verify(ca.publicKey));
+    for (const host of [
+      'management.azure.com',
+      'graph.microsoft.com',
+      'kv-x.vault.azure.net',
+      'kv-y.vault.usgovcloudapi.net',
+    ]) {
+      assert.ok(server.checkHost(host), host);
+    }
+    assert.equal(hostMatches('*.vault.azure.net', 'a.b.vault.azure.net'), false);
+    assert.equal(hostMatches('*.vault.azure.net', 'vault.azure.net'), false);
+    assert.ok(new Date(server.validTo).getFullYear() >= 2045);
+  });
+
+  test('a host outside the committed names gets a generated CA and certificate (openssl)', () => {
+    const made = tlsMaterial(['management.example.test']);
+    assert.notEqual(made.caFile, `${COMMITTED_TLS_DIR}/ca.pem`);
+    const server = new X509Certificate(made.cert);
+    assert.ok(server.verify(new X509Certificate(readFileSync(made.caFile)).publicKey));
+    assert.ok(server.checkHost('management.example.test'));
+    assert.ok(server.checkHost('kv-x.vault.azure.net'));
+    assert.equal(tlsMaterial(['management.example.test']).caFile, made.caFile, 'cached by host list');
   });
 });

@@ -146,11 +146,18 @@ export async function collectAzure(ports: AzurePorts, ctx: CollectContext): Prom
     userAgentOptions: { userAgentPrefix: 'certify' },
     ...(ports.agent ? { agent: ports.agent } : {}),
   };
-  const operation = { abortSignal: deadline, requestOptions: { timeout: settings.requestTimeoutMs } };
+  // The deadline is checked before each operation rather than handed to every request: one
+  // long-lived signal with tens of thousands of per-request listeners held on to their state.
+  const operation = { requestOptions: { timeout: settings.requestTimeoutMs } };
   const global = createLimiter(settings.concurrency);
-  /** One operation holding a per-vault slot (if given) and a global slot. */
+  /** One operation holding a per-vault slot (if given) and a global slot; none starts after the deadline. */
   const call = <T>(op: () => Promise<T>, limiter?: Limiter): Promise<T> => {
-    const run = () => global.run(op);
+    const run = () =>
+      global.run(() => {
+        if (deadline.aborted)
+          throw Object.assign(new Error('the scan deadline was reached'), { name: 'AbortError' });
+        return op();
+      });
     return limiter ? limiter.run(run) : run();
   };
 
@@ -307,8 +314,12 @@ export async function collectAzure(ports: AzurePorts, ctx: CollectContext): Prom
     }
   }
 
+  // Enough vaults in flight to keep every global slot busy, few enough that queued work stays small.
+  const vaultSlots = createLimiter(
+    Math.max(1, Math.ceil(settings.concurrency / settings.perVaultConcurrency) * 2),
+  );
   const [, appsOk, appRegistrations] = await Promise.all([
-    Promise.all(vaults.map(collectVault)),
+    Promise.all(vaults.map((v) => vaultSlots.run(() => collectVault(v)))),
     Promise.all(subscriptionIds.map(collectApps)).then(
       () => true,
       (e: unknown) => {
