@@ -1,0 +1,106 @@
+/**
+ * Views: what an answer shows, as plain data. Command handlers (bot/commands) build them;
+ * renderers (cards/adaptive.ts, cards/blockkit.ts) turn one view into an Adaptive Card 1.5 for
+ * Teams and the playground, or Block Kit for Slack — so both channels always show the same facts.
+ */
+
+export type Tone = 'good' | 'warning' | 'attention' | 'neutral';
+
+/** A button. `verb` names the handler; `data` is echoed back when it is pressed. */
+export interface ActionView {
+  verb: string;
+  title: string;
+  data: Record<string, string>;
+  style?: 'positive' | 'destructive';
+}
+
+export interface RuleLine {
+  id: string;
+  name: string;
+  severity: 'Critical' | 'High' | 'Medium' | 'Low';
+  /** e.g. "5 of 80" or "75.0% (needs 80%)". */
+  failing: string;
+  /** A few affected assets, short form (`kv-prod/secrets/db-password`). */
+  samples: string[];
+  /** How many affected assets are not in `samples`. */
+  moreSamples: number;
+}
+
+export interface ScoreView {
+  kind: 'score';
+  /** "Certify score" or the framework's name. */
+  title: string;
+  score: number | null;
+  rating: string | null;
+  tone: Tone;
+  /** Change since the previous saved scan, when there is one. */
+  trend: { previous: number | null; delta: number | null; previousAt: string } | null;
+  scope: { source: string; at: string; vaults: number; assets: number };
+  counts: { pass: number; fail: number; notApplicable: number };
+  /** Failing rules, most severe first, cut to what fits; `moreFailing` counts the rest. */
+  failing: RuleLine[];
+  moreFailing: number;
+  /** Overall view: one line per framework; framework view: one line per control. */
+  breakdown: { id: string; label: string; score: number | null; status: string }[];
+  disclaimer: string;
+  actions: ActionView[];
+}
+
+export interface ControlView {
+  kind: 'control';
+  framework: { id: string; name: string; shortName: string };
+  /** What the user asked for, e.g. "3.7"; a prefix or a redirect may show several controls. */
+  query: string;
+  /** Set when the query was a control id of an older catalogue (where the evidence lives now). */
+  redirectNote: string | null;
+  controls: {
+    id: string;
+    title: string;
+    coverage: 'direct' | 'supporting' | 'customer';
+    status: 'pass' | 'fail' | 'not_applicable' | 'customer';
+    score: number | null;
+    summary: string;
+    customerNote: string | null;
+    rules: {
+      id: string;
+      name: string;
+      status: 'pass' | 'fail' | 'not_applicable';
+      samples: string[];
+      moreSamples: number;
+    }[];
+  }[];
+  disclaimer: string;
+  actions: ActionView[];
+}
+
+export interface RulesView {
+  kind: 'rules';
+  builtIn: { id: string; name: string; severity: string; weight: number; class: string }[];
+  custom: {
+    id: string;
+    name: string;
+    severity: string;
+    weight: number;
+    enabled: boolean;
+    condition: string;
+  }[];
+  actions: ActionView[];
+}
+
+export interface HelpView {
+  kind: 'help';
+  /** Set when the user typed something unknown: what they typed and the closest command. */
+  unknown: { input: string; suggestion: string | null } | null;
+  commands: { usage: string; description: string }[];
+}
+
+export interface MessageView {
+  kind: 'message';
+  tone: Tone;
+  title: string;
+  text: string;
+  hint: string | null;
+  actions: ActionView[];
+}
+
+export type View = ScoreView | ControlView | RulesView | HelpView | MessageView;
