@@ -2,16 +2,16 @@
 import { createColors } from 'picocolors';
 import type { Control, Framework } from '../scanner/frameworks/types.js';
 import type { Rule } from '../scanner/rules/types.js';
+import { DISCLAIMER, formatScore, shortId } from '../core/present.js';
 import type { ControlResult, FrameworkResult, RuleResult, ScanResult } from '../scanner/scan.js';
+
+export { DISCLAIMER, formatScore, shortId };
 
 export type Colors = ReturnType<typeof createColors>;
 export const colors = (enabled: boolean): Colors => createColors(enabled);
 
 /** How many failing assets a table row names before "and N more". */
 const SAMPLE = 2;
-
-export const DISCLAIMER =
-  'A technical evidence score, not a compliance verdict: your auditor decides whether a control is met.';
 
 export function table(rows: readonly (readonly string[])[], header: readonly string[], c: Colors): string {
   const all = [header, ...rows];
@@ -30,17 +30,6 @@ function visibleLength(s: string): number {
   return s.replace(ANSI, '').length;
 }
 
-/** `https://kv-prod.vault.azure.net/secrets/a` → `kv-prod/secrets/a`; ARM ids → their last segment. */
-export function shortId(id: string): string {
-  const arrow = id.indexOf(' -> ');
-  if (arrow > 0) return `${shortId(id.slice(0, arrow))} → ${shortId(id.slice(arrow + 4))}`;
-  const kv = /^https:\/\/([^./]+)\.[^/]+\/(secrets|keys|certificates)\/([^/]+)/i.exec(id);
-  if (kv) return `${kv[1]}/${kv[2]}/${kv[3]}`;
-  const arm = /\/providers\/[^/]+\/[^/]+\/([^/]+)(\/settings\/.+)?$/i.exec(id);
-  if (arm) return `${arm[1]}${arm[2] ?? ''}`;
-  return id;
-}
-
 export function ratingColor(rating: string | null, c: Colors): (s: string) => string {
   if (rating === 'Strong') return c.green;
   if (rating === 'Healthy') return c.cyan;
@@ -57,10 +46,6 @@ function statusText(status: string, c: Colors): string {
   if (status === 'fail') return c.red('FAIL');
   if (status === 'customer') return c.dim('customer');
   return c.dim('n/a');
-}
-
-export function formatScore(score: number | null): string {
-  return score === null ? '—' : score.toFixed(1);
 }
 
 function samples(r: RuleResult): string {

@@ -1,0 +1,524 @@
+/**
+ * The channel-neutral command layer: a Command and its context → a View. Teams, Slack, the
+ * playground and the CLI all call it; renderers (cards/) turn the View into a card. Reports
+ * evidence, never a verdict.
+ */
+import type {
+  ActionView,
+  ControlView,
+  HelpView,
+  MessageView,
+  RuleLine,
+  RulesView,
+  ScoreView,
+  Tone,
+  View,
+} from '../../cards/views.js';
+import { DISCLAIMER, shortId } from '../../core/present.js';
+import { scan, type CertifyPorts } from '../../core/certify.js';
+import { CertifyError, isCertifyError } from '../../scanner/errors.js';
+import { findFramework, lookupControl } from '../../scanner/frameworks/index.js';
+import type { Control, Framework } from '../../scanner/frameworks/types.js';
+import { BUILTIN_RULES } from '../../scanner/rules/builtin/index.js';
+import { describeCondition } from '../../scanner/rules/custom.js';
+import type { CustomRuleDef } from '../../scanner/rules/custom-types.js';
+import type { RuleResult, ScanResult } from '../../scanner/scan.js';
+import type { Source } from '../../scanner/sources/types.js';
+import type { Command, LaterCommandName, RuleCommand } from './parse.js';
+
+export interface CommandContext {
+  ports: CertifyPorts;
+  /** Where a scan collects from, when one is needed. */
+  source: Source;
+  /** Epoch ms: the time of any scan this command runs. */
+  now: number;
+  user: { id: string; name: string };
+  channel: { kind: 'teams' | 'slack' | 'playground'; id: string };
+  /** Told of an unexpected error (for the service log); the user only sees "Something went wrong". */
+  onError?: (error: unknown) => void;
+}
+
+/** Failing rules shown on a score card; the rest are counted in `moreFailing`. */
+export const MAX_FAILING = 5;
+/** Affected assets named per rule. */
+export const MAX_SAMPLES = 3;
+
+const SEVERITY_ORDER: Readonly<Record<string, number>> = { Critical: 0, High: 1, Medium: 2, Low: 3 };
+
+const TRY_SCORE = 'Try /certify score for the current evidence score.';
+
+export const HELP_COMMANDS: HelpView['commands'] = [
+  { usage: '/certify score [framework]', description: 'Evidence score, rating and failing rules.' },
+  {
+    usage: '/certify control <framework> <control>',
+    description: 'A control: what it asks, its coverage, and the status of the rules it cites.',
+  },
+  { usage: '/certify scan', description: 'Scan the vaults now and save the result.' },
+  { usage: '/certify rules', description: 'The rule catalogue, built-in and custom.' },
+  {
+    usage: '/certify rule add|update|remove|enable|disable …',
+    description: 'Manage custom rules (add takes the rule as JSON).',
+  },
+  { usage: '/certify subscribe [filters]', description: 'Alerts in this channel (later release).' },
+  { usage: '/certify evidence <framework> …', description: 'An evidence bundle (later release).' },
+  { usage: '/certify presets', description: 'The credential presets (later release).' },
+  {
+    usage: '/certify rotate <vault>/<secret> --preset P',
+    description: 'A fresh credential with a provenance certificate (later release).',
+  },
+  { usage: '/certify cert <id>', description: 'Verify a provenance certificate (later release).' },
+  { usage: '/certify help', description: 'This list.' },
+];
+
+const LATER: Readonly<Record<LaterCommandName, string>> = {
+  subscribe:
+    'Alert subscriptions arrive with a later release: this channel will be told when a scan finds new failing rules or assets.',
+  unsubscribe:
+    'Unsubscribing arrives with a later release, together with alerts: it will stop the alerts this channel receives.',
+  alerts: "Listing alerts arrives with a later release: it will show this channel's alert subscriptions.",
+  evidence:
+    'Evidence bundles arrive with a later release: they will package a signed, timestamped record of the scans for a framework and period, released once an approver agrees.',
+  presets:
+    'Credential presets arrive with a later release: this will list the presets a new credential can be generated from.',
+  rotate:
+    'Rotation arrives with a later release: it will generate a fresh credential for a vault secret from a preset, with a provenance certificate.',
+  cert: 'Certificate checks arrive with a later release: this will verify the provenance certificate of a generated credential.',
+};
+
+export async function handleCommand(cmd: Command, ctx: CommandContext): Promise<View> {
+  try {
+    return await dispatch(cmd, ctx);
+  } catch (error) {
+    return errorView(error, ctx);
+  }
+}
+
+async function dispatch(cmd: Command, ctx: CommandContext): Promise<View> {
+  switch (cmd.name) {
+    case 'help':
+      return helpView(null);
+    case 'unknown':
+      return helpView({ input: cmd.input, suggestion: cmd.suggestion });
+    case 'score':
+      return scoreCommand(cmd.framework, ctx);
+    case 'scan': {
+      const { result } = await scan(ctx.ports, ctx.source, { now: ctx.now, save: true });
+      return scoreView(result, null, ctx, 'Scan finished');
+    }
+    case 'control':
+      return controlCommand(cmd.framework, cmd.control, ctx);
+    case 'rules':
+      return rulesView(ctx);
+    case 'rule':
+      return ruleCommand(cmd, ctx);
+    default:
+      return laterView(cmd.name);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scans
+
+/** The latest saved scan; when there is none yet, a scan run and saved now. */
+async function latestOrFresh(ctx: CommandContext): Promise<ScanResult> {
+  const latest = await ctx.ports.scans.latest();
+  if (latest !== null) return latest;
+  const { result } = await scan(ctx.ports, ctx.source, { now: ctx.now, save: true });
+  return result;
+}
+
+function toneOf(rating: string | null): Tone {
+  if (rating === 'Strong' || rating === 'Healthy') return 'good';
+  if (rating === 'Significant gaps') return 'warning';
+  if (rating === 'Weak') return 'attention';
+  return 'neutral';
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
+}
+
+function bySeverity(a: RuleResult, b: RuleResult): number {
+  return (
+    (SEVERITY_ORDER[a.severity] ?? 9) - (SEVERITY_ORDER[b.severity] ?? 9) ||
+    b.weight - a.weight ||
+    a.id.localeCompare(b.id)
+  );
+}
+
+function failingText(r: RuleResult): string {
+  if (r.metric) {
+    return `${(r.metric.value * 100).toFixed(1)}% (needs ${(r.metric.threshold * 100).toFixed(0)}%)`;
+  }
+  return `${r.failing.length} of ${r.evaluated}`;
+}
+
+function samplesOf(failing: readonly string[]): { samples: string[]; moreSamples: number } {
+  const samples = failing.slice(0, MAX_SAMPLES).map(shortId);
+  return { samples, moreSamples: failing.length - samples.length };
+}
+
+function ruleLine(r: RuleResult): RuleLine {
+  return { id: r.id, name: r.name, severity: r.severity, failing: failingText(r), ...samplesOf(r.failing) };
+}
+
+async function scoreCommand(framework: string | null, ctx: CommandContext): Promise<View> {
+  // Resolved before any scan, so an unknown name costs nothing.
+  const fw = framework === null ? null : findFramework(framework);
+  const result = await latestOrFresh(ctx);
+  return scoreView(result, fw, ctx, null);
+}
+
+function scoreView(
+  result: ScanResult,
+  fw: Framework | null,
+  ctx: CommandContext,
+  title: string | null,
+): ScoreView {
+  const fwResult = fw === null ? null : result.frameworks.find((f) => f.id === fw.id);
+  if (fw !== null && fwResult === undefined) {
+    throw new CertifyError(
+      'STORE_CORRUPT',
+      `the latest scan has no results for ${fw.name}`,
+      [],
+      'run /certify scan to evaluate the frameworks again',
+    );
+  }
+  const cited = fwResult ? new Set(fwResult.controls.flatMap((c) => c.rules)) : null;
+  const rules = cited === null ? result.rules : result.rules.filter((r) => cited.has(r.id));
+  const score = fwResult ? fwResult.score : result.score;
+  const rating = fwResult ? fwResult.rating : result.rating;
+
+  const previous = ctx.ports.scans.previous();
+  let trend: ScoreView['trend'] = null;
+  if (previous !== null && previous.scanId !== result.scanId) {
+    const before = fw === null ? previous.score : (previous.frameworkScores[fw.id] ?? null);
+    trend = {
+      previous: before,
+      delta: before === null || score === null ? null : round1(score - before),
+      previousAt: previous.now,
+    };
+  }
+
+  const counts = { pass: 0, fail: 0, notApplicable: 0 };
+  for (const r of rules) {
+    if (r.status === 'pass') counts.pass++;
+    else if (r.status === 'fail') counts.fail++;
+    else counts.notApplicable++;
+  }
+  const failing = rules.filter((r) => r.status === 'fail').sort(bySeverity);
+  const a = result.assets;
+
+  const breakdown: ScoreView['breakdown'] = fwResult
+    ? fwResult.controls.map((c) => ({ id: c.id, label: c.title, score: c.score, status: c.status }))
+    : result.frameworks.map((f) => ({
+        id: f.id,
+        label: f.name,
+        score: f.score,
+        status: f.rating ?? 'nothing to judge',
+      }));
+
+  const actions: ActionView[] = [
+    { verb: 'score.refresh', title: 'Refresh', data: fw ? { framework: fw.id } : {} },
+  ];
+  if (fw && fwResult) {
+    const firstFailing = fwResult.controls.find((c) => c.status === 'fail');
+    if (firstFailing) {
+      actions.push({
+        verb: 'control.show',
+        title: `Control ${firstFailing.id}`,
+        data: { framework: fw.id, control: firstFailing.id },
+      });
+    }
+    actions.push({ verb: 'score.show', title: 'Overall score', data: {} });
+  } else {
+    actions.push({ verb: 'rules.show', title: 'Rules', data: {} });
+  }
+
+  return {
+    kind: 'score',
+    title: title ?? fw?.name ?? 'Certify score',
+    score,
+    rating,
+    tone: toneOf(rating),
+    trend,
+    scope: {
+      source: result.source,
+      at: result.now,
+      vaults: a.vaults,
+      assets: a.secrets + a.keys + a.certificates,
+    },
+    counts,
+    failing: failing.slice(0, MAX_FAILING).map(ruleLine),
+    moreFailing: Math.max(0, failing.length - MAX_FAILING),
+    breakdown,
+    disclaimer: DISCLAIMER,
+    actions,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Controls
+
+async function controlCommand(
+  framework: string | null,
+  query: string | null,
+  ctx: CommandContext,
+): Promise<ControlView> {
+  if (framework === null) {
+    throw new CertifyError(
+      'BAD_USAGE',
+      'which framework and control?',
+      [],
+      'e.g. /certify control pci 3.7 or /certify control iso A.8.24',
+    );
+  }
+  const fw = findFramework(framework);
+  if (query === null) {
+    throw new CertifyError(
+      'BAD_USAGE',
+      `which ${fw.shortName} control?`,
+      [],
+      `${fw.shortName} controls: ${fw.controls.map((c) => c.id).join(', ')}`,
+    );
+  }
+  const found = lookupControl(fw, query);
+  const result = await latestOrFresh(ctx);
+  const fwResult = result.frameworks.find((f) => f.id === fw.id);
+  const rulesById = new Map(result.rules.map((r) => [r.id, r]));
+  const controls: Control[] = found.kind === 'control' ? [found.control] : found.controls;
+
+  return {
+    kind: 'control',
+    framework: { id: fw.id, name: fw.name, shortName: fw.shortName },
+    query,
+    redirectNote: found.kind === 'redirect' ? found.redirect.note : null,
+    controls: controls.map((control) => {
+      const cr = fwResult?.controls.find((c) => c.id === control.id);
+      const ruleIds = [...new Set(control.citations.map((c) => c.rule))];
+      return {
+        id: control.id,
+        title: control.title,
+        coverage: control.coverage,
+        status: cr?.status ?? (control.coverage === 'customer' ? 'customer' : 'not_applicable'),
+        score: cr?.score ?? null,
+        summary: control.summary,
+        customerNote: control.customerNote,
+        rules: ruleIds.map((id) => {
+          const r = rulesById.get(id);
+          return {
+            id,
+            name: r?.name ?? id,
+            status: r?.status ?? 'not_applicable',
+            ...samplesOf(r?.failing ?? []),
+          };
+        }),
+      };
+    }),
+    disclaimer: DISCLAIMER,
+    actions: [
+      { verb: 'control.refresh', title: 'Refresh', data: { framework: fw.id, control: query } },
+      { verb: 'score.show', title: `${fw.shortName} score`, data: { framework: fw.id } },
+    ],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules
+
+function rulesView(ctx: CommandContext): RulesView {
+  return {
+    kind: 'rules',
+    builtIn: BUILTIN_RULES.map(({ meta }) => ({
+      id: meta.id,
+      name: meta.name,
+      severity: meta.severity,
+      weight: meta.weight,
+      class: meta.class,
+    })),
+    custom: ctx.ports.customRules.list().map((d) => ({
+      id: d.id,
+      name: d.name,
+      severity: d.severity,
+      weight: d.weight,
+      enabled: d.enabled,
+      condition: describeCondition(d.condition),
+    })),
+    actions: [{ verb: 'score.show', title: 'Score', data: {} }],
+  };
+}
+
+const RULE_EXAMPLE =
+  'e.g. /certify rule add {"id":"PROD-TAG","name":"Production tag","severity":"Medium","condition":' +
+  '{"asset_scope":"secrets","asset_field":"tag_present","operator":"not_exists","value":"env"}}';
+
+function parseJson(text: string, what: string): unknown {
+  if (text.trim() === '') {
+    throw new CertifyError('BAD_USAGE', `${what} needs the rule as JSON`, [], RULE_EXAMPLE);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new CertifyError(
+      'BAD_INPUT',
+      `${what}: the text after the command is not valid JSON`,
+      [(e as Error).message],
+      RULE_EXAMPLE,
+    );
+  }
+}
+
+/** The id as stored when it differs only by case (`prod-tag` finds PROD-TAG). */
+function storedId(ctx: CommandContext, id: string): string {
+  if (ctx.ports.customRules.get(id) !== null) return id;
+  const folded = id.toLowerCase();
+  return ctx.ports.customRules.list().find((r) => r.id.toLowerCase() === folded)?.id ?? id;
+}
+
+function needId(id: string | null, action: string): string {
+  if (id === null) {
+    throw new CertifyError(
+      'BAD_USAGE',
+      `rule ${action} needs a rule id`,
+      [],
+      `e.g. /certify rule ${action} PROD-TAG; /certify rules lists the ids`,
+    );
+  }
+  return id;
+}
+
+function ruleDone(title: string, rule: CustomRuleDef, extra: string): MessageView {
+  return {
+    kind: 'message',
+    tone: 'good',
+    title,
+    text: `${rule.id} · ${rule.name} (${rule.severity}, weight ${rule.weight}, ${
+      rule.enabled ? 'enabled' : 'disabled'
+    }): flags ${describeCondition(rule.condition)}. ${extra}`,
+    hint: null,
+    actions: [
+      { verb: 'scan.run', title: 'Scan now', data: {} },
+      { verb: 'rules.show', title: 'Rules', data: {} },
+    ],
+  };
+}
+
+const COUNTS_NEXT = 'It counts from the next scan.';
+
+async function ruleCommand(cmd: RuleCommand, ctx: CommandContext): Promise<View> {
+  const store = ctx.ports.customRules;
+  switch (cmd.action) {
+    case 'list':
+      return rulesView(ctx);
+    case 'add': {
+      const input = parseJson(cmd.json, 'rule add');
+      if (
+        input !== null &&
+        typeof input === 'object' &&
+        !Array.isArray(input) &&
+        'condition' in input &&
+        input.condition !== null &&
+        typeof input.condition === 'object' &&
+        !('value' in input.condition)
+      ) {
+        (input.condition as Record<string, unknown>).value = null;
+      }
+      const created = await store.create(input);
+      return ruleDone('Custom rule added', created, COUNTS_NEXT);
+    }
+    case 'update': {
+      const id = storedId(ctx, needId(cmd.id, 'update'));
+      const updated = await store.update(id, parseJson(cmd.json, 'rule update'));
+      return ruleDone('Custom rule updated', updated, COUNTS_NEXT);
+    }
+    case 'remove': {
+      const removed = await store.remove(storedId(ctx, needId(cmd.id, 'remove')));
+      return {
+        kind: 'message',
+        tone: 'good',
+        title: 'Custom rule removed',
+        text: `${removed.id} · ${removed.name} is removed; the next scan no longer evaluates it.`,
+        hint: null,
+        actions: [{ verb: 'rules.show', title: 'Rules', data: {} }],
+      };
+    }
+    case 'enable':
+    case 'disable': {
+      const id = storedId(ctx, needId(cmd.id, cmd.action));
+      const changed = await store.setEnabled(id, cmd.action === 'enable');
+      return ruleDone(`Custom rule ${cmd.action}d`, changed, COUNTS_NEXT);
+    }
+    case 'unknown':
+      throw new CertifyError(
+        'BAD_USAGE',
+        `unknown rule command "${cmd.input}"`,
+        [],
+        (cmd.suggestion === null ? '' : `did you mean "rule ${cmd.suggestion}"? `) +
+          'Use rule list | add | update | remove | enable | disable.',
+      );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Help, later commands, errors
+
+function helpView(unknown: HelpView['unknown']): HelpView {
+  return { kind: 'help', unknown, commands: HELP_COMMANDS };
+}
+
+function laterView(name: LaterCommandName): MessageView {
+  return {
+    kind: 'message',
+    tone: 'neutral',
+    title: `/certify ${name} is not available yet`,
+    text: LATER[name],
+    hint: TRY_SCORE,
+    actions: [{ verb: 'score.show', title: 'Score', data: {} }],
+  };
+}
+
+const ERROR_TITLES: Partial<Record<string, string>> = {
+  BAD_USAGE: 'Not quite',
+  BAD_INPUT: 'Cannot read that',
+  UNKNOWN_FRAMEWORK: 'Unknown framework',
+  UNKNOWN_CONTROL: 'Unknown control',
+  UNKNOWN_RULE: 'Unknown rule',
+  INVALID_CUSTOM_RULE: 'Rule not saved',
+  READ_ONLY_RULE: 'Built-in rule',
+  DUPLICATE_RULE: 'Rule not saved',
+  SOURCE_UNAVAILABLE: 'Source unavailable',
+  SOURCE_FAILED: 'Scan failed',
+};
+
+function upperFirst(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function errorView(error: unknown, ctx: CommandContext): MessageView {
+  if (isCertifyError(error)) {
+    const message = upperFirst(error.message);
+    const text =
+      error.problems.length === 0
+        ? /[.?!]$/.test(message)
+          ? message
+          : `${message}.`
+        : `${message}:\n${error.problems.map((p) => `• ${p}`).join('\n')}`;
+    return {
+      kind: 'message',
+      tone: 'attention',
+      title: ERROR_TITLES[error.code] ?? 'Could not do that',
+      text,
+      hint: error.hint ?? null,
+      actions: [],
+    };
+  }
+  ctx.onError?.(error);
+  return {
+    kind: 'message',
+    tone: 'attention',
+    title: 'Something went wrong',
+    text: 'Certify could not finish this command. Try again in a moment.',
+    hint: null,
+    actions: [],
+  };
+}

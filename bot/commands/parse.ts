@@ -1,0 +1,220 @@
+/**
+ * Parses what follows `/certify` (Slack), or a Teams message once the bot mention is stripped,
+ * into a Command. Tolerant: case-insensitive command words, any whitespace, aliases, and a
+ * "did you mean" for a typo. Arguments keep the case the user typed (rule ids and rule JSON
+ * are case-sensitive); only the command words are folded.
+ */
+import { closest, findFramework } from '../../scanner/frameworks/index.js';
+
+/** Commands that arrive with a later release; the handler says so plainly. */
+export const LATER_COMMANDS = [
+  'subscribe',
+  'unsubscribe',
+  'alerts',
+  'evidence',
+  'presets',
+  'rotate',
+  'cert',
+] as const;
+export type LaterCommandName = (typeof LATER_COMMANDS)[number];
+
+export const RULE_ACTIONS = ['list', 'add', 'update', 'remove', 'enable', 'disable'] as const;
+export type RuleAction = (typeof RULE_ACTIONS)[number];
+
+export type RuleCommand =
+  | { name: 'rule'; action: 'list' }
+  /** `json`: the text after `add`, as typed. */
+  | { name: 'rule'; action: 'add'; json: string }
+  | { name: 'rule'; action: 'update'; id: string | null; json: string }
+  | { name: 'rule'; action: 'remove' | 'enable' | 'disable'; id: string | null }
+  | { name: 'rule'; action: 'unknown'; input: string; suggestion: string | null };
+
+export type Command =
+  | { name: 'help' }
+  /** `framework`: as typed (resolved by the handler), or null for the overall score. */
+  | { name: 'score'; framework: string | null }
+  /** Either part may be missing; the handler says what is needed. */
+  | { name: 'control'; framework: string | null; control: string | null }
+  | { name: 'rules' }
+  | RuleCommand
+  | { name: 'scan' }
+  /** `args`: the rest of the line, as typed. */
+  | { name: LaterCommandName; args: string }
+  | { name: 'unknown'; input: string; suggestion: string | null };
+
+export type CommandName = Command['name'];
+
+/** Canonical command words, as offered in help and suggestions. */
+export const COMMAND_WORDS = [
+  'help',
+  'score',
+  'control',
+  'rules',
+  'rule',
+  'scan',
+  ...LATER_COMMANDS,
+] as const;
+type CommandWord = (typeof COMMAND_WORDS)[number];
+
+const ALIASES: Readonly<Record<string, CommandWord>> = {
+  '?': 'help',
+  h: 'help',
+  scores: 'score',
+  status: 'score',
+  controls: 'control',
+  ctl: 'control',
+  catalog: 'rules',
+  catalogue: 'rules',
+};
+
+const RULE_ALIASES: Readonly<Record<string, RuleAction>> = {
+  ls: 'list',
+  create: 'add',
+  new: 'add',
+  edit: 'update',
+  delete: 'remove',
+  rm: 'remove',
+  on: 'enable',
+  off: 'disable',
+};
+
+/** Words a message may start with before the command: `/certify`, `certify`, `@certify`. */
+const PREFIX = /^(?:\/|@)?certify\b:?/i;
+
+/** The first word and the rest of `text` (the rest untouched but for the whitespace between). */
+function peel(text: string): [string, string] {
+  const m = /^\s*(\S+)\s*([\s\S]*)$/.exec(text);
+  return m ? [m[1]!, m[2]!.trim()] : ['', ''];
+}
+
+function words(text: string): string[] {
+  return text.split(/\s+/).filter((w) => w !== '');
+}
+
+function isFramework(name: string): boolean {
+  try {
+    findFramework(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `pci 3.7`, `pci-dss 3.7`, `PCI DSS 3.7.4`, `iso 27001 A.8.24`: the longest run of leading
+ * words that names a framework, the rest is the control. When no prefix names one, the first
+ * word is taken as the framework, so the handler can say it is unknown and suggest another.
+ */
+function splitControl(rest: string): { framework: string | null; control: string | null } {
+  const parts = words(rest);
+  if (parts.length === 0) return { framework: null, control: null };
+  for (let n = parts.length - 1; n >= 1; n--) {
+    const name = parts.slice(0, n).join(' ');
+    if (isFramework(name)) return { framework: name, control: parts.slice(n).join(' ') };
+  }
+  if (parts.length === 1) return { framework: parts[0]!, control: null };
+  return { framework: parts[0]!, control: parts.slice(1).join(' ') };
+}
+
+function parseRule(rest: string): RuleCommand {
+  const [word, args] = peel(rest);
+  if (word === '') return { name: 'rule', action: 'list' };
+  const lower = word.toLowerCase();
+  const action: RuleAction | undefined = (RULE_ACTIONS as readonly string[]).includes(lower)
+    ? (lower as RuleAction)
+    : RULE_ALIASES[lower];
+  switch (action) {
+    case 'list':
+      return { name: 'rule', action: 'list' };
+    case 'add':
+      return { name: 'rule', action: 'add', json: args };
+    case 'update': {
+      const [id, json] = peel(args);
+      return { name: 'rule', action: 'update', id: id === '' ? null : id, json };
+    }
+    case 'remove':
+    case 'enable':
+    case 'disable': {
+      const [id] = peel(args);
+      return { name: 'rule', action, id: id === '' ? null : id };
+    }
+    default:
+      return {
+        name: 'rule',
+        action: 'unknown',
+        input: word,
+        suggestion: closest(lower, RULE_ACTIONS) ?? null,
+      };
+  }
+}
+
+/** What follows `/certify` → a Command. Never throws; empty input is help. */
+export function parseCommand(text: string): Command {
+  const body = text.trim().replace(PREFIX, '').trim();
+  const [first, rest] = peel(body);
+  if (first === '') return { name: 'help' };
+  const lower = first.toLowerCase();
+  const word: CommandWord | undefined = (COMMAND_WORDS as readonly string[]).includes(lower)
+    ? (lower as CommandWord)
+    : ALIASES[lower];
+  const restWords = words(rest).join(' ');
+
+  switch (word) {
+    case 'help':
+      return { name: 'help' };
+    case 'score':
+      return { name: 'score', framework: restWords === '' ? null : restWords };
+    case 'control':
+      return { name: 'control', ...splitControl(rest) };
+    case 'rules':
+      return { name: 'rules' };
+    case 'rule':
+      return parseRule(rest);
+    case 'scan':
+      return { name: 'scan' };
+    case undefined: {
+      const input = words(body).join(' ');
+      const suggestion = closest(lower, [...COMMAND_WORDS, ...Object.keys(ALIASES)]);
+      return {
+        name: 'unknown',
+        input,
+        suggestion: suggestion === undefined ? null : (ALIASES[suggestion] ?? suggestion),
+      };
+    }
+    default:
+      return { name: word, args: restWords };
+  }
+}
+
+/**
+ * A button press (an ActionView's `verb` and `data`) → the Command it stands for, so every
+ * channel maps buttons the same way. Unknown verbs give help.
+ */
+export function commandFromAction(verb: string, data: Readonly<Record<string, string>>): Command {
+  const text = (key: string): string | null => {
+    const v = data[key];
+    return typeof v === 'string' && v.trim() !== '' ? v.trim() : null;
+  };
+  switch (verb) {
+    case 'score.refresh':
+    case 'score.show':
+      return { name: 'score', framework: text('framework') };
+    case 'control.show':
+    case 'control.refresh':
+      return { name: 'control', framework: text('framework'), control: text('control') };
+    case 'rules.show':
+      return { name: 'rules' };
+    case 'scan.run':
+      return { name: 'scan' };
+    case 'rule.enable':
+    case 'rule.disable':
+    case 'rule.remove':
+      return {
+        name: 'rule',
+        action: verb.slice('rule.'.length) as 'enable' | 'disable' | 'remove',
+        id: text('id'),
+      };
+    default:
+      return { name: 'help' };
+  }
+}

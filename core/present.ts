@@ -1,0 +1,19 @@
+/** Wording and short forms shared by every place that shows results (CLI, cards). */
+
+export const DISCLAIMER =
+  'A technical evidence score, not a compliance verdict: your auditor makes that determination.';
+
+/** `https://kv-prod.vault.azure.net/secrets/a` → `kv-prod/secrets/a`; ARM ids → their last segment. */
+export function shortId(id: string): string {
+  const arrow = id.indexOf(' -> ');
+  if (arrow > 0) return `${shortId(id.slice(0, arrow))} → ${shortId(id.slice(arrow + 4))}`;
+  const kv = /^https:\/\/([^./]+)\.[^/]+\/(secrets|keys|certificates)\/([^/]+)/i.exec(id);
+  if (kv) return `${kv[1]}/${kv[2]}/${kv[3]}`;
+  const arm = /\/providers\/[^/]+\/[^/]+\/([^/]+)(\/settings\/.+)?$/i.exec(id);
+  if (arm) return `${arm[1]}${arm[2] ?? ''}`;
+  return id;
+}
+
+export function formatScore(score: number | null): string {
+  return score === null ? '—' : score.toFixed(1);
+}
