@@ -1,0 +1,373 @@
+/**
+ * View → Slack Block Kit message: the same facts as the Adaptive Card (cards/adaptive.ts), cut
+ * with the same caps, within Slack's block limits. Pure function: no SDK, no I/O.
+ */
+import type {
+  ActionView,
+  ControlView,
+  HelpView,
+  MessageView,
+  RulesView,
+  ScoreView,
+  Tone,
+  View,
+} from './views.js';
+import {
+  CAP_STEPS,
+  COVERAGE_LABEL,
+  STATUS_LABEL,
+  clip,
+  countsText,
+  cutControl,
+  cutHelp,
+  cutMessage,
+  cutRules,
+  cutScore,
+  fallbackText,
+  formatScore,
+  formatWhen,
+  moreText,
+  samplesText,
+  severityTone,
+  trendText,
+  unknownText,
+} from './text.js';
+import type { Caps } from './text.js';
+
+export interface PlainText {
+  type: 'plain_text';
+  text: string;
+  emoji?: boolean;
+}
+
+export interface Mrkdwn {
+  type: 'mrkdwn';
+  text: string;
+}
+
+export interface HeaderBlock {
+  type: 'header';
+  text: PlainText;
+}
+
+export interface SectionBlock {
+  type: 'section';
+  text?: Mrkdwn;
+  fields?: Mrkdwn[];
+}
+
+export interface ContextBlock {
+  type: 'context';
+  elements: Mrkdwn[];
+}
+
+export interface DividerBlock {
+  type: 'divider';
+}
+
+export interface ButtonElement {
+  type: 'button';
+  text: PlainText;
+  action_id: string;
+  value: string;
+  style?: 'primary' | 'danger';
+}
+
+export interface ActionsBlock {
+  type: 'actions';
+  elements: ButtonElement[];
+}
+
+export type Block = HeaderBlock | SectionBlock | ContextBlock | DividerBlock | ActionsBlock;
+
+export interface BlockKitMessage {
+  /** Plain fallback for notifications and clients that cannot show blocks. */
+  text: string;
+  blocks: Block[];
+}
+
+/** Slack's documented limits for the blocks used here. */
+export const SLACK_LIMITS = {
+  blocks: 50,
+  sectionText: 3000,
+  headerText: 150,
+  fields: 10,
+  fieldText: 2000,
+  contextElements: 10,
+  contextText: 3000,
+  buttonText: 75,
+  actionValue: 2000,
+  actionId: 255,
+  actionElements: 25,
+} as const;
+
+const TONE_EMOJI: Record<Tone, string> = {
+  good: '🟢',
+  warning: '🟠',
+  attention: '🔴',
+  neutral: '⚪',
+};
+
+const STATUS_EMOJI: Record<keyof typeof STATUS_LABEL, string> = {
+  pass: '✅',
+  fail: '❌',
+  not_applicable: '➖',
+  customer: '👤',
+};
+
+/** Slack mrkdwn needs &, < and > escaped; nothing else is touched. */
+function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+// ── Block helpers ──────────────────────────────────────────────────────────────────────────
+
+function header(value: string): HeaderBlock {
+  return {
+    type: 'header',
+    text: { type: 'plain_text', text: clip(value, SLACK_LIMITS.headerText), emoji: true },
+  };
+}
+
+function section(mrkdwn: string, fields?: [string, string][]): SectionBlock {
+  const block: SectionBlock = {
+    type: 'section',
+    text: { type: 'mrkdwn', text: clip(mrkdwn, SLACK_LIMITS.sectionText) },
+  };
+  if (fields && fields.length > 0) {
+    block.fields = fields.slice(0, SLACK_LIMITS.fields).map(([title, value]) => ({
+      type: 'mrkdwn',
+      text: clip(`*${esc(title)}*\n${esc(value)}`, SLACK_LIMITS.fieldText),
+    }));
+  }
+  return block;
+}
+
+function context(...lines: string[]): ContextBlock {
+  return {
+    type: 'context',
+    elements: lines
+      .slice(0, SLACK_LIMITS.contextElements)
+      .map((t) => ({ type: 'mrkdwn', text: clip(t, SLACK_LIMITS.contextText) })),
+  };
+}
+
+function more(n: number, one: string, many: string): ContextBlock {
+  return context(`_${moreText(n, one, many)}_`);
+}
+
+const divider: DividerBlock = { type: 'divider' };
+
+/** Packs lines into as few section texts as fit Slack's 3000-character limit. */
+function packed(lines: string[]): SectionBlock[] {
+  const out: SectionBlock[] = [];
+  let current = '';
+  for (const raw of lines) {
+    const line = clip(raw, SLACK_LIMITS.sectionText);
+    if (current && current.length + 1 + line.length > SLACK_LIMITS.sectionText) {
+      out.push(section(current));
+      current = line;
+    } else {
+      current = current ? `${current}\n${line}` : line;
+    }
+  }
+  if (current) out.push(section(current));
+  return out;
+}
+
+function actions(list: ActionView[]): ActionsBlock[] {
+  if (list.length === 0) return [];
+  const seen = new Map<string, number>();
+  const elements = list.slice(0, SLACK_LIMITS.actionElements).map((a) => {
+    // action_id must be unique within the block: a repeated verb gets a "#2", "#3" suffix.
+    const n = (seen.get(a.verb) ?? 0) + 1;
+    seen.set(a.verb, n);
+    const button: ButtonElement = {
+      type: 'button',
+      text: { type: 'plain_text', text: clip(a.title, SLACK_LIMITS.buttonText), emoji: true },
+      action_id: clip(n === 1 ? a.verb : `${a.verb}#${n}`, SLACK_LIMITS.actionId),
+      value: JSON.stringify(a.data),
+    };
+    if (a.style === 'positive') button.style = 'primary';
+    if (a.style === 'destructive') button.style = 'danger';
+    return button;
+  });
+  return [{ type: 'actions', elements }];
+}
+
+function samplesLine(samples: string[], moreSamples: number): string {
+  const s = samplesText(samples, moreSamples);
+  return s ? `\n_${esc(s)}_` : '';
+}
+
+// ── Views ──────────────────────────────────────────────────────────────────────────────────
+
+function scoreBlocks(view: ScoreView, caps: Caps): Block[] {
+  const cut = cutScore(view, caps);
+  const rating = view.rating ? ` · *${esc(view.rating)}*` : '';
+  const scope: [string, string][] = [
+    ['Source', view.scope.source],
+    ['Scanned', formatWhen(view.scope.at)],
+    ['Vaults', String(view.scope.vaults)],
+    ['Assets', String(view.scope.assets)],
+  ];
+  const trend = trendText(view.trend);
+  if (trend) scope.push(['Trend', trend]);
+  const blocks: Block[] = [
+    header(cut.title),
+    section(
+      `${TONE_EMOJI[view.tone]} *${formatScore(view.score)}*${rating}\n${countsText(view.counts)}`,
+      scope,
+    ),
+  ];
+  if (cut.failing.length > 0 || cut.moreFailing > 0) {
+    blocks.push(divider, section(`*Failing rules (${view.failing.length + view.moreFailing})*`));
+    for (const r of cut.failing) {
+      blocks.push(
+        section(
+          `${TONE_EMOJI[severityTone(r.severity)]} *${r.severity.toUpperCase()}* · *${esc(r.id)}* ${esc(r.name)} — ${esc(r.failing)}` +
+            samplesLine(r.samples, r.moreSamples),
+        ),
+      );
+    }
+    if (cut.moreFailing > 0) blocks.push(more(cut.moreFailing, 'failing rule', 'failing rules'));
+  }
+  if (cut.breakdown.length > 0) {
+    blocks.push(divider, section('*Breakdown*'));
+    blocks.push(
+      ...packed(
+        cut.breakdown.map(
+          (b) => `*${esc(b.id)}* ${esc(b.label)} — *${formatScore(b.score)}* · ${esc(b.status)}`,
+        ),
+      ),
+    );
+    if (cut.moreBreakdown > 0) blocks.push(more(cut.moreBreakdown, 'row', 'rows'));
+  }
+  blocks.push(divider, context(esc(cut.disclaimer)), ...actions(cut.actions));
+  return blocks;
+}
+
+function controlBlocks(view: ControlView, caps: Caps): Block[] {
+  const cut = cutControl(view, caps);
+  const blocks: Block[] = [header(cut.title), context(esc(cut.frameworkName))];
+  if (cut.redirectNote) blocks.push(section(`⚠️ ${esc(cut.redirectNote)}`));
+  for (const c of cut.controls) {
+    blocks.push(
+      divider,
+      section(
+        `*${esc(c.id)}* ${esc(c.title)}\n${STATUS_EMOJI[c.status]} *${STATUS_LABEL[c.status]}*` +
+          (c.summary ? `\n${esc(c.summary)}` : ''),
+        [
+          ['Coverage', COVERAGE_LABEL[c.coverage]],
+          ['Score', formatScore(c.score)],
+        ],
+      ),
+    );
+    if (c.customerNote) blocks.push(section(`👤 *Your part:* ${esc(c.customerNote)}`));
+    if (c.rules.length > 0) {
+      blocks.push(
+        ...packed([
+          '*Evidence from rules*',
+          ...c.rules.map(
+            (r) =>
+              `${STATUS_EMOJI[r.status]} ${STATUS_LABEL[r.status]} · *${esc(r.id)}* ${esc(r.name)}` +
+              samplesLine(r.samples, r.moreSamples),
+          ),
+        ]),
+      );
+    }
+    if (c.moreRules > 0) blocks.push(more(c.moreRules, 'rule', 'rules'));
+  }
+  if (cut.moreControls > 0) blocks.push(more(cut.moreControls, 'control', 'controls'));
+  blocks.push(divider, context(esc(cut.disclaimer)), ...actions(cut.actions));
+  return blocks;
+}
+
+function rulesBlocks(view: RulesView, caps: Caps): Block[] {
+  const cut = cutRules(view, caps);
+  const blocks: Block[] = [
+    header('Certify rules'),
+    context(`${view.builtIn.length} built-in · ${view.custom.length} custom`),
+  ];
+  if (view.builtIn.length > 0) {
+    blocks.push(divider, section(`*Built-in (${view.builtIn.length})*`));
+    blocks.push(
+      ...packed(
+        cut.builtIn.map(
+          (r) =>
+            `${TONE_EMOJI[severityTone(r.severity)]} *${esc(r.id)}* ${esc(r.name)} — ${esc(r.severity)} · ${esc(r.class)} · weight ${r.weight}`,
+        ),
+      ),
+    );
+    if (cut.moreBuiltIn > 0) blocks.push(more(cut.moreBuiltIn, 'built-in rule', 'built-in rules'));
+  }
+  blocks.push(divider, section(`*Custom (${view.custom.length})*`));
+  if (view.custom.length === 0) blocks.push(context('No custom rules.'));
+  blocks.push(
+    ...packed(
+      cut.custom.map(
+        (r) =>
+          `${TONE_EMOJI[severityTone(r.severity)]} *${esc(r.id)}* ${esc(r.name)} — ${esc(r.severity)} · ${r.enabled ? 'Enabled' : 'Disabled'} · weight ${r.weight}\n\`${esc(r.condition.replace(/`/g, "'"))}\``,
+      ),
+    ),
+  );
+  if (cut.moreCustom > 0) blocks.push(more(cut.moreCustom, 'custom rule', 'custom rules'));
+  blocks.push(...actions(cut.actions));
+  return blocks;
+}
+
+function helpBlocks(view: HelpView, caps: Caps): Block[] {
+  const cut = cutHelp(view, caps);
+  const blocks: Block[] = [header(cut.title)];
+  if (cut.unknown) {
+    const { line, suggestion } = unknownText(cut.unknown);
+    blocks.push(section(`🔴 *${esc(line)}*${suggestion ? `\n${esc(suggestion)}` : ''}`), divider);
+    blocks.push(section('*Commands*'));
+  }
+  blocks.push(
+    ...packed(cut.commands.map((c) => `\`${esc(c.usage.replace(/`/g, "'"))}\`\n${esc(c.description)}`)),
+  );
+  if (cut.moreCommands > 0) blocks.push(more(cut.moreCommands, 'command', 'commands'));
+  return blocks;
+}
+
+function messageBlocks(view: MessageView, caps: Caps): Block[] {
+  const cut = cutMessage(view, caps);
+  const blocks: Block[] = [section(`${TONE_EMOJI[cut.tone]} *${esc(cut.title)}*\n${esc(cut.text)}`)];
+  if (cut.hint) blocks.push(context(esc(cut.hint)));
+  blocks.push(...actions(cut.actions));
+  return blocks;
+}
+
+function render(view: View, caps: Caps): Block[] {
+  switch (view.kind) {
+    case 'score':
+      return scoreBlocks(view, caps);
+    case 'control':
+      return controlBlocks(view, caps);
+    case 'rules':
+      return rulesBlocks(view, caps);
+    case 'help':
+      return helpBlocks(view, caps);
+    case 'message':
+      return messageBlocks(view, caps);
+  }
+}
+
+/** Renders a view as a Slack Block Kit message, cut until it fits Slack's 50-block limit. */
+export function toBlockKit(view: View): BlockKitMessage {
+  const text = fallbackText(view);
+  let blocks: Block[] = [];
+  for (const caps of CAP_STEPS) {
+    blocks = render(view, caps);
+    if (blocks.length <= SLACK_LIMITS.blocks) return { text, blocks };
+  }
+  // Unreachable for real views; keep the head and the buttons if it happens.
+  const last = blocks[blocks.length - 1];
+  if (last?.type === 'actions') {
+    blocks = [...blocks.slice(0, SLACK_LIMITS.blocks - 1), last];
+  } else {
+    blocks = blocks.slice(0, SLACK_LIMITS.blocks);
+  }
+  return { text, blocks };
+}

@@ -1,0 +1,17 @@
+/** Card renderers: pure View → JSON functions for Teams (Adaptive Cards) and Slack (Block Kit). */
+export type * from './views.js';
+export { toAdaptiveCard, cardSize, CARD_BUDGET_BYTES } from './adaptive.js';
+export type { AdaptiveAction, AdaptiveCard, AdaptiveElement } from './adaptive.js';
+export { toBlockKit, SLACK_LIMITS } from './blockkit.js';
+export type {
+  ActionsBlock,
+  Block,
+  BlockKitMessage,
+  ButtonElement,
+  ContextBlock,
+  DividerBlock,
+  HeaderBlock,
+  Mrkdwn,
+  PlainText,
+  SectionBlock,
+} from './blockkit.js';

@@ -1,0 +1,437 @@
+/**
+ * Shared wording and cutting for the renderers. Both cards/adaptive.ts and cards/blockkit.ts cut
+ * a view with the same {@link Caps} and word it with the same helpers, so Teams and Slack show
+ * the same facts and the same "and N more" counts. Pure functions only: no I/O, no SDKs.
+ */
+import type {
+  ActionView,
+  ControlView,
+  HelpView,
+  MessageView,
+  RuleLine,
+  RulesView,
+  ScoreView,
+  Tone,
+} from './views.js';
+
+/** How much of each list and string a rendering shows. */
+export interface Caps {
+  failing: number;
+  samples: number;
+  breakdown: number;
+  controls: number;
+  controlRules: number;
+  builtIn: number;
+  custom: number;
+  commands: number;
+  /** Longest paragraph (summary, note, disclaimer, message text). */
+  text: number;
+  /** Longest name, label or sample id. */
+  name: number;
+}
+
+/**
+ * Cut steps, loosest first. A renderer tries each in turn and keeps the first that fits its
+ * channel's limits; the first step fits both channels for every realistic view.
+ */
+export const CAP_STEPS: readonly Caps[] = [
+  {
+    failing: 10,
+    samples: 3,
+    breakdown: 30,
+    controls: 8,
+    controlRules: 10,
+    builtIn: 60,
+    custom: 25,
+    commands: 30,
+    text: 1500,
+    name: 120,
+  },
+  {
+    failing: 10,
+    samples: 1,
+    breakdown: 20,
+    controls: 5,
+    controlRules: 6,
+    builtIn: 40,
+    custom: 15,
+    commands: 20,
+    text: 600,
+    name: 90,
+  },
+  {
+    failing: 5,
+    samples: 0,
+    breakdown: 10,
+    controls: 3,
+    controlRules: 3,
+    builtIn: 20,
+    custom: 8,
+    commands: 12,
+    text: 300,
+    name: 70,
+  },
+  {
+    failing: 3,
+    samples: 0,
+    breakdown: 5,
+    controls: 1,
+    controlRules: 2,
+    builtIn: 8,
+    custom: 4,
+    commands: 8,
+    text: 150,
+    name: 50,
+  },
+];
+
+/** Buttons shown at most (Teams shows few actions well; Slack allows 25). */
+export const MAX_ACTIONS = 6;
+/** Slack: header plain_text, button text and action value limits (applied to both channels). */
+export const MAX_TITLE = 150;
+export const MAX_BUTTON = 75;
+export const MAX_ACTION_VALUE = 2000;
+
+/** Cuts `s` to at most `max` characters (code points), ending in "…" when cut. */
+export function clip(s: string, max: number): string {
+  const chars = Array.from(s);
+  if (chars.length <= max) return s;
+  if (max <= 1) return '…'.slice(0, max);
+  return chars.slice(0, max - 1).join('') + '…';
+}
+
+/** Like {@link clip} but keeps both ends: ids tell most at their start and end. */
+export function clipMiddle(s: string, max: number): string {
+  const chars = Array.from(s);
+  if (chars.length <= max) return s;
+  if (max <= 3) return clip(s, max);
+  const head = Math.ceil((max - 1) / 2);
+  const tail = max - 1 - head;
+  return chars.slice(0, head).join('') + '…' + chars.slice(chars.length - tail).join('');
+}
+
+/** UTF-8 size of a string, in bytes. */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (const ch of s) {
+    const cp = ch.codePointAt(0) ?? 0;
+    n += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+  }
+  return n;
+}
+
+function fmtNumber(n: number): string {
+  return Number.isInteger(n) ? String(n) : n.toFixed(1);
+}
+
+/** "82.5", "100", or "—" when there is nothing to score. */
+export function formatScore(score: number | null): string {
+  return score === null ? '—' : fmtNumber(Math.round(score * 10) / 10);
+}
+
+/** "2026-11-22 14:03 UTC" for a full ISO timestamp; other strings unchanged. */
+export function formatWhen(at: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(at)) return at;
+  const d = new Date(at);
+  if (Number.isNaN(d.getTime())) return at;
+  const iso = d.toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+/** "▲ 2.5 since 2026-11-22", "▼ 1 since …", "No change since …", or null without a previous scan. */
+export function trendText(trend: ScoreView['trend']): string | null {
+  if (!trend) return null;
+  const since = formatWhen(trend.previousAt);
+  if (trend.delta === null || trend.previous === null) return `No score to compare with from ${since}`;
+  const delta = Math.round(trend.delta * 10) / 10;
+  if (delta > 0) return `▲ ${fmtNumber(delta)} since ${since}`;
+  if (delta < 0) return `▼ ${fmtNumber(-delta)} since ${since}`;
+  return `No change since ${since}`;
+}
+
+export function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** "and 3 more failing rules". */
+export function moreText(n: number, one: string, many: string): string {
+  return `and ${n} more ${n === 1 ? one : many}`;
+}
+
+export function countsText(counts: ScoreView['counts']): string {
+  return `${counts.pass} passing · ${counts.fail} failing · ${counts.notApplicable} not applicable`;
+}
+
+export function scopeText(scope: ScoreView['scope']): string {
+  return `${plural(scope.vaults, 'vault', 'vaults')} · ${plural(scope.assets, 'asset', 'assets')}`;
+}
+
+export const COVERAGE_LABEL: Record<ControlView['controls'][number]['coverage'], string> = {
+  direct: 'Direct evidence',
+  supporting: 'Supporting evidence',
+  customer: 'Your responsibility',
+};
+
+export type Status = ControlView['controls'][number]['status'];
+
+export const STATUS_LABEL: Record<Status, string> = {
+  pass: 'Passing',
+  fail: 'Failing',
+  not_applicable: 'Not applicable',
+  customer: 'Your part',
+};
+
+export const STATUS_TONE: Record<Status, Tone> = {
+  pass: 'good',
+  fail: 'attention',
+  not_applicable: 'neutral',
+  customer: 'warning',
+};
+
+/** Severity → tone, most severe loudest. Unknown severities (custom rules) are neutral. */
+export function severityTone(severity: string): Tone {
+  switch (severity) {
+    case 'Critical':
+      return 'attention';
+    case 'High':
+      return 'warning';
+    default:
+      return 'neutral';
+  }
+}
+
+/** "kv-prod/secrets/a, kv-prod/keys/b, and 4 more" — or null when there is nothing to list. */
+export function samplesText(samples: string[], more: number): string | null {
+  if (samples.length === 0 && more === 0) return null;
+  if (samples.length === 0) return plural(more, 'affected asset', 'affected assets');
+  const list = samples.join(', ');
+  return more > 0 ? `${list}, ${moreText(more, 'asset', 'assets')}` : list;
+}
+
+// ── Cutting ────────────────────────────────────────────────────────────────────────────────
+
+export interface CutSamples {
+  samples: string[];
+  moreSamples: number;
+}
+
+function cutSamples(samples: string[], moreSamples: number, caps: Caps): CutSamples {
+  const shown = samples.slice(0, caps.samples).map((s) => clipMiddle(s, caps.name));
+  return { samples: shown, moreSamples: moreSamples + (samples.length - shown.length) };
+}
+
+export type CutRule = Omit<RuleLine, 'samples' | 'moreSamples'> & CutSamples;
+
+export interface CutScore {
+  title: string;
+  failing: CutRule[];
+  moreFailing: number;
+  breakdown: ScoreView['breakdown'];
+  moreBreakdown: number;
+  disclaimer: string;
+  actions: ActionView[];
+}
+
+export function cutScore(view: ScoreView, caps: Caps): CutScore {
+  const failing = view.failing.slice(0, caps.failing).map((r) => ({
+    id: clip(r.id, caps.name),
+    name: clip(r.name, caps.name),
+    severity: r.severity,
+    failing: clip(r.failing, caps.name),
+    ...cutSamples(r.samples, r.moreSamples, caps),
+  }));
+  const breakdown = view.breakdown.slice(0, caps.breakdown).map((b) => ({
+    id: clip(b.id, caps.name),
+    label: clip(b.label, caps.name),
+    score: b.score,
+    status: clip(b.status, caps.name),
+  }));
+  return {
+    title: clip(view.title, MAX_TITLE),
+    failing,
+    moreFailing: view.moreFailing + (view.failing.length - failing.length),
+    breakdown,
+    moreBreakdown: view.breakdown.length - breakdown.length,
+    disclaimer: clip(view.disclaimer, caps.text),
+    actions: cutActions(view.actions),
+  };
+}
+
+export interface CutControlRule extends CutSamples {
+  id: string;
+  name: string;
+  status: 'pass' | 'fail' | 'not_applicable';
+}
+
+export interface CutControl {
+  id: string;
+  title: string;
+  coverage: ControlView['controls'][number]['coverage'];
+  status: Status;
+  score: number | null;
+  summary: string;
+  customerNote: string | null;
+  rules: CutControlRule[];
+  moreRules: number;
+}
+
+export interface CutControlView {
+  title: string;
+  frameworkName: string;
+  redirectNote: string | null;
+  controls: CutControl[];
+  moreControls: number;
+  disclaimer: string;
+  actions: ActionView[];
+}
+
+export function cutControl(view: ControlView, caps: Caps): CutControlView {
+  const controls = view.controls.slice(0, caps.controls).map((c) => {
+    const rules = c.rules.slice(0, caps.controlRules).map((r) => ({
+      id: clip(r.id, caps.name),
+      name: clip(r.name, caps.name),
+      status: r.status,
+      ...cutSamples(r.samples, r.moreSamples, caps),
+    }));
+    return {
+      id: clip(c.id, caps.name),
+      title: clip(c.title, caps.name * 2),
+      coverage: c.coverage,
+      status: c.status,
+      score: c.score,
+      summary: clip(c.summary, caps.text),
+      customerNote: c.customerNote === null ? null : clip(c.customerNote, caps.text),
+      rules,
+      moreRules: c.rules.length - rules.length,
+    };
+  });
+  const only = view.controls.length === 1 ? view.controls[0] : undefined;
+  const title = only
+    ? `${view.framework.shortName} ${only.id} · ${only.title}`
+    : `${view.framework.shortName} · ${view.query}`;
+  return {
+    title: clip(title, MAX_TITLE),
+    frameworkName: clip(view.framework.name, caps.name * 2),
+    redirectNote: view.redirectNote === null ? null : clip(view.redirectNote, caps.text),
+    controls,
+    moreControls: view.controls.length - controls.length,
+    disclaimer: clip(view.disclaimer, caps.text),
+    actions: cutActions(view.actions),
+  };
+}
+
+export interface CutRules {
+  builtIn: RulesView['builtIn'];
+  moreBuiltIn: number;
+  custom: RulesView['custom'];
+  moreCustom: number;
+  actions: ActionView[];
+}
+
+export function cutRules(view: RulesView, caps: Caps): CutRules {
+  const builtIn = view.builtIn.slice(0, caps.builtIn).map((r) => ({
+    ...r,
+    id: clip(r.id, caps.name),
+    name: clip(r.name, caps.name),
+    severity: clip(r.severity, 20),
+    class: clip(r.class, caps.name),
+  }));
+  const custom = view.custom.slice(0, caps.custom).map((r) => ({
+    ...r,
+    id: clip(r.id, caps.name),
+    name: clip(r.name, caps.name),
+    severity: clip(r.severity, 20),
+    condition: clip(r.condition, caps.name * 2),
+  }));
+  return {
+    builtIn,
+    moreBuiltIn: view.builtIn.length - builtIn.length,
+    custom,
+    moreCustom: view.custom.length - custom.length,
+    actions: cutActions(view.actions),
+  };
+}
+
+export interface CutHelp {
+  title: string;
+  unknown: HelpView['unknown'];
+  commands: HelpView['commands'];
+  moreCommands: number;
+}
+
+export function cutHelp(view: HelpView, caps: Caps): CutHelp {
+  const commands = view.commands.slice(0, caps.commands).map((c) => ({
+    usage: clip(c.usage, caps.name),
+    description: clip(c.description, caps.text),
+  }));
+  return {
+    title: view.unknown ? 'Unknown command' : 'Certify commands',
+    unknown: view.unknown && {
+      input: clip(view.unknown.input, caps.name),
+      suggestion: view.unknown.suggestion === null ? null : clip(view.unknown.suggestion, caps.name),
+    },
+    commands,
+    moreCommands: view.commands.length - commands.length,
+  };
+}
+
+/** "I don't know "foo"." and "Did you mean `score`?" lines for the help view. */
+export function unknownText(unknown: NonNullable<HelpView['unknown']>): {
+  line: string;
+  suggestion: string | null;
+} {
+  return {
+    line: `I don't know “${unknown.input}”.`,
+    suggestion: unknown.suggestion === null ? null : `Did you mean “${unknown.suggestion}”?`,
+  };
+}
+
+export function cutMessage(view: MessageView, caps: Caps): MessageView {
+  return {
+    ...view,
+    title: clip(view.title, MAX_TITLE),
+    text: clip(view.text, caps.text * 2),
+    hint: view.hint === null ? null : clip(view.hint, caps.text),
+    actions: cutActions(view.actions),
+  };
+}
+
+/**
+ * Buttons both channels can carry: at most {@link MAX_ACTIONS}, titles clipped, and none whose
+ * data could not be echoed back by Slack (value over 2000 characters).
+ */
+export function cutActions(actions: ActionView[]): ActionView[] {
+  return actions
+    .filter((a) => JSON.stringify(a.data).length <= MAX_ACTION_VALUE)
+    .slice(0, MAX_ACTIONS)
+    .map((a) => ({ ...a, title: clip(a.title, MAX_BUTTON) }));
+}
+
+/** Plain one-line summary of a view: the notification / fallback text. */
+export function fallbackText(view: ScoreView | ControlView | RulesView | HelpView | MessageView): string {
+  switch (view.kind) {
+    case 'score': {
+      const rating = view.rating ? ` (${view.rating})` : '';
+      return clip(
+        `${view.title}: ${formatScore(view.score)}${rating} — ${plural(view.counts.fail, 'failing rule', 'failing rules')}`,
+        300,
+      );
+    }
+    case 'control':
+      return clip(
+        `${view.framework.shortName} ${view.query}: ${plural(view.controls.length, 'control', 'controls')}`,
+        300,
+      );
+    case 'rules':
+      return `Certify rules: ${view.builtIn.length} built-in, ${view.custom.length} custom`;
+    case 'help':
+      return view.unknown
+        ? clip(
+            `${unknownText(view.unknown).line}${view.unknown.suggestion ? ` ${unknownText(view.unknown).suggestion}` : ''}`,
+            300,
+          )
+        : 'Certify commands';
+    case 'message':
+      return clip(`${view.title}: ${view.text}`, 300);
+  }
+}

@@ -1,0 +1,300 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { toAdaptiveCard, toBlockKit, SLACK_LIMITS } from '../../cards/index.js';
+import type { AdaptiveCard, Block, View } from '../../cards/index.js';
+import { controlView, frameworkScore, helpView, hugeScore, messages, rulesView } from './fixtures.js';
+
+// The package's lib/ build does not load in plain Node; the UMD bundle does, without DOM globals.
+interface ParseEvent {
+  phase: number;
+  event: number;
+  message: string;
+}
+interface AC {
+  AdaptiveCard: new () => { parse(json: unknown, ctx: unknown): void; toJSON(ctx?: unknown): unknown };
+  SerializationContext: new () => {
+    targetVersion: unknown;
+    eventCount: number;
+    getEventAt(i: number): ParseEvent;
+  };
+  Versions: { v1_5: unknown };
+}
+const AC = createRequire(import.meta.url)('adaptivecards/dist/adaptivecards.js') as AC;
+
+const views: [string, View][] = [
+  ['huge score', hugeScore],
+  ['framework score', frameworkScore],
+  ['control with redirect', controlView],
+  ['rules catalogue', rulesView],
+  ['help with unknown input', helpView],
+  ...messages.map((m): [string, View] => [`message (${m.tone})`, m]),
+];
+
+/** Every string a card shows (TextBlock text, facts, action titles). */
+function cardTexts(node: unknown, out: string[] = []): string[] {
+  if (Array.isArray(node)) node.forEach((n) => cardTexts(n, out));
+  else if (node && typeof node === 'object') {
+    for (const [k, v] of Object.entries(node)) {
+      if (typeof v === 'string' && (k === 'text' || k === 'title' || k === 'value')) out.push(v);
+      else if (k !== 'data') cardTexts(v, out);
+    }
+  }
+  return out;
+}
+
+/** Every string a Block Kit message shows. */
+function blockTexts(blocks: Block[]): string[] {
+  const out: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      for (const [k, v] of Object.entries(node)) {
+        if (k === 'text' && typeof v === 'string') out.push(v);
+        else if (k !== 'value') walk(v);
+      }
+    }
+  };
+  walk(blocks);
+  // Slack mrkdwn escapes these; compare facts unescaped.
+  return out.map((s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
+}
+
+function parseErrors(card: AdaptiveCard): string[] {
+  const parsed = new AC.AdaptiveCard();
+  const ctx = new AC.SerializationContext();
+  ctx.targetVersion = AC.Versions.v1_5;
+  parsed.parse(card, ctx);
+  const events: string[] = [];
+  for (let i = 0; i < ctx.eventCount; i++) {
+    const e = ctx.getEventAt(i);
+    events.push(`[phase ${e.phase} event ${e.event}] ${e.message}`);
+  }
+  return events;
+}
+
+/** Slack limits, checked independently of the renderer's own constants. */
+function slackProblems(msg: { text: string; blocks: Block[] }): string[] {
+  const p: string[] = [];
+  if (!msg.text) p.push('no fallback text');
+  if (msg.blocks.length > 50) p.push(`${msg.blocks.length} blocks`);
+  msg.blocks.forEach((b, i) => {
+    switch (b.type) {
+      case 'header':
+        if (b.text.type !== 'plain_text') p.push(`#${i} header not plain_text`);
+        if (b.text.text.length > 150) p.push(`#${i} header ${b.text.text.length} chars`);
+        break;
+      case 'section':
+        if (!b.text && !b.fields) p.push(`#${i} empty section`);
+        if (b.text && b.text.text.length > 3000) p.push(`#${i} section ${b.text.text.length} chars`);
+        if (b.text && b.text.text.length === 0) p.push(`#${i} empty section text`);
+        if (b.fields && b.fields.length > 10) p.push(`#${i} ${b.fields.length} fields`);
+        b.fields?.forEach((f, j) => {
+          if (f.text.length > 2000) p.push(`#${i} field ${j} ${f.text.length} chars`);
+        });
+        break;
+      case 'context':
+        if (b.elements.length === 0 || b.elements.length > 10)
+          p.push(`#${i} ${b.elements.length} context elements`);
+        b.elements.forEach((e) => e.text.length > 3000 && p.push(`#${i} context text too long`));
+        break;
+      case 'actions': {
+        if (b.elements.length === 0 || b.elements.length > 25) p.push(`#${i} ${b.elements.length} buttons`);
+        const ids = new Set<string>();
+        for (const e of b.elements) {
+          if (e.text.text.length > 75) p.push(`#${i} button text ${e.text.text.length}`);
+          if (e.value.length > 2000) p.push(`#${i} value ${e.value.length}`);
+          if (!e.action_id || e.action_id.length > 255) p.push(`#${i} bad action_id`);
+          if (ids.has(e.action_id)) p.push(`#${i} duplicate action_id ${e.action_id}`);
+          ids.add(e.action_id);
+          if (e.style && e.style !== 'primary' && e.style !== 'danger') p.push(`#${i} style ${e.style}`);
+        }
+        break;
+      }
+      case 'divider':
+        break;
+    }
+  });
+  return p;
+}
+
+const ID = /\b(?:KV|X)-\d{3}\b|\b3\.\d+(?:\.\d+)?\b/g;
+const MORE = /and \d+ more [a-z-]+(?: [a-z]+)?/g;
+const sorted = (xs: Iterable<string>) => [...xs].sort();
+
+describe('cards', () => {
+  for (const [name, view] of views) {
+    describe(name, () => {
+      const card = toAdaptiveCard(view);
+      const slack = toBlockKit(view);
+      const json = JSON.stringify(card);
+
+      it('is an Adaptive Card 1.5 that parses without errors or warnings', () => {
+        assert.equal(card.type, 'AdaptiveCard');
+        assert.equal(card.version, '1.5');
+        assert.equal(card.$schema, 'http://adaptivecards.io/schemas/adaptive-card.json');
+        const events = parseErrors(card);
+        assert.equal(events.length, 0, events.join('\n'));
+      });
+
+      it('uses no property the Adaptive Cards library does not know (round trip keeps them all)', () => {
+        const parsed = new AC.AdaptiveCard();
+        parsed.parse(card, new AC.SerializationContext());
+        const out = parsed.toJSON() as unknown;
+        const dropped: string[] = [];
+        const walk = (a: unknown, b: unknown, path: string): void => {
+          if (Array.isArray(a))
+            a.forEach((x, i) => walk(x, (b as unknown[] | undefined)?.[i], `${path}[${i}]`));
+          else if (a && typeof a === 'object') {
+            for (const [k, v] of Object.entries(a)) {
+              const other = b as Record<string, unknown> | undefined;
+              // An empty actions array is a default the library leaves out.
+              if (!other || !(k in other)) {
+                if (!(k === 'actions' && Array.isArray(v) && v.length === 0)) dropped.push(`${path}.${k}`);
+              } else walk(v, other[k], `${path}.${k}`);
+            }
+          }
+        };
+        walk(card, out, 'card');
+        assert.deepEqual(dropped, []);
+      });
+
+      it('uses only Action.Execute with a verb', () => {
+        for (const a of card.actions) {
+          assert.equal(a.type, 'Action.Execute');
+          assert.ok(a.verb.length > 0);
+        }
+        assert.ok(!/"Action\.(Submit|OpenUrl|ShowCard|ToggleVisibility)"/.test(json));
+        if ('actions' in view) assert.equal(card.actions.length, Math.min(view.actions.length, 6));
+      });
+
+      it('fits the 28 KB Teams budget', () => {
+        assert.ok(json.length <= 28 * 1024, `${json.length} chars`);
+        assert.ok(Buffer.byteLength(json) <= 28 * 1024, `${Buffer.byteLength(json)} bytes`);
+      });
+
+      it('respects every Slack Block Kit limit', () => {
+        assert.deepEqual(slackProblems(slack), []);
+        assert.ok(slack.blocks.length <= SLACK_LIMITS.blocks);
+      });
+
+      it('shows the same facts in Slack as in Teams', () => {
+        const cardText = cardTexts(card.body).join('\n');
+        const slackText = blockTexts(slack.blocks).join('\n');
+        assert.deepEqual(
+          sorted(new Set(slackText.match(ID) ?? [])),
+          sorted(new Set(cardText.match(ID) ?? [])),
+        );
+        assert.deepEqual(sorted(slackText.match(MORE) ?? []), sorted(cardText.match(MORE) ?? []));
+        // Every fact (scope, trend, coverage, score) and button shown in the card is in the message.
+        const facts = JSON.parse(JSON.stringify(card.body), (k, v: unknown) => v) as unknown;
+        const factValues: string[] = [];
+        const walk = (n: unknown): void => {
+          if (Array.isArray(n)) n.forEach(walk);
+          else if (n && typeof n === 'object') {
+            const o = n as Record<string, unknown>;
+            if (o.type === 'FactSet') {
+              for (const f of o.facts as { title: string; value: string }[])
+                factValues.push(f.title, f.value);
+            } else Object.values(o).forEach(walk);
+          }
+        };
+        walk(facts);
+        for (const v of factValues) assert.ok(slackText.includes(v), `fact "${v}" missing in Slack`);
+        const buttons = slack.blocks.flatMap((b) => (b.type === 'actions' ? b.elements : []));
+        assert.deepEqual(
+          buttons.map((b) => [b.text.text, JSON.parse(b.value) as unknown]),
+          card.actions.map((a) => [a.title, a.data]),
+        );
+        assert.ok(slack.text.length > 0);
+      });
+
+      it('never states a verdict', () => {
+        for (const out of [json, JSON.stringify(slack)]) {
+          assert.ok(!/compliant/i.test(out), 'says "compliant"');
+          assert.ok(!/\bmet\b/i.test(out), 'says "met"');
+        }
+      });
+    });
+  }
+
+  it('score: big score, rating and tone colour in the header; trend and scope facts', () => {
+    const card = toAdaptiveCard(hugeScore);
+    const texts = cardTexts(card.body);
+    assert.ok(texts.includes('61.3'));
+    assert.ok(texts.includes('Needs work'));
+    assert.ok(texts.includes('▲ 2.5 since 2026-11-22'));
+    assert.ok(texts.includes('2026-11-29 09:14 UTC'));
+    assert.match(JSON.stringify(card.body[0]), /"color":"Warning"/);
+    const slack = toBlockKit(hugeScore);
+    const slackText = blockTexts(slack.blocks).join('\n');
+    assert.ok(slackText.includes('*61.3*'));
+    assert.ok(slackText.includes('Needs work'));
+    assert.ok(slack.text.includes('61.3'));
+    assert.equal(toBlockKit(frameworkScore).blocks.length > 0, true);
+    assert.ok(cardTexts(toAdaptiveCard(frameworkScore).body).includes('▼ 2 since 2026-11-20 18:00 UTC'));
+  });
+
+  it('score: cuts 30 failing rules to 10 and samples to 3, with "and N more" lines', () => {
+    const texts = cardTexts(toAdaptiveCard(hugeScore).body).join('\n');
+    const ids = new Set(texts.match(/\bKV-\d{3}\b/g));
+    assert.equal(ids.size, 10);
+    assert.ok(texts.includes('and 20 more failing rules'));
+    // 5 samples + 40 more → 3 shown, 42 more.
+    assert.ok(texts.includes('and 42 more assets'));
+    assert.ok(texts.includes('Failing rules (30)'));
+  });
+
+  it('control: redirect note, statuses, your part, cited rules', () => {
+    const texts = cardTexts(toAdaptiveCard(controlView).body).join('\n');
+    assert.ok(texts.includes('3.7.1–3.7.3'));
+    assert.ok(texts.includes('**Your part:** Document how keys'));
+    assert.ok(texts.includes('✗ Failing'));
+    assert.ok(texts.includes('kv-prod-1, kv-prod-2, kv-legacy-3, and 3 more assets'));
+    const slack = toBlockKit(controlView);
+    const ids = slack.blocks.flatMap((b) => (b.type === 'actions' ? b.elements.map((e) => e.action_id) : []));
+    assert.deepEqual(ids, ['control', 'control#2', 'score']);
+  });
+
+  it('rules: shows all 41 built-ins and 3 custom rules', () => {
+    const texts = cardTexts(toAdaptiveCard(rulesView).body).join('\n');
+    assert.equal(new Set(texts.match(/\bKV-\d{3}\b/g)).size, 41);
+    assert.equal(new Set(texts.match(/\bX-\d{3}\b/g)).size, 3);
+    assert.ok(blockTexts(toBlockKit(rulesView).blocks).join('\n').includes('age_days > 365 && <x>'));
+  });
+
+  it('help: unknown command suggests the closest one', () => {
+    const texts = cardTexts(toAdaptiveCard(helpView).body);
+    assert.ok(texts.includes('Did you mean “score pci”?'));
+    assert.ok(toBlockKit(helpView).text.includes('Did you mean “score pci”?'));
+  });
+
+  it('message: title coloured by tone', () => {
+    const colours = messages.map((m) => (toAdaptiveCard(m).body[0] as { color?: string }).color);
+    assert.deepEqual(colours, ['Good', 'Warning', 'Attention', 'Default']);
+  });
+
+  it('cuts a pathological view to fit both channels', () => {
+    const monster = {
+      ...hugeScore,
+      title: 'T'.repeat(400),
+      disclaimer: 'D'.repeat(50_000),
+      failing: Array.from({ length: 200 }, (_, i) => ({
+        ...hugeScore.failing[0]!,
+        id: `KV-${i}`,
+        name: 'N'.repeat(5000),
+        samples: Array.from({ length: 50 }, () => 'S'.repeat(3000)),
+      })),
+      breakdown: Array.from({ length: 500 }, (_, i) => ({
+        id: `c${i}`,
+        label: 'L'.repeat(3000),
+        score: 1,
+        status: 'fail',
+      })),
+    };
+    const card = toAdaptiveCard(monster);
+    assert.ok(Buffer.byteLength(JSON.stringify(card)) <= 28 * 1024);
+    assert.deepEqual(parseErrors(card), []);
+    assert.deepEqual(slackProblems(toBlockKit(monster)), []);
+  });
+});

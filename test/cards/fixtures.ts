@@ -1,0 +1,218 @@
+/** Realistic views for the card renderer tests. */
+import type {
+  ActionView,
+  ControlView,
+  HelpView,
+  MessageView,
+  RuleLine,
+  RulesView,
+  ScoreView,
+  Tone,
+} from '../../cards/views.js';
+
+const SEVERITIES = ['Critical', 'High', 'Medium', 'Low'] as const;
+const DISCLAIMER =
+  'Certify reports evidence about your Key Vault credentials. It does not certify conformance with any framework; your auditor decides.';
+
+const actions: ActionView[] = [
+  { verb: 'rescan', title: 'Scan again', data: { source: 'azure' }, style: 'positive' },
+  { verb: 'rules', title: 'Show rules', data: {} },
+  { verb: 'export', title: 'Export evidence pack', data: { format: 'zip', scope: 'all' } },
+];
+
+function failingRule(i: number): RuleLine {
+  const n = String(i + 1).padStart(3, '0');
+  return {
+    id: `KV-${n}`,
+    name: `Rule number ${i + 1}: secrets in production vaults rotate within policy`,
+    severity: SEVERITIES[i % 4] ?? 'Low',
+    failing: `${i + 2} of ${80 + i}`,
+    samples: Array.from(
+      { length: 5 },
+      (_, j) =>
+        `kv-prod-westeurope-payments-${j}/secrets/database-connection-string-for-the-ledger-service-replica-${i}-${j}-a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6`,
+    ),
+    moreSamples: 40 + i,
+  };
+}
+
+export const hugeScore: ScoreView = {
+  kind: 'score',
+  title: 'Certify score',
+  score: 61.25,
+  rating: 'Needs work',
+  tone: 'warning',
+  trend: { previous: 58.75, delta: 2.5, previousAt: '2026-11-22' },
+  scope: { source: 'azure (3 subscriptions)', at: '2026-11-29T09:14:03.000Z', vaults: 42, assets: 3180 },
+  counts: { pass: 11, fail: 30, notApplicable: 3 },
+  failing: Array.from({ length: 30 }, (_, i) => failingRule(i)),
+  moreFailing: 0,
+  breakdown: [
+    {
+      id: 'cis-azure-2',
+      label: 'CIS Microsoft Azure Foundations 2.0',
+      score: 72.4,
+      status: '3 controls failing',
+    },
+    { id: 'nist-800-53', label: 'NIST SP 800-53 rev. 5', score: 64, status: '7 controls failing' },
+    { id: 'pci-dss-4', label: 'PCI DSS 4.0', score: null, status: 'no applicable evidence' },
+  ],
+  disclaimer: DISCLAIMER,
+  actions,
+};
+
+export const frameworkScore: ScoreView = {
+  kind: 'score',
+  title: 'PCI DSS 4.0',
+  score: 88,
+  rating: 'Strong',
+  tone: 'good',
+  trend: { previous: 90, delta: -2, previousAt: '2026-11-20T18:00:00Z' },
+  scope: { source: 'demo', at: '2026-11-29T09:14:03Z', vaults: 3, assets: 57 },
+  counts: { pass: 20, fail: 2, notApplicable: 19 },
+  failing: [failingRule(0), failingRule(1)].map((r) => ({
+    ...r,
+    samples: r.samples.slice(0, 2),
+    moreSamples: 0,
+  })),
+  moreFailing: 0,
+  breakdown: Array.from({ length: 12 }, (_, i) => ({
+    id: `3.${i + 1}`,
+    label: `Protect stored account data, requirement 3.${i + 1}`,
+    score: i % 5 === 0 ? null : 70 + i,
+    status: i % 3 === 0 ? 'fail' : 'pass',
+  })),
+  disclaimer: DISCLAIMER,
+  actions: [{ verb: 'score', title: 'Overall score', data: {} }],
+};
+
+export const controlView: ControlView = {
+  kind: 'control',
+  framework: {
+    id: 'pci-dss-4',
+    name: 'Payment Card Industry Data Security Standard 4.0',
+    shortName: 'PCI DSS',
+  },
+  query: '3.6',
+  redirectNote: 'Control 3.6 of PCI DSS 3.2.1 lives in 3.7.1–3.7.3 of version 4.0; showing those.',
+  controls: [
+    {
+      id: '3.7.1',
+      title: 'Key-management policies cover generation of strong keys',
+      coverage: 'direct',
+      status: 'pass',
+      score: 100,
+      summary: 'Every key in scope uses RSA 3072+ or EC P-256+.',
+      customerNote: null,
+      rules: [
+        { id: 'KV-010', name: 'Keys use strong algorithms', status: 'pass', samples: [], moreSamples: 0 },
+        {
+          id: 'KV-011',
+          name: 'HSM-backed keys for production',
+          status: 'not_applicable',
+          samples: [],
+          moreSamples: 0,
+        },
+      ],
+    },
+    {
+      id: '3.7.2',
+      title: 'Secure distribution of cryptographic keys',
+      coverage: 'supporting',
+      status: 'fail',
+      score: 50,
+      summary: 'Some vaults allow public network access.',
+      customerNote: 'Document how keys are distributed to applications outside Azure.',
+      rules: [
+        {
+          id: 'KV-020',
+          name: 'Vault firewall denies public access',
+          status: 'fail',
+          samples: ['kv-prod-1', 'kv-prod-2', 'kv-legacy-3', 'kv-legacy-4'],
+          moreSamples: 2,
+        },
+        { id: 'KV-021', name: 'Private endpoint configured', status: 'pass', samples: [], moreSamples: 0 },
+      ],
+    },
+    {
+      id: '3.7.3',
+      title: 'Secure storage of cryptographic keys',
+      coverage: 'customer',
+      status: 'customer',
+      score: null,
+      summary: 'Storage outside Key Vault is not visible to Certify.',
+      customerNote: 'Show where keys are stored outside Key Vault and who can read them.',
+      rules: [],
+    },
+  ],
+  disclaimer: DISCLAIMER,
+  actions: [
+    { verb: 'control', title: 'Show 3.7.1', data: { framework: 'pci-dss-4', control: '3.7.1' } },
+    { verb: 'control', title: 'Show 3.7.2', data: { framework: 'pci-dss-4', control: '3.7.2' } },
+    { verb: 'score', title: 'PCI DSS score', data: { framework: 'pci-dss-4' } },
+  ],
+};
+
+export const rulesView: RulesView = {
+  kind: 'rules',
+  builtIn: Array.from({ length: 41 }, (_, i) => ({
+    id: `KV-${String(i + 1).padStart(3, '0')}`,
+    name: `Built-in rule ${i + 1} about credential hygiene`,
+    severity: SEVERITIES[i % 4] ?? 'Low',
+    weight: (i % 5) + 1,
+    class: i % 2 === 0 ? 'expiry' : 'access',
+  })),
+  custom: [
+    {
+      id: 'X-001',
+      name: 'Team tags present',
+      severity: 'Low',
+      weight: 1,
+      enabled: true,
+      condition: "tags.team != ''",
+    },
+    {
+      id: 'X-002',
+      name: 'No secrets named *password* without expiry',
+      severity: 'High',
+      weight: 3,
+      enabled: true,
+      condition: "name ~ 'password' && expires == null",
+    },
+    {
+      id: 'X-003',
+      name: 'Old rule',
+      severity: 'Medium',
+      weight: 2,
+      enabled: false,
+      condition: 'age_days > 365 && <x>',
+    },
+  ],
+  actions: [{ verb: 'rules.add', title: 'Add a custom rule', data: {}, style: 'positive' }],
+};
+
+export const helpView: HelpView = {
+  kind: 'help',
+  unknown: { input: 'scroe pci', suggestion: 'score pci' },
+  commands: [
+    { usage: 'score [framework]', description: 'Your score, overall or for one framework.' },
+    { usage: 'control <framework> <id>', description: 'Evidence for one control.' },
+    { usage: 'rules', description: 'Built-in and custom rules.' },
+    { usage: 'scan', description: 'Scan your vaults again.' },
+    { usage: 'help', description: 'This list.' },
+  ],
+};
+
+export const messages: MessageView[] = (['good', 'warning', 'attention', 'neutral'] as Tone[]).map(
+  (tone) => ({
+    kind: 'message',
+    tone,
+    title: `Scan ${tone}`,
+    text: `A ${tone} message about the last scan of 42 vaults.`,
+    hint: tone === 'neutral' ? null : 'Type "help" for commands.',
+    actions:
+      tone === 'attention'
+        ? [{ verb: 'rescan', title: 'Retry', data: { source: 'azure' }, style: 'destructive' }]
+        : [],
+  }),
+);
