@@ -1,0 +1,242 @@
+/**
+ * The bot service's configuration: a pure function of the environment, read once at start-up.
+ * Every mistake is collected (not just the first) and reported with the variable to change, so
+ * an operator fixes a broken deployment in one pass.
+ */
+import { readEnv } from '../core/config.js';
+import { CertifyError, isCertifyError } from '../scanner/errors.js';
+
+export type TeamsAppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+const TEAMS_APP_TYPES: readonly TeamsAppType[] = ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'];
+
+export interface TeamsConfig {
+  /**
+   * null only for the Bot Framework Emulator's local mode (MicrosoftAppType=MultiTenant with no
+   * id and no password): incoming tokens are then NOT validated, and main.ts says so loudly.
+   */
+  appId: string | null;
+  /** null for UserAssignedMSI (the managed identity has no password) and for local mode. */
+  appPassword: string | null;
+  tenantId: string | null;
+  appType: TeamsAppType;
+}
+
+export interface SlackConfig {
+  botToken: string;
+  signingSecret: string;
+  /** Always ends with `/`, so `new URL('chat.postMessage', apiUrl)` stays under it. */
+  apiUrl: string;
+}
+
+export interface BotConfig {
+  port: number;
+  dataDir: string;
+  source: string;
+  historyLimit: number;
+  scanCron: string;
+  approvers: string[];
+  playground: boolean;
+  teams: TeamsConfig | null;
+  slack: SlackConfig | null;
+}
+
+export const DEFAULT_PORT = 3978;
+export const DEFAULT_SCAN_CRON = '0 6 * * *';
+export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Unset and empty mean the same thing: `.env` files and compose files often leave `X=` behind. */
+function get(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+// [min, max, names] for minute, hour, day of month, month, day of week (0 and 7 are Sunday).
+const CRON_FIELDS: ReadonlyArray<[string, number, number, readonly string[]]> = [
+  ['minute', 0, 59, []],
+  ['hour', 0, 23, []],
+  ['day of month', 1, 31, []],
+  ['month', 1, 12, ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']],
+  ['day of week', 0, 7, ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat']],
+];
+
+/**
+ * A rough check of standard 5-field cron syntax (numbers, names, `*`, ranges, steps, lists), so a
+ * typo fails at start-up with a message instead of silently never scanning. The scheduler
+ * (node-cron) remains the authority on what the expression means.
+ */
+export function cronProblem(expr: string): string | null {
+  const fields = expr.trim().split(/\s+/);
+  if (fields.length !== 5)
+    return `needs 5 fields (minute hour day-of-month month day-of-week), got ${fields.length}`;
+  for (let i = 0; i < 5; i++) {
+    const [label, min, max, names] = CRON_FIELDS[i]!;
+    const value = (atom: string): number | null => {
+      const n = /^\d+$/.test(atom) ? Number(atom) : names.indexOf(atom.toLowerCase());
+      if (n < 0) return null;
+      // Names are 0-based in the list; months are 1-based.
+      const v = /^\d+$/.test(atom) ? n : label === 'month' ? n + 1 : n;
+      return v >= min && v <= max ? v : null;
+    };
+    for (const part of fields[i]!.split(',')) {
+      const m = /^(\*|[a-z0-9]+(?:-[a-z0-9]+)?)(?:\/(\d+))?$/i.exec(part);
+      const ok =
+        m !== null &&
+        (m[2] === undefined || Number(m[2]) > 0) &&
+        (m[1] === '*' || m[1]!.split('-').every((atom) => value(atom) !== null));
+      if (!ok) return `the ${label} field "${part}" is not valid (allowed ${min}–${max})`;
+    }
+  }
+  return null;
+}
+
+export function readBotEnv(env: Env, cwd: string): BotConfig {
+  const problems: string[] = [];
+
+  // The store and source settings are the CLI's; reuse them so both read the same variables.
+  let base: ReturnType<typeof readEnv> = { dataDir: '', source: 'demo', historyLimit: 500 };
+  try {
+    base = readEnv(env, cwd);
+  } catch (e) {
+    if (!isCertifyError(e)) throw e;
+    problems.push(...e.problems);
+  }
+
+  const portText = get(env, 'PORT') ?? String(DEFAULT_PORT);
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535) {
+    problems.push(
+      `PORT: "${portText}" is not a port number; set a whole number from 0 to 65535 (default 3978)`,
+    );
+  }
+
+  const scanCron = get(env, 'CERTIFY_SCAN_CRON') ?? DEFAULT_SCAN_CRON;
+  const cronIssue = cronProblem(scanCron);
+  if (cronIssue) {
+    problems.push(
+      `CERTIFY_SCAN_CRON: "${scanCron}" ${cronIssue}; set a 5-field cron expression such as "${DEFAULT_SCAN_CRON}" (daily at 06:00)`,
+    );
+  }
+
+  const approvers = (get(env, 'CERTIFY_APPROVERS') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+
+  const teams = readTeams(env, problems);
+  const slack = readSlack(env, problems);
+
+  const playgroundText = get(env, 'CERTIFY_PLAYGROUND');
+  if (playgroundText !== undefined && playgroundText !== '1' && playgroundText !== '0') {
+    problems.push(
+      `CERTIFY_PLAYGROUND: "${playgroundText}" is not 1 or 0; set 1 to serve the playground even with Teams or Slack configured, 0 to never serve it, or leave it unset`,
+    );
+  }
+  // The playground has no sign-in, so it is only on by default when no real channel is configured.
+  const hasCredentials = Boolean(teams?.appId) || slack !== null;
+  const playground = playgroundText === '1' ? true : playgroundText === '0' ? false : !hasCredentials;
+
+  if (problems.length > 0) {
+    throw new CertifyError(
+      'BAD_USAGE',
+      'the configuration has problems',
+      problems,
+      'fix the variables named above (in the environment or in .env), then start again',
+    );
+  }
+  return {
+    port,
+    dataDir: base.dataDir,
+    source: base.source,
+    historyLimit: base.historyLimit,
+    scanCron,
+    approvers,
+    playground,
+    teams,
+    slack,
+  };
+}
+
+function readTeams(env: Env, problems: string[]): TeamsConfig | null {
+  const appId = get(env, 'MicrosoftAppId') ?? null;
+  const appPassword = get(env, 'MicrosoftAppPassword') ?? null;
+  const tenantId = get(env, 'MicrosoftAppTenantId') ?? null;
+  const typeText = get(env, 'MicrosoftAppType');
+  if (!appId && !appPassword && !tenantId && !typeText) return null;
+
+  let appType: TeamsAppType = 'MultiTenant';
+  if (typeText !== undefined) {
+    const found = TEAMS_APP_TYPES.find((t) => t.toLowerCase() === typeText.toLowerCase());
+    if (found) appType = found;
+    else {
+      problems.push(
+        `MicrosoftAppType: "${typeText}" is not one of ${TEAMS_APP_TYPES.join(', ')}; copy it from your Azure Bot resource's Configuration page`,
+      );
+    }
+  }
+  const before = problems.length;
+  if (appPassword && !appId) {
+    problems.push(
+      "MicrosoftAppId: missing while MicrosoftAppPassword is set; copy the Microsoft App ID from your Azure Bot resource's Configuration page",
+    );
+  }
+  if (appId && !appPassword && appType !== 'UserAssignedMSI') {
+    problems.push(
+      "MicrosoftAppPassword: missing while MicrosoftAppId is set; create a client secret for the bot's app registration (Certificates & secrets) and set it here",
+    );
+  }
+  if (appType === 'UserAssignedMSI' && !appId) {
+    problems.push(
+      "MicrosoftAppId: missing for MicrosoftAppType=UserAssignedMSI; set the managed identity's client id",
+    );
+  }
+  if (appType === 'UserAssignedMSI' && appPassword) {
+    problems.push(
+      'MicrosoftAppPassword: must not be set for MicrosoftAppType=UserAssignedMSI (the managed identity has no password); remove it',
+    );
+  }
+  if ((appType === 'SingleTenant' || appType === 'UserAssignedMSI') && !tenantId) {
+    problems.push(
+      `MicrosoftAppTenantId: missing for MicrosoftAppType=${appType}; set the directory (tenant) id of the bot's app registration`,
+    );
+  }
+  if (tenantId && !appId && problems.length === before) {
+    problems.push(
+      "MicrosoftAppId: missing while MicrosoftAppTenantId is set; copy the Microsoft App ID from your Azure Bot resource's Configuration page",
+    );
+  }
+  return { appId, appPassword, tenantId, appType };
+}
+
+function readSlack(env: Env, problems: string[]): SlackConfig | null {
+  const botToken = get(env, 'SLACK_BOT_TOKEN');
+  const signingSecret = get(env, 'SLACK_SIGNING_SECRET');
+  const apiText = get(env, 'CERTIFY_SLACK_API_URL') ?? DEFAULT_SLACK_API_URL;
+  let apiUrl = apiText;
+  try {
+    const url = new URL(apiText);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('not http(s)');
+    apiUrl = url.href.endsWith('/') ? url.href : `${url.href}/`;
+  } catch {
+    problems.push(
+      `CERTIFY_SLACK_API_URL: "${apiText}" is not an http(s) URL; set the Slack Web API base, e.g. ${DEFAULT_SLACK_API_URL}`,
+    );
+  }
+  if (!botToken && !signingSecret) return null;
+  if (botToken && !botToken.startsWith('xoxb-')) {
+    // Never echo the value: it may be a real token of another kind.
+    problems.push(
+      "SLACK_BOT_TOKEN: does not start with xoxb-; copy the Bot User OAuth Token from your Slack app's OAuth & Permissions page",
+    );
+  }
+  if (!botToken) {
+    problems.push(
+      "SLACK_BOT_TOKEN: missing while SLACK_SIGNING_SECRET is set; copy the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth & Permissions page",
+    );
+  }
+  if (!signingSecret) {
+    problems.push("SLACK_SIGNING_SECRET: missing; copy it from your Slack app's Basic Information page");
+  }
+  return { botToken: botToken ?? '', signingSecret: signingSecret ?? '', apiUrl };
+}

@@ -1,0 +1,128 @@
+/**
+ * `npm start`: the bot service. Everything is built here, at the edge, from the environment:
+ * configuration, stores, the inventory source, the core, the channel adapters and the server.
+ * This is the one bot module that prints (its start-up lines); everything else logs structured lines.
+ */
+/* eslint-disable no-console -- the entry point prints its start-up lines and fatal errors; the rest logs */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { azureSourceFromEnv } from '../core/azure.js';
+import { openPorts } from '../core/certify.js';
+import { packageInfo } from '../core/package-info.js';
+import { isCertifyError } from '../scanner/errors.js';
+import { resolveSource } from '../scanner/sources/registry.js';
+import { readBotEnv, type BotConfig } from './config.js';
+import { createBotCore } from './core.js';
+import { createServer } from './server.js';
+import type { BotCore, Log, Route } from './types.js';
+
+/** One JSON line per event on stdout: what log collectors ingest without parsing rules. */
+const log: Log = (event, fields = {}) => {
+  process.stdout.write(`${JSON.stringify({ at: new Date().toISOString(), event, ...fields })}\n`);
+};
+
+/**
+ * The adapters are loaded only when configured, so a playground-only start never loads the chat
+ * SDKs. Contract: `./slack/index.js` exports `createSlackRoute({ config, core, log }) → Route`,
+ * `./teams/index.js` exports `createTeamsRoute({ config, core, log, references }) → Route` and
+ * `createMemoryReferenceStore()`.
+ */
+async function adapterRoutes(config: BotConfig, core: BotCore): Promise<Record<string, Route>> {
+  const routes: Record<string, Route> = {};
+  const slack = config.slack;
+  if (slack) {
+    try {
+      const { createSlackRoute } = await import('./slack/index.js');
+      routes['POST /slack/events'] = createSlackRoute({ config: { ...config, slack }, core, log });
+    } catch (e) {
+      throw new Error(`the Slack adapter could not start: ${(e as Error).message}`, { cause: e });
+    }
+  }
+  if (config.teams) {
+    try {
+      const { createTeamsRoute, createMemoryReferenceStore } = await import('./teams/index.js');
+      // In memory for now: proactive alerts reach the conversations seen since the last start.
+      const references = createMemoryReferenceStore();
+      routes['POST /api/messages'] = createTeamsRoute({ config, core, log, references });
+    } catch (e) {
+      throw new Error(`the Teams adapter could not start: ${(e as Error).message}`, { cause: e });
+    }
+  }
+  return routes;
+}
+
+async function main(): Promise<number> {
+  const cwd = process.cwd();
+  // Node's own .env reader (20.12+); the real environment wins over the file for variables set in both.
+  const envFile = join(cwd, '.env');
+  if (existsSync(envFile)) process.loadEnvFile(envFile);
+
+  let config: BotConfig;
+  try {
+    config = readBotEnv(process.env, cwd);
+  } catch (e) {
+    if (!isCertifyError(e)) throw e;
+    const lines = [`error: ${e.message}`, ...e.problems.map((p) => `  - ${p}`)];
+    if (e.hint) lines.push(`hint: ${e.hint}`);
+    console.error(lines.join('\n'));
+    return e.exitCode;
+  }
+
+  const ports = openPorts(config.dataDir, config.historyLimit);
+  const source = resolveSource(config.source, {
+    cwd,
+    extra: { azure: () => azureSourceFromEnv(process.env) },
+  });
+  const core = createBotCore({ ports, source, clock: Date.now });
+  const routes = await adapterRoutes(config, core);
+  const server = createServer({ config, core, log, routes, version: packageInfo().version });
+  const { port } = await server.listen();
+
+  const base = `http://localhost:${port}`;
+  const channels = [
+    config.teams ? 'Teams' : null,
+    config.slack ? 'Slack' : null,
+    config.playground ? 'playground' : null,
+  ]
+    .filter((c) => c !== null)
+    .join(', ');
+  console.log(`Certify listening on ${base}`);
+  if (config.playground) console.log(`Playground: ${base}/ (local demo, no sign-in)`);
+  console.log(`Channels: ${channels || 'none'} · source: ${config.source} · data: ${config.dataDir}`);
+  if (config.teams && !config.teams.appId) {
+    console.warn(
+      'warning: Teams is on without MicrosoftAppId: incoming Bot Framework tokens are NOT validated. Use this only with the Bot Framework Emulator on your own machine.',
+    );
+  }
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log('stopping', { signal });
+    server.close().then(
+      () => {
+        log('stopped', {});
+        process.exit(0);
+      },
+      (e: unknown) => {
+        console.error(`error while stopping: ${(e as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  return 0;
+}
+
+main().then(
+  (code) => {
+    if (code !== 0) process.exit(code);
+  },
+  (e: unknown) => {
+    console.error(`error: ${isCertifyError(e) ? e.message : ((e as Error).message ?? String(e))}`);
+    if (isCertifyError(e)) for (const p of e.problems) console.error(`  - ${p}`);
+    process.exit(isCertifyError(e) ? e.exitCode : 1);
+  },
+);

@@ -1,0 +1,292 @@
+/* global AdaptiveCards, document, fetch */
+// The Certify playground: plain browser JS, no build step. Commands go to
+// POST /api/playground/command, button presses (Action.Execute) to POST /api/playground/action,
+// and every answer is an Adaptive Card rendered with the same JSON Teams would receive.
+(function () {
+  'use strict';
+
+  const PREFIX = '/certify ';
+  const messages = document.getElementById('messages');
+  const scroller = document.querySelector('.conversation');
+  const form = document.getElementById('composer');
+  const input = document.getElementById('command');
+  const sendButton = form.querySelector('.send');
+  let lastCommand = '';
+
+  // Colours and fonts of the page (style.css), so cards look native here rather than like a widget.
+  const hostConfig = new AdaptiveCards.HostConfig({
+    fontFamily: "'Segoe UI', system-ui, -apple-system, 'Helvetica Neue', Arial, sans-serif",
+    spacing: { small: 4, default: 10, medium: 16, large: 20, extraLarge: 28, padding: 16 },
+    separator: { lineThickness: 1, lineColor: '#E3E6ED' },
+    fontSizes: { small: 12, default: 14, medium: 16, large: 20, extraLarge: 28 },
+    fontWeights: { lighter: 300, default: 400, bolder: 650 },
+    supportsInteractivity: true,
+    containerStyles: {
+      default: {
+        backgroundColor: '#FFFFFF',
+        foregroundColors: {
+          default: { default: '#1F2430', subtle: '#667085' },
+          accent: { default: '#4F46E5', subtle: '#6366F1' },
+          good: { default: '#067647', subtle: '#079455' },
+          warning: { default: '#B54708', subtle: '#DC6803' },
+          attention: { default: '#B42318', subtle: '#D92D20' },
+          dark: { default: '#101828', subtle: '#344054' },
+          light: { default: '#F9FAFB', subtle: '#EAECF0' },
+        },
+      },
+      emphasis: {
+        backgroundColor: '#F6F7FB',
+        foregroundColors: {
+          default: { default: '#1F2430', subtle: '#667085' },
+          accent: { default: '#4F46E5', subtle: '#6366F1' },
+          good: { default: '#067647', subtle: '#079455' },
+          warning: { default: '#B54708', subtle: '#DC6803' },
+          attention: { default: '#B42318', subtle: '#D92D20' },
+        },
+      },
+      good: { backgroundColor: '#ECFDF3' },
+      warning: { backgroundColor: '#FFFAEB' },
+      attention: { backgroundColor: '#FEF3F2' },
+      accent: { backgroundColor: '#EEF0FF' },
+    },
+    actions: {
+      maxActions: 6,
+      spacing: 'default',
+      buttonSpacing: 8,
+      showCard: { actionMode: 'inline', inlineTopMargin: 12 },
+      actionsOrientation: 'horizontal',
+      actionAlignment: 'left',
+    },
+    factSet: {
+      title: {
+        color: 'default',
+        size: 'default',
+        isSubtle: true,
+        weight: 'default',
+        wrap: true,
+        maxWidth: 150,
+      },
+      value: { color: 'default', size: 'default', isSubtle: false, weight: 'default', wrap: true },
+      spacing: 12,
+    },
+  });
+
+  function escapeHtml(text) {
+    return text.replace(
+      /[&<>"']/g,
+      (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c],
+    );
+  }
+
+  // The subset of Markdown that Teams renders in TextBlocks (bold, italic, code, links, lists),
+  // applied to escaped text so card content can never inject HTML.
+  function inlineMarkdown(text) {
+    return escapeHtml(text)
+      .replace(/`([^`]+)`/g, '<code>$1</code>')
+      .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
+      .replace(/(^|[\s(])_([^_]+)_(?=[\s).,;:!?]|$)/g, '$1<em>$2</em>')
+      .replace(
+        /\[([^\]]+)\]\((https?:\/\/[^)\s]+)\)/g,
+        '<a href="$2" target="_blank" rel="noopener noreferrer">$1</a>',
+      );
+  }
+
+  AdaptiveCards.AdaptiveCard.onProcessMarkdown = function (text, result) {
+    const lines = text.split('\n');
+    const html = [];
+    let list = null;
+    for (const line of lines) {
+      const item = /^\s*(?:[-*•]|\d+\.)\s+(.*)$/.exec(line);
+      if (item) {
+        if (!list) {
+          list = [];
+          html.push(list);
+        }
+        list.push(`<li>${inlineMarkdown(item[1])}</li>`);
+      } else {
+        list = null;
+        html.push(inlineMarkdown(line));
+      }
+    }
+    result.outputHtml = html
+      .map((part) =>
+        Array.isArray(part) ? `<ul style="margin:4px 0;padding-left:20px">${part.join('')}</ul>` : part,
+      )
+      .join('<br>')
+      .replace(/<br>(<ul)/g, '$1')
+      .replace(/(<\/ul>)<br>/g, '$1');
+    result.didProcess = true;
+  };
+
+  function scrollToEnd() {
+    scroller.scrollTop = scroller.scrollHeight;
+  }
+
+  function append(li) {
+    messages.appendChild(li);
+    scrollToEnd();
+    return li;
+  }
+
+  function userBubble(text) {
+    const li = document.createElement('li');
+    li.className = 'message user';
+    const bubble = document.createElement('div');
+    bubble.className = 'bubble';
+    bubble.textContent = text;
+    li.appendChild(bubble);
+    return append(li);
+  }
+
+  function typingIndicator() {
+    const li = document.createElement('li');
+    li.className = 'message bot typing';
+    li.setAttribute('aria-label', 'Certify is working');
+    const bubble = document.createElement('div');
+    bubble.className = 'bubble';
+    for (let i = 0; i < 3; i++) {
+      const dot = document.createElement('span');
+      dot.className = 'dot';
+      bubble.appendChild(dot);
+    }
+    li.appendChild(bubble);
+    return append(li);
+  }
+
+  function errorBubble(error) {
+    const li = document.createElement('li');
+    li.className = 'message error';
+    li.setAttribute('role', 'alert');
+    const bubble = document.createElement('div');
+    bubble.className = 'bubble';
+    const title = document.createElement('strong');
+    title.textContent = 'Something went wrong. ';
+    bubble.appendChild(title);
+    bubble.appendChild(document.createTextNode(error.message));
+    if (error.problems && error.problems.length > 0) {
+      const ul = document.createElement('ul');
+      ul.className = 'problems';
+      for (const p of error.problems) {
+        const item = document.createElement('li');
+        item.textContent = p;
+        ul.appendChild(item);
+      }
+      bubble.appendChild(ul);
+    }
+    li.appendChild(bubble);
+    return li;
+  }
+
+  async function post(path, body) {
+    let response;
+    try {
+      response = await fetch(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    } catch {
+      throw Object.assign(
+        new Error('the playground server is not reachable. Is `npm start` still running?'),
+        {
+          problems: [],
+        },
+      );
+    }
+    const payload = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      throw Object.assign(new Error(payload.error || `the server answered ${response.status}`), {
+        problems: payload.problems || [],
+      });
+    }
+    return payload;
+  }
+
+  // Renders an answer's card into `container`; its buttons replace this same card in place,
+  // the way Universal Actions (Action.Execute) refresh a card in Teams.
+  function renderCard(container, cardJson) {
+    const card = new AdaptiveCards.AdaptiveCard();
+    card.hostConfig = hostConfig;
+    card.onExecuteAction = (action) => {
+      if (action instanceof AdaptiveCards.ExecuteAction || action.getJsonTypeName() === 'Action.Execute') {
+        void runAction(container, action.verb, action.data || {});
+      }
+    };
+    card.parse(cardJson);
+    const element = card.render();
+    container.replaceChildren(element);
+  }
+
+  function cardMessage(cardJson) {
+    const li = document.createElement('li');
+    li.className = 'message card';
+    const container = document.createElement('div');
+    container.className = 'card';
+    container.setAttribute('role', 'group');
+    container.setAttribute('aria-label', 'Certify answer');
+    renderCard(container, cardJson);
+    li.appendChild(container);
+    return li;
+  }
+
+  async function runAction(container, verb, data) {
+    container.classList.add('busy');
+    container.setAttribute('aria-busy', 'true');
+    const li = container.parentElement;
+    const previousError = li.nextElementSibling;
+    if (previousError && previousError.classList.contains('error')) previousError.remove();
+    try {
+      const answer = await post('/api/playground/action', { verb, data });
+      renderCard(container, answer.card);
+      // Keep keyboard users on the card they were working with.
+      const first = container.querySelector('button, a[href]');
+      if (first) first.focus({ preventScroll: true });
+    } catch (error) {
+      li.after(errorBubble(error));
+    } finally {
+      container.classList.remove('busy');
+      container.removeAttribute('aria-busy');
+    }
+  }
+
+  async function send(raw) {
+    const shown = raw.trim();
+    if (!shown) return;
+    // `/certify score` and `score` mean the same thing, as in chat.
+    const text = shown.replace(/^\/certify\b\s*/i, '');
+    lastCommand = shown;
+    userBubble(shown);
+    input.value = PREFIX;
+    sendButton.disabled = true;
+    const typing = typingIndicator();
+    try {
+      const answer = await post('/api/playground/command', { text });
+      typing.replaceWith(cardMessage(answer.card));
+    } catch (error) {
+      typing.replaceWith(errorBubble(error));
+    } finally {
+      sendButton.disabled = false;
+      scrollToEnd();
+      input.focus();
+    }
+  }
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void send(input.value);
+  });
+
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'ArrowUp' && lastCommand && input.value.trim() === PREFIX.trim()) {
+      event.preventDefault();
+      input.value = lastCommand;
+    }
+  });
+
+  for (const chip of document.querySelectorAll('.chip')) {
+    chip.addEventListener('click', () => void send(PREFIX + chip.dataset.command));
+  }
+
+  input.focus();
+  input.setSelectionRange(input.value.length, input.value.length);
+})();

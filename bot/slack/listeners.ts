@@ -1,0 +1,77 @@
+/**
+ * The Bolt listeners: `/certify` and every block_actions button. Both ack at once (the HTTP
+ * response goes out right then), then ask the core and answer through response_url.
+ */
+import type { App, RespondFn, types } from '@slack/bolt';
+import { toBlockKit } from '../../cards/index.js';
+import type { BotCore, BotChannel, BotUser, Log } from '../types.js';
+import { errorMessage } from './logger.js';
+
+/** cards/ Block Kit blocks, seen through the SDK's own block type. */
+export type SlackBlocks = types.KnownBlock[];
+
+export const WORKING_TEXT = 'Working on it…';
+export const FAILED_TEXT = 'Sorry, Certify could not answer that. The error was logged; please try again.';
+
+async function respondFailure(respond: RespondFn, log: Log, event: string, error: unknown): Promise<void> {
+  log(event, { error: errorMessage(error) });
+  try {
+    await respond({ response_type: 'ephemeral', replace_original: false, text: FAILED_TEXT });
+  } catch (e) {
+    log('slack.respond_failed', { error: errorMessage(e) });
+  }
+}
+
+/** An action's value is the JSON object cards/ wrote; anything else becomes no data. */
+export function parseActionData(value: string | undefined): Record<string, string> {
+  if (value === undefined || value === '') return {};
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return {};
+    const data: Record<string, string> = {};
+    for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
+      if (typeof v === 'string') data[k] = v;
+    }
+    return data;
+  } catch {
+    return {};
+  }
+}
+
+export function registerListeners(app: App, deps: { core: BotCore; log: Log }): void {
+  const { core, log } = deps;
+
+  app.command('/certify', async ({ command, ack, respond }) => {
+    await ack({ response_type: 'ephemeral', text: WORKING_TEXT });
+    const user: BotUser = { id: command.user_id, name: command.user_name };
+    const channel: BotChannel = { kind: 'slack', id: command.channel_id };
+    try {
+      const view = await core.answer(command.text, user, channel);
+      const { text, blocks } = toBlockKit(view);
+      await respond({ response_type: 'in_channel', text, blocks: blocks as SlackBlocks });
+      log('slack.command.answered', { user: user.id, channel: channel.id, kind: view.kind });
+    } catch (error) {
+      await respondFailure(respond, log, 'slack.command.failed', error);
+    }
+  });
+
+  app.action(/.*/, async ({ body, action, ack, respond }) => {
+    await ack();
+    if (body.type !== 'block_actions' || action.type !== 'button' || !('action_id' in action)) return;
+    const verb = action.action_id.split('#')[0] ?? '';
+    const user: BotUser = { id: body.user.id, name: body.user.name ?? body.user.username ?? body.user.id };
+    const channel: BotChannel = { kind: 'slack', id: body.channel?.id ?? body.container?.channel_id ?? '' };
+    try {
+      const view = await core.act(verb, parseActionData(action.value), user, channel);
+      const { text, blocks } = toBlockKit(view);
+      await respond({ replace_original: true, text, blocks: blocks as SlackBlocks });
+      log('slack.action.answered', { user: user.id, channel: channel.id, verb, kind: view.kind });
+    } catch (error) {
+      await respondFailure(respond, log, 'slack.action.failed', error);
+    }
+  });
+
+  app.error(async (error) => {
+    log('slack.listener_error', { error: errorMessage(error) });
+  });
+}
