@@ -172,6 +172,10 @@ export function createServer(deps: ServerDeps): BotServer {
   });
   if (config.playground) {
     for (const [path, asset] of Object.entries(ASSETS)) routes.set(`GET ${path}`, serveAsset(asset));
+    // Browsers ask for it unprompted; an empty answer keeps their consoles free of a 404.
+    routes.set('GET /favicon.ico', async (_req, res) => {
+      res.writeHead(204).end();
+    });
     routes.set('POST /api/playground/command', async (req, res) => {
       const body = await readJsonBody(req);
       if (!isRecord(body) || typeof body.text !== 'string') {

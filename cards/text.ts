@@ -124,9 +124,9 @@ function fmtNumber(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(1);
 }
 
-/** "82.5", "100", or "—" when there is nothing to score. */
+/** "82.5", "100.0", or "—" when there is nothing to score: always one decimal, as the score is defined. */
 export function formatScore(score: number | null): string {
-  return score === null ? '—' : fmtNumber(Math.round(score * 10) / 10);
+  return score === null ? '—' : score.toFixed(1);
 }
 
 /** "2026-11-22 14:03 UTC" for a full ISO timestamp; other strings unchanged. */
