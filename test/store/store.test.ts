@@ -476,14 +476,15 @@ describe('scan store', () => {
     assert.throws(() => createScanStore(dirs[0] as string, { limit: 0 }), RangeError);
   });
 
-  it('returns a copy of the latest result, and does not freeze the one saved', async () => {
+  it('shares the latest result read-only (no copy per call), and does not freeze the one saved', async () => {
     const store = createScanStore<FakeResult>(await freshDir());
     const { result, summary } = fakeScan(1);
     await store.save(result, summary);
     assert.ok(!Object.isFrozen(result));
     const latest = await store.latest();
     assert.ok(latest);
-    latest.rules.push({ id: 'X', failing: [] });
+    assert.throws(() => latest.rules.push({ id: 'X', failing: [] }), TypeError);
+    assert.equal(await store.latest(), latest, 'the same object, not a copy');
     assert.deepEqual(await store.latest(), fakeScan(1).result);
   });
 

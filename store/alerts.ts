@@ -1,0 +1,259 @@
+/**
+ * Proactive-alert state over `alerts.json`: channel subscriptions, the dedup keys already sent,
+ * and acknowledgements / snoozes per key. Times are passed in (epoch ms) and stored as ISO text.
+ */
+import { join } from 'node:path';
+import { createDocument, isPlainObject } from './json-file.js';
+import type { JsonDocument } from './json-file.js';
+
+export const ALERTS_FILE = 'alerts.json';
+/** The most sent keys kept; the oldest are dropped beyond it. */
+export const MAX_SENT_KEYS = 100_000;
+
+export type AlertChannelKind = 'teams' | 'slack' | 'playground';
+
+export interface AlertChannel {
+  kind: AlertChannelKind;
+  id: string;
+}
+
+/** Per-channel filters; the same shape as `AlertFilters` in bot/alerts (store/ does not import bot/). */
+export interface AlertSubscriptionFilters {
+  vault?: string;
+  severity?: 'Critical' | 'High' | 'Medium' | 'Low';
+  framework?: string;
+}
+
+export interface AlertSubscription {
+  channel: AlertChannel;
+  filters: AlertSubscriptionFilters;
+  createdBy: string;
+  /** ISO 8601. */
+  createdAt: string;
+}
+
+export interface AlertStoreOptions {
+  /** Default MAX_SENT_KEYS. */
+  maxSentKeys?: number;
+}
+
+export interface AlertStore {
+  readonly path: string;
+  /** Adds the subscription, replacing the same channel's. */
+  subscribe(sub: AlertSubscription): Promise<void>;
+  /** True when the channel had a subscription. */
+  unsubscribe(channel: AlertChannel): Promise<boolean>;
+  /** In subscription order; copies. */
+  subscriptions(): AlertSubscription[];
+  /** Records keys as sent at `at` (epoch ms); keeps the newest `maxSentKeys`. */
+  markSent(keys: readonly string[], at: number): Promise<void>;
+  sentKeys(): Set<string>;
+  /** Forgets keys (sent, acknowledged, snoozed): the problem alerts again if it comes back. */
+  clear(keys: readonly string[]): Promise<void>;
+  /** Suppresses the key until it is cleared. */
+  acknowledge(key: string, by: string, at: number): Promise<void>;
+  /** Suppresses the key until `until` (epoch ms), or until it is cleared. */
+  snooze(key: string, by: string, until: number): Promise<void>;
+  isSuppressed(key: string, now: number): boolean;
+  /** Re-reads the file if another process changed it. */
+  reload(): Promise<void>;
+}
+
+interface SentEntry {
+  key: string;
+  at: string;
+}
+interface AckEntry {
+  key: string;
+  by: string;
+  at: string;
+}
+interface SnoozeEntry {
+  key: string;
+  by: string;
+  until: string;
+}
+
+interface AlertsData {
+  subscriptions: AlertSubscription[];
+  /** Oldest first. */
+  sent: SentEntry[];
+  acknowledged: AckEntry[];
+  snoozed: SnoozeEntry[];
+}
+
+const CHANNEL_KINDS: ReadonlySet<string> = new Set(['teams', 'slack', 'playground']);
+const SEVERITIES: ReadonlySet<string> = new Set(['Critical', 'High', 'Medium', 'Low']);
+
+/** Builds the store without touching the disk; the file is read on first use. */
+export function createAlertStore(dir: string, options: AlertStoreOptions = {}): AlertStore {
+  const cap = options.maxSentKeys ?? MAX_SENT_KEYS;
+  if (!Number.isInteger(cap) || cap < 1)
+    throw new RangeError(`maxSentKeys must be a positive integer, got ${cap}`);
+
+  const doc: JsonDocument<AlertsData> = createDocument({
+    path: join(dir, ALERTS_FILE),
+    kind: 'certify.alerts',
+    version: 1,
+    empty: () => ({ subscriptions: [], sent: [], acknowledged: [], snoozed: [] }),
+    check: storedProblems,
+  });
+
+  const same = (a: AlertChannel, b: AlertChannel) => a.kind === b.kind && a.id === b.id;
+
+  return {
+    path: doc.path,
+
+    async subscribe(sub) {
+      const problems = subscriptionProblems(sub, 'subscription');
+      if (problems.length > 0) throw new TypeError(`invalid alert subscription: ${problems.join('; ')}`);
+      const copy = structuredClone(sub);
+      await doc.update((data) => {
+        const index = data.subscriptions.findIndex((s) => same(s.channel, copy.channel));
+        if (index === -1) data.subscriptions.push(copy);
+        else data.subscriptions[index] = copy;
+      });
+    },
+
+    async unsubscribe(channel) {
+      let removed = false;
+      await doc.update((data) => {
+        const index = data.subscriptions.findIndex((s) => same(s.channel, channel));
+        if (index !== -1) {
+          data.subscriptions.splice(index, 1);
+          removed = true;
+        }
+      });
+      return removed;
+    },
+
+    subscriptions() {
+      return structuredClone(doc.read().subscriptions) as AlertSubscription[];
+    },
+
+    async markSent(keys, at) {
+      if (keys.length === 0) return;
+      const stamp = iso(at);
+      await doc.update((data) => {
+        // Insertion-ordered: a key sent again moves to the newest end.
+        const byKey = new Map(data.sent.map((e) => [e.key, e.at]));
+        for (const key of keys) {
+          byKey.delete(key);
+          byKey.set(key, stamp);
+        }
+        const entries = [...byKey].map(([key, when]) => ({ key, at: when }));
+        data.sent = entries.length > cap ? entries.slice(entries.length - cap) : entries;
+        // Acknowledgements and snoozes only matter for keys that can still be sent.
+        if (data.acknowledged.length + data.snoozed.length > cap) {
+          data.acknowledged = data.acknowledged.slice(-cap);
+          data.snoozed = data.snoozed.slice(-cap);
+        }
+      });
+    },
+
+    sentKeys() {
+      return new Set(doc.read().sent.map((e) => e.key));
+    },
+
+    async clear(keys) {
+      if (keys.length === 0) return;
+      const gone = new Set(keys);
+      await doc.update((data) => {
+        data.sent = data.sent.filter((e) => !gone.has(e.key));
+        data.acknowledged = data.acknowledged.filter((e) => !gone.has(e.key));
+        data.snoozed = data.snoozed.filter((e) => !gone.has(e.key));
+      });
+    },
+
+    async acknowledge(key, by, at) {
+      const stamp = iso(at);
+      await doc.update((data) => {
+        data.acknowledged = data.acknowledged.filter((e) => e.key !== key);
+        data.acknowledged.push({ key, by, at: stamp });
+        if (data.acknowledged.length > cap) data.acknowledged = data.acknowledged.slice(-cap);
+      });
+    },
+
+    async snooze(key, by, until) {
+      const stamp = iso(until);
+      await doc.update((data) => {
+        data.snoozed = data.snoozed.filter((e) => e.key !== key);
+        data.snoozed.push({ key, by, until: stamp });
+        if (data.snoozed.length > cap) data.snoozed = data.snoozed.slice(-cap);
+      });
+    },
+
+    isSuppressed(key, now) {
+      const data = doc.read();
+      if (data.acknowledged.some((e) => e.key === key)) return true;
+      const snooze = data.snoozed.find((e) => e.key === key);
+      return snooze !== undefined && now < Date.parse(snooze.until);
+    },
+
+    reload() {
+      return doc.reload();
+    },
+  };
+}
+
+function iso(ms: number): string {
+  if (!Number.isFinite(ms)) throw new RangeError(`expected a time in epoch milliseconds, got ${ms}`);
+  return new Date(ms).toISOString();
+}
+
+function isTime(value: unknown): boolean {
+  return typeof value === 'string' && !Number.isNaN(Date.parse(value));
+}
+
+function subscriptionProblems(sub: unknown, at: string): string[] {
+  if (!isPlainObject(sub)) return [`${at}: must be an object`];
+  const problems: string[] = [];
+  const ch = sub.channel;
+  if (!isPlainObject(ch) || typeof ch.kind !== 'string' || !CHANNEL_KINDS.has(ch.kind)) {
+    problems.push(`${at}.channel.kind: must be teams, slack or playground`);
+  }
+  if (!isPlainObject(ch) || typeof ch.id !== 'string' || ch.id === '') {
+    problems.push(`${at}.channel.id: must be a non-empty string`);
+  }
+  const f = sub.filters;
+  if (!isPlainObject(f)) problems.push(`${at}.filters: must be an object`);
+  else {
+    if (f.vault !== undefined && typeof f.vault !== 'string')
+      problems.push(`${at}.filters.vault: must be a string`);
+    if (f.severity !== undefined && !(typeof f.severity === 'string' && SEVERITIES.has(f.severity))) {
+      problems.push(`${at}.filters.severity: must be Critical, High, Medium or Low`);
+    }
+    if (f.framework !== undefined && typeof f.framework !== 'string') {
+      problems.push(`${at}.filters.framework: must be a string`);
+    }
+  }
+  if (typeof sub.createdBy !== 'string') problems.push(`${at}.createdBy: must be a string`);
+  if (!isTime(sub.createdAt)) problems.push(`${at}.createdAt: must be an ISO date`);
+  return problems;
+}
+
+function storedProblems(data: unknown): string[] {
+  if (!isPlainObject(data)) return ['"data" must be an object'];
+  const problems: string[] = [];
+  const list = (name: string): unknown[] => {
+    const value = data[name];
+    if (Array.isArray(value)) return value;
+    problems.push(`"data.${name}" must be an array`);
+    return [];
+  };
+  list('subscriptions').forEach((s, i) =>
+    problems.push(...subscriptionProblems(s, `data.subscriptions[${i}]`)),
+  );
+  const entries = (name: string, time: string) =>
+    list(name).forEach((e, i) => {
+      if (!isPlainObject(e) || typeof e.key !== 'string' || !isTime(e[time])) {
+        problems.push(`data.${name}[${i}]: must be { key, ${time} } with an ISO ${time}`);
+      } else if (name !== 'sent' && typeof e.by !== 'string') {
+        problems.push(`data.${name}[${i}].by: must be a string`);
+      }
+    });
+  entries('sent', 'at');
+  entries('acknowledged', 'at');
+  entries('snoozed', 'until');
+  return problems;
+}
