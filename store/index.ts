@@ -12,3 +12,5 @@ export {
 export type { ScanResultHead, ScanStore, ScanStoreOptions, ScanSummary } from './scans.js';
 export { createCustomRuleStore, CUSTOM_RULES_FILE } from './custom-rules.js';
 export type { CustomRuleStore, CustomRuleStoreOptions, CustomRuleValidator } from './custom-rules.js';
+export { createAlertStore, ALERTS_FILE, MAX_SENT_KEYS } from './alerts.js';
+export type { AlertStore, AlertSubscription, AlertChannel, AlertStoreOptions } from './alerts.js';

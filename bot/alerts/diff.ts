@@ -176,9 +176,7 @@ export function clearedKeys(current: ScanResult, sent: Iterable<string>): string
       .filter((r): r is RuleResult => r !== undefined);
     failingBy.set(
       threshold,
-      reported.length === 0
-        ? null
-        : new Set(reported.flatMap((r) => (r.status === 'fail' ? r.failing : []))),
+      reported.length === 0 ? null : new Set(reported.flatMap((r) => (r.status === 'fail' ? r.failing : []))),
     );
   }
   const cleared: string[] = [];
