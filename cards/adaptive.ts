@@ -4,6 +4,7 @@
  */
 import type {
   ActionView,
+  AlertView,
   ControlView,
   HelpView,
   MessageView,
@@ -18,6 +19,7 @@ import {
   STATUS_LABEL,
   STATUS_TONE,
   countsText,
+  cutAlert,
   cutControl,
   cutHelp,
   cutMessage,
@@ -418,6 +420,32 @@ function messageCard(view: MessageView, caps: Caps): AdaptiveCard {
   return card(body, cut.actions);
 }
 
+function alertCard(view: AlertView, caps: Caps): AdaptiveCard {
+  const cut = cutAlert(view, caps);
+  const body: AdaptiveElement[] = [
+    text(cut.title, { size: 'Large', weight: 'Bolder', color: TONE_COLOR[view.tone], style: 'heading' }),
+    text(cut.scanLine, { isSubtle: true, size: 'Small', spacing: 'None' }),
+  ];
+  if (cut.state) {
+    body.push(container([text(cut.state, { size: 'Small', weight: 'Bolder' })], { style: 'emphasis' }));
+  }
+  cut.items.forEach((item, i) => {
+    const lines: AdaptiveElement[] = [text(item.text)];
+    if (item.detail) lines.push(text(item.detail, { isSubtle: true, size: 'Small', spacing: 'None' }));
+    body.push(
+      columns(
+        [
+          column('auto', [badge(item.label, item.tone)], { verticalContentAlignment: 'Top' }),
+          column('stretch', lines, { verticalContentAlignment: 'Center' }),
+        ],
+        i === 0 ? { separator: true, spacing: 'Medium' } : { spacing: 'Small' },
+      ),
+    );
+  });
+  if (cut.moreItems > 0) body.push(more(cut.moreItems, 'change', 'changes'));
+  return card(body, cut.actions);
+}
+
 function render(view: View, caps: Caps): AdaptiveCard {
   switch (view.kind) {
     case 'score':
@@ -430,6 +458,8 @@ function render(view: View, caps: Caps): AdaptiveCard {
       return helpCard(view, caps);
     case 'message':
       return messageCard(view, caps);
+    case 'alert':
+      return alertCard(view, caps);
   }
 }
 

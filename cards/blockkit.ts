@@ -4,6 +4,7 @@
  */
 import type {
   ActionView,
+  AlertView,
   ControlView,
   HelpView,
   MessageView,
@@ -18,6 +19,7 @@ import {
   STATUS_LABEL,
   clip,
   countsText,
+  cutAlert,
   cutControl,
   cutHelp,
   cutMessage,
@@ -339,6 +341,30 @@ function messageBlocks(view: MessageView, caps: Caps): Block[] {
   return blocks;
 }
 
+/** Alert badges: tone emoji, except "30 days" which is amber rather than neutral white. */
+function alertEmoji(kind: string, tone: Tone): string {
+  return kind === '30d' ? '🟡' : TONE_EMOJI[tone];
+}
+
+function alertBlocks(view: AlertView, caps: Caps): Block[] {
+  const cut = cutAlert(view, caps);
+  const blocks: Block[] = [header(cut.title), context(`${TONE_EMOJI[view.tone]} ${esc(cut.scanLine)}`)];
+  if (cut.state) blocks.push(context(`*${esc(cut.state)}*`));
+  blocks.push(divider);
+  for (const item of cut.items) {
+    blocks.push(
+      section(
+        `${alertEmoji(item.kind, item.tone)} *${item.label}* · ${esc(item.text)}` +
+          // The subject as code, not _italics_: an id touching an underscore does not render.
+          (item.detail ? `\n\`${esc(item.detail.replace(/`/g, "'"))}\`` : ''),
+      ),
+    );
+  }
+  if (cut.moreItems > 0) blocks.push(more(cut.moreItems, 'change', 'changes'));
+  blocks.push(...actions(cut.actions));
+  return blocks;
+}
+
 function render(view: View, caps: Caps): Block[] {
   switch (view.kind) {
     case 'score':
@@ -351,6 +377,8 @@ function render(view: View, caps: Caps): Block[] {
       return helpBlocks(view, caps);
     case 'message':
       return messageBlocks(view, caps);
+    case 'alert':
+      return alertBlocks(view, caps);
   }
 }
 

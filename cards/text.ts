@@ -5,6 +5,7 @@
  */
 import type {
   ActionView,
+  AlertView,
   ControlView,
   HelpView,
   MessageView,
@@ -12,6 +13,7 @@ import type {
   RulesView,
   ScoreView,
   Tone,
+  View,
 } from './views.js';
 
 /** How much of each list and string a rendering shows. */
@@ -24,6 +26,8 @@ export interface Caps {
   builtIn: number;
   custom: number;
   commands: number;
+  /** Alert lines (a digest's changes). */
+  alerts: number;
   /** Longest paragraph (summary, note, disclaimer, message text). */
   text: number;
   /** Longest name, label or sample id. */
@@ -44,6 +48,7 @@ export const CAP_STEPS: readonly Caps[] = [
     builtIn: 60,
     custom: 25,
     commands: 30,
+    alerts: 20,
     text: 1500,
     name: 120,
   },
@@ -56,6 +61,7 @@ export const CAP_STEPS: readonly Caps[] = [
     builtIn: 40,
     custom: 15,
     commands: 20,
+    alerts: 15,
     text: 600,
     name: 90,
   },
@@ -68,6 +74,7 @@ export const CAP_STEPS: readonly Caps[] = [
     builtIn: 20,
     custom: 8,
     commands: 12,
+    alerts: 10,
     text: 300,
     name: 70,
   },
@@ -80,6 +87,7 @@ export const CAP_STEPS: readonly Caps[] = [
     builtIn: 8,
     custom: 4,
     commands: 8,
+    alerts: 5,
     text: 150,
     name: 50,
   },
@@ -396,6 +404,82 @@ export function cutMessage(view: MessageView, caps: Caps): MessageView {
   };
 }
 
+// ── Alerts ─────────────────────────────────────────────────────────────────────────────────
+
+/** Marks a proactive alert's title in both channels. */
+export const ALERT_MARKER = '🔔';
+
+const ALERT_KINDS: Record<string, { label: string; tone: Tone }> = {
+  expired: { label: 'EXPIRED', tone: 'attention' },
+  '7d': { label: '7 DAYS', tone: 'warning' },
+  '30d': { label: '30 DAYS', tone: 'neutral' },
+  'critical-rule': { label: 'CRITICAL RULE', tone: 'attention' },
+  'score-drop': { label: 'SCORE DROP', tone: 'warning' },
+};
+
+/** Badge label and tone of an alert line's kind; unknown kinds show upper-cased and neutral. */
+export function alertKind(kind: string): { label: string; tone: Tone } {
+  return ALERT_KINDS[kind] ?? { label: clip(kind.toUpperCase(), 20), tone: 'neutral' };
+}
+
+/** "Scanned 2026-11-29 09:14 UTC · azure (3 subscriptions)". */
+export function alertScanText(scan: AlertView['scan']): string {
+  return `Scanned ${formatWhen(scan.at)} · ${scan.source}`;
+}
+
+/** "Acknowledged by Ana at …", "Snoozed by Ana until …", or null when nobody acted on it yet. */
+export function alertStateText(state: AlertView['state']): string | null {
+  if (!state) return null;
+  if (state.kind === 'acknowledged') return `Acknowledged by ${state.by} at ${formatWhen(state.at)}`;
+  return state.until === null
+    ? `Snoozed by ${state.by} at ${formatWhen(state.at)}`
+    : `Snoozed by ${state.by} until ${formatWhen(state.until)}`;
+}
+
+export interface CutAlertItem {
+  kind: string;
+  label: string;
+  tone: Tone;
+  text: string;
+  /** Subject and rule id for the subtle line under the text, or null when there is neither. */
+  detail: string | null;
+}
+
+export interface CutAlert {
+  /** Title with the {@link ALERT_MARKER}. */
+  title: string;
+  scanLine: string;
+  items: CutAlertItem[];
+  moreItems: number;
+  state: string | null;
+  actions: ActionView[];
+}
+
+export function cutAlert(view: AlertView, caps: Caps): CutAlert {
+  const items = view.items.slice(0, caps.alerts).map((item) => {
+    const { label, tone } = alertKind(item.kind);
+    const parts: string[] = [];
+    if (item.subject) parts.push(clipMiddle(item.subject, caps.name));
+    if (item.ruleId && item.ruleId !== item.subject) parts.push(clip(item.ruleId, caps.name));
+    return {
+      kind: item.kind,
+      label,
+      tone,
+      text: clip(item.text, caps.name * 2),
+      detail: parts.length > 0 ? parts.join(' · ') : null,
+    };
+  });
+  const state = alertStateText(view.state);
+  return {
+    title: `${ALERT_MARKER} ${clip(view.title, MAX_TITLE - 3)}`,
+    scanLine: clip(alertScanText(view.scan), caps.text),
+    items,
+    moreItems: view.moreItems + (view.items.length - items.length),
+    state: state === null ? null : clip(state, caps.text),
+    actions: cutActions(view.actions),
+  };
+}
+
 /**
  * Buttons both channels can carry: at most {@link MAX_ACTIONS}, titles clipped, and none whose
  * data could not be echoed back by Slack (value over 2000 characters).
@@ -408,7 +492,7 @@ export function cutActions(actions: ActionView[]): ActionView[] {
 }
 
 /** Plain one-line summary of a view: the notification / fallback text. */
-export function fallbackText(view: ScoreView | ControlView | RulesView | HelpView | MessageView): string {
+export function fallbackText(view: View): string {
   switch (view.kind) {
     case 'score': {
       const rating = view.rating ? ` (${view.rating})` : '';
@@ -433,5 +517,11 @@ export function fallbackText(view: ScoreView | ControlView | RulesView | HelpVie
         : 'Certify commands';
     case 'message':
       return clip(`${view.title}: ${view.text}`, 300);
+    case 'alert': {
+      const only = view.items.length === 1 && view.moreItems === 0 ? view.items[0] : undefined;
+      const what = only ? `${view.title}: ${only.text}` : view.title;
+      const state = alertStateText(view.state);
+      return clip(`${ALERT_MARKER} ${what}${state ? ` (${state})` : ''}`, 300);
+    }
   }
 }

@@ -103,4 +103,28 @@ export interface MessageView {
   actions: ActionView[];
 }
 
-export type View = ScoreView | ControlView | RulesView | HelpView | MessageView;
+/** One proactive alert, or a digest when many things changed in one scan. */
+export interface AlertView {
+  kind: 'alert';
+  tone: Tone;
+  /** e.g. "Secret expires within 7 days", "3 changes since the last scan". */
+  title: string;
+  /** When the scan ran, and against what. */
+  scan: { id: string; at: string; source: string };
+  /** One line per change: what happened and to what (a digest lists up to a cut, then "and N more"). */
+  items: {
+    /** 'expired' | '7d' | '30d' | 'critical-rule' | 'score-drop' */
+    kind: string;
+    text: string;
+    /** The asset or rule concerned, short form. */
+    subject: string | null;
+    ruleId: string | null;
+  }[];
+  moreItems: number;
+  /** Set once someone acknowledged or snoozed it. */
+  state: { kind: 'acknowledged' | 'snoozed'; by: string; at: string; until: string | null } | null;
+  /** Acknowledge / Snooze 7 days (verbs alert.ack, alert.snooze with data { key }), and Score. */
+  actions: ActionView[];
+}
+
+export type View = ScoreView | ControlView | RulesView | HelpView | MessageView | AlertView;

@@ -3,7 +3,18 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { toAdaptiveCard, toBlockKit, SLACK_LIMITS } from '../../cards/index.js';
 import type { AdaptiveCard, Block, View } from '../../cards/index.js';
-import { controlView, frameworkScore, helpView, hugeScore, messages, rulesView } from './fixtures.js';
+import {
+  acknowledgedAlert,
+  controlView,
+  digestAlert,
+  expiringAlert,
+  frameworkScore,
+  helpView,
+  hugeScore,
+  messages,
+  rulesView,
+  snoozedAlert,
+} from './fixtures.js';
 
 // The package's lib/ build does not load in plain Node; the UMD bundle does, without DOM globals.
 interface ParseEvent {
@@ -29,6 +40,10 @@ const views: [string, View][] = [
   ['rules catalogue', rulesView],
   ['help with unknown input', helpView],
   ...messages.map((m): [string, View] => [`message (${m.tone})`, m]),
+  ['alert (7 days)', expiringAlert],
+  ['alert digest (40 items)', digestAlert],
+  ['alert (acknowledged)', acknowledgedAlert],
+  ['alert (snoozed)', snoozedAlert],
 ];
 
 /** Every string a card shows (TextBlock text, facts, action titles). */
@@ -272,6 +287,79 @@ describe('cards', () => {
   it('message: title coloured by tone', () => {
     const colours = messages.map((m) => (toAdaptiveCard(m).body[0] as { color?: string }).color);
     assert.deepEqual(colours, ['Good', 'Warning', 'Attention', 'Default']);
+  });
+
+  it('alert: bell title coloured by tone, scan line, kind badge and subject', () => {
+    const card = toAdaptiveCard(expiringAlert);
+    assert.deepEqual(card.body[0], {
+      type: 'TextBlock',
+      text: '🔔 Secret expires within 7 days',
+      wrap: true,
+      size: 'Large',
+      weight: 'Bolder',
+      color: 'Warning',
+      style: 'heading',
+    });
+    const texts = cardTexts(card.body);
+    assert.ok(texts.includes('Scanned 2026-11-29 09:14 UTC · azure (3 subscriptions)'));
+    assert.ok(texts.includes('7 DAYS'));
+    assert.ok(texts.includes('kv-prod/secrets/db-password · KV-003'));
+    assert.match(JSON.stringify(card.body), /"text":"7 DAYS"[^}]*"color":"Warning"/);
+    assert.deepEqual(
+      card.actions.map((a) => [a.verb, a.data]),
+      [
+        ['alert.ack', { key: '7d:kv-prod/secrets/db-password' }],
+        ['alert.snooze', { key: '7d:kv-prod/secrets/db-password' }],
+        ['score', {}],
+      ],
+    );
+    const slack = toBlockKit(expiringAlert);
+    assert.deepEqual(slack.blocks[0], {
+      type: 'header',
+      text: { type: 'plain_text', text: '🔔 Secret expires within 7 days', emoji: true },
+    });
+    const slackText = blockTexts(slack.blocks).join('\n');
+    assert.ok(slackText.includes('🟠 *7 DAYS* · db-password expires on 2026-12-04 (in 5 days)'));
+    assert.ok(slackText.includes('`kv-prod/secrets/db-password · KV-003`'));
+    assert.ok(slack.text.includes('db-password expires on 2026-12-04'));
+  });
+
+  it('alert digest: 40 items + 3 more cut to 20 with the same "and 23 more changes" in both channels', () => {
+    const card = toAdaptiveCard(digestAlert);
+    const texts = cardTexts(card.body);
+    assert.ok(texts.includes('and 23 more changes'));
+    for (const label of ['EXPIRED', '7 DAYS', '30 DAYS', 'CRITICAL RULE', 'SCORE DROP'])
+      assert.ok(texts.includes(label), label);
+    assert.match(JSON.stringify(card.body), /"text":"EXPIRED"[^}]*"color":"Attention"/);
+    assert.match(JSON.stringify(card.body), /"text":"30 DAYS"[^}]*"color":"Default"/);
+    assert.equal((card.body[0] as { color?: string }).color, 'Attention');
+    const slack = toBlockKit(digestAlert);
+    const slackText = blockTexts(slack.blocks).join('\n');
+    assert.ok(slackText.includes('_and 23 more changes_'));
+    assert.equal(slack.blocks.filter((b) => b.type === 'section').length, 20);
+    assert.ok(slackText.includes('🟡 *30 DAYS*'));
+    assert.equal(slack.text, '🔔 43 changes since the last scan');
+  });
+
+  it('alert state: acknowledged / snoozed line, and exactly the buttons the view lists', () => {
+    const ack = toAdaptiveCard(acknowledgedAlert);
+    assert.ok(cardTexts(ack.body).includes('Acknowledged by Ana at 2026-11-29 10:02 UTC'));
+    assert.deepEqual(
+      ack.actions.map((a) => a.verb),
+      ['score'],
+    );
+    const ackSlack = toBlockKit(acknowledgedAlert);
+    assert.ok(blockTexts(ackSlack.blocks).includes('*Acknowledged by Ana at 2026-11-29 10:02 UTC*'));
+    assert.ok(ackSlack.text.endsWith('(Acknowledged by Ana at 2026-11-29 10:02 UTC)'));
+    const snoozed = toAdaptiveCard(snoozedAlert);
+    assert.ok(cardTexts(snoozed.body).includes('Snoozed by Ana until 2026-12-06 10:02 UTC'));
+    assert.ok(
+      blockTexts(toBlockKit(snoozedAlert).blocks).includes('*Snoozed by Ana until 2026-12-06 10:02 UTC*'),
+    );
+    // No state yet: no state line.
+    assert.ok(
+      !cardTexts(toAdaptiveCard(expiringAlert).body).some((t) => /^(Acknowledged|Snoozed) by/.test(t)),
+    );
   });
 
   it('cuts a pathological view to fit both channels', () => {

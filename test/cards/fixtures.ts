@@ -1,6 +1,7 @@
 /** Realistic views for the card renderer tests. */
 import type {
   ActionView,
+  AlertView,
   ControlView,
   HelpView,
   MessageView,
@@ -216,3 +217,80 @@ export const messages: MessageView[] = (['good', 'warning', 'attention', 'neutra
         : [],
   }),
 );
+
+const alertActions = (key: string): ActionView[] => [
+  { verb: 'alert.ack', title: 'Acknowledge', data: { key }, style: 'positive' },
+  { verb: 'alert.snooze', title: 'Snooze 7 days', data: { key } },
+  { verb: 'score', title: 'Score', data: {} },
+];
+
+const alertScan = {
+  id: 'scan-2026-11-29-0914',
+  at: '2026-11-29T09:14:03.000Z',
+  source: 'azure (3 subscriptions)',
+};
+
+export const expiringAlert: AlertView = {
+  kind: 'alert',
+  tone: 'warning',
+  title: 'Secret expires within 7 days',
+  scan: alertScan,
+  items: [
+    {
+      kind: '7d',
+      text: 'db-password expires on 2026-12-04 (in 5 days)',
+      subject: 'kv-prod/secrets/db-password',
+      ruleId: 'KV-003',
+    },
+  ],
+  moreItems: 0,
+  state: null,
+  actions: alertActions('7d:kv-prod/secrets/db-password'),
+};
+
+const DIGEST_KINDS = ['expired', '7d', '30d', 'critical-rule', 'score-drop'] as const;
+
+export const digestAlert: AlertView = {
+  kind: 'alert',
+  tone: 'attention',
+  title: '43 changes since the last scan',
+  scan: alertScan,
+  items: Array.from({ length: 40 }, (_, i) => {
+    const kind = DIGEST_KINDS[i % 5] ?? 'expired';
+    const n = String(i + 1).padStart(3, '0');
+    switch (kind) {
+      case 'critical-rule':
+        return {
+          kind,
+          text: `Critical rule KV-${n} now fails on ${i + 1} assets`,
+          subject: `KV-${n}`,
+          ruleId: `KV-${n}`,
+        };
+      case 'score-drop':
+        return { kind, text: `Score dropped by ${i / 5 + 1} points to 71.5`, subject: null, ruleId: null };
+      default:
+        return {
+          kind,
+          text: `Certificate tls-${n} ${kind === 'expired' ? 'expired on 2026-11-28' : `expires in ${kind === '7d' ? 6 : 24} days`}`,
+          subject: `kv-prod-westeurope-payments-${i}/certificates/tls-wildcard-payments-ledger-service-${n}-a1b2c3d4e5f6`,
+          ruleId: 'KV-001',
+        };
+    }
+  }),
+  moreItems: 3,
+  state: null,
+  actions: alertActions('digest:scan-2026-11-29-0914'),
+};
+
+export const acknowledgedAlert: AlertView = {
+  ...expiringAlert,
+  tone: 'neutral',
+  state: { kind: 'acknowledged', by: 'Ana', at: '2026-11-29T10:02:00Z', until: null },
+  actions: [{ verb: 'score', title: 'Score', data: {} }],
+};
+
+export const snoozedAlert: AlertView = {
+  ...expiringAlert,
+  state: { kind: 'snoozed', by: 'Ana', at: '2026-11-29T10:02:00Z', until: '2026-12-06T10:02:00Z' },
+  actions: [{ verb: 'score', title: 'Score', data: {} }],
+};
