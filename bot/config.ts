@@ -34,6 +34,8 @@ export interface BotConfig {
   source: string;
   historyLimit: number;
   scanCron: string;
+  /** CERTIFY_SCAN_ON_START=1: one scheduled scan (and its alerts) right after start-up. */
+  scanOnStart: boolean;
   approvers: string[];
   playground: boolean;
   teams: TeamsConfig | null;
@@ -119,6 +121,14 @@ export function readBotEnv(env: Env, cwd: string): BotConfig {
     );
   }
 
+  const scanOnStartText = get(env, 'CERTIFY_SCAN_ON_START');
+  if (scanOnStartText !== undefined && scanOnStartText !== '1' && scanOnStartText !== '0') {
+    problems.push(
+      `CERTIFY_SCAN_ON_START: "${scanOnStartText}" is not 1 or 0; set 1 to run one scheduled scan at start-up, or leave it unset`,
+    );
+  }
+  const scanOnStart = scanOnStartText === '1';
+
   const approvers = (get(env, 'CERTIFY_APPROVERS') ?? '')
     .split(',')
     .map((s) => s.trim())
@@ -151,6 +161,7 @@ export function readBotEnv(env: Env, cwd: string): BotConfig {
     source: base.source,
     historyLimit: base.historyLimit,
     scanCron,
+    scanOnStart,
     approvers,
     playground,
     teams,

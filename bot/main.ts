@@ -7,13 +7,16 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { azureSourceFromEnv } from '../core/azure.js';
-import { openPorts } from '../core/certify.js';
+import { openPorts, scan } from '../core/certify.js';
 import { packageInfo } from '../core/package-info.js';
 import { isCertifyError } from '../scanner/errors.js';
 import { resolveSource } from '../scanner/sources/registry.js';
+import { createAlertStore } from '../store/alerts.js';
 import { readBotEnv, type BotConfig } from './config.js';
+import { runAlerts, type AlertNotifiers } from './alerts/deliver.js';
 import { createBotCore } from './core.js';
-import { createServer } from './server.js';
+import { createScheduler } from './scheduler.js';
+import { createPlaygroundFeed, createServer } from './server.js';
 import type { BotCore, Log, Route } from './types.js';
 
 /** One JSON line per event on stdout: what log collectors ingest without parsing rules. */
@@ -27,28 +30,35 @@ const log: Log = (event, fields = {}) => {
  * `./teams/index.js` exports `createTeamsRoute({ config, core, log, references }) → Route` and
  * `createMemoryReferenceStore()`.
  */
-async function adapterRoutes(config: BotConfig, core: BotCore): Promise<Record<string, Route>> {
+async function adapterRoutes(
+  config: BotConfig,
+  core: BotCore,
+): Promise<{ routes: Record<string, Route>; notifiers: AlertNotifiers }> {
   const routes: Record<string, Route> = {};
+  const notifiers: AlertNotifiers = {};
   const slack = config.slack;
   if (slack) {
     try {
-      const { createSlackRoute } = await import('./slack/index.js');
+      const { createSlackRoute, createSlackNotifier } = await import('./slack/index.js');
       routes['POST /slack/events'] = createSlackRoute({ config: { ...config, slack }, core, log });
+      notifiers.slack = createSlackNotifier({ config: { slack }, log });
     } catch (e) {
       throw new Error(`the Slack adapter could not start: ${(e as Error).message}`, { cause: e });
     }
   }
   if (config.teams) {
     try {
-      const { createTeamsRoute, createMemoryReferenceStore } = await import('./teams/index.js');
+      const { createTeamsRoute, createTeamsNotifier, createMemoryReferenceStore } =
+        await import('./teams/index.js');
       // In memory for now: proactive alerts reach the conversations seen since the last start.
       const references = createMemoryReferenceStore();
       routes['POST /api/messages'] = createTeamsRoute({ config, core, log, references });
+      notifiers.teams = createTeamsNotifier({ config, log, references });
     } catch (e) {
       throw new Error(`the Teams adapter could not start: ${(e as Error).message}`, { cause: e });
     }
   }
-  return routes;
+  return { routes, notifiers };
 }
 
 async function main(): Promise<number> {
@@ -73,10 +83,39 @@ async function main(): Promise<number> {
     cwd,
     extra: { azure: () => azureSourceFromEnv(process.env) },
   });
-  const core = createBotCore({ ports, source, clock: Date.now });
-  const routes = await adapterRoutes(config, core);
-  const server = createServer({ config, core, log, routes, version: packageInfo().version });
+  const alerts = createAlertStore(config.dataDir);
+  const core = createBotCore({
+    ports,
+    source,
+    clock: Date.now,
+    alerts,
+    onError: (e) => log('command_error', { level: 'error', error: (e as Error).message ?? String(e) }),
+  });
+  const { routes, notifiers } = await adapterRoutes(config, core);
+  const feed = config.playground ? createPlaygroundFeed() : null;
+  if (feed) notifiers.playground = feed;
+  const scheduler = createScheduler({
+    cron: config.scanCron,
+    log,
+    scanAndAlert: async () => {
+      const now = Date.now();
+      const { result } = await scan(ports, source, { now, save: true });
+      log('scheduled_scan', { scanId: result.scanId, score: result.score });
+      await alerts.reload();
+      await runAlerts({ ports, alerts, notifiers, now: Date.now(), log });
+    },
+  });
+  const server = createServer({
+    config,
+    core,
+    log,
+    routes,
+    version: packageInfo().version,
+    ...(feed ? { playgroundFeed: feed, runScheduledScan: () => scheduler.runNow() } : {}),
+  });
   const { port } = await server.listen();
+  scheduler.start();
+  if (config.scanOnStart) void scheduler.runNow();
 
   const base = `http://localhost:${port}`;
   const channels = [
@@ -89,6 +128,7 @@ async function main(): Promise<number> {
   console.log(`Certify listening on ${base}`);
   if (config.playground) console.log(`Playground: ${base}/ (local demo, no sign-in)`);
   console.log(`Channels: ${channels || 'none'} · source: ${config.source} · data: ${config.dataDir}`);
+  console.log(`Scheduled scans: ${config.scanCron}${config.scanOnStart ? ' (and one now)' : ''}`);
   if (config.teams && !config.teams.appId) {
     console.warn(
       'warning: Teams is on without MicrosoftAppId: incoming Bot Framework tokens are NOT validated. Use this only with the Bot Framework Emulator on your own machine.',
@@ -100,6 +140,7 @@ async function main(): Promise<number> {
     if (stopping) return;
     stopping = true;
     log('stopping', { signal });
+    scheduler.stop();
     server.close().then(
       () => {
         log('stopped', {});

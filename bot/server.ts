@@ -27,6 +27,32 @@ export interface ServerDeps {
   /** Adapter routes keyed `METHOD /path` (e.g. `POST /slack/events`); `/prefix/*` matches below it. */
   routes?: Record<string, Route>;
   version: string;
+  /** Proactive alerts for the playground page, polled at GET /api/playground/events. */
+  playgroundFeed?: PlaygroundFeed;
+  /** Forces a scheduled scan (and its alerts) now: POST /api/playground/scan. */
+  runScheduledScan?: () => Promise<string>;
+}
+
+/** Alert cards queued for the playground page; each gets a sequence number to poll after. */
+export interface PlaygroundFeed {
+  push(view: View): void;
+  /** Entries with a sequence number above `after`, oldest first. */
+  since(after: number): { seq: number; view: View }[];
+}
+
+/** Keeps the newest `limit` views in memory. */
+export function createPlaygroundFeed(limit = 50): PlaygroundFeed {
+  const entries: { seq: number; view: View }[] = [];
+  let seq = 0;
+  return {
+    push(view) {
+      entries.push({ seq: ++seq, view });
+      if (entries.length > limit) entries.splice(0, entries.length - limit);
+    },
+    since(after) {
+      return entries.filter((e) => e.seq > after);
+    },
+  };
 }
 
 export interface BotServer {
@@ -199,6 +225,29 @@ export function createServer(deps: ServerDeps): BotServer {
         res,
         await core.act(body.verb, data as Record<string, string>, playgroundUser(body), PLAYGROUND_CHANNEL),
       );
+    });
+  }
+  if (config.playground) {
+    // Without a feed (no scheduler wired) the page still polls: it gets an empty list.
+    const feed = deps.playgroundFeed ?? { push: () => {}, since: () => [] };
+    routes.set('GET /api/playground/events', async (req, res) => {
+      const afterText = new URL(req.url ?? '/', 'http://localhost').searchParams.get('after') ?? '0';
+      if (!/^\d{1,15}$/.test(afterText)) {
+        throw new HttpError(400, 'after must be a whole number', ['after']);
+      }
+      const events = feed.since(Number(afterText)).map((e) => ({
+        seq: e.seq,
+        card: toAdaptiveCard(e.view),
+        view: e.view,
+      }));
+      sendJson(res, 200, { events, last: events.at(-1)?.seq ?? Number(afterText) });
+    });
+  }
+  if (config.playground && deps.runScheduledScan) {
+    const runScan = deps.runScheduledScan;
+    routes.set('POST /api/playground/scan', async (req, res) => {
+      req.resume();
+      sendJson(res, 200, { outcome: await runScan() });
     });
   }
   // Adapter routes last: they may not shadow the built-in ones by accident.

@@ -1,5 +1,19 @@
 /** The channel-neutral command layer: text → Command → View. */
-export { commandFromAction, COMMAND_WORDS, LATER_COMMANDS, parseCommand, RULE_ACTIONS } from './parse.js';
-export type { Command, CommandName, LaterCommandName, RuleAction, RuleCommand } from './parse.js';
+export {
+  ALERT_COMMANDS,
+  commandFromAction,
+  COMMAND_WORDS,
+  LATER_COMMANDS,
+  parseCommand,
+  RULE_ACTIONS,
+} from './parse.js';
+export type {
+  AlertCommandName,
+  Command,
+  CommandName,
+  LaterCommandName,
+  RuleAction,
+  RuleCommand,
+} from './parse.js';
 export { handleCommand, HELP_COMMANDS, MAX_FAILING, MAX_SAMPLES } from './handlers.js';
 export type { CommandContext } from './handlers.js';

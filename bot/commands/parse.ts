@@ -7,16 +7,12 @@
 import { closest, findFramework } from '../../scanner/frameworks/index.js';
 
 /** Commands that arrive with a later release; the handler says so plainly. */
-export const LATER_COMMANDS = [
-  'subscribe',
-  'unsubscribe',
-  'alerts',
-  'evidence',
-  'presets',
-  'rotate',
-  'cert',
-] as const;
+export const LATER_COMMANDS = ['evidence', 'presets', 'rotate', 'cert'] as const;
 export type LaterCommandName = (typeof LATER_COMMANDS)[number];
+
+/** Proactive-alert commands: `args` is the rest of the line (filters such as `vault=kv-prod`). */
+export const ALERT_COMMANDS = ['subscribe', 'unsubscribe', 'alerts'] as const;
+export type AlertCommandName = (typeof ALERT_COMMANDS)[number];
 
 export const RULE_ACTIONS = ['list', 'add', 'update', 'remove', 'enable', 'disable'] as const;
 export type RuleAction = (typeof RULE_ACTIONS)[number];
@@ -39,6 +35,10 @@ export type Command =
   | RuleCommand
   | { name: 'scan' }
   /** `args`: the rest of the line, as typed. */
+  | { name: AlertCommandName; args: string }
+  /** `keys`: the alert dedup keys of the card whose button was pressed. */
+  | { name: 'alert'; action: 'ack' | 'snooze'; keys: string[] }
+  /** `args`: the rest of the line, as typed. */
   | { name: LaterCommandName; args: string }
   | { name: 'unknown'; input: string; suggestion: string | null };
 
@@ -52,6 +52,7 @@ export const COMMAND_WORDS = [
   'rules',
   'rule',
   'scan',
+  ...ALERT_COMMANDS,
   ...LATER_COMMANDS,
 ] as const;
 type CommandWord = (typeof COMMAND_WORDS)[number];
@@ -204,6 +205,16 @@ export function commandFromAction(verb: string, data: Readonly<Record<string, st
       return { name: 'control', framework: text('framework'), control: text('control') };
     case 'rules.show':
       return { name: 'rules' };
+    case 'alert.ack':
+    case 'alert.snooze':
+      return {
+        name: 'alert',
+        action: verb === 'alert.ack' ? 'ack' : 'snooze',
+        keys: (data.keys ?? '')
+          .split(',')
+          .map((k) => k.trim())
+          .filter((k) => k !== ''),
+      };
     case 'scan.run':
       return { name: 'scan' };
     case 'rule.enable':

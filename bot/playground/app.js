@@ -283,7 +283,81 @@
     }
   });
 
-  for (const chip of document.querySelectorAll('.chip')) {
+  // Proactive alerts: the server queues alert cards after each scheduled scan; poll for new ones.
+  const POLL_MS = 3000;
+  let lastAlert = 0;
+  let polling = false;
+
+  function alertMessage(cardJson) {
+    const li = cardMessage(cardJson);
+    li.classList.add('alert');
+    const label = document.createElement('span');
+    label.className = 'alert-label';
+    label.textContent = 'alert';
+    Object.assign(label.style, {
+      display: 'inline-block',
+      fontSize: '11px',
+      fontWeight: '650',
+      textTransform: 'uppercase',
+      letterSpacing: '0.04em',
+      color: '#B54708',
+      background: '#FFFAEB',
+      borderRadius: '4px',
+      padding: '1px 6px',
+      marginBottom: '4px',
+    });
+    li.insertBefore(label, li.firstChild);
+    return li;
+  }
+
+  async function pollAlerts() {
+    if (polling) return;
+    polling = true;
+    try {
+      const response = await fetch(`/api/playground/events?after=${lastAlert}`, { cache: 'no-store' });
+      if (!response.ok) return;
+      const payload = await response.json();
+      for (const event of payload.events || []) {
+        append(alertMessage(event.card));
+        lastAlert = Math.max(lastAlert, event.seq);
+      }
+    } catch {
+      // The server may be restarting; the next poll tries again.
+    } finally {
+      polling = false;
+    }
+  }
+
+  setInterval(() => void pollAlerts(), POLL_MS);
+  void pollAlerts();
+
+  // Built here so the page needs no change: next to the suggestion chips.
+  const chips = document.querySelector('.chips');
+  const scanButton = document.createElement('button');
+  scanButton.type = 'button';
+  scanButton.className = 'chip scan-now';
+  scanButton.id = 'run-scheduled-scan';
+  scanButton.textContent = 'Run scheduled scan now';
+  scanButton.title = 'Scan as the schedule would, then post any new alerts here';
+  if (chips) {
+    chips.appendChild(scanButton);
+    scanButton.addEventListener('click', async () => {
+      scanButton.disabled = true;
+      try {
+        const result = await post('/api/playground/scan', {});
+        if (result.outcome === 'skipped') {
+          append(errorBubble({ message: 'a scheduled scan is already running.', problems: [] }));
+        }
+        await pollAlerts();
+      } catch (error) {
+        append(errorBubble(error));
+      } finally {
+        scanButton.disabled = false;
+      }
+    });
+  }
+
+  for (const chip of document.querySelectorAll('.chip[data-command]')) {
     chip.addEventListener('click', () => void send(PREFIX + chip.dataset.command));
   }
 
