@@ -2,6 +2,7 @@
  * Proactive-alert state over `alerts.json`: channel subscriptions, the dedup keys already sent,
  * and acknowledgements / snoozes per key. Times are passed in (epoch ms) and stored as ISO text.
  */
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { createDocument, isPlainObject } from './json-file.js';
 import type { JsonDocument } from './json-file.js';
@@ -55,6 +56,13 @@ export interface AlertStore {
   /** Suppresses the key until `until` (epoch ms), or until it is cleared. */
   snooze(key: string, by: string, until: number): Promise<void>;
   isSuppressed(key: string, now: number): boolean;
+  /**
+   * Keeps a list of keys under a short id, for a digest's buttons: chat platforms cap what a
+   * button may carry (Slack: 2,000 characters), and a digest can stand for hundreds of keys.
+   */
+  saveGroup(keys: readonly string[], at: number): Promise<string>;
+  /** The keys saved under a group id, or null when unknown (or dropped as too old). */
+  group(id: string): string[] | null;
   /** Re-reads the file if another process changed it. */
   reload(): Promise<void>;
 }
@@ -74,7 +82,18 @@ interface SnoozeEntry {
   until: string;
 }
 
+/** Most key groups kept; the oldest go first. */
+const MAX_GROUPS = 1000;
+
+interface GroupEntry {
+  id: string;
+  keys: string[];
+  at: string;
+}
+
 interface AlertsData {
+  /** Absent in files written before groups existed. */
+  groups?: GroupEntry[];
   subscriptions: AlertSubscription[];
   /** Oldest first. */
   sent: SentEntry[];
@@ -181,6 +200,21 @@ export function createAlertStore(dir: string, options: AlertStoreOptions = {}): 
         data.snoozed.push({ key, by, until: stamp });
         if (data.snoozed.length > cap) data.snoozed = data.snoozed.slice(-cap);
       });
+    },
+
+    async saveGroup(keys, at) {
+      const id = `g-${createHash('sha256').update(keys.join('\n')).digest('hex').slice(0, 16)}`;
+      await doc.update((data) => {
+        const groups = (data.groups ?? []).filter((g) => g.id !== id);
+        groups.push({ id, keys: [...keys], at: new Date(at).toISOString() });
+        data.groups = groups.slice(-MAX_GROUPS);
+      });
+      return id;
+    },
+
+    group(id) {
+      const found = (doc.read().groups ?? []).find((g) => g.id === id);
+      return found ? [...found.keys] : null;
     },
 
     isSuppressed(key, now) {

@@ -82,6 +82,9 @@ async function deliverTo(sub: AlertSubscription, view: View, notifiers: AlertNot
   return true;
 }
 
+/** Keys beyond this many characters go into a saved group (Slack caps a button's value at 2,000). */
+const BUTTON_DATA_LIMIT = 1500;
+
 export async function runAlerts(deps: RunAlertsDeps): Promise<RunAlertsResult> {
   const { ports, alerts, notifiers, now, log } = deps;
   const result: RunAlertsResult = { events: 0, fresh: 0, delivered: 0, failed: 0 };
@@ -113,7 +116,10 @@ export async function runAlerts(deps: RunAlertsDeps): Promise<RunAlertsResult> {
   for (const sub of alerts.subscriptions()) {
     const mine: AlertEvent[] = filterFor(fresh, sub.filters, current);
     for (const message of digestOrSingle(mine, deps.digestMax)) {
-      const view = alertView(message, { scan: scanRef, keys: messageKeys(message), state: null });
+      const keys = messageKeys(message);
+      const group =
+        keys.join(',').length > BUTTON_DATA_LIMIT ? await deps.alerts.saveGroup(keys, deps.now) : undefined;
+      const view = alertView(message, { scan: scanRef, keys, state: null, ...(group ? { group } : {}) });
       try {
         if (await deliverTo(sub, view, notifiers)) result.delivered++;
         else log('alerts.no_notifier', { level: 'warn', channel: sub.channel.kind });

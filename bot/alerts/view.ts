@@ -17,6 +17,8 @@ export interface AlertViewContext {
   scan: { id: string; at: string; source: string };
   /** The dedup keys this alert stands for (echoed by its buttons). */
   keys: readonly string[];
+  /** Set when the keys were saved as a group (AlertStore.saveGroup): the buttons carry its id. */
+  group?: string;
   state: AlertView['state'];
 }
 
@@ -84,7 +86,8 @@ export function alertView(message: AlertMessage, ctx: AlertViewContext): AlertVi
   const title = message.kind === 'digest' ? `${events.length} changes since the last scan` : titleOf(message);
   const items = events.map(itemOf);
   const shown = items.slice(0, MAX_ALERT_ITEMS);
-  const data = { keys: ctx.keys.join(',') };
+  // A digest's keys can outgrow what a button may carry; then the buttons name the saved group.
+  const data: Record<string, string> = ctx.group ? { group: ctx.group } : { keys: ctx.keys.join(',') };
   const actions: ActionView[] = [
     { verb: 'alert.ack', title: 'Acknowledge', data, style: 'positive' },
     { verb: 'alert.snooze', title: `Snooze ${SNOOZE_DAYS} days`, data: { ...data } },

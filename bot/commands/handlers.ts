@@ -123,7 +123,11 @@ async function dispatch(cmd: Command, ctx: CommandContext): Promise<View> {
     case 'alerts':
       return alertsCommand(ctx);
     case 'alert':
-      return alertActionCommand(cmd.action, cmd.keys, ctx);
+      return alertActionCommand(
+        cmd.action,
+        cmd.group ? (alertStore(ctx).group(cmd.group) ?? []) : cmd.keys,
+        ctx,
+      );
     default:
       return laterView(cmd.name);
   }

@@ -37,7 +37,7 @@ export type Command =
   /** `args`: the rest of the line, as typed. */
   | { name: AlertCommandName; args: string }
   /** `keys`: the alert dedup keys of the card whose button was pressed. */
-  | { name: 'alert'; action: 'ack' | 'snooze'; keys: string[] }
+  | { name: 'alert'; action: 'ack' | 'snooze'; keys: string[]; group: string | null }
   /** `args`: the rest of the line, as typed. */
   | { name: LaterCommandName; args: string }
   | { name: 'unknown'; input: string; suggestion: string | null };
@@ -214,6 +214,7 @@ export function commandFromAction(verb: string, data: Readonly<Record<string, st
           .split(',')
           .map((k) => k.trim())
           .filter((k) => k !== ''),
+        group: text('group'),
       };
     case 'scan.run':
       return { name: 'scan' };

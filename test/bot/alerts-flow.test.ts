@@ -14,7 +14,7 @@ import type { AlertView, MessageView, View } from '../../cards/views.js';
 import { openPorts, scan } from '../../core/certify.js';
 import type { Source } from '../../scanner/sources/types.js';
 import { demoSource } from '../../scanner/sources/demo/index.js';
-import { createAlertStore } from '../../store/alerts.js';
+import { createAlertStore, type AlertStore } from '../../store/alerts.js';
 
 const NOW0 = Date.parse('2026-11-01T06:00:00Z');
 const DAY = 86_400_000;
@@ -65,9 +65,11 @@ function alertsOf(views: View[]): AlertView[] {
   });
 }
 
-function keysOf(view: AlertView): string[] {
+/** The keys an alert's Acknowledge button stands for: listed, or saved as a group. */
+function keysOf(view: AlertView, alerts: AlertStore): string[] {
   const ack = view.actions.find((a) => a.verb === 'alert.ack');
   assert.ok(ack, 'an Acknowledge button');
+  if (ack.data.group) return alerts.group(ack.data.group) ?? [];
   return (ack.data.keys ?? '').split(',');
 }
 
@@ -106,7 +108,7 @@ describe('alerts flow', () => {
     assert.deepEqual(t.pushed, [], 'an identical scan sends nothing');
 
     const target = views[0]!;
-    const keys = keysOf(target);
+    const keys = keysOf(target, t.alerts);
     t.setNow(NOW1 + 1000);
     const acked = await t.core.act('alert.ack', { keys: keys.join(',') }, USER, CHANNEL);
     assert.equal(acked.kind, 'alert');
@@ -119,6 +121,25 @@ describe('alerts flow', () => {
     const snoozed = (await t.core.act('alert.snooze', { keys: keys.join(',') }, USER, CHANNEL)) as AlertView;
     assert.equal(snoozed.state?.kind, 'snoozed');
     assert.equal(Date.parse(snoozed.state?.until ?? ''), NOW1 + 1000 + 7 * DAY);
+  });
+
+  it('a digest too large for a button carries a saved group, and Acknowledge through it covers every key', async () => {
+    const t = setup();
+    await t.core.answer('subscribe', USER, CHANNEL);
+    await t.scanAt(NOW0);
+    await t.run(NOW0); // the first scan: everything failing, as one digest
+    const digest = alertsOf(t.pushed).find((v) => v.items.length + v.moreItems > 20);
+    assert.ok(digest, 'a large digest');
+    const ack = digest.actions.find((a) => a.verb === 'alert.ack')!;
+    assert.ok(ack.data.group, 'the button names a group');
+    assert.equal(ack.data.keys, undefined);
+    assert.ok(JSON.stringify(ack.data).length < 2000, 'fits a Slack button value');
+    const keys = t.alerts.group(ack.data.group)!;
+    assert.ok(keys.length > 20);
+
+    const acked = (await t.core.act('alert.ack', ack.data, USER, CHANNEL)) as AlertView;
+    assert.equal(acked.state?.kind, 'acknowledged');
+    for (const key of keys) assert.ok(t.alerts.isSuppressed(key, NOW0 + 1), key);
   });
 
   it('filters restrict what a channel gets', async () => {

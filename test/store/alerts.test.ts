@@ -187,3 +187,19 @@ describe('alert store: corrupt file', () => {
     });
   }
 });
+
+describe('alert store key groups', () => {
+  it('saves a group under a stable id, survives a restart, and answers null for an unknown id', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'certify-alert-groups-'));
+    const store = createAlertStore(dir);
+    const keys = Array.from(
+      { length: 300 },
+      (_, i) => `threshold:expired:https://kv.vault.azure.net/secrets/s${i}`,
+    );
+    const id = await store.saveGroup(keys, Date.parse('2026-11-23T06:00:00Z'));
+    assert.match(id, /^g-[0-9a-f]{16}$/);
+    assert.equal(await store.saveGroup(keys, Date.parse('2026-11-23T07:00:00Z')), id, 'same keys, same id');
+    assert.deepEqual(createAlertStore(dir).group(id), keys);
+    assert.equal(store.group('g-0000000000000000'), null);
+  });
+});
