@@ -17,6 +17,8 @@ import { runAlerts, type AlertNotifiers } from './alerts/deliver.js';
 import { createBotCore } from './core.js';
 import { createScheduler } from './scheduler.js';
 import { createPlaygroundFeed, createServer } from './server.js';
+import { createConversationStore } from '../store/conversations.js';
+import type { StoredReference } from './teams/references.js';
 import type { BotCore, Log, Route } from './types.js';
 
 /** One JSON line per event on stdout: what log collectors ingest without parsing rules. */
@@ -48,10 +50,9 @@ async function adapterRoutes(
   }
   if (config.teams) {
     try {
-      const { createTeamsRoute, createTeamsNotifier, createMemoryReferenceStore } =
-        await import('./teams/index.js');
-      // In memory for now: proactive alerts reach the conversations seen since the last start.
-      const references = createMemoryReferenceStore();
+      const { createTeamsRoute, createTeamsNotifier } = await import('./teams/index.js');
+      // In the data dir, so proactive alerts still reach known conversations after a restart.
+      const references = createConversationStore<StoredReference>(config.dataDir);
       routes['POST /api/messages'] = createTeamsRoute({ config, core, log, references });
       notifiers.teams = createTeamsNotifier({ config, log, references });
     } catch (e) {

@@ -14,3 +14,5 @@ export { createCustomRuleStore, CUSTOM_RULES_FILE } from './custom-rules.js';
 export type { CustomRuleStore, CustomRuleStoreOptions, CustomRuleValidator } from './custom-rules.js';
 export { createAlertStore, ALERTS_FILE, MAX_SENT_KEYS } from './alerts.js';
 export type { AlertStore, AlertSubscription, AlertChannel, AlertStoreOptions } from './alerts.js';
+export { createConversationStore, CONVERSATIONS_FILE } from './conversations.js';
+export type { ConversationStore } from './conversations.js';

@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { it } from 'node:test';
+import { CONVERSATIONS_FILE, createConversationStore } from '../../store/conversations.js';
+
+interface Ref {
+  serviceUrl: string;
+  conversation: { id: string };
+}
+const ref = (id: string): Ref => ({
+  serviceUrl: 'https://smba.trafficmanager.net/emea/',
+  conversation: { id },
+});
+
+it('keeps conversation references across a restart, as copies', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'certify-conversations-'));
+  const store = createConversationStore<Ref>(dir);
+  await store.save('a:1', ref('a:1'));
+  await store.save('19:channel', ref('19:channel'));
+  const reopened = createConversationStore<Ref>(dir);
+  assert.deepEqual(await reopened.get('a:1'), ref('a:1'));
+  assert.deepEqual((await reopened.list()).map((e) => e.key).sort(), ['19:channel', 'a:1']);
+  const got = (await reopened.get('a:1'))!;
+  got.conversation.id = 'changed';
+  assert.deepEqual(await reopened.get('a:1'), ref('a:1'));
+  assert.equal(await reopened.get('unknown'), undefined);
+});
+
+it('does not rewrite the file for an unchanged reference', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'certify-conversations-'));
+  const store = createConversationStore<Ref>(dir);
+  await store.save('a:1', ref('a:1'));
+  const before = (await stat(join(dir, CONVERSATIONS_FILE))).mtimeMs;
+  await new Promise((r) => setTimeout(r, 20));
+  await store.save('a:1', ref('a:1'));
+  assert.equal((await stat(join(dir, CONVERSATIONS_FILE))).mtimeMs, before);
+});
+
+it('reports a corrupt file and leaves it untouched', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'certify-conversations-'));
+  const file = join(dir, CONVERSATIONS_FILE);
+  await writeFile(file, '{ nope');
+  await assert.rejects(createConversationStore<Ref>(dir).save('a:1', ref('a:1')), /conversations\.json/);
+  assert.equal(await readFile(file, 'utf8'), '{ nope');
+});
