@@ -14,6 +14,16 @@
   let lastCommand = '';
 
   // Colours and fonts of the page (style.css), so cards look native here rather than like a widget.
+  // One palette for the card's plain and emphasis containers.
+  const FOREGROUND = {
+    default: { default: '#1F2430', subtle: '#667085' },
+    accent: { default: '#4F46E5', subtle: '#6366F1' },
+    good: { default: '#067647', subtle: '#079455' },
+    warning: { default: '#B54708', subtle: '#DC6803' },
+    attention: { default: '#B42318', subtle: '#D92D20' },
+    dark: { default: '#101828', subtle: '#344054' },
+    light: { default: '#F9FAFB', subtle: '#EAECF0' },
+  };
   const hostConfig = new AdaptiveCards.HostConfig({
     fontFamily: "'Segoe UI', system-ui, -apple-system, 'Helvetica Neue', Arial, sans-serif",
     spacing: { small: 4, default: 10, medium: 16, large: 20, extraLarge: 28, padding: 16 },
@@ -24,25 +34,11 @@
     containerStyles: {
       default: {
         backgroundColor: '#FFFFFF',
-        foregroundColors: {
-          default: { default: '#1F2430', subtle: '#667085' },
-          accent: { default: '#4F46E5', subtle: '#6366F1' },
-          good: { default: '#067647', subtle: '#079455' },
-          warning: { default: '#B54708', subtle: '#DC6803' },
-          attention: { default: '#B42318', subtle: '#D92D20' },
-          dark: { default: '#101828', subtle: '#344054' },
-          light: { default: '#F9FAFB', subtle: '#EAECF0' },
-        },
+        foregroundColors: FOREGROUND,
       },
       emphasis: {
         backgroundColor: '#F6F7FB',
-        foregroundColors: {
-          default: { default: '#1F2430', subtle: '#667085' },
-          accent: { default: '#4F46E5', subtle: '#6366F1' },
-          good: { default: '#067647', subtle: '#079455' },
-          warning: { default: '#B54708', subtle: '#DC6803' },
-          attention: { default: '#B42318', subtle: '#D92D20' },
-        },
+        foregroundColors: FOREGROUND,
       },
       good: { backgroundColor: '#ECFDF3' },
       warning: { backgroundColor: '#FFFAEB' },
