@@ -3,6 +3,7 @@
  * a view with the same {@link Caps} and word it with the same helpers, so Teams and Slack show
  * the same facts and the same "and N more" counts. Pure functions only: no I/O, no SDKs.
  */
+import { formatScore } from '../core/present.js';
 import type {
   ActionView,
   AlertView,
@@ -132,10 +133,8 @@ function fmtNumber(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(1);
 }
 
-/** "82.5", "100.0", or "—" when there is nothing to score: always one decimal, as the score is defined. */
-export function formatScore(score: number | null): string {
-  return score === null ? '—' : score.toFixed(1);
-}
+// One formatting of scores for the CLI and both card renderers (core/present.ts is pure: no I/O).
+export { formatScore };
 
 /** "2026-11-22 14:03 UTC" for a full ISO timestamp; other strings unchanged. */
 export function formatWhen(at: string): string {
