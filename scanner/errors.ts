@@ -16,7 +16,15 @@ export type ErrorCode =
   | 'STORE_VERSION'
   | 'STORE_IO'
   | 'SOURCE_UNAVAILABLE'
-  | 'SOURCE_FAILED';
+  | 'SOURCE_FAILED'
+  | 'NOT_FOUND'
+  | 'FORBIDDEN'
+  | 'CONFLICT'
+  | 'EXPIRED'
+  | 'VERIFY_FAILED'
+  | 'SIGNING_KEY'
+  | 'TSA_FAILED'
+  | 'AUDIT_LOG';
 
 const BAD_INPUT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'BAD_USAGE',

@@ -1,0 +1,70 @@
+/**
+ * The bot's signing key: one EC P-256 key, generated on first start and kept in the data dir
+ * (`signing-key.pem`, mode 0600). It signs evidence manifests, management assertions, audit-log
+ * checkpoints and provenance certificates; its public half is published as a JWKS.
+ */
+import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CertifyError } from '../scanner/errors.js';
+import { signerFromKey, type Jwks, type Signer } from './jws.js';
+
+export const SIGNING_KEY_FILE = 'signing-key.pem';
+
+export interface SigningKey extends Signer {
+  jwks(): Jwks;
+}
+
+function toSigningKey(key: KeyObject): SigningKey {
+  const signer = signerFromKey(key);
+  return { ...signer, jwks: () => ({ keys: [signer.publicJwk] }) };
+}
+
+function readKey(path: string): KeyObject | null {
+  let pem: string;
+  try {
+    pem = readFileSync(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new CertifyError('SIGNING_KEY', `cannot read the signing key ${path}: ${(e as Error).message}`);
+  }
+  try {
+    const key = createPrivateKey(pem);
+    if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+      throw new Error('not an EC P-256 private key');
+    }
+    return key;
+  } catch (e) {
+    throw new CertifyError(
+      'SIGNING_KEY',
+      `the signing key ${path} is unusable: ${(e as Error).message}`,
+      [],
+      'Restore it from a backup. Deleting it makes a new key, and bundles signed by the old one then verify only against its published JWKS.',
+    );
+  }
+}
+
+/**
+ * Loads the key from `dataDir`, creating it on first use. Creation is exclusive (`wx`), so two
+ * processes starting at once end up with the same key: the loser reads the winner's file.
+ */
+export async function loadOrCreateSigningKey(dataDir: string): Promise<SigningKey> {
+  const path = join(dataDir, SIGNING_KEY_FILE);
+  const existing = readKey(path);
+  if (existing) return toSigningKey(existing);
+  mkdirSync(dataDir, { recursive: true });
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
+  try {
+    await writeFile(path, pem, { mode: 0o600, flag: 'wx', flush: true });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
+      throw new CertifyError('SIGNING_KEY', `cannot write the signing key ${path}: ${(e as Error).message}`);
+    }
+    const winner = readKey(path);
+    if (winner) return toSigningKey(winner);
+  }
+  chmodSync(path, 0o600);
+  return toSigningKey(privateKey);
+}
