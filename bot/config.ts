@@ -36,7 +36,14 @@ export interface BotConfig {
   scanCron: string;
   /** CERTIFY_SCAN_ON_START=1: one scheduled scan (and its alerts) right after start-up. */
   scanOnStart: boolean;
+  /** User ids allowed to sign or reject evidence bundles (CERTIFY_APPROVERS). */
   approvers: string[];
+  /** Base URL of download and certificate links (CERTIFY_PUBLIC_URL; default http://localhost:PORT). */
+  publicUrl: string;
+  /** RFC 3161 time-stamping authority (CERTIFY_TSA_URL); null: the embedded local TSA. */
+  tsaUrl: string | null;
+  /** How long a download link works (CERTIFY_LINK_TTL_HOURS, default 24). */
+  linkTtlMs: number;
   playground: boolean;
   teams: TeamsConfig | null;
   slack: SlackConfig | null;
@@ -45,6 +52,10 @@ export interface BotConfig {
 export const DEFAULT_PORT = 3978;
 export const DEFAULT_SCAN_CRON = '0 6 * * *';
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
+export const DEFAULT_LINK_TTL_HOURS = 24;
+/** The playground's two people: one asks for evidence, the other may approve it. */
+export const PLAYGROUND_REQUESTER = 'playground-riley';
+export const PLAYGROUND_APPROVER = 'playground-morgan';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -146,6 +157,24 @@ export function readBotEnv(env: Env, cwd: string): BotConfig {
   // The playground has no sign-in, so it is only on by default when no real channel is configured.
   const hasCredentials = Boolean(teams?.appId) || slack !== null;
   const playground = playgroundText === '1' ? true : playgroundText === '0' ? false : !hasCredentials;
+  // The local demo needs someone who may approve; a real deployment names its approvers.
+  if (approvers.length === 0 && playground && !hasCredentials) approvers.push(PLAYGROUND_APPROVER);
+
+  const publicUrl = httpUrl(
+    env,
+    'CERTIFY_PUBLIC_URL',
+    `http://localhost:${Number.isFinite(port) ? port : DEFAULT_PORT}`,
+    problems,
+  );
+  const tsaText = get(env, 'CERTIFY_TSA_URL');
+  const tsaUrl = tsaText === undefined ? null : httpUrl(env, 'CERTIFY_TSA_URL', tsaText, problems);
+  const ttlText = get(env, 'CERTIFY_LINK_TTL_HOURS') ?? String(DEFAULT_LINK_TTL_HOURS);
+  const ttlHours = Number(ttlText);
+  if (!Number.isFinite(ttlHours) || ttlHours <= 0 || ttlHours > 24 * 30) {
+    problems.push(
+      `CERTIFY_LINK_TTL_HOURS: "${ttlText}" is not a number of hours from above 0 to 720; set e.g. 24 (the default)`,
+    );
+  }
 
   if (problems.length > 0) {
     throw new CertifyError(
@@ -163,10 +192,28 @@ export function readBotEnv(env: Env, cwd: string): BotConfig {
     scanCron,
     scanOnStart,
     approvers,
+    publicUrl,
+    tsaUrl,
+    linkTtlMs: ttlHours * 3_600_000,
     playground,
     teams,
     slack,
   };
+}
+
+/** An http(s) URL from `name` (or `fallback`), without a trailing slash. */
+function httpUrl(env: Env, name: string, fallback: string, problems: string[]): string {
+  const text = get(env, name) ?? fallback;
+  try {
+    const url = new URL(text);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('not http(s)');
+    return url.href.replace(/\/+$/, '');
+  } catch {
+    problems.push(
+      `${name}: "${text}" is not an http(s) URL; set a full URL such as https://certify.example.com`,
+    );
+    return fallback;
+  }
 }
 
 function readTeams(env: Env, problems: string[]): TeamsConfig | null {

@@ -1,29 +1,76 @@
+import type { View } from '../cards/views.js';
 import type { CertifyPorts } from '../core/certify.js';
+import type { AuditLog } from '../evidence/audit-log.js';
+import type { EvidenceService } from '../evidence/service.js';
 import type { Source } from '../scanner/sources/types.js';
 import type { AlertStore } from '../store/alerts.js';
 import { commandFromAction, handleCommand, parseCommand } from './commands/index.js';
-import type { BotCore } from './types.js';
+import type { BotChannel, BotCore, BotUser } from './types.js';
 
-/** The channel-neutral core: parse, handle, return a View. */
+/** Longest command text kept in the audit log (a custom rule's JSON can be long). */
+const AUDIT_TEXT_MAX = 500;
+
+/** The channel-neutral core: parse, handle, return a View. Every command and click is audited. */
 export function createBotCore(deps: {
   ports: CertifyPorts;
   source: Source;
   clock: () => number;
   /** Proactive-alert state (subscribe, alerts, Acknowledge / Snooze); absent: alerts are off. */
   alerts?: AlertStore;
+  /** Evidence bundles and approvals; absent: `/certify evidence` says it is off. */
+  evidence?: EvidenceService;
+  /** The operator audit log: every command and button press is appended before it runs. */
+  audit?: AuditLog;
+  /** Posts a card to a channel later (the approval card of a long build). */
+  notify?: (channel: BotChannel, view: View) => Promise<void>;
+  progressAfterMs?: number;
   onError?: (error: unknown) => void;
 }): BotCore {
-  const context = (user: { id: string; name: string }, channel: Parameters<BotCore['answer']>[2]) => ({
+  const context = (user: BotUser, channel: BotChannel, now: number) => ({
     ports: deps.ports,
     source: deps.source,
-    now: deps.clock(),
+    now,
     user,
     channel,
     ...(deps.alerts ? { alerts: deps.alerts } : {}),
+    ...(deps.evidence ? { evidence: deps.evidence } : {}),
+    ...(deps.audit ? { audit: deps.audit } : {}),
+    ...(deps.notify ? { notify: deps.notify } : {}),
+    ...(deps.progressAfterMs !== undefined ? { progressAfterMs: deps.progressAfterMs } : {}),
     ...(deps.onError ? { onError: deps.onError } : {}),
   });
+  const actor = (user: BotUser, channel: BotChannel) => ({
+    id: user.id,
+    name: user.name,
+    channel: channel.kind,
+  });
   return {
-    answer: (text, user, channel) => handleCommand(parseCommand(text), context(user, channel)),
-    act: (verb, data, user, channel) => handleCommand(commandFromAction(verb, data), context(user, channel)),
+    async answer(text, user, channel) {
+      const now = deps.clock();
+      await deps.audit?.append(
+        {
+          action: 'command',
+          actor: actor(user, channel),
+          subject: null,
+          details: { text: text.trim().slice(0, AUDIT_TEXT_MAX), conversation: channel.id },
+        },
+        now,
+      );
+      return handleCommand(parseCommand(text), context(user, channel, now));
+    },
+    async act(verb, data, user, channel) {
+      const now = deps.clock();
+      // The verb and the object it targets; input values (names, reasons) are logged by the step itself.
+      await deps.audit?.append(
+        {
+          action: 'button',
+          actor: actor(user, channel),
+          subject: data.id ?? data.group ?? null,
+          details: { verb, conversation: channel.id },
+        },
+        now,
+      );
+      return handleCommand(commandFromAction(verb, data), context(user, channel, now));
+    },
   };
 }

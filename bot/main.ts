@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { azureSourceFromEnv } from '../core/azure.js';
 import { openPorts, scan } from '../core/certify.js';
+import { openEvidence } from '../core/evidence.js';
 import { packageInfo } from '../core/package-info.js';
 import { isCertifyError } from '../scanner/errors.js';
 import { resolveSource } from '../scanner/sources/registry.js';
@@ -19,7 +20,8 @@ import { createScheduler } from './scheduler.js';
 import { createPlaygroundFeed, createServer } from './server.js';
 import { createConversationStore } from '../store/conversations.js';
 import type { StoredReference } from './teams/references.js';
-import type { BotCore, Log, Route } from './types.js';
+import type { BotChannel, BotCore, Log, Route } from './types.js';
+import type { View } from '../cards/views.js';
 
 /** One JSON line per event on stdout: what log collectors ingest without parsing rules. */
 const log: Log = (event, fields = {}) => {
@@ -62,6 +64,13 @@ async function adapterRoutes(
   return { routes, notifiers };
 }
 
+/** A card for one channel, through that channel's proactive sender. */
+async function postTo(notifiers: AlertNotifiers, channel: BotChannel, view: View): Promise<void> {
+  if (channel.kind === 'slack') await notifiers.slack?.post(channel.id, view);
+  else if (channel.kind === 'teams') await notifiers.teams?.send(channel.id, view);
+  else await notifiers.playground?.push(view);
+}
+
 async function main(): Promise<number> {
   const cwd = process.cwd();
   // Node's own .env reader (20.12+); the real environment wins over the file for variables set in both.
@@ -85,16 +94,52 @@ async function main(): Promise<number> {
     extra: { azure: () => azureSourceFromEnv(process.env) },
   });
   const alerts = createAlertStore(config.dataDir);
+  const evidence = await openEvidence({
+    dataDir: config.dataDir,
+    ports,
+    source,
+    approvers: config.approvers,
+    publicUrl: config.publicUrl,
+    tsaUrl: config.tsaUrl,
+    linkTtlMs: config.linkTtlMs,
+    now: Date.now(),
+    onNotice: (message) => log('audit_log_repaired', { level: 'warn', message }),
+  });
+  // Filled in once the adapters exist: the core posts long builds' approval cards through them.
+  let notifiers: AlertNotifiers = {};
   const core = createBotCore({
     ports,
     source,
     clock: Date.now,
     alerts,
+    evidence: evidence.service,
+    audit: evidence.audit,
+    notify: (channel, view) => postTo(notifiers, channel, view),
     onError: (e) => log('command_error', { level: 'error', error: (e as Error).message ?? String(e) }),
   });
-  const { routes, notifiers } = await adapterRoutes(config, core);
+  const adapters = await adapterRoutes(config, core);
+  const routes = adapters.routes;
+  notifiers = adapters.notifiers;
   const feed = config.playground ? createPlaygroundFeed() : null;
   if (feed) notifiers.playground = feed;
+  await evidence.audit.append(
+    {
+      action: 'service.started',
+      actor: { id: 'certify', name: 'Certify service', channel: 'service' },
+      subject: null,
+      details: {
+        version: packageInfo().version,
+        source: config.source,
+        approvers: config.approvers.join(','),
+        tsa: config.tsaUrl ?? 'local',
+        teams: config.teams !== null,
+        slack: config.slack !== null,
+        playground: config.playground,
+        signingKey: evidence.signer.kid,
+      },
+    },
+    Date.now(),
+  );
   const scheduler = createScheduler({
     cron: config.scanCron,
     log,
@@ -113,6 +158,8 @@ async function main(): Promise<number> {
     routes,
     version: packageInfo().version,
     ...(feed ? { playgroundFeed: feed, runScheduledScan: () => scheduler.runNow() } : {}),
+    jwks: () => evidence.signer.jwks(),
+    redeemDownload: (token, client) => evidence.service.redeem(token, Date.now(), client),
   });
   const { port } = await server.listen();
   scheduler.start();
@@ -130,6 +177,9 @@ async function main(): Promise<number> {
   if (config.playground) console.log(`Playground: ${base}/ (local demo, no sign-in)`);
   console.log(`Channels: ${channels || 'none'} · source: ${config.source} · data: ${config.dataDir}`);
   console.log(`Scheduled scans: ${config.scanCron}${config.scanOnStart ? ' (and one now)' : ''}`);
+  console.log(
+    `Evidence: approvers ${config.approvers.join(', ') || 'none (set CERTIFY_APPROVERS)'} · timestamps: ${config.tsaUrl ?? 'embedded local TSA (not a trusted third party)'} · signing key ${evidence.signer.kid}`,
+  );
   if (config.teams && !config.teams.appId) {
     console.warn(
       'warning: Teams is on without MicrosoftAppId: incoming Bot Framework tokens are NOT validated. Use this only with the Bot Framework Emulator on your own machine.',

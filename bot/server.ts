@@ -3,7 +3,9 @@
  * playground, and the routes the channel adapters hand in. Cross-cutting rules live here once:
  * body size limit, JSON errors, one structured log line per request, graceful close.
  */
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
@@ -31,6 +33,13 @@ export interface ServerDeps {
   playgroundFeed?: PlaygroundFeed;
   /** Forces a scheduled scan (and its alerts) now: POST /api/playground/scan. */
   runScheduledScan?: () => Promise<string>;
+  /** GET /downloads/<token>: redeems a single-use link (throws CertifyError NOT_FOUND / EXPIRED / CONFLICT). */
+  redeemDownload?: (
+    token: string,
+    client: { address: string | null },
+  ) => Promise<{ path: string; filename: string }>;
+  /** GET /.well-known/jwks.json: the public key that signs bundles and certificates. */
+  jwks?: () => unknown;
 }
 
 /** Alert cards queued for the playground page; each gets a sequence number to poll after. */
@@ -196,6 +205,37 @@ export function createServer(deps: ServerDeps): BotServer {
       slack: config.slack !== null,
     });
   });
+  if (deps.jwks) {
+    const jwks = deps.jwks;
+    routes.set('GET /.well-known/jwks.json', async (_req, res) => {
+      sendJson(res, 200, jwks(), { 'cache-control': 'public, max-age=300' });
+    });
+  }
+  if (deps.redeemDownload) {
+    const redeem = deps.redeemDownload;
+    routes.set('GET /downloads/*', async (req, res) => {
+      const token = new URL(req.url ?? '/', 'http://localhost').pathname.slice('/downloads/'.length);
+      let file: { path: string; filename: string };
+      try {
+        file = await redeem(token, { address: req.socket.remoteAddress ?? null });
+      } catch (e) {
+        if (!isCertifyError(e)) throw e;
+        const status = e.code === 'NOT_FOUND' ? 404 : 410;
+        sendJson(res, status, { error: e.message });
+        return;
+      }
+      const size = (await stat(file.path)).size;
+      res.writeHead(200, {
+        'content-type': 'application/zip',
+        'content-length': size,
+        'content-disposition': `attachment; filename="${file.filename}"`,
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+      });
+      await pipeline(createReadStream(file.path), res);
+    });
+  }
   if (config.playground) {
     for (const [path, asset] of Object.entries(ASSETS)) routes.set(`GET ${path}`, serveAsset(asset));
     // Browsers ask for it unprompted; an empty answer keeps their consoles free of a 404.

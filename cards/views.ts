@@ -12,6 +12,11 @@ export interface ActionView {
   title: string;
   data: Record<string, string>;
   style?: 'positive' | 'destructive';
+  /**
+   * A Cancel / Back button on a card with inputs: Teams and the playground then neither check
+   * required inputs nor send their values (Slack always sends them; handlers ignore them).
+   */
+  ignoresInputs?: boolean;
 }
 
 export interface RuleLine {
@@ -127,4 +132,44 @@ export interface AlertView {
   actions: ActionView[];
 }
 
-export type View = ScoreView | ControlView | RulesView | HelpView | MessageView | AlertView;
+/** A text field on a card; its value comes back in the `data` of the action pressed. */
+export interface InputView {
+  /** Key under which the value is returned in the action's data. */
+  id: string;
+  label: string;
+  placeholder: string;
+  /** Pre-filled value. */
+  value: string;
+  required: boolean;
+  maxLength: number;
+  multiline: boolean;
+}
+
+/**
+ * An evidence bundle's approval card: built, waiting for a signature (Sign assertion / Reject),
+ * being signed (the statement, name and role inputs), signed (Download link) or rejected. Each
+ * step replaces the card in place.
+ */
+export interface EvidenceView {
+  kind: 'evidence';
+  tone: Tone;
+  /** e.g. "Evidence bundle · SOC 2 · 2026-07-01 → 2026-09-30". */
+  title: string;
+  bundleId: string;
+  status: 'pending' | 'signing' | 'rejecting' | 'signed' | 'rejected' | 'failed';
+  /** One line on where the request stands, e.g. "Signed by Dana Li (CISO) at 2026-10-02 09:14 UTC". */
+  text: string;
+  /** Label → value lines: requested by, period, scan, files, manifest SHA-256, timestamp. */
+  facts: { label: string; value: string }[];
+  /** The management assertion in full; shown while signing and once signed. */
+  statement: string | null;
+  /** Name and role while signing; the reason while rejecting. */
+  inputs: InputView[];
+  /** The download link once signed: unguessable, single-use, expiring. */
+  link: { url: string; title: string; expiresAt: string } | null;
+  /** A plain warning, e.g. the local timestamp authority is not a trusted third party. */
+  note: string | null;
+  actions: ActionView[];
+}
+
+export type View = ScoreView | ControlView | RulesView | HelpView | MessageView | AlertView | EvidenceView;

@@ -14,11 +14,14 @@ import { runScan, type ScanResult } from '../scanner/scan.js';
 import type { CollectContext, Source } from '../scanner/sources/types.js';
 import { createCustomRuleStore, type CustomRuleStore } from '../store/custom-rules.js';
 import { createScanStore, type ScanStore, type ScanSummary } from '../store/scans.js';
+import { createSnapshotStore, type SnapshotStore } from '../store/snapshots.js';
 
 export interface CertifyPorts {
   scans: ScanStore<ScanResult>;
   customRules: CustomRuleStore;
   newScanId: (now: number) => string;
+  /** Inventory + result of each saved scan, so evidence for a past period can be rebuilt. */
+  snapshots: SnapshotStore<Inventory, ScanResult>;
 }
 
 /** Sortable, unguessable scan ids: `scan-20261123T060000Z-1a2b3c4d`. */
@@ -27,8 +30,12 @@ export function defaultScanId(now: number): string {
   return `scan-${stamp}-${randomBytes(4).toString('hex')}`;
 }
 
-export function openPorts(dataDir: string, historyLimit: number): CertifyPorts {
+export function openPorts(dataDir: string, historyLimit: number, snapshotLimit?: number): CertifyPorts {
   return {
+    snapshots: createSnapshotStore<Inventory, ScanResult>(
+      dataDir,
+      snapshotLimit === undefined ? {} : { limit: snapshotLimit },
+    ),
     scans: createScanStore<ScanResult>(dataDir, { limit: historyLimit }),
     customRules: createCustomRuleStore(dataDir, {
       builtinIds: BUILTIN_RULE_IDS,
@@ -109,6 +116,17 @@ export async function scan(
     scanId: ports.newScanId(ctx.now),
   });
   const result: ScanResult = notices.length > 0 ? { ...evaluated, notices } : evaluated;
-  if (ctx.save) await ports.scans.save(result, summarize(result));
+  if (ctx.save) {
+    // Snapshot first: a scan in the history always has its evidence (a crash in between leaves
+    // an orphan snapshot, which pruning removes in time).
+    await ports.snapshots.save({
+      scanId: result.scanId,
+      now: result.now,
+      source: result.source,
+      inventory,
+      result,
+    });
+    await ports.scans.save(result, summarize(result));
+  }
   return { inventory, result };
 }

@@ -68,7 +68,11 @@ function header(signer: Signer, extra: Record<string, unknown>): string {
 }
 
 /** Compact JWS `header.payload.signature` over a JSON payload. */
-export function signCompact(signer: Signer, payload: unknown, extraHeader: Record<string, unknown> = {}): string {
+export function signCompact(
+  signer: Signer,
+  payload: unknown,
+  extraHeader: Record<string, unknown> = {},
+): string {
   const input = `${header(signer, { typ: 'JWT', ...extraHeader })}.${b64url(JSON.stringify(payload))}`;
   return `${input}.${b64url(signer.sign(Buffer.from(input)))}`;
 }
@@ -77,7 +81,11 @@ export function signCompact(signer: Signer, payload: unknown, extraHeader: Recor
  * Detached JWS `header..signature` over exact bytes (e.g. manifest.json as written), so the
  * file itself is what is signed and a verifier never has to re-serialise JSON.
  */
-export function signDetached(signer: Signer, content: Uint8Array, extraHeader: Record<string, unknown> = {}): string {
+export function signDetached(
+  signer: Signer,
+  content: Uint8Array,
+  extraHeader: Record<string, unknown> = {},
+): string {
   const h = header(signer, extraHeader);
   return `${h}..${b64url(signer.sign(Buffer.from(`${h}.${b64url(content)}`)))}`;
 }
@@ -92,7 +100,8 @@ function keyFor(jwks: Jwks, kid: unknown): PublicJwk {
   if (typeof kid !== 'string') throw new JwsError('the JWS header has no kid');
   const jwk = jwks.keys.find((k) => k.kid === kid);
   if (!jwk) throw new JwsError(`no key with kid ${kid} in the key set`);
-  if (jwkThumbprint(jwk) !== kid) throw new JwsError(`the key set's key ${kid} does not match its thumbprint`);
+  if (jwkThumbprint(jwk) !== kid)
+    throw new JwsError(`the key set's key ${kid} does not match its thumbprint`);
   return jwk;
 }
 
@@ -103,7 +112,8 @@ function verifyParts(h: string, p: string, s: string, jwks: Jwks): VerifiedJws {
   } catch (e) {
     throw new JwsError(e instanceof JwsError ? e.message : 'the JWS header is not JSON');
   }
-  if (parsedHeader.alg !== 'ES256') throw new JwsError(`unexpected alg ${String(parsedHeader.alg)} (only ES256)`);
+  if (parsedHeader.alg !== 'ES256')
+    throw new JwsError(`unexpected alg ${String(parsedHeader.alg)} (only ES256)`);
   const jwk = keyFor(jwks, parsedHeader.kid);
   const key = createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }, format: 'jwk' });
   const signature = fromB64url(s, 'the JWS signature');
@@ -117,7 +127,8 @@ function verifyParts(h: string, p: string, s: string, jwks: Jwks): VerifiedJws {
 /** Verifies a compact JWS against a key set; throws JwsError naming what is wrong. */
 export function verifyCompact(jws: string, jwks: Jwks): VerifiedJws {
   const parts = jws.trim().split('.');
-  if (parts.length !== 3 || parts[1] === '') throw new JwsError('not a compact JWS (header.payload.signature)');
+  if (parts.length !== 3 || parts[1] === '')
+    throw new JwsError('not a compact JWS (header.payload.signature)');
   return verifyParts(parts[0]!, parts[1]!, parts[2]!, jwks);
 }
 

@@ -16,3 +16,12 @@ export { createAlertStore, ALERTS_FILE, MAX_SENT_KEYS } from './alerts.js';
 export type { AlertStore, AlertSubscription, AlertChannel, AlertStoreOptions } from './alerts.js';
 export { createConversationStore, CONVERSATIONS_FILE } from './conversations.js';
 export type { ConversationStore } from './conversations.js';
+export { createSnapshotStore, DEFAULT_SNAPSHOT_LIMIT, SNAPSHOTS_DIR } from './snapshots.js';
+export type { Snapshot, SnapshotStore } from './snapshots.js';
+export { createEvidenceRequestStore, EVIDENCE_FILE } from './evidence-requests.js';
+export type {
+  DownloadLink,
+  EvidencePerson,
+  EvidenceRequest,
+  EvidenceRequestStore,
+} from './evidence-requests.js';

@@ -27,6 +27,9 @@ import type { Source } from '../../scanner/sources/types.js';
 import type { AlertStore, AlertSubscriptionFilters } from '../../store/alerts.js';
 import { digestOrSingle } from '../alerts/diff.js';
 import { alertView, eventsFromKeys, SNOOZE_DAYS } from '../alerts/view.js';
+import type { AuditLog } from '../../evidence/audit-log.js';
+import type { EvidenceService } from '../../evidence/service.js';
+import { evidenceAction, evidenceCommand } from './evidence.js';
 import type { Command, LaterCommandName, RuleCommand } from './parse.js';
 
 export interface CommandContext {
@@ -41,6 +44,14 @@ export interface CommandContext {
   alerts?: AlertStore;
   /** Told of an unexpected error (for the service log); the user only sees "Something went wrong". */
   onError?: (error: unknown) => void;
+  /** Evidence bundles and their approvals; without it `/certify evidence` says it is off. */
+  evidence?: EvidenceService;
+  /** Posts a card to a channel later (a long build's approval card). */
+  notify?: (channel: CommandContext['channel'], view: View) => Promise<void>;
+  /** Operator audit log: rule and subscription changes are recorded in it. */
+  audit?: AuditLog;
+  /** How long a build may take before the answer is "building…" (default PROGRESS_AFTER_MS). */
+  progressAfterMs?: number;
 }
 
 /** Failing rules shown on a score card; the rest are counted in `moreFailing`. */
@@ -70,7 +81,11 @@ export const HELP_COMMANDS: HelpView['commands'] = [
   },
   { usage: '/certify unsubscribe', description: 'Stop the alerts in this channel.' },
   { usage: '/certify alerts', description: "This channel's subscription and the alert state." },
-  { usage: '/certify evidence <framework> …', description: 'An evidence bundle (later release).' },
+  {
+    usage: '/certify evidence <framework> [period]',
+    description:
+      'A signed, timestamped evidence bundle for an audit period (e.g. last-quarter, 2026-Q3, 2026-07-01..2026-09-30), released once an approver signs the management assertion.',
+  },
   { usage: '/certify presets', description: 'The credential presets (later release).' },
   {
     usage: '/certify rotate <vault>/<secret> --preset P',
@@ -80,9 +95,7 @@ export const HELP_COMMANDS: HelpView['commands'] = [
   { usage: '/certify help', description: 'This list.' },
 ];
 
-const LATER: Readonly<Record<LaterCommandName, string>> = {
-  evidence:
-    'Evidence bundles arrive with a later release: they will package a signed, timestamped record of the scans for a framework and period, released once an approver agrees.',
+const LATER: Readonly<Record<Exclude<LaterCommandName, 'evidence'>, string>> = {
   presets:
     'Credential presets arrive with a later release: this will list the presets a new credential can be generated from.',
   rotate:
@@ -128,6 +141,10 @@ async function dispatch(cmd: Command, ctx: CommandContext): Promise<View> {
         cmd.group ? (alertStore(ctx).group(cmd.group) ?? []) : cmd.keys,
         ctx,
       );
+    case 'evidence':
+      return evidenceCommand(cmd.args, ctx);
+    case 'evidence-action':
+      return evidenceAction(cmd.verb, cmd.data, ctx);
     default:
       return laterView(cmd.name);
   }
@@ -651,7 +668,7 @@ function helpView(unknown: HelpView['unknown']): HelpView {
   return { kind: 'help', unknown, commands: HELP_COMMANDS };
 }
 
-function laterView(name: LaterCommandName): MessageView {
+function laterView(name: Exclude<LaterCommandName, 'evidence'>): MessageView {
   return {
     kind: 'message',
     tone: 'neutral',

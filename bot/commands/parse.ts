@@ -4,6 +4,7 @@
  * "did you mean" for a typo. Arguments keep the case the user typed (rule ids and rule JSON
  * are case-sensitive); only the command words are folded.
  */
+import type { EvidenceVerb } from './evidence.js';
 import { closest, findFramework } from '../../scanner/frameworks/index.js';
 
 /** Commands that arrive with a later release; the handler says so plainly. */
@@ -40,6 +41,8 @@ export type Command =
   | { name: 'alert'; action: 'ack' | 'snooze'; keys: string[]; group: string | null }
   /** `args`: the rest of the line, as typed. */
   | { name: LaterCommandName; args: string }
+  /** A button on an evidence approval card; `data` carries the bundle id and any input values. */
+  | { name: 'evidence-action'; verb: EvidenceVerb; data: Readonly<Record<string, string>> }
   | { name: 'unknown'; input: string; suggestion: string | null };
 
 export type CommandName = Command['name'];
@@ -218,6 +221,14 @@ export function commandFromAction(verb: string, data: Readonly<Record<string, st
       };
     case 'scan.run':
       return { name: 'scan' };
+    case 'evidence.show':
+    case 'evidence.sign':
+    case 'evidence.confirm':
+    case 'evidence.cancel':
+    case 'evidence.reject':
+    case 'evidence.reject-confirm':
+    case 'evidence.link':
+      return { name: 'evidence-action', verb, data };
     case 'rule.enable':
     case 'rule.disable':
     case 'rule.remove':

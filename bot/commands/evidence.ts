@@ -1,0 +1,311 @@
+/**
+ * `/certify evidence <framework> [period]` and the buttons of its approval card: Sign assertion
+ * (statement, name, role, Confirm), Reject (reason, Confirm), New download link. Permission is
+ * decided by the evidence service on the server, never by which buttons a card shows; a refused
+ * click leaves the card usable and says why.
+ */
+import type { ActionView, EvidenceView, InputView, MessageView, View } from '../../cards/views.js';
+import { DEFAULT_PERIOD, parsePeriod, PERIOD_FORMS } from '../../evidence/period.js';
+import type { EvidenceService, IssuedLink } from '../../evidence/service.js';
+import type { Actor } from '../../evidence/types.js';
+import { CertifyError, isCertifyError } from '../../scanner/errors.js';
+import { FRAMEWORKS, findFramework } from '../../scanner/frameworks/index.js';
+import type { EvidenceRequest } from '../../store/evidence-requests.js';
+import type { DeepReadonly } from '../../store/json-file.js';
+import type { CommandContext } from './handlers.js';
+
+/** A build taking longer than this answers "building…" at once and posts the card when done. */
+export const PROGRESS_AFTER_MS = 1500;
+
+export const EVIDENCE_VERBS = [
+  'evidence.show',
+  'evidence.sign',
+  'evidence.confirm',
+  'evidence.cancel',
+  'evidence.reject',
+  'evidence.reject-confirm',
+  'evidence.link',
+] as const;
+export type EvidenceVerb = (typeof EVIDENCE_VERBS)[number];
+
+type Request = DeepReadonly<EvidenceRequest>;
+
+const USAGE = '/certify evidence <framework> [period]';
+
+function actorOf(ctx: CommandContext): Actor {
+  return { id: ctx.user.id, name: ctx.user.name, channel: ctx.channel.kind };
+}
+
+function service(ctx: CommandContext): EvidenceService {
+  if (!ctx.evidence) {
+    throw new CertifyError('SOURCE_UNAVAILABLE', 'evidence bundles are not available in this deployment');
+  }
+  return ctx.evidence;
+}
+
+const utc = (iso: string) => iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC');
+const day = (iso: string) => iso.slice(0, 10);
+
+function frameworkName(id: string): string {
+  return FRAMEWORKS.find((f) => f.id === id)?.shortName ?? id;
+}
+
+function titleOf(r: Request): string {
+  return `Evidence bundle · ${frameworkName(r.framework)} · ${day(r.period.from)} → ${day(r.period.to)}`;
+}
+
+function factsOf(r: Request): EvidenceView['facts'] {
+  const facts: EvidenceView['facts'] = [
+    { label: 'Bundle', value: r.id },
+    { label: 'Requested by', value: `${r.requestedBy.name || r.requestedBy.id} at ${utc(r.createdAt)}` },
+    { label: 'Period', value: `${r.period.label}: ${utc(r.period.from)} → ${utc(r.period.to)}` },
+  ];
+  if (r.scan) {
+    facts.push({
+      label: 'Scan',
+      value: `${r.scan.id} at ${utc(r.scan.at)}${r.scan.afterPeriod ? ' (after the period: no earlier scan was saved)' : ''}`,
+    });
+  }
+  if (r.rows) facts.push({ label: 'Report rows', value: r.rows.toLocaleString('en-US') });
+  if (r.dataManifestSha256) facts.push({ label: 'Data SHA-256', value: r.dataManifestSha256 });
+  if (r.timestamp)
+    facts.push({ label: 'RFC 3161 time', value: `${utc(r.timestamp.time)} · ${r.timestamp.authority}` });
+  return facts;
+}
+
+function tsaNote(r: Request): string | null {
+  return r.timestamp && !r.timestamp.trustedThirdParty
+    ? "Timestamps come from Certify's embedded local time-stamping authority, not from a trusted third party (set CERTIFY_TSA_URL for one)."
+    : null;
+}
+
+const input = (
+  id: string,
+  label: string,
+  value: string,
+  placeholder: string,
+  multiline = false,
+): InputView => ({
+  id,
+  label,
+  placeholder,
+  value,
+  required: true,
+  maxLength: multiline ? 1000 : 120,
+  multiline,
+});
+
+const button = (verb: EvidenceVerb, title: string, id: string, style?: ActionView['style']): ActionView => ({
+  verb,
+  title,
+  data: { id },
+  ...(style ? { style } : {}),
+});
+
+/** The card for a request in its current state; `mode` shows the signing or rejecting step. */
+export function evidenceView(
+  r: Request,
+  opts: {
+    mode?: 'signing' | 'rejecting';
+    link?: IssuedLink | null;
+    note?: string | null;
+    signerName?: string;
+  } = {},
+): EvidenceView {
+  const base = {
+    kind: 'evidence' as const,
+    title: titleOf(r),
+    bundleId: r.id,
+    facts: factsOf(r),
+    statement: null as string | null,
+    inputs: [] as InputView[],
+    link: null as EvidenceView['link'],
+    note: opts.note ?? tsaNote(r),
+    actions: [] as ActionView[],
+  };
+  switch (r.status) {
+    case 'building':
+      return { ...base, tone: 'neutral', status: 'pending', text: 'Building the bundle…' };
+    case 'failed':
+      return {
+        ...base,
+        tone: 'attention',
+        status: 'failed',
+        text: `The bundle could not be built: ${r.error ?? 'unknown error'}`,
+      };
+    case 'rejected':
+      return {
+        ...base,
+        tone: 'attention',
+        status: 'rejected',
+        text: `Rejected by ${r.rejection?.by.name ?? '?'} at ${utc(r.rejection?.at ?? '')}: ${r.rejection?.reason ?? ''}`,
+      };
+    case 'signed': {
+      const s = r.signature!;
+      const link = opts.link
+        ? { url: opts.link.url, title: 'Download bundle (.zip)', expiresAt: opts.link.expiresAt }
+        : null;
+      return {
+        ...base,
+        tone: 'good',
+        status: 'signed',
+        text: `Signed by ${s.by.name} (${s.role}) at ${utc(s.at)}.${link ? ` The link works once and expires ${utc(link.expiresAt)}.` : ' Ask for a new link to download it.'}`,
+        facts: [...base.facts, { label: 'Manifest SHA-256', value: s.manifestSha256 }],
+        statement: r.statement,
+        link,
+        actions: [button('evidence.link', link ? 'New download link' : 'Get download link', r.id)],
+      };
+    }
+    case 'pending':
+      if (opts.mode === 'signing') {
+        return {
+          ...base,
+          tone: 'warning',
+          status: 'signing',
+          text: 'Read the management assertion, then sign with your name and role.',
+          statement: r.statement,
+          inputs: [
+            input('name', 'Your name', opts.signerName ?? '', 'e.g. Dana Li'),
+            input('role', 'Your role', '', 'e.g. Chief Information Security Officer'),
+          ],
+          actions: [
+            button('evidence.confirm', 'Sign the assertion', r.id, 'positive'),
+            button('evidence.cancel', 'Cancel', r.id),
+          ],
+        };
+      }
+      if (opts.mode === 'rejecting') {
+        return {
+          ...base,
+          tone: 'warning',
+          status: 'rejecting',
+          text: 'Say why the bundle is rejected; the reason is kept in the audit log.',
+          inputs: [input('reason', 'Reason', '', 'e.g. scope is missing the payments subscription', true)],
+          actions: [
+            button('evidence.reject-confirm', 'Reject the bundle', r.id, 'destructive'),
+            button('evidence.cancel', 'Cancel', r.id),
+          ],
+        };
+      }
+      return {
+        ...base,
+        tone: 'warning',
+        status: 'pending',
+        text: 'Waiting for an approver to sign the management assertion. The requester cannot approve their own request.',
+        actions: [
+          button('evidence.sign', 'Sign assertion', r.id, 'positive'),
+          button('evidence.reject', 'Reject', r.id, 'destructive'),
+        ],
+      };
+  }
+}
+
+function usageView(text: string): MessageView {
+  return {
+    kind: 'message',
+    tone: 'warning',
+    title: 'Which framework?',
+    text,
+    hint: `${USAGE} — frameworks: ${FRAMEWORKS.map((f) => f.id).join(', ')}; periods: ${PERIOD_FORMS.join(', ')} (default ${DEFAULT_PERIOD}).`,
+    actions: [],
+  };
+}
+
+/** `/certify evidence soc2 last-quarter`: builds the bundle, then shows (or posts) its card. */
+export async function evidenceCommand(args: string, ctx: CommandContext): Promise<View> {
+  const [first, ...rest] = args
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w !== '');
+  if (!first) return usageView('Name the framework the bundle is for, and optionally the audit period.');
+  const framework = findFramework(first);
+  const period = parsePeriod(rest.join(' ') || undefined, ctx.now);
+  const evidence = service(ctx);
+  const building = evidence.request({
+    framework,
+    period,
+    requester: actorOf(ctx),
+    channel: ctx.channel,
+    now: ctx.now,
+  });
+  const timer = new Promise<null>((resolve) =>
+    setTimeout(() => resolve(null), ctx.progressAfterMs ?? PROGRESS_AFTER_MS).unref(),
+  );
+  const done = await Promise.race([building, timer]);
+  if (done) return evidenceView(done);
+  // Long build: answer now, post the approval card to the channel when it is ready.
+  void building.then(
+    (r) => ctx.notify?.(ctx.channel, evidenceView(r)),
+    (e: unknown) => ctx.onError?.(e),
+  );
+  return {
+    kind: 'message',
+    tone: 'neutral',
+    title: 'Building the evidence bundle…',
+    text: `${framework.name}, ${day(period.from)} → ${day(period.to)}. The reports are being computed, hashed and timestamped; the approval card will be posted here when it is ready.`,
+    hint: null,
+    actions: [],
+  };
+}
+
+/** A button on an approval card. Refusals keep the card and say why in its note. */
+export async function evidenceAction(
+  verb: EvidenceVerb,
+  data: Readonly<Record<string, string>>,
+  ctx: CommandContext,
+): Promise<View> {
+  const evidence = service(ctx);
+  const id = (data.id ?? '').trim();
+  const actor = actorOf(ctx);
+  const current = () => evidence.get(id);
+  try {
+    switch (verb) {
+      case 'evidence.show':
+      case 'evidence.cancel': {
+        const r = current();
+        if (!r) throw new CertifyError('NOT_FOUND', `there is no evidence bundle ${id}`);
+        return evidenceView(r);
+      }
+      case 'evidence.sign': {
+        const r = await evidence.checkCanDecide(id, actor, ctx.now, 'sign');
+        return evidenceView(r, { mode: 'signing', signerName: ctx.user.name });
+      }
+      case 'evidence.reject': {
+        const r = await evidence.checkCanDecide(id, actor, ctx.now, 'reject');
+        return evidenceView(r, { mode: 'rejecting' });
+      }
+      case 'evidence.confirm': {
+        const { request, link } = await evidence.sign(
+          id,
+          actor,
+          { name: data.name ?? '', role: data.role ?? '' },
+          ctx.now,
+        );
+        const note = link ? null : 'Already signed: this click changed nothing.';
+        return evidenceView(request, { link, note });
+      }
+      case 'evidence.reject-confirm':
+        return evidenceView(await evidence.reject(id, actor, data.reason ?? '', ctx.now));
+      case 'evidence.link': {
+        const link = await evidence.newLink(id, actor, ctx.now);
+        return evidenceView(current()!, { link });
+      }
+    }
+  } catch (e) {
+    const r = current();
+    if (!isCertifyError(e) || !r || e.code === 'NOT_FOUND') throw e;
+    // Keep the card (it is shared by the channel) and say why this click was refused.
+    const mode =
+      e.code === 'BAD_INPUT'
+        ? verb === 'evidence.confirm'
+          ? 'signing'
+          : verb === 'evidence.reject-confirm'
+            ? 'rejecting'
+            : undefined
+        : undefined;
+    return evidenceView(r, {
+      ...(mode ? { mode, signerName: data.name ?? ctx.user.name } : {}),
+      note: `${e.message.charAt(0).toUpperCase()}${e.message.slice(1)}.`,
+    });
+  }
+}

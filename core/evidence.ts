@@ -1,0 +1,52 @@
+/**
+ * Wires the evidence workflow from configuration: the bot's signing key, the time-stamping
+ * authority (a third party at CERTIFY_TSA_URL, else the embedded local one), the operator audit
+ * log and the request store. Shared by the bot service and the CLI, so both sign with one key
+ * and append to one log.
+ */
+import { createEvidenceService, type EvidenceService } from '../evidence/service.js';
+import { openAuditLog, type AuditLog } from '../evidence/audit-log.js';
+import { createLocalTsa, createRemoteTsa, type TimestampAuthority } from '../evidence/timestamp/index.js';
+import type { Source } from '../scanner/sources/types.js';
+import { createEvidenceRequestStore } from '../store/evidence-requests.js';
+import type { CertifyPorts } from './certify.js';
+import { packageInfo } from './package-info.js';
+import { loadOrCreateSigningKey, type SigningKey } from './signing-key.js';
+
+export interface EvidenceWiring {
+  signer: SigningKey;
+  audit: AuditLog;
+  tsa: TimestampAuthority;
+  service: EvidenceService;
+}
+
+export async function openEvidence(opts: {
+  dataDir: string;
+  ports: CertifyPorts;
+  source: Source;
+  approvers: readonly string[];
+  publicUrl: string;
+  tsaUrl: string | null;
+  linkTtlMs?: number;
+  /** Epoch ms, real time: the local TSA's certificate starts here. */
+  now: number;
+  onNotice?: (message: string) => void;
+}): Promise<EvidenceWiring> {
+  const signer = await loadOrCreateSigningKey(opts.dataDir);
+  const audit = openAuditLog(opts.dataDir, signer, opts.onNotice ? { onNotice: opts.onNotice } : {});
+  const tsa = opts.tsaUrl ? createRemoteTsa(opts.tsaUrl) : await createLocalTsa(opts.dataDir, opts.now);
+  const service = createEvidenceService({
+    dataDir: opts.dataDir,
+    ports: opts.ports,
+    source: opts.source,
+    requests: createEvidenceRequestStore(opts.dataDir),
+    signer,
+    tsa,
+    audit,
+    approvers: opts.approvers,
+    publicUrl: opts.publicUrl,
+    ...(opts.linkTtlMs !== undefined ? { linkTtlMs: opts.linkTtlMs } : {}),
+    productVersion: packageInfo().version,
+  });
+  return { signer, audit, tsa, service };
+}

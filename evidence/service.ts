@@ -1,0 +1,551 @@
+/**
+ * The evidence workflow behind `/certify evidence` and `certify evidence`: gather the saved scan
+ * and audit entries for a period, stage the bundle, wait for an approver's signature (never the
+ * requester's), release it through expiring single-use links, and write every step — refusals
+ * included — to the operator audit log. Every port is passed in; `now` is always a parameter.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { scan, type CertifyPorts } from '../core/certify.js';
+import type { SigningKey } from '../core/signing-key.js';
+import { CertifyError, isCertifyError } from '../scanner/errors.js';
+import type { Framework } from '../scanner/frameworks/types.js';
+import type { Source } from '../scanner/sources/types.js';
+import type { EvidencePerson, EvidenceRequest, EvidenceRequestStore } from '../store/evidence-requests.js';
+import type { DeepReadonly } from '../store/json-file.js';
+import { writeFileAtomic } from '../store/json-file.js';
+import type { AuditLog } from './audit-log.js';
+import {
+  deserializeStaged,
+  finalizeBundle,
+  serializeStaged,
+  stageBundle,
+  type StagedBundle,
+} from './bundle.js';
+import type { TimestampAuthority } from './timestamp/index.js';
+import type { Actor, Assertion, EvidenceInput, EvidenceSnapshot, Period } from './types.js';
+
+export const DEFAULT_LINK_TTL_MS = 24 * 3_600_000;
+export const BUNDLES_DIR = 'bundles';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** Gathers what a bundle for `period` is built from; scans (and saves) when nothing is saved yet. */
+export async function gatherEvidence(
+  deps: { ports: CertifyPorts; source: Source; audit: AuditLog },
+  framework: Framework,
+  period: Period,
+  now: number,
+): Promise<EvidenceInput> {
+  const history = deps.ports.scans.history();
+  const to = Date.parse(period.to);
+  const from = Date.parse(period.from);
+  let snapshot: EvidenceSnapshot | null = null;
+  // The state at the period's end: the newest saved scan at or before it whose snapshot is kept.
+  for (const summary of history) {
+    if (Date.parse(summary.now) > to) continue;
+    const saved = await deps.ports.snapshots.load(summary.scanId);
+    if (saved) {
+      snapshot = {
+        scanId: saved.scanId,
+        at: saved.now,
+        source: saved.source,
+        inventory: saved.inventory,
+        result: saved.result,
+        afterPeriod: false,
+      };
+      break;
+    }
+  }
+  if (!snapshot) {
+    // Nothing from the period: the oldest kept scan after it is the closest evidence, and says so.
+    for (const summary of [...history].reverse()) {
+      const saved = await deps.ports.snapshots.load(summary.scanId);
+      if (saved) {
+        snapshot = {
+          scanId: saved.scanId,
+          at: saved.now,
+          source: saved.source,
+          inventory: saved.inventory,
+          result: saved.result,
+          afterPeriod: true,
+        };
+        break;
+      }
+    }
+  }
+  if (!snapshot) {
+    const run = await scan(deps.ports, deps.source, { now, save: true });
+    snapshot = {
+      scanId: run.result.scanId,
+      at: run.result.now,
+      source: run.result.source,
+      inventory: run.inventory,
+      result: run.result,
+      afterPeriod: Date.parse(run.result.now) > to,
+    };
+  }
+  return {
+    framework,
+    period,
+    now,
+    snapshot,
+    history: history.filter((s) => {
+      const at = Date.parse(s.now);
+      return at >= from && at <= to;
+    }),
+    auditEntries: await deps.audit.entries({ from: period.from, to: period.to }),
+  };
+}
+
+export interface EvidenceServiceDeps {
+  dataDir: string;
+  ports: CertifyPorts;
+  source: Source;
+  requests: EvidenceRequestStore;
+  signer: SigningKey;
+  tsa: TimestampAuthority;
+  audit: AuditLog;
+  /** User ids allowed to sign or reject. */
+  approvers: readonly string[];
+  /** Base of download links, e.g. `https://certify.example.com` (no trailing slash needed). */
+  publicUrl: string;
+  linkTtlMs?: number;
+  productVersion: string;
+  newId?: () => string;
+}
+
+export interface IssuedLink {
+  url: string;
+  expiresAt: string;
+}
+
+export interface EvidenceService {
+  readonly approvers: readonly string[];
+  isApprover(userId: string): boolean;
+  get(id: string): DeepReadonly<EvidenceRequest> | null;
+  /** Builds (stages) the bundle; resolves once it waits for a signature, or failed. */
+  request(args: {
+    framework: Framework;
+    period: Period;
+    requester: Actor;
+    channel: { kind: string; id: string };
+    now: number;
+  }): Promise<DeepReadonly<EvidenceRequest>>;
+  /** Checks that `actor` may sign it now (the card then asks for name and role). */
+  checkCanDecide(
+    id: string,
+    actor: Actor,
+    now: number,
+    intent: 'sign' | 'reject',
+  ): Promise<DeepReadonly<EvidenceRequest>>;
+  /** Signs the assertion and releases the bundle; a repeat by the same signer changes nothing (link null). */
+  sign(
+    id: string,
+    actor: Actor,
+    fields: { name: string; role: string },
+    now: number,
+  ): Promise<{ request: DeepReadonly<EvidenceRequest>; link: IssuedLink | null }>;
+  reject(id: string, actor: Actor, reason: string, now: number): Promise<DeepReadonly<EvidenceRequest>>;
+  /** Another single-use link to a signed bundle (approvers and the requester). */
+  newLink(id: string, actor: Actor, now: number): Promise<IssuedLink>;
+  /** Redeems a download token: the zip's path, once. */
+  redeem(
+    token: string,
+    now: number,
+    client: { address: string | null },
+  ): Promise<{ path: string; filename: string }>;
+  /** The unsigned bundle for local use (CLI): staged and finalised at once. */
+  buildLocal(
+    input: EvidenceInput,
+    actor: Actor,
+  ): Promise<{ zip: Buffer; bundleId: string; manifestSha256: string }>;
+}
+
+export function newBundleId(): string {
+  return `ev-${randomBytes(8).toString('hex')}`;
+}
+
+function person(actor: Actor): EvidencePerson {
+  return { id: actor.id, name: actor.name, channel: actor.channel };
+}
+
+const NAME_MAX = 120;
+
+export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceService {
+  const dir = join(deps.dataDir, BUNDLES_DIR);
+  const ttl = deps.linkTtlMs ?? DEFAULT_LINK_TTL_MS;
+  const approvers = new Set(deps.approvers);
+  const newId = deps.newId ?? newBundleId;
+  const stagedPath = (id: string) => join(dir, `${id}.staged.json`);
+  const zipPath = (id: string) => join(dir, `${id}.zip`);
+
+  async function log(
+    action: string,
+    actor: Actor,
+    subject: string | null,
+    details: Record<string, string | number | boolean | null>,
+    now: number,
+  ) {
+    await deps.audit.append({ action, actor, subject, details }, now);
+  }
+
+  /** Logs a refusal and throws it: every refused step is in the audit log with its reason. */
+  async function refuse(
+    code: 'FORBIDDEN' | 'CONFLICT' | 'NOT_FOUND' | 'EXPIRED' | 'BAD_INPUT',
+    message: string,
+    action: string,
+    actor: Actor,
+    subject: string | null,
+    now: number,
+    hint?: string,
+  ): Promise<never> {
+    await log(`${action}.refused`, actor, subject, { reason: message }, now);
+    throw new CertifyError(code, message, [], hint);
+  }
+
+  async function requireRequest(id: string, actor: Actor, action: string, now: number) {
+    await deps.requests.reload();
+    const request = deps.requests.get(id);
+    if (!request) return refuse('NOT_FOUND', `there is no evidence bundle ${id}`, action, actor, id, now);
+    return request;
+  }
+
+  async function mayDecide(
+    request: DeepReadonly<EvidenceRequest>,
+    actor: Actor,
+    action: string,
+    now: number,
+  ) {
+    if (!approvers.has(actor.id)) {
+      await refuse(
+        'FORBIDDEN',
+        `${actor.name || actor.id} is not an approver: only the users in CERTIFY_APPROVERS can sign or reject evidence bundles`,
+        action,
+        actor,
+        request.id,
+        now,
+        approvers.size === 0
+          ? 'No approvers are configured: set CERTIFY_APPROVERS to a comma-separated list of user ids.'
+          : undefined,
+      );
+    }
+    if (request.requestedBy.id === actor.id) {
+      await refuse(
+        'FORBIDDEN',
+        `${actor.name || actor.id} requested ${request.id} and cannot approve their own request: another approver must`,
+        action,
+        actor,
+        request.id,
+        now,
+      );
+    }
+  }
+
+  async function issueLink(id: string, actor: Actor, now: number): Promise<IssuedLink> {
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = iso(now + ttl);
+    await deps.requests.update(id, (r) => {
+      r.links.push({
+        tokenSha256: tokenHash(token),
+        createdAt: iso(now),
+        createdBy: actor.id,
+        expiresAt,
+        usedAt: null,
+      });
+    });
+    await log('evidence.link-issued', actor, id, { expiresAt }, now);
+    return { url: `${deps.publicUrl.replace(/\/+$/, '')}/downloads/${token}`, expiresAt };
+  }
+
+  return {
+    approvers: deps.approvers,
+    isApprover: (userId) => approvers.has(userId),
+    get: (id) => deps.requests.get(id),
+
+    async request({ framework, period, requester, channel, now }) {
+      const id = newId();
+      await deps.requests.add({
+        id,
+        framework: framework.id,
+        period,
+        requestedBy: person(requester),
+        channel,
+        createdAt: iso(now),
+        status: 'building',
+        scan: null,
+        dataManifestSha256: null,
+        timestamp: null,
+        rows: 0,
+        statement: null,
+        signature: null,
+        rejection: null,
+        links: [],
+        error: null,
+      });
+      await log(
+        'evidence.requested',
+        requester,
+        id,
+        { framework: framework.id, from: period.from, to: period.to },
+        now,
+      );
+      try {
+        // The entries up to this request belong to the bundle's audit-log report; a checkpoint
+        // makes them verifiable against a signature.
+        await deps.audit.checkpoint(now);
+        const input = await gatherEvidence(deps, framework, period, now);
+        const staged = await stageBundle({
+          bundleId: id,
+          input,
+          productVersion: deps.productVersion,
+          tsa: deps.tsa,
+          requestedBy: person(requester),
+          local: false,
+        });
+        await mkdir(dir, { recursive: true });
+        await writeFileAtomic(stagedPath(id), serializeStaged(staged));
+        await deps.requests.update(id, (r) => {
+          r.status = 'pending';
+          r.scan = {
+            id: input.snapshot.scanId,
+            at: input.snapshot.at,
+            afterPeriod: input.snapshot.afterPeriod,
+          };
+          r.dataManifestSha256 = staged.dataManifestSha256;
+          r.timestamp = staged.timestamp;
+          r.rows = staged.rows;
+          r.statement = staged.pendingAssertion.statement;
+        });
+        await log(
+          'evidence.built',
+          requester,
+          id,
+          { scan: input.snapshot.scanId, dataManifestSha256: staged.dataManifestSha256, rows: staged.rows },
+          Math.max(now, Date.now()),
+        );
+      } catch (e) {
+        const message = isCertifyError(e) ? e.message : ((e as Error).message ?? String(e));
+        await deps.requests.update(id, (r) => {
+          r.status = 'failed';
+          r.error = message;
+        });
+        await log('evidence.failed', requester, id, { reason: message }, now);
+      }
+      return deps.requests.get(id)!;
+    },
+
+    async checkCanDecide(id, actor, now, intent) {
+      const action = intent === 'sign' ? 'evidence.sign' : 'evidence.reject';
+      const request = await requireRequest(id, actor, action, now);
+      await mayDecide(request, actor, action, now);
+      if (request.status !== 'pending') {
+        await refuse('CONFLICT', describeSettled(request), action, actor, id, now);
+      }
+      return request;
+    },
+
+    async sign(id, actor, fields, now) {
+      const request = await requireRequest(id, actor, 'evidence.sign', now);
+      await mayDecide(request, actor, 'evidence.sign', now);
+      const name = fields.name.trim();
+      const role = fields.role.trim();
+      if (!name || !role || name.length > NAME_MAX || role.length > NAME_MAX) {
+        await refuse(
+          'BAD_INPUT',
+          `a signature needs your name and role (each 1–${NAME_MAX} characters)`,
+          'evidence.sign',
+          actor,
+          id,
+          now,
+        );
+      }
+      // Double click by the signer: the bundle is already released; nothing changes.
+      if (request.status === 'signed' && request.signature?.by.id === actor.id)
+        return { request, link: null };
+      if (request.status !== 'pending')
+        await refuse('CONFLICT', describeSettled(request), 'evidence.sign', actor, id, now);
+
+      // Claim the request first, so a second approver's click in the meantime is refused.
+      const signer: EvidencePerson = { id: actor.id, name, channel: actor.channel };
+      const claimed = await deps.requests.update(id, (r) => {
+        if (r.status !== 'pending') return false;
+        r.status = 'signed';
+        r.signature = { by: signer, role, at: iso(now), manifestSha256: '' };
+        return true;
+      });
+      if (!claimed) {
+        const current = deps.requests.get(id)!;
+        if (current.signature?.by.id === actor.id) return { request: current, link: null };
+        await refuse('CONFLICT', describeSettled(current), 'evidence.sign', actor, id, now);
+      }
+      try {
+        const staged: StagedBundle = deserializeStaged(await readFile(stagedPath(id), 'utf8'));
+        const assertion: Assertion = {
+          ...staged.pendingAssertion,
+          status: 'signed',
+          signer: { id: actor.id, name, role, channel: actor.channel },
+          signedAt: iso(now),
+        };
+        const final = await finalizeBundle({ staged, assertion, signer: deps.signer, tsa: deps.tsa, now });
+        await writeFileAtomic(zipPath(id), final.zip);
+        await deps.requests.update(id, (r) => {
+          r.signature = { by: signer, role, at: iso(now), manifestSha256: final.manifestSha256 };
+        });
+        await unlink(stagedPath(id)).catch(() => undefined);
+        await log('evidence.signed', actor, id, { name, role, manifestSha256: final.manifestSha256 }, now);
+      } catch (e) {
+        // The signature could not be turned into a bundle: put the request back, say why.
+        await deps.requests.update(id, (r) => {
+          r.status = 'pending';
+          r.signature = null;
+        });
+        await log('evidence.sign.failed', actor, id, { reason: (e as Error).message }, now);
+        throw e;
+      }
+      const link = await issueLink(id, actor, now);
+      return { request: deps.requests.get(id)!, link };
+    },
+
+    async reject(id, actor, reason, now) {
+      const request = await requireRequest(id, actor, 'evidence.reject', now);
+      await mayDecide(request, actor, 'evidence.reject', now);
+      const why = reason.trim();
+      if (!why) await refuse('BAD_INPUT', 'a rejection needs a reason', 'evidence.reject', actor, id, now);
+      if (request.status === 'rejected' && request.rejection?.by.id === actor.id) return request;
+      const done = await deps.requests.update(id, (r) => {
+        if (r.status !== 'pending') return false;
+        r.status = 'rejected';
+        r.rejection = { by: person(actor), reason: why.slice(0, 1000), at: iso(now) };
+        return true;
+      });
+      if (!done)
+        await refuse('CONFLICT', describeSettled(deps.requests.get(id)!), 'evidence.reject', actor, id, now);
+      await unlink(stagedPath(id)).catch(() => undefined);
+      await log('evidence.rejected', actor, id, { reason: why.slice(0, 1000) }, now);
+      return deps.requests.get(id)!;
+    },
+
+    async newLink(id, actor, now) {
+      const request = await requireRequest(id, actor, 'evidence.link', now);
+      if (!approvers.has(actor.id) && request.requestedBy.id !== actor.id) {
+        await refuse(
+          'FORBIDDEN',
+          'only approvers and the requester can ask for a download link',
+          'evidence.link',
+          actor,
+          id,
+          now,
+        );
+      }
+      if (request.status !== 'signed')
+        await refuse(
+          'CONFLICT',
+          `${id} is ${request.status}: only a signed bundle can be downloaded`,
+          'evidence.link',
+          actor,
+          id,
+          now,
+        );
+      return issueLink(id, actor, now);
+    },
+
+    async redeem(token, now, client) {
+      const anonymous: Actor = { id: client.address ?? 'unknown', name: 'download link', channel: 'http' };
+      await deps.requests.reload();
+      const hash = tokenHash(token);
+      const found = /^[A-Za-z0-9_-]{20,100}$/.test(token) ? deps.requests.findLink(hash) : null;
+      if (!found)
+        return refuse(
+          'NOT_FOUND',
+          'this download link is not valid',
+          'evidence.download',
+          anonymous,
+          null,
+          now,
+        );
+      const id = found.request.id;
+      // Marked used before a byte is sent: a second request, even a concurrent one, is refused.
+      const outcome = await deps.requests.update(id, (r) => {
+        const link = r.links.find((l) => l.tokenSha256 === hash)!;
+        if (link.usedAt) return 'used' as const;
+        if (Date.parse(link.expiresAt) <= now) return 'expired' as const;
+        if (r.status !== 'signed') return 'unsigned' as const;
+        link.usedAt = iso(now);
+        return 'ok' as const;
+      });
+      if (outcome === 'used')
+        return refuse(
+          'CONFLICT',
+          'this download link has already been used: ask for a new one in chat',
+          'evidence.download',
+          anonymous,
+          id,
+          now,
+        );
+      if (outcome === 'expired')
+        return refuse(
+          'EXPIRED',
+          'this download link has expired: ask for a new one in chat',
+          'evidence.download',
+          anonymous,
+          id,
+          now,
+        );
+      if (outcome === 'unsigned')
+        return refuse('CONFLICT', `${id} is not signed`, 'evidence.download', anonymous, id, now);
+      await log('evidence.downloaded', anonymous, id, { address: client.address }, now);
+      return { path: zipPath(id), filename: `${id}.zip` };
+    },
+
+    async buildLocal(input, actor) {
+      const bundleId = newId();
+      const staged = await stageBundle({
+        bundleId,
+        input,
+        productVersion: deps.productVersion,
+        tsa: deps.tsa,
+        requestedBy: person(actor),
+        local: true,
+      });
+      const final = await finalizeBundle({
+        staged,
+        assertion: staged.pendingAssertion,
+        signer: deps.signer,
+        tsa: deps.tsa,
+        now: input.now,
+      });
+      await log(
+        'evidence.local-bundle',
+        actor,
+        bundleId,
+        {
+          framework: input.framework.id,
+          from: input.period.from,
+          to: input.period.to,
+          manifestSha256: final.manifestSha256,
+        },
+        input.now,
+      );
+      return { zip: final.zip, bundleId, manifestSha256: final.manifestSha256 };
+    },
+  };
+}
+
+/** Why a request can no longer be signed or rejected, naming who settled it. */
+export function describeSettled(r: DeepReadonly<EvidenceRequest>): string {
+  switch (r.status) {
+    case 'signed':
+      return `${r.id} is already signed by ${r.signature?.by.name ?? '?'} at ${r.signature?.at ?? '?'}`;
+    case 'rejected':
+      return `${r.id} was rejected by ${r.rejection?.by.name ?? '?'} at ${r.rejection?.at ?? '?'}`;
+    case 'building':
+      return `${r.id} is still being built`;
+    case 'failed':
+      return `${r.id} failed to build: ${r.error ?? 'unknown error'}`;
+    default:
+      return `${r.id} is ${r.status}`;
+  }
+}
