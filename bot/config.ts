@@ -163,7 +163,7 @@ export function readBotEnv(env: Env, cwd: string): BotConfig {
   const publicUrl = httpUrl(
     env,
     'CERTIFY_PUBLIC_URL',
-    `http://localhost:${Number.isFinite(port) ? port : DEFAULT_PORT}`,
+    `http://localhost:${Number.isInteger(port) && port <= 65535 ? port : DEFAULT_PORT}`,
     problems,
   );
   const tsaText = get(env, 'CERTIFY_TSA_URL');

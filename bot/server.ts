@@ -166,6 +166,10 @@ const PAGE_HEADERS = {
   'referrer-policy': 'no-referrer',
 };
 
+/** User agents of link-preview fetchers (they never get a bundle, and never spend a link). */
+const PREVIEW_AGENTS =
+  /Slackbot-LinkExpanding|Slack-ImgProxy|SkypeUriPreview|MicrosoftPreview|facebookexternalhit|Twitterbot|LinkedInBot|Discordbot|TelegramBot|WhatsApp/i;
+
 /** Paths whose last segment is a bearer token: logged without it. */
 function loggablePath(path: string): string {
   return path.startsWith('/downloads/') ? '/downloads/…' : path;
@@ -214,6 +218,13 @@ export function createServer(deps: ServerDeps): BotServer {
   if (deps.redeemDownload) {
     const redeem = deps.redeemDownload;
     routes.set('GET /downloads/*', async (req, res) => {
+      // Link-preview robots (Slack's unfurler, Teams' preview) fetch URLs seen in chat; they must
+      // not spend a single-use link before a person clicks it.
+      if (PREVIEW_AGENTS.test(req.headers['user-agent'] ?? '')) {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+        res.end('<!doctype html><title>Certify evidence bundle</title><p>Single-use download link.</p>');
+        return;
+      }
       const token = new URL(req.url ?? '/', 'http://localhost').pathname.slice('/downloads/'.length);
       let file: { path: string; filename: string };
       try {

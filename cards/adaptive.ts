@@ -6,6 +6,7 @@ import type {
   ActionView,
   AlertView,
   ControlView,
+  EvidenceView,
   HelpView,
   MessageView,
   RulesView,
@@ -21,6 +22,7 @@ import {
   countsText,
   cutAlert,
   cutControl,
+  cutEvidence,
   cutHelp,
   cutMessage,
   cutRules,
@@ -48,6 +50,8 @@ export interface AdaptiveAction {
   verb: string;
   data: Record<string, string>;
   style?: 'positive' | 'destructive';
+  /** 'none' on a Cancel-like button: the client neither validates nor sends the card's inputs. */
+  associatedInputs?: 'none';
 }
 
 export interface AdaptiveCard {
@@ -131,6 +135,7 @@ function toAction(a: ActionView): AdaptiveAction {
     data: { ...a.data },
   };
   if (a.style) action.style = a.style;
+  if (a.ignoresInputs) action.associatedInputs = 'none';
   return action;
 }
 
@@ -446,6 +451,61 @@ function alertCard(view: AlertView, caps: Caps): AdaptiveCard {
   return card(body, cut.actions);
 }
 
+function evidenceCard(view: EvidenceView, caps: Caps): AdaptiveCard {
+  const cut = cutEvidence(view, caps);
+  const body: AdaptiveElement[] = [
+    text(cut.title, { size: 'Large', weight: 'Bolder', style: 'heading' }),
+    columns(
+      [
+        column('auto', [badge(cut.status, view.tone)], { verticalContentAlignment: 'Center' }),
+        column('stretch', [text(cut.text)], { verticalContentAlignment: 'Center' }),
+      ],
+      { spacing: 'Small' },
+    ),
+  ];
+  if (cut.facts.length > 0) body.push(facts(cut.facts.map((f) => [f.label, f.value])));
+  if (cut.moreFacts > 0) body.push(more(cut.moreFacts, 'fact', 'facts'));
+  if (cut.statement !== null) {
+    body.push(container([text(cut.statement)], { style: 'emphasis', spacing: 'Medium' }));
+  }
+  if (cut.note !== null) {
+    body.push(container([text(cut.note, { size: 'Small' })], { style: 'warning', spacing: 'Medium' }));
+  }
+  for (const input of cut.inputs) body.push(textInput(input));
+  if (cut.link) {
+    body.push(
+      container(
+        [
+          {
+            type: 'ActionSet',
+            actions: [
+              { type: 'Action.OpenUrl', title: cut.link.title, url: cut.link.url, style: 'positive' },
+            ],
+          },
+          text(cut.link.expiry, { isSubtle: true, size: 'Small', spacing: 'Small' }),
+        ],
+        { spacing: 'Medium' },
+      ),
+    );
+  }
+  return card(body, cut.actions);
+}
+
+/** Defaults (empty, false) are left out: the card stays small and round-trips unchanged. */
+function textInput(input: EvidenceView['inputs'][number]): AdaptiveElement {
+  const element: AdaptiveElement = { type: 'Input.Text', id: input.id, label: input.label };
+  if (input.placeholder) element.placeholder = input.placeholder;
+  if (input.value) element.value = input.value;
+  if (input.required) {
+    element.isRequired = true;
+    // The library flags a required input without an error message.
+    element.errorMessage = `${input.label} is required.`;
+  }
+  element.maxLength = input.maxLength;
+  if (input.multiline) element.isMultiline = true;
+  return element;
+}
+
 function render(view: View, caps: Caps): AdaptiveCard {
   switch (view.kind) {
     case 'score':
@@ -460,6 +520,8 @@ function render(view: View, caps: Caps): AdaptiveCard {
       return messageCard(view, caps);
     case 'alert':
       return alertCard(view, caps);
+    case 'evidence':
+      return evidenceCard(view, caps);
   }
 }
 

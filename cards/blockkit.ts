@@ -6,6 +6,7 @@ import type {
   ActionView,
   AlertView,
   ControlView,
+  EvidenceView,
   HelpView,
   MessageView,
   RulesView,
@@ -21,6 +22,7 @@ import {
   countsText,
   cutAlert,
   cutControl,
+  cutEvidence,
   cutHelp,
   cutMessage,
   cutRules,
@@ -56,6 +58,7 @@ export interface SectionBlock {
   type: 'section';
   text?: Mrkdwn;
   fields?: Mrkdwn[];
+  accessory?: ButtonElement;
 }
 
 export interface ContextBlock {
@@ -67,12 +70,32 @@ export interface DividerBlock {
   type: 'divider';
 }
 
+/** A button: `value` carries the verb's data; a link button has `url` instead. */
 export interface ButtonElement {
   type: 'button';
   text: PlainText;
   action_id: string;
-  value: string;
+  value?: string;
+  url?: string;
   style?: 'primary' | 'danger';
+}
+
+export interface PlainTextInputElement {
+  type: 'plain_text_input';
+  action_id: string;
+  placeholder?: PlainText;
+  initial_value?: string;
+  multiline?: boolean;
+  max_length?: number;
+}
+
+/** A text field; its value comes back in `state.values[block_id][action_id]` of block_actions. */
+export interface InputBlock {
+  type: 'input';
+  block_id: string;
+  label: PlainText;
+  element: PlainTextInputElement;
+  optional?: boolean;
 }
 
 export interface ActionsBlock {
@@ -80,7 +103,7 @@ export interface ActionsBlock {
   elements: ButtonElement[];
 }
 
-export type Block = HeaderBlock | SectionBlock | ContextBlock | DividerBlock | ActionsBlock;
+export type Block = HeaderBlock | SectionBlock | ContextBlock | DividerBlock | ActionsBlock | InputBlock;
 
 export interface BlockKitMessage {
   /** Plain fallback for notifications and clients that cannot show blocks. */
@@ -101,7 +124,18 @@ export const SLACK_LIMITS = {
   actionValue: 2000,
   actionId: 255,
   actionElements: 25,
+  blockId: 255,
+  inputLabel: 2000,
+  placeholder: 150,
+  inputLength: 3000,
+  url: 3000,
 } as const;
+
+/** The block_id of an input's block: the listener reads values by action_id, so only uniqueness matters. */
+export const INPUT_BLOCK_PREFIX = 'in_';
+
+/** action_id of a link button. Slack still sends block_actions for it; the listener ignores them. */
+export const LINK_ACTION_ID = 'open_link';
 
 const TONE_EMOJI: Record<Tone, string> = {
   good: '🟢',
@@ -365,6 +399,71 @@ function alertBlocks(view: AlertView, caps: Caps): Block[] {
   return blocks;
 }
 
+/** Quote lines, each short enough for a section: the statement is never cut, only split. */
+function quoted(value: string): string[] {
+  const max = SLACK_LIMITS.sectionText - 1;
+  const out: string[] = [];
+  for (let line of esc(value).split('\n')) {
+    while (line.length > max) {
+      const space = line.lastIndexOf(' ', max);
+      const at = space > 0 ? space : max;
+      out.push(`>${line.slice(0, at)}`);
+      line = line.slice(at).trimStart();
+    }
+    out.push(`>${line}`);
+  }
+  return out;
+}
+
+function inputBlock(input: EvidenceView['inputs'][number]): InputBlock {
+  const element: PlainTextInputElement = {
+    type: 'plain_text_input',
+    action_id: input.id,
+    max_length: input.maxLength,
+  };
+  if (input.placeholder) element.placeholder = { type: 'plain_text', text: input.placeholder };
+  if (input.value) element.initial_value = input.value;
+  if (input.multiline) element.multiline = true;
+  const block: InputBlock = {
+    type: 'input',
+    block_id: clip(`${INPUT_BLOCK_PREFIX}${input.id}`, SLACK_LIMITS.blockId),
+    label: { type: 'plain_text', text: input.label, emoji: true },
+    element,
+  };
+  // Slack only enforces `optional` in modals; in a message the handler checks required values.
+  if (!input.required) block.optional = true;
+  return block;
+}
+
+function evidenceBlocks(view: EvidenceView, caps: Caps): Block[] {
+  const cut = cutEvidence(view, caps);
+  const blocks: Block[] = [
+    header(cut.title),
+    section(
+      `${TONE_EMOJI[view.tone]} *${cut.status}* · ${esc(cut.text)}`,
+      cut.facts.map((f) => [f.label, f.value]),
+    ),
+  ];
+  if (cut.moreFacts > 0) blocks.push(more(cut.moreFacts, 'fact', 'facts'));
+  if (cut.statement !== null) blocks.push(...packed(quoted(cut.statement)));
+  if (cut.note !== null) blocks.push(context(`⚠️ ${esc(cut.note)}`));
+  blocks.push(...cut.inputs.map(inputBlock));
+  if (cut.link) {
+    blocks.push({
+      ...section(esc(cut.link.expiry)),
+      accessory: {
+        type: 'button',
+        text: { type: 'plain_text', text: cut.link.title, emoji: true },
+        action_id: LINK_ACTION_ID,
+        url: cut.link.url,
+        style: 'primary',
+      },
+    });
+  }
+  blocks.push(...actions(cut.actions));
+  return blocks;
+}
+
 function render(view: View, caps: Caps): Block[] {
   switch (view.kind) {
     case 'score':
@@ -379,6 +478,8 @@ function render(view: View, caps: Caps): Block[] {
       return messageBlocks(view, caps);
     case 'alert':
       return alertBlocks(view, caps);
+    case 'evidence':
+      return evidenceBlocks(view, caps);
   }
 }
 

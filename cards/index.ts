@@ -2,7 +2,7 @@
 export type * from './views.js';
 export { toAdaptiveCard, cardSize, CARD_BUDGET_BYTES } from './adaptive.js';
 export type { AdaptiveAction, AdaptiveCard, AdaptiveElement } from './adaptive.js';
-export { toBlockKit, SLACK_LIMITS } from './blockkit.js';
+export { toBlockKit, SLACK_LIMITS, INPUT_BLOCK_PREFIX, LINK_ACTION_ID } from './blockkit.js';
 export type {
   ActionsBlock,
   Block,
@@ -11,7 +11,9 @@ export type {
   ContextBlock,
   DividerBlock,
   HeaderBlock,
+  InputBlock,
   Mrkdwn,
   PlainText,
+  PlainTextInputElement,
   SectionBlock,
 } from './blockkit.js';

@@ -8,7 +8,9 @@ import type {
   ActionView,
   AlertView,
   ControlView,
+  EvidenceView,
   HelpView,
+  InputView,
   MessageView,
   RuleLine,
   RulesView,
@@ -479,6 +481,85 @@ export function cutAlert(view: AlertView, caps: Caps): CutAlert {
   };
 }
 
+// ── Evidence ───────────────────────────────────────────────────────────────────────────────
+
+export const EVIDENCE_STATUS: Record<EvidenceView['status'], string> = {
+  pending: 'AWAITING SIGNATURE',
+  signing: 'SIGNING',
+  rejecting: 'REJECTING',
+  signed: 'SIGNED',
+  rejected: 'REJECTED',
+  failed: 'FAILED',
+};
+
+/** Slack: input label, placeholder and text length limits (applied to both channels). */
+export const MAX_INPUT_LABEL = 2000;
+export const MAX_PLACEHOLDER = 150;
+export const MAX_INPUT_LENGTH = 3000;
+/** Slack: an action_id, and so an input id, is at most 255 characters. */
+export const MAX_INPUT_ID = 255;
+/** Slack: a button url is at most 3000 characters. */
+export const MAX_URL = 3000;
+/** Facts shown at most: Slack's section fields limit. */
+export const MAX_FACTS = 10;
+/**
+ * The assertion is what the approver signs, so no cap step shortens it; this only guards against
+ * a runaway string (the card would not fit Teams' budget anyway).
+ */
+export const MAX_STATEMENT = 12_000;
+
+/** "Single-use link · expires 2026-10-09 09:14 UTC". */
+export function linkText(link: NonNullable<EvidenceView['link']>): string {
+  return `Single-use link · expires ${formatWhen(link.expiresAt)}`;
+}
+
+export interface CutEvidence {
+  title: string;
+  status: string;
+  text: string;
+  facts: { label: string; value: string }[];
+  moreFacts: number;
+  statement: string | null;
+  note: string | null;
+  inputs: InputView[];
+  /** Null also when the url is too long for a Slack button: a cut url would not download. */
+  link: { url: string; title: string; expiry: string } | null;
+  actions: ActionView[];
+}
+
+export function cutEvidence(view: EvidenceView, caps: Caps): CutEvidence {
+  const facts = view.facts.slice(0, MAX_FACTS).map((f) => ({
+    label: clip(f.label, caps.name),
+    // Values are hashes, ids and periods: their ends tell them apart.
+    value: clipMiddle(f.value, caps.name * 2),
+  }));
+  const maxLength = (n: number) => Math.max(1, Math.min(Math.floor(n), MAX_INPUT_LENGTH));
+  const inputs = view.inputs.map((i) => ({
+    ...i,
+    id: clip(i.id, MAX_INPUT_ID),
+    label: clip(i.label, Math.min(caps.text, MAX_INPUT_LABEL)),
+    placeholder: clip(i.placeholder, MAX_PLACEHOLDER),
+    maxLength: maxLength(i.maxLength),
+    value: clip(i.value, maxLength(i.maxLength)),
+  }));
+  const link =
+    view.link && view.link.url.length <= MAX_URL
+      ? { url: view.link.url, title: clip(view.link.title, MAX_BUTTON), expiry: linkText(view.link) }
+      : null;
+  return {
+    title: clip(view.title, MAX_TITLE),
+    status: EVIDENCE_STATUS[view.status],
+    text: clip(view.text, caps.text),
+    facts,
+    moreFacts: view.facts.length - facts.length,
+    statement: view.statement === null ? null : clip(view.statement, MAX_STATEMENT),
+    note: view.note === null ? null : clip(view.note, caps.text),
+    inputs,
+    link,
+    actions: cutActions(view.actions),
+  };
+}
+
 /**
  * Buttons both channels can carry: at most {@link MAX_ACTIONS}, titles clipped, and none whose
  * data could not be echoed back by Slack (value over 2000 characters).
@@ -522,5 +603,9 @@ export function fallbackText(view: View): string {
       const state = alertStateText(view.state);
       return clip(`${ALERT_MARKER} ${what}${state ? ` (${state})` : ''}`, 300);
     }
+    case 'evidence':
+      // Never the download url: a single-use link in notification text invites link previews
+      // (unfurling) to spend it before a person clicks. It lives on the card's button only.
+      return clip(`${view.title}: ${view.text}`, 300);
   }
 }

@@ -13,12 +13,15 @@ Commands
   control  FRAMEWORK CONTROL [--source S] [--now ISO] [--json]  one control: text, coverage, cited rules
   rules    [--json]                                             the rule catalogue, built-in and custom
   rule     add | list | update | remove | enable | disable      manage custom rules
+  evidence FRAMEWORK [--from ISO --to ISO | --period P] [--out FILE]  an unsigned evidence bundle
+  verify   BUNDLE [--jwks FILE|URL] [--tsa-ca FILE] [--json]    check a bundle offline, as an auditor
+  audit    verify [--json]                                      check the operator audit log
   help     [COMMAND]                                            this text, or one command's
 
 Sources (--source, default $CERTIFY_SOURCE or demo)
   demo [--size N] [--seed N]   a synthetic tenant (default ~150 assets), dated relative to --now
   snapshot:<path>              a certify.inventory/v1 file
-  azure                        a real tenant (coming with the Azure source)
+  azure                        a real tenant (Azure SDKs; see the README for roles)
 
 Frameworks: cis, soc2, iso27001, nist, hipaa, pci, asb (aliases such as pci-dss, iso, 800-53 work).
 Exit status: 0 done, 1 the operation failed, 2 bad usage or bad input.
@@ -56,6 +59,34 @@ A custom rule selects the violating assets; it passes when it selects none. Exam
   certify rule add --id PROD-TAG --name "Secrets carry env=production" --severity Medium \\
     --scope secrets --field tag_present --operator not_exists --value env=production`,
 };
+
+Object.assign(COMMANDS, {
+  evidence: `certify evidence FRAMEWORK [--from ISO --to ISO | --period P] [--out FILE] [--now ISO]
+
+Builds an evidence bundle for an audit period from the saved scans (the newest scan at or
+before the period's end; when there is none, the source is scanned and saved first): the ten
+reports and the framework's control matrix as CSV and PDF, scope.json, the SHA-256 manifest
+signed with the service key, RFC 3161 timestamps (CERTIFY_TSA_URL, else the embedded local TSA)
+and the management assertion — left UNSIGNED here, and marked so on every page. Signed bundles
+are requested in chat (/certify evidence …) and released after an approver signs.
+  --period P   last-quarter, this-quarter, last-month, last-<N>d, 2026-Q3, 2026-07, 2026, A..B
+               (default last-90d)
+  --out FILE   where to write the zip (default ./<bundle id>.zip)`,
+  verify: `certify verify BUNDLE [--jwks FILE|URL] [--tsa-ca FILE] [--json]
+
+Checks a bundle without trusting its producer: recomputes the SHA-256 of every file against
+manifest.json, checks the manifest's and the assertion's ES256 signatures, and both RFC 3161
+timestamp tokens (message imprint and signature against the TSA certificate). One line per
+check; exit status 1 when any check fails.
+  --jwks       the key set to trust (e.g. https://certify.example.com/.well-known/jwks.json);
+               without it the key inside the bundle is used, and a warning says so
+  --tsa-ca     PEM root(s) the time-stamping authority must chain to`,
+  audit: `certify audit verify [--json]
+
+Checks the operator audit log in the data dir: every entry's hash, the chain of previous
+hashes, the signed checkpoints and the signed head. Names each edited, deleted, inserted or
+reordered entry; exit status 1 on any problem.`,
+});
 
 export function commandHelp(command: string): string {
   return COMMANDS[command] ?? HELP;

@@ -18,6 +18,9 @@ import { writeSnapshot } from '../scanner/sources/snapshot/index.js';
 import type { SourceProgress } from '../scanner/sources/types.js';
 import { nowFrom, parse, positiveInt, SOURCE_OPTIONS, str, type Parsed } from './args.js';
 import { HELP, commandHelp, version } from './help.js';
+import { cliActor, cmdAudit, cmdEvidence, cmdVerify } from './evidence.js';
+import { openAuditLog } from '../evidence/audit-log.js';
+import { loadOrCreateSigningKey } from '../core/signing-key.js';
 import {
   colors,
   renderControl,
@@ -76,6 +79,12 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         return await cmdRules(ctx, rest);
       case 'rule':
         return await cmdRule(ctx, rest);
+      case 'evidence':
+        return await cmdEvidence(ctx, rest);
+      case 'verify':
+        return await cmdVerify(ctx, rest);
+      case 'audit':
+        return await cmdAudit(ctx, rest);
       case 'help':
       case '--help':
       case '-h':
@@ -353,6 +362,13 @@ async function ruleInput(
   return input;
 }
 
+/** A rule change made from the CLI lands in the same operator audit log as the bot's. */
+async function auditRuleChange(ctx: Ctx, action: string, subject: string, details: Record<string, string>) {
+  const { dataDir } = readEnv(ctx.io.env, ctx.io.cwd);
+  const log = openAuditLog(dataDir, await loadOrCreateSigningKey(dataDir));
+  await log.append({ action, actor: cliActor(ctx.io.env), subject, details }, ctx.clock());
+}
+
 async function cmdRule(ctx: Ctx, argv: readonly string[]): Promise<number> {
   const [sub = 'list', ...rest] = argv;
   const store = ctx.ports().customRules;
@@ -372,6 +388,9 @@ async function cmdRule(ctx: Ctx, argv: readonly string[]): Promise<number> {
         (input.condition as Record<string, unknown>).value = null;
       }
       const created = await store.create(input);
+      await auditRuleChange(ctx, 'rule.added', created.id, {
+        condition: describeCondition(created.condition),
+      });
       say(
         `Added custom rule ${created.id} (${created.enabled ? 'enabled' : 'disabled'}): ${describeCondition(created.condition)}`,
       );
@@ -390,6 +409,9 @@ async function cmdRule(ctx: Ctx, argv: readonly string[]): Promise<number> {
       const current = await store.get(id);
       const patch = await ruleInput(ctx, values, current ?? undefined);
       const updated = await store.update(id, patch);
+      await auditRuleChange(ctx, 'rule.updated', updated.id, {
+        condition: describeCondition(updated.condition),
+      });
       say(`Updated custom rule ${updated.id}: ${describeCondition(updated.condition)}`);
       return 0;
     }
@@ -398,6 +420,7 @@ async function cmdRule(ctx: Ctx, argv: readonly string[]): Promise<number> {
       const { positionals } = parse('rule remove', rest, {}, 1);
       if (!positionals[0]) throw new CertifyError('BAD_USAGE', 'rule remove needs a rule id');
       await store.remove(positionals[0]);
+      await auditRuleChange(ctx, 'rule.removed', positionals[0], {});
       say(`Removed custom rule ${positionals[0]}.`);
       return 0;
     }
@@ -406,6 +429,7 @@ async function cmdRule(ctx: Ctx, argv: readonly string[]): Promise<number> {
       const { positionals } = parse(`rule ${sub}`, rest, {}, 1);
       if (!positionals[0]) throw new CertifyError('BAD_USAGE', `rule ${sub} needs a rule id`);
       await store.setEnabled(positionals[0], sub === 'enable');
+      await auditRuleChange(ctx, sub === 'enable' ? 'rule.enabled' : 'rule.disabled', positionals[0], {});
       say(`Custom rule ${positionals[0]} ${sub}d.`);
       return 0;
     }

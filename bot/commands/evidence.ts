@@ -100,6 +100,8 @@ const button = (verb: EvidenceVerb, title: string, id: string, style?: ActionVie
   title,
   data: { id },
   ...(style ? { style } : {}),
+  // Cancel must work with the required inputs still empty.
+  ...(verb === 'evidence.cancel' ? { ignoresInputs: true } : {}),
 });
 
 /** The card for a request in its current state; `mode` shows the signing or rejecting step. */

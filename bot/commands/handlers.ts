@@ -439,6 +439,19 @@ function ruleDone(title: string, rule: CustomRuleDef, extra: string): MessageVie
 
 const COUNTS_NEXT = 'It counts from the next scan.';
 
+/** A rule or configuration change, recorded in the operator audit log beside the command itself. */
+async function audited(
+  ctx: CommandContext,
+  action: string,
+  subject: string,
+  details: Record<string, string | number | boolean | null>,
+): Promise<void> {
+  await ctx.audit?.append(
+    { action, actor: { id: ctx.user.id, name: ctx.user.name, channel: ctx.channel.kind }, subject, details },
+    ctx.now,
+  );
+}
+
 async function ruleCommand(cmd: RuleCommand, ctx: CommandContext): Promise<View> {
   const store = ctx.ports.customRules;
   switch (cmd.action) {
@@ -458,15 +471,18 @@ async function ruleCommand(cmd: RuleCommand, ctx: CommandContext): Promise<View>
         (input.condition as Record<string, unknown>).value = null;
       }
       const created = await store.create(input);
+      await audited(ctx, 'rule.added', created.id, { condition: describeCondition(created.condition) });
       return ruleDone('Custom rule added', created, COUNTS_NEXT);
     }
     case 'update': {
       const id = storedId(ctx, needId(cmd.id, 'update'));
       const updated = await store.update(id, parseJson(cmd.json, 'rule update'));
+      await audited(ctx, 'rule.updated', updated.id, { condition: describeCondition(updated.condition) });
       return ruleDone('Custom rule updated', updated, COUNTS_NEXT);
     }
     case 'remove': {
       const removed = await store.remove(storedId(ctx, needId(cmd.id, 'remove')));
+      await audited(ctx, 'rule.removed', removed.id, {});
       return {
         kind: 'message',
         tone: 'good',
@@ -480,6 +496,7 @@ async function ruleCommand(cmd: RuleCommand, ctx: CommandContext): Promise<View>
     case 'disable': {
       const id = storedId(ctx, needId(cmd.id, cmd.action));
       const changed = await store.setEnabled(id, cmd.action === 'enable');
+      await audited(ctx, `rule.${cmd.action}d`, changed.id, {});
       return ruleDone(`Custom rule ${cmd.action}d`, changed, COUNTS_NEXT);
     }
     case 'unknown':
@@ -564,6 +581,9 @@ async function subscribeCommand(args: string, ctx: CommandContext): Promise<Mess
     createdBy: ctx.user.name || ctx.user.id,
     createdAt: new Date(ctx.now).toISOString(),
   });
+  await audited(ctx, 'config.alerts-subscribed', `${ctx.channel.kind}:${ctx.channel.id}`, {
+    filters: describeFilters(filters),
+  });
   return {
     kind: 'message',
     tone: 'good',
@@ -576,6 +596,7 @@ async function subscribeCommand(args: string, ctx: CommandContext): Promise<Mess
 
 async function unsubscribeCommand(ctx: CommandContext): Promise<MessageView> {
   const removed = await alertStore(ctx).unsubscribe({ kind: ctx.channel.kind, id: ctx.channel.id });
+  if (removed) await audited(ctx, 'config.alerts-unsubscribed', `${ctx.channel.kind}:${ctx.channel.id}`, {});
   return {
     kind: 'message',
     tone: removed ? 'good' : 'neutral',

@@ -1,4 +1,4 @@
-/* global AdaptiveCards, document, fetch */
+/* global AdaptiveCards, document, fetch, window */
 // The Certify playground: plain browser JS, no build step. Commands go to
 // POST /api/playground/command, button presses (Action.Execute) to POST /api/playground/action,
 // and every answer is an Adaptive Card rendered with the same JSON Teams would receive.
@@ -12,6 +12,51 @@
   const input = document.getElementById('command');
   const sendButton = form.querySelector('.send');
   let lastCommand = '';
+
+  // Two people, because an evidence bundle must be approved by someone other than its requester.
+  // The server trusts the `user` sent with each request: this is a demo, not a login.
+  const USERS = {
+    'playground-riley': { id: 'playground-riley', name: 'Riley Chen', role: 'requester' },
+    'playground-morgan': { id: 'playground-morgan', name: 'Morgan Diaz', role: 'approver' },
+  };
+  const USER_KEY = 'certify.playground.user';
+  const switcher = document.getElementById('acting-as');
+
+  function storedUserId() {
+    try {
+      return window.localStorage.getItem(USER_KEY);
+    } catch {
+      return null; // Storage can be blocked (private mode, file policy); fall back to the default.
+    }
+  }
+
+  let currentUser = USERS[storedUserId()] || USERS['playground-riley'];
+
+  function actAs(id) {
+    currentUser = USERS[id] || USERS['playground-riley'];
+    try {
+      window.localStorage.setItem(USER_KEY, currentUser.id);
+    } catch {
+      // Not remembered across reloads; the choice still holds for this page.
+    }
+    if (switcher) {
+      switcher.dataset.user = currentUser.id;
+      for (const radio of switcher.querySelectorAll('input[name="acting-as"]')) {
+        radio.checked = radio.value === currentUser.id;
+      }
+    }
+  }
+
+  if (switcher) {
+    switcher.addEventListener('change', (event) => {
+      if (event.target.name === 'acting-as') actAs(event.target.value);
+    });
+  }
+  actAs(currentUser.id);
+
+  function asUser(body) {
+    return { ...body, user: { id: currentUser.id, name: currentUser.name } };
+  }
 
   // Colours and fonts of the page (style.css), so cards look native here rather than like a widget.
   // One palette for the card's plain and emphasis containers.
@@ -52,6 +97,14 @@
       showCard: { actionMode: 'inline', inlineTopMargin: 12 },
       actionsOrientation: 'horizontal',
       actionAlignment: 'left',
+    },
+    inputs: {
+      label: {
+        inputSpacing: 'small',
+        requiredInputs: { weight: 'bolder', size: 'small', suffix: ' *', suffixColor: 'attention' },
+        optionalInputs: { weight: 'bolder', size: 'small' },
+      },
+      errorMessage: { size: 'small', color: 'attention' },
     },
     factSet: {
       title: {
@@ -127,10 +180,17 @@
   function userBubble(text) {
     const li = document.createElement('li');
     li.className = 'message user';
+    const column = document.createElement('div');
+    column.className = 'from';
+    // Who typed it matters once two people take turns on the same cards.
+    const sender = document.createElement('span');
+    sender.className = 'sender';
+    sender.textContent = currentUser.name;
     const bubble = document.createElement('div');
     bubble.className = 'bubble';
     bubble.textContent = text;
-    li.appendChild(bubble);
+    column.append(sender, bubble);
+    li.appendChild(column);
     return append(li);
   }
 
@@ -205,12 +265,24 @@
     card.hostConfig = hostConfig;
     card.onExecuteAction = (action) => {
       if (action instanceof AdaptiveCards.ExecuteAction || action.getJsonTypeName() === 'Action.Execute') {
+        // The library has already checked required inputs and merged their values into `data`.
         void runAction(container, action.verb, action.data || {});
+      } else if (
+        action instanceof AdaptiveCards.OpenUrlAction ||
+        action.getJsonTypeName() === 'Action.OpenUrl'
+      ) {
+        openUrl(action.url);
       }
     };
     card.parse(cardJson);
     const element = card.render();
     container.replaceChildren(element);
+  }
+
+  // Only web links: a card must not be able to run script through a javascript: url.
+  function openUrl(url) {
+    if (typeof url !== 'string' || !/^https?:\/\//i.test(url)) return;
+    window.open(url, '_blank', 'noopener,noreferrer');
   }
 
   function cardMessage(cardJson) {
@@ -232,7 +304,7 @@
     const previousError = li.nextElementSibling;
     if (previousError && previousError.classList.contains('error')) previousError.remove();
     try {
-      const answer = await post('/api/playground/action', { verb, data });
+      const answer = await post('/api/playground/action', asUser({ verb, data }));
       renderCard(container, answer.card);
       // Keep keyboard users on the card they were working with.
       const first = container.querySelector('button, a[href]');
@@ -256,7 +328,7 @@
     sendButton.disabled = true;
     const typing = typingIndicator();
     try {
-      const answer = await post('/api/playground/command', { text });
+      const answer = await post('/api/playground/command', asUser({ text }));
       typing.replaceWith(cardMessage(answer.card));
     } catch (error) {
       typing.replaceWith(errorBubble(error));

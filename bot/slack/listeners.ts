@@ -38,6 +38,27 @@ export function parseActionData(value: string | undefined): Record<string, strin
   }
 }
 
+/**
+ * Text typed into the message's input blocks, keyed by action_id (the InputView id): what Teams
+ * merges into an Action.Execute's data. Empty inputs arrive as null and are left out, as the
+ * Adaptive Cards client leaves out unset inputs.
+ */
+export function inputValues(state: unknown): Record<string, string> {
+  const values: Record<string, string> = {};
+  if (!isRecord(state) || !isRecord(state.values)) return values;
+  for (const block of Object.values(state.values)) {
+    if (!isRecord(block)) continue;
+    for (const [actionId, element] of Object.entries(block)) {
+      if (isRecord(element) && typeof element.value === 'string') values[actionId] = element.value;
+    }
+  }
+  return values;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 export function registerListeners(app: App, deps: { core: BotCore; log: Log }): void {
   const { core, log } = deps;
 
@@ -58,11 +79,16 @@ export function registerListeners(app: App, deps: { core: BotCore; log: Log }): 
   app.action(/.*/, async ({ body, action, ack, respond }) => {
     await ack();
     if (body.type !== 'block_actions' || action.type !== 'button' || !('action_id' in action)) return;
+    // A link button (the evidence download) is opened by Slack itself; its press only needs the ack.
+    if (action.url) return;
+    // The verb is the button's own action_id, so no input (whatever its id) can change it.
     const verb = action.action_id.split('#')[0] ?? '';
     const user: BotUser = { id: body.user.id, name: body.user.name ?? body.user.username ?? body.user.id };
     const channel: BotChannel = { kind: 'slack', id: body.channel?.id ?? body.container?.channel_id ?? '' };
     try {
-      const view = await core.act(verb, parseActionData(action.value), user, channel);
+      // Inputs win over the button's data, as in Teams and the Adaptive Cards client.
+      const data = { ...parseActionData(action.value), ...inputValues(body.state) };
+      const view = await core.act(verb, data, user, channel);
       const { text, blocks } = toBlockKit(view);
       await respond({ replace_original: true, text, blocks: blocks as SlackBlocks });
       log('slack.action.answered', { user: user.id, channel: channel.id, verb, kind: view.kind });

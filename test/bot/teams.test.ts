@@ -364,6 +364,56 @@ describe('Teams route (open mode, no MicrosoftAppId)', () => {
   });
 });
 
+describe('Teams Action.Execute with input values', () => {
+  it('passes the inputs Teams merged into action.data to core.act, as strings, verb untouched', async () => {
+    const connector = await startFakeConnector();
+    const calls: { verb: string; data: Record<string, string> }[] = [];
+    const core: BotCore = {
+      answer: () => Promise.reject(new Error('unused')),
+      act: (verb, data) => {
+        calls.push({ verb, data });
+        return Promise.resolve({
+          kind: 'message',
+          tone: 'good',
+          title: 'Signed',
+          text: 'ok',
+          hint: null,
+          actions: [],
+        });
+      },
+    };
+    const bot = await startBot(
+      createTeamsRoute({
+        config: { teams: null },
+        core,
+        log: () => {},
+        references: createMemoryReferenceStore(),
+      }),
+    );
+    try {
+      // Teams sends the card's own data with each Input.Text value under its id (inputs win).
+      const invoke = actionInvoke(connector.serviceUrl, 'evidence.confirm', {
+        bundleId: 'ev-1',
+        name: 'Morgan Diaz',
+        role: 'CISO',
+        verb: 'evidence.reject',
+      });
+      const res = await post(bot.url, invoke);
+      assert.equal(res.status, 200);
+      assert.equal((res.json() as { statusCode: number }).statusCode, 200);
+      assert.deepEqual(calls, [
+        {
+          verb: 'evidence.confirm',
+          data: { bundleId: 'ev-1', name: 'Morgan Diaz', role: 'CISO', verb: 'evidence.reject' },
+        },
+      ]);
+    } finally {
+      await bot.close();
+      await connector.close();
+    }
+  });
+});
+
 describe('Teams route with a MicrosoftAppId (token validation on)', () => {
   it('answers 401 to a request without an Authorization header and handles nothing', async () => {
     const connector = await startFakeConnector();

@@ -2,11 +2,15 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { toAdaptiveCard, toBlockKit, SLACK_LIMITS } from '../../cards/index.js';
-import type { AdaptiveCard, Block, View } from '../../cards/index.js';
+import type { AdaptiveCard, Block, ButtonElement, View } from '../../cards/index.js';
 import {
   acknowledgedAlert,
   controlView,
   digestAlert,
+  evidenceRejecting,
+  evidenceSigned,
+  evidenceSigning,
+  evidenceViews,
   expiringAlert,
   frameworkScore,
   helpView,
@@ -44,6 +48,7 @@ const views: [string, View][] = [
   ['alert digest (40 items)', digestAlert],
   ['alert (acknowledged)', acknowledgedAlert],
   ['alert (snoozed)', snoozedAlert],
+  ...evidenceViews,
 ];
 
 /** Every string a card shows (TextBlock text, facts, action titles). */
@@ -93,6 +98,16 @@ function slackProblems(msg: { text: string; blocks: Block[] }): string[] {
   const p: string[] = [];
   if (!msg.text) p.push('no fallback text');
   if (msg.blocks.length > 50) p.push(`${msg.blocks.length} blocks`);
+  const blockIds = new Set<string>();
+  const button = (e: ButtonElement, i: number): void => {
+    if (e.text.type !== 'plain_text' || e.text.text.length > 75)
+      p.push(`#${i} button text ${e.text.text.length}`);
+    if (e.value === undefined && e.url === undefined) p.push(`#${i} button without value or url`);
+    if (e.value !== undefined && e.value.length > 2000) p.push(`#${i} value ${e.value.length}`);
+    if (e.url !== undefined && (e.url.length > 3000 || !/^https?:\/\//.test(e.url))) p.push(`#${i} bad url`);
+    if (!e.action_id || e.action_id.length > 255) p.push(`#${i} bad action_id`);
+    if (e.style && e.style !== 'primary' && e.style !== 'danger') p.push(`#${i} style ${e.style}`);
+  };
   msg.blocks.forEach((b, i) => {
     switch (b.type) {
       case 'header':
@@ -107,7 +122,24 @@ function slackProblems(msg: { text: string; blocks: Block[] }): string[] {
         b.fields?.forEach((f, j) => {
           if (f.text.length > 2000) p.push(`#${i} field ${j} ${f.text.length} chars`);
         });
+        if (b.accessory) button(b.accessory, i);
         break;
+      case 'input': {
+        if (!b.block_id || b.block_id.length > 255) p.push(`#${i} bad block_id`);
+        if (blockIds.has(b.block_id)) p.push(`#${i} duplicate block_id ${b.block_id}`);
+        blockIds.add(b.block_id);
+        if (b.label.type !== 'plain_text' || !b.label.text || b.label.text.length > 2000)
+          p.push(`#${i} bad input label`);
+        const e = b.element;
+        if (e.type !== 'plain_text_input') p.push(`#${i} element ${String(e.type)}`);
+        if (!e.action_id || e.action_id.length > 255) p.push(`#${i} bad input action_id`);
+        if (e.placeholder && e.placeholder.text.length > 150) p.push(`#${i} placeholder too long`);
+        if (e.max_length !== undefined && (e.max_length < 1 || e.max_length > 3000))
+          p.push(`#${i} max_length ${e.max_length}`);
+        if (e.initial_value !== undefined && e.initial_value.length > (e.max_length ?? 3000))
+          p.push(`#${i} initial_value longer than max_length`);
+        break;
+      }
       case 'context':
         if (b.elements.length === 0 || b.elements.length > 10)
           p.push(`#${i} ${b.elements.length} context elements`);
@@ -117,12 +149,10 @@ function slackProblems(msg: { text: string; blocks: Block[] }): string[] {
         if (b.elements.length === 0 || b.elements.length > 25) p.push(`#${i} ${b.elements.length} buttons`);
         const ids = new Set<string>();
         for (const e of b.elements) {
-          if (e.text.text.length > 75) p.push(`#${i} button text ${e.text.text.length}`);
-          if (e.value.length > 2000) p.push(`#${i} value ${e.value.length}`);
-          if (!e.action_id || e.action_id.length > 255) p.push(`#${i} bad action_id`);
+          button(e, i);
+          if (e.value === undefined) p.push(`#${i} action button without value`);
           if (ids.has(e.action_id)) p.push(`#${i} duplicate action_id ${e.action_id}`);
           ids.add(e.action_id);
-          if (e.style && e.style !== 'primary' && e.style !== 'danger') p.push(`#${i} style ${e.style}`);
         }
         break;
       }
@@ -174,12 +204,14 @@ describe('cards', () => {
         assert.deepEqual(dropped, []);
       });
 
-      it('uses only Action.Execute with a verb', () => {
+      it('uses only Action.Execute with a verb (and OpenUrl for a download link)', () => {
         for (const a of card.actions) {
           assert.equal(a.type, 'Action.Execute');
           assert.ok(a.verb.length > 0);
         }
-        assert.ok(!/"Action\.(Submit|OpenUrl|ShowCard|ToggleVisibility)"/.test(json));
+        assert.ok(!/"Action\.(Submit|ShowCard|ToggleVisibility)"/.test(json));
+        const openUrls = json.match(/"Action\.OpenUrl"/g) ?? [];
+        assert.equal(openUrls.length, view.kind === 'evidence' && view.link ? 1 : 0);
         if ('actions' in view) assert.equal(card.actions.length, Math.min(view.actions.length, 6));
       });
 
@@ -218,7 +250,7 @@ describe('cards', () => {
         for (const v of factValues) assert.ok(slackText.includes(v), `fact "${v}" missing in Slack`);
         const buttons = slack.blocks.flatMap((b) => (b.type === 'actions' ? b.elements : []));
         assert.deepEqual(
-          buttons.map((b) => [b.text.text, JSON.parse(b.value) as unknown]),
+          buttons.map((b) => [b.text.text, JSON.parse(b.value ?? 'null') as unknown]),
           card.actions.map((a) => [a.title, a.data]),
         );
         assert.ok(slack.text.length > 0);
@@ -360,6 +392,155 @@ describe('cards', () => {
     assert.ok(
       !cardTexts(toAdaptiveCard(expiringAlert).body).some((t) => /^(Acknowledged|Snoozed) by/.test(t)),
     );
+  });
+
+  it('evidence: every fact, the status line, statement and note in both channels', () => {
+    for (const [name, view] of evidenceViews) {
+      const card = toAdaptiveCard(view);
+      const cardText = cardTexts(card.body).join('\n');
+      const slack = toBlockKit(view);
+      const slackText = blockTexts(slack.blocks).join('\n');
+      for (const f of view.facts) {
+        for (const s of [f.label, f.value]) {
+          assert.ok(cardText.includes(s), `${name}: "${s}" missing in Teams`);
+          assert.ok(slackText.includes(s), `${name}: "${s}" missing in Slack`);
+        }
+      }
+      assert.ok(cardText.includes(view.text), `${name}: status text in Teams`);
+      assert.ok(slackText.includes(view.text), `${name}: status text in Slack`);
+      assert.ok(slack.text.includes(view.title), `${name}: fallback text`);
+      for (const extra of [view.note, view.statement?.split('\n')[0]]) {
+        if (!extra) continue;
+        assert.ok(cardText.includes(extra), `${name}: "${extra}" missing in Teams`);
+        assert.ok(slackText.includes(extra), `${name}: "${extra}" missing in Slack`);
+      }
+      if (view.statement === null) assert.ok(!/Management of Contoso/.test(cardText + slackText), name);
+      const tone = { good: 'Good', warning: 'Warning', attention: 'Attention', neutral: 'Default' }[
+        view.tone
+      ];
+      assert.match(JSON.stringify(card.body[1]), new RegExp(`"color":"${tone}"`), `${name}: badge tone`);
+    }
+  });
+
+  it('evidence: the statement is shown whole, never cut, in both channels', () => {
+    const long = {
+      ...evidenceSigning,
+      statement:
+        Array.from({ length: 12 }, (_, i) => `Paragraph ${i} ${'word '.repeat(90)}end.`).join('\n') +
+        ' ' +
+        'x '.repeat(2000) +
+        'last',
+    };
+    const card = toAdaptiveCard(long);
+    assert.ok(cardTexts(card.body).includes(long.statement));
+    const slack = toBlockKit(long);
+    assert.deepEqual(slackProblems(slack), []);
+    const quoted = blockTexts(slack.blocks)
+      .filter((t) => t.startsWith('>'))
+      .join('\n')
+      .split('\n')
+      .map((l) => l.slice(1));
+    assert.equal(quoted.join(' ').replace(/\s+/g, ' '), long.statement.replace(/\s+/g, ' '));
+  });
+
+  it('evidence: inputs are Input.Text in Teams and plain_text_input blocks in Slack, keyed by id', () => {
+    const card = toAdaptiveCard(evidenceSigning);
+    const inputs = card.body.filter((e) => e.type === 'Input.Text');
+    assert.deepEqual(inputs, [
+      {
+        type: 'Input.Text',
+        id: 'name',
+        label: 'Your name',
+        placeholder: 'e.g. Dana Li',
+        value: 'Morgan Diaz',
+        isRequired: true,
+        errorMessage: 'Your name is required.',
+        maxLength: 100,
+      },
+      {
+        type: 'Input.Text',
+        id: 'role',
+        label: 'Your role',
+        placeholder: 'e.g. CISO',
+        isRequired: true,
+        errorMessage: 'Your role is required.',
+        maxLength: 100,
+      },
+    ]);
+    // Cancel neither validates nor sends the inputs; Sign sends them.
+    assert.deepEqual(
+      card.actions.map((a) => [a.verb, a.associatedInputs]),
+      [
+        ['evidence.confirm', undefined],
+        ['evidence.show', 'none'],
+      ],
+    );
+    const slack = toBlockKit(evidenceSigning);
+    const blocks = slack.blocks.filter((b) => b.type === 'input');
+    assert.deepEqual(blocks, [
+      {
+        type: 'input',
+        block_id: 'in_name',
+        label: { type: 'plain_text', text: 'Your name', emoji: true },
+        element: {
+          type: 'plain_text_input',
+          action_id: 'name',
+          max_length: 100,
+          placeholder: { type: 'plain_text', text: 'e.g. Dana Li' },
+          initial_value: 'Morgan Diaz',
+        },
+      },
+      {
+        type: 'input',
+        block_id: 'in_role',
+        label: { type: 'plain_text', text: 'Your role', emoji: true },
+        element: {
+          type: 'plain_text_input',
+          action_id: 'role',
+          max_length: 100,
+          placeholder: { type: 'plain_text', text: 'e.g. CISO' },
+        },
+      },
+    ]);
+    // Inputs come before the buttons that send them.
+    const last = slack.blocks.at(-1);
+    assert.equal(last?.type, 'actions');
+
+    const reason = toAdaptiveCard(evidenceRejecting).body.find((e) => e.type === 'Input.Text');
+    assert.equal(reason?.isMultiline, true);
+    assert.equal(reason?.maxLength, 500);
+    const reasonBlock = toBlockKit(evidenceRejecting).blocks.find((b) => b.type === 'input');
+    assert.equal(reasonBlock?.type === 'input' && reasonBlock.element.multiline, true);
+  });
+
+  it('evidence: the download link is an OpenUrl button in Teams and a url button in Slack, with its expiry', () => {
+    const url = evidenceSigned.link?.url ?? '';
+    const card = toAdaptiveCard(evidenceSigned);
+    const json = JSON.stringify(card.body);
+    assert.ok(
+      json.includes(
+        JSON.stringify({ type: 'Action.OpenUrl', title: 'Download bundle', url, style: 'positive' }),
+      ),
+    );
+    const expiry = 'Single-use link · expires 2026-10-09 09:14 UTC';
+    assert.ok(cardTexts(card.body).includes(expiry));
+    const slack = toBlockKit(evidenceSigned);
+    const linkSection = slack.blocks.find((b) => b.type === 'section' && b.accessory);
+    assert.deepEqual(linkSection, {
+      type: 'section',
+      text: { type: 'mrkdwn', text: expiry },
+      accessory: {
+        type: 'button',
+        text: { type: 'plain_text', text: 'Download bundle', emoji: true },
+        action_id: 'open_link',
+        url,
+        style: 'primary',
+      },
+    });
+    // Never in the notification text: link previews would spend the single-use link.
+    assert.ok(!slack.text.includes(url), 'the fallback text must not carry the download url');
+    // Before signing there is no link anywhere.
+    assert.ok(!JSON.stringify(toBlockKit(evidenceSigning)).includes('open_link'));
   });
 
   it('cuts a pathological view to fit both channels', () => {

@@ -3,6 +3,7 @@ import type {
   ActionView,
   AlertView,
   ControlView,
+  EvidenceView,
   HelpView,
   MessageView,
   RuleLine,
@@ -294,3 +295,143 @@ export const snoozedAlert: AlertView = {
   state: { kind: 'snoozed', by: 'Ana', at: '2026-11-29T10:02:00Z', until: '2026-12-06T10:02:00Z' },
   actions: [{ verb: 'score', title: 'Score', data: {} }],
 };
+
+// ── Evidence bundle approval, one card per step ────────────────────────────────────────────
+
+const BUNDLE = 'ev-2026q3-soc2-7f3a9c';
+const STATEMENT =
+  'Management of Contoso Ltd asserts that, for the period 2026-07-01 to 2026-09-30, the Azure Key Vault ' +
+  'credentials listed in this bundle were inventoried by Certify, and that the attached scan results ' +
+  'are complete and unaltered <to the best of our knowledge> & belief.\n\n' +
+  'This assertion is made for the purposes of the SOC 2 Type II examination only.';
+const evidenceFacts = (extra: { label: string; value: string }[] = []) => [
+  { label: 'Requested by', value: 'Riley Chen' },
+  { label: 'Period', value: '2026-07-01 → 2026-09-30' },
+  { label: 'Scan', value: 'scan-2026-09-30-2300 · azure (3 subscriptions)' },
+  { label: 'Files', value: '14 files · 2.3 MB' },
+  { label: 'Manifest SHA-256', value: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' },
+  ...extra,
+];
+const TSA_NOTE =
+  'Timestamped by the local timestamp authority, which is not a trusted third party: ask your auditor whether that is enough.';
+
+const evidenceBase: Omit<EvidenceView, 'status' | 'tone' | 'text' | 'inputs' | 'actions'> = {
+  kind: 'evidence',
+  title: 'Evidence bundle · SOC 2 · 2026-07-01 → 2026-09-30',
+  bundleId: BUNDLE,
+  facts: evidenceFacts(),
+  statement: null,
+  link: null,
+  note: null,
+};
+
+export const evidencePending: EvidenceView = {
+  ...evidenceBase,
+  status: 'pending',
+  tone: 'warning',
+  text: 'Built by Riley Chen at 2026-10-01 16:02 UTC; waiting for an approver to sign the assertion.',
+  inputs: [],
+  actions: [
+    { verb: 'evidence.sign', title: 'Sign assertion', data: { bundleId: BUNDLE }, style: 'positive' },
+    { verb: 'evidence.reject', title: 'Reject', data: { bundleId: BUNDLE }, style: 'destructive' },
+  ],
+};
+
+export const evidenceSigning: EvidenceView = {
+  ...evidenceBase,
+  status: 'signing',
+  tone: 'warning',
+  text: 'Morgan Diaz is signing. Read the assertion, then sign with your name and role.',
+  statement: STATEMENT,
+  inputs: [
+    {
+      id: 'name',
+      label: 'Your name',
+      placeholder: 'e.g. Dana Li',
+      value: 'Morgan Diaz',
+      required: true,
+      maxLength: 100,
+      multiline: false,
+    },
+    {
+      id: 'role',
+      label: 'Your role',
+      placeholder: 'e.g. CISO',
+      value: '',
+      required: true,
+      maxLength: 100,
+      multiline: false,
+    },
+  ],
+  actions: [
+    { verb: 'evidence.confirm', title: 'Sign', data: { bundleId: BUNDLE }, style: 'positive' },
+    { verb: 'evidence.show', title: 'Cancel', data: { bundleId: BUNDLE }, ignoresInputs: true },
+  ],
+};
+
+export const evidenceRejecting: EvidenceView = {
+  ...evidenceBase,
+  status: 'rejecting',
+  tone: 'attention',
+  text: 'Morgan Diaz is rejecting this bundle. Say why, so the requester can fix it.',
+  inputs: [
+    {
+      id: 'reason',
+      label: 'Reason',
+      placeholder: 'What is wrong with this bundle?',
+      value: '',
+      required: true,
+      maxLength: 500,
+      multiline: true,
+    },
+  ],
+  actions: [
+    { verb: 'evidence.reject.confirm', title: 'Reject', data: { bundleId: BUNDLE }, style: 'destructive' },
+    { verb: 'evidence.show', title: 'Cancel', data: { bundleId: BUNDLE }, ignoresInputs: true },
+  ],
+};
+
+export const evidenceSigned: EvidenceView = {
+  ...evidenceBase,
+  status: 'signed',
+  tone: 'good',
+  text: 'Signed by Morgan Diaz (CISO) at 2026-10-02 09:14 UTC',
+  facts: evidenceFacts([{ label: 'Timestamp', value: '2026-10-02 09:14:07 UTC (local TSA)' }]),
+  statement: STATEMENT,
+  inputs: [],
+  link: {
+    url: 'https://certify.example.com/download/evidence/3q8Zk1vB7mYwXo2LrT9sNc4PeHa6JdFu',
+    title: 'Download bundle',
+    expiresAt: '2026-10-09T09:14:07.000Z',
+  },
+  note: TSA_NOTE,
+  actions: [{ verb: 'evidence.list', title: 'All bundles', data: {} }],
+};
+
+export const evidenceRejected: EvidenceView = {
+  ...evidenceBase,
+  status: 'rejected',
+  tone: 'attention',
+  text: 'Rejected by Morgan Diaz at 2026-10-02 09:20 UTC: "The scan misses the westeurope subscription."',
+  inputs: [],
+  actions: [{ verb: 'evidence.build', title: 'Build again', data: { framework: 'soc2' } }],
+};
+
+export const evidenceFailed: EvidenceView = {
+  ...evidenceBase,
+  status: 'failed',
+  tone: 'attention',
+  text: 'The bundle could not be signed: the timestamp authority did not answer.',
+  inputs: [],
+  note: TSA_NOTE,
+  actions: [{ verb: 'evidence.sign', title: 'Try again', data: { bundleId: BUNDLE }, style: 'positive' }],
+};
+
+export const evidenceViews: [string, EvidenceView][] = [
+  ['evidence (pending)', evidencePending],
+  ['evidence (signing, with inputs)', evidenceSigning],
+  ['evidence (rejecting, with a reason input)', evidenceRejecting],
+  ['evidence (signed, with link)', evidenceSigned],
+  ['evidence (rejected)', evidenceRejected],
+  ['evidence (failed)', evidenceFailed],
+];

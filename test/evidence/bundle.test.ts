@@ -249,7 +249,7 @@ describe('evidence bundle: request → approval → download → verify', () => 
     for (const [data, tsr] of [
       ['manifest.json', 'manifest.tsr'],
       ['data-manifest.json', 'data-manifest.tsr'],
-    ]) {
+    ] as const) {
       const out = spawnSync(
         'openssl',
         [

@@ -1,0 +1,254 @@
+/**
+ * The CLI's evidence commands: `evidence` (an unsigned bundle for local use), `verify` (the
+ * auditor's offline check of a bundle) and `audit verify` (the operator audit log's chain).
+ */
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { hostname, userInfo } from 'node:os';
+import { openEvidence } from '../core/evidence.js';
+import { parseJwks, type Jwks } from '../core/jws.js';
+import { loadOrCreateSigningKey } from '../core/signing-key.js';
+import { readEnv } from '../core/config.js';
+import { azureSourceFromEnv } from '../core/azure.js';
+import { verifyAuditLog } from '../evidence/audit-log.js';
+import { parsePeriod, periodBetween } from '../evidence/period.js';
+import { gatherEvidence } from '../evidence/service.js';
+import type { Actor } from '../evidence/types.js';
+import { verifyBundle, type Check } from '../evidence/verify.js';
+import { writeFileAtomic } from '../store/json-file.js';
+import { CertifyError } from '../scanner/errors.js';
+import { findFramework } from '../scanner/frameworks/index.js';
+import { resolveSource } from '../scanner/sources/registry.js';
+import type { CertifyPorts } from '../core/certify.js';
+import { nowFrom, parse, positiveInt, str } from './args.js';
+import type { Colors } from './render.js';
+
+export interface EvidenceCliCtx {
+  io: {
+    stdout: NodeJS.WritableStream;
+    stderr: NodeJS.WritableStream;
+    env: Readonly<Record<string, string | undefined>>;
+    cwd: string;
+  };
+  c: Colors;
+  ports: () => CertifyPorts;
+  clock: () => number;
+}
+
+const say = (ctx: EvidenceCliCtx, text: string) => ctx.io.stdout.write(`${text}\n`);
+const note = (ctx: EvidenceCliCtx, text: string) => ctx.io.stderr.write(`${text}\n`);
+const abs = (ctx: EvidenceCliCtx, p: string) => (isAbsolute(p) ? p : resolve(ctx.io.cwd, p));
+
+/** Who runs the CLI, as the audit log records it. */
+export function cliActor(env: Readonly<Record<string, string | undefined>>): Actor {
+  let user = env.USER || env.USERNAME || '';
+  try {
+    user ||= userInfo().username;
+  } catch {
+    // no passwd entry (some containers): the host name still says where it ran
+  }
+  return { id: `${user || 'unknown'}@${hostname()}`, name: user || 'unknown', channel: 'cli' };
+}
+
+export async function cmdEvidence(ctx: EvidenceCliCtx, argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parse(
+    'evidence',
+    argv,
+    {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      period: { type: 'string' },
+      out: { type: 'string' },
+      source: { type: 'string' },
+      now: { type: 'string' },
+      size: { type: 'string' },
+      seed: { type: 'string' },
+    },
+    1,
+  );
+  if (!positionals[0]) {
+    throw new CertifyError(
+      'BAD_USAGE',
+      'evidence needs a framework',
+      [],
+      'e.g. certify evidence soc2 --from 2026-07-01 --to 2026-09-30 --out soc2-q3.zip',
+    );
+  }
+  const framework = findFramework(positionals[0]);
+  const now = nowFrom(values, ctx.clock);
+  const from = str(values, 'from');
+  const to = str(values, 'to');
+  if ((from === undefined) !== (to === undefined)) {
+    throw new CertifyError(
+      'BAD_USAGE',
+      'evidence: give both --from and --to, or --period',
+      [],
+      'see: certify help evidence',
+    );
+  }
+  const period =
+    from !== undefined && to !== undefined
+      ? periodBetween(from, to, now)
+      : parsePeriod(str(values, 'period'), now);
+  const config = readEnv(ctx.io.env, ctx.io.cwd);
+  const source = resolveSource(str(values, 'source') ?? config.source, {
+    demoSize: positiveInt(values, 'size'),
+    demoSeed: positiveInt(values, 'seed'),
+    cwd: ctx.io.cwd,
+    extra: { azure: () => azureSourceFromEnv(ctx.io.env) },
+  });
+  const tsaUrl = ctx.io.env.CERTIFY_TSA_URL?.trim() || null;
+  const wiring = await openEvidence({
+    dataDir: config.dataDir,
+    ports: ctx.ports(),
+    source,
+    approvers: [],
+    publicUrl: 'http://localhost',
+    tsaUrl,
+    // The timestamp certifies real time, whatever --now says about the evaluation.
+    now: Date.now(),
+  });
+  note(ctx, ctx.c.dim(`Building the ${framework.name} bundle for ${period.from} → ${period.to}…`));
+  const input = await gatherEvidence(
+    { ports: ctx.ports(), source, audit: wiring.audit },
+    framework,
+    period,
+    now,
+  );
+  if (input.snapshot.afterPeriod) {
+    note(
+      ctx,
+      ctx.c.yellow(
+        `note: no scan was saved before the period ended; using scan ${input.snapshot.scanId} of ${input.snapshot.at}`,
+      ),
+    );
+  }
+  const built = await wiring.service.buildLocal(input, cliActor(ctx.io.env));
+  const out = abs(ctx, str(values, 'out') ?? `${built.bundleId}.zip`);
+  await writeFileAtomic(out, built.zip);
+  say(ctx, `Wrote ${out} (${(built.zip.length / 1024).toFixed(0)} KiB, bundle ${built.bundleId})`);
+  say(ctx, `manifest SHA-256 ${built.manifestSha256}`);
+  say(
+    ctx,
+    ctx.c.yellow(
+      'The management assertion is NOT signed (local use). For a signed bundle, request it in chat: /certify evidence …',
+    ),
+  );
+  if (!tsaUrl)
+    say(
+      ctx,
+      ctx.c.dim(
+        'Timestamps come from the embedded local TSA, not a trusted third party (set CERTIFY_TSA_URL).',
+      ),
+    );
+  return 0;
+}
+
+async function readKeySet(ctx: EvidenceCliCtx, where: string): Promise<Jwks> {
+  let text: string;
+  if (/^https?:\/\//i.test(where)) {
+    const res = await fetch(where, { signal: AbortSignal.timeout(15_000) }).catch((e: unknown) => {
+      throw new CertifyError('BAD_INPUT', `cannot fetch the key set ${where}: ${(e as Error).message}`);
+    });
+    if (!res.ok) throw new CertifyError('BAD_INPUT', `cannot fetch the key set ${where}: HTTP ${res.status}`);
+    text = await res.text();
+  } else {
+    text = await readFile(abs(ctx, where), 'utf8').catch((e: NodeJS.ErrnoException) => {
+      throw new CertifyError('BAD_INPUT', `cannot read the key set ${where}: ${e.code ?? e.message}`);
+    });
+  }
+  try {
+    return parseJwks(text);
+  } catch (e) {
+    throw new CertifyError('BAD_INPUT', `${where}: ${(e as Error).message}`);
+  }
+}
+
+function checkLine(c: Colors, check: Check): string {
+  const tag =
+    check.level === 'ok' ? c.green('ok  ') : check.level === 'warn' ? c.yellow('warn') : c.red('FAIL');
+  return `${tag}  ${check.name}: ${check.detail}`;
+}
+
+export async function cmdVerify(ctx: EvidenceCliCtx, argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parse(
+    'verify',
+    argv,
+    { jwks: { type: 'string' }, 'tsa-ca': { type: 'string' }, json: { type: 'boolean' } },
+    1,
+  );
+  if (!positionals[0])
+    throw new CertifyError(
+      'BAD_USAGE',
+      'verify needs a bundle (.zip)',
+      [],
+      'e.g. certify verify ev-1a2b3c.zip',
+    );
+  const path = abs(ctx, positionals[0]);
+  const bytes = await readFile(path).catch((e: NodeJS.ErrnoException) => {
+    throw new CertifyError('BAD_INPUT', `cannot read ${positionals[0]}: ${e.code ?? e.message}`);
+  });
+  const jwksAt = str(values, 'jwks');
+  const caAt = str(values, 'tsa-ca');
+  const result = await verifyBundle(bytes, {
+    ...(jwksAt ? { jwks: await readKeySet(ctx, jwksAt) } : {}),
+    ...(caAt
+      ? {
+          tsaRootsPem: await readFile(abs(ctx, caAt), 'utf8').catch((e: NodeJS.ErrnoException) => {
+            throw new CertifyError('BAD_INPUT', `cannot read ${caAt}: ${e.code ?? e.message}`);
+          }),
+        }
+      : {}),
+  });
+  if (values.json) {
+    say(ctx, JSON.stringify({ schema: 'certify.verify/v1', file: path, ...result }, null, 2));
+  } else {
+    for (const check of result.checks) say(ctx, checkLine(ctx.c, check));
+    const failed = result.checks.filter((c) => c.level === 'fail').length;
+    say(
+      ctx,
+      result.ok
+        ? ctx.c.green(`VERIFIED ${result.bundleId ?? ''}: ${result.checks.length} checks, no failure`)
+        : ctx.c.red(`NOT VERIFIED: ${failed} check(s) failed`),
+    );
+  }
+  return result.ok ? 0 : 1;
+}
+
+export async function cmdAudit(ctx: EvidenceCliCtx, argv: readonly string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub !== 'verify') {
+    throw new CertifyError(
+      'BAD_USAGE',
+      `unknown audit command "${sub ?? ''}"`,
+      [],
+      'use: certify audit verify [--json]',
+    );
+  }
+  const { values } = parse('audit verify', rest, { json: { type: 'boolean' } }, 0);
+  const config = readEnv(ctx.io.env, ctx.io.cwd);
+  const key = await loadOrCreateSigningKey(config.dataDir);
+  const result = await verifyAuditLog(config.dataDir, key.jwks());
+  if (values.json) {
+    say(
+      ctx,
+      JSON.stringify({ schema: 'certify.audit-verify/v1', dataDir: config.dataDir, ...result }, null, 2),
+    );
+    return result.ok ? 0 : 1;
+  }
+  for (const p of result.problems) {
+    say(
+      ctx,
+      `${ctx.c.red('FAIL')}  ${p.seq !== null ? `entry ${p.seq}` : p.line !== null ? `line ${p.line}` : 'log'} (${p.kind}): ${p.message}`,
+    );
+  }
+  say(
+    ctx,
+    result.ok
+      ? ctx.c.green(
+          `audit log OK: ${result.entries} entries, ${result.checkpoints} signed checkpoints, head at entry ${result.lastSeq}`,
+        )
+      : ctx.c.red(`audit log NOT OK: ${result.problems.length} problem(s) in ${result.entries} entries`),
+  );
+  return result.ok ? 0 : 1;
+}
