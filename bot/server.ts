@@ -228,7 +228,7 @@ export function createServer(deps: ServerDeps): BotServer {
       const token = new URL(req.url ?? '/', 'http://localhost').pathname.slice('/downloads/'.length);
       let file: { path: string; filename: string };
       try {
-        file = await redeem(token, { address: req.socket.remoteAddress ?? null });
+        file = await redeem(token, { address: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? null });
       } catch (e) {
         if (!isCertifyError(e)) throw e;
         const status = e.code === 'NOT_FOUND' ? 404 : 410;

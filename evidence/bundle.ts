@@ -13,8 +13,10 @@
 import { createHash } from 'node:crypto';
 import JSZip from 'jszip';
 import { signDetached, type Signer } from '../core/jws.js';
-import { buildControlMatrix, buildReports } from './reports/index.js';
-import { toCsv } from './csv.js';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { reportTables } from './reports/index.js';
+import { toCsvBuffer } from './csv.js';
 import { renderReportPdf, type PdfCover } from './pdf.js';
 import type { TimestampAuthority, TimestampResult } from './timestamp/index.js';
 import type { Assertion, EvidenceInput, ReportTable } from './types.js';
@@ -134,9 +136,15 @@ export interface StageOptions {
 
 export async function stageBundle(opts: StageOptions): Promise<StagedBundle> {
   const { input, bundleId } = opts;
-  const tables = [...buildReports(input), buildControlMatrix(input)];
   const files: Record<string, Buffer> = { [SCOPE]: json(scopeOf(input)) };
-  for (const table of tables) files[`reports/${table.id}.csv`] = Buffer.from(toCsv(table), 'utf8');
+  // One table at a time: its CSV is written and its rows beyond what a PDF draws are dropped.
+  const tables: PdfTable[] = [];
+  let rows = 0;
+  for (const table of reportTables(input)) {
+    files[`reports/${table.id}.csv`] = toCsvBuffer(table);
+    tables.push({ ...table, rows: table.rows.slice(0, PDF_MAX_ROWS), totalRows: table.rows.length });
+    rows += table.rows.length;
+  }
   const generatedAt = new Date(input.now).toISOString();
   const dataManifest: DataManifest = {
     schema: 'certify.data-manifest/v1',
@@ -209,9 +217,9 @@ export async function stageBundle(opts: StageOptions): Promise<StagedBundle> {
       disclaimer:
         'Technical evidence, not a compliance verdict: the auditor combines it with other evidence and makes the determination.',
     },
-    tables: tables.map((t) => ({ ...t, rows: t.rows.slice(0, PDF_MAX_ROWS), totalRows: t.rows.length })),
+    tables,
     pendingAssertion: pending,
-    rows: tables.reduce((n, t) => n + t.rows.length, 0),
+    rows,
   };
 }
 
@@ -303,18 +311,33 @@ export async function finalizeBundle(opts: FinalizeOptions): Promise<FinalBundle
   return { zip: bytes, manifestSha256, files: Object.keys(files).length };
 }
 
-/** JSON form of a staged bundle for the data dir (Buffers as base64). */
-export function serializeStaged(staged: StagedBundle): string {
-  return JSON.stringify({
-    ...staged,
-    files: Object.fromEntries(Object.entries(staged.files).map(([k, v]) => [k, v.toString('base64')])),
+const STAGED_META = 'staged.json';
+
+/**
+ * Keeps a staged bundle in `dir` until it is signed: each data file as it is (no base64 copy of
+ * tens of megabytes), and the rest as JSON.
+ */
+export async function saveStaged(dir: string, staged: StagedBundle): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+  for (const [path, data] of Object.entries(staged.files)) {
+    const target = join(dir, 'files', path);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, data, { mode: 0o600, flush: true });
+  }
+  const { files, ...meta } = staged;
+  // Written last: a staging dir without it is an unfinished one and is never read.
+  await writeFile(join(dir, STAGED_META), JSON.stringify({ ...meta, paths: Object.keys(files) }), {
+    mode: 0o600,
+    flush: true,
   });
 }
 
-export function deserializeStaged(text: string): StagedBundle {
-  const raw = JSON.parse(text) as Omit<StagedBundle, 'files'> & { files: Record<string, string> };
-  return {
-    ...raw,
-    files: Object.fromEntries(Object.entries(raw.files).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+export async function loadStaged(dir: string): Promise<StagedBundle> {
+  const meta = JSON.parse(await readFile(join(dir, STAGED_META), 'utf8')) as Omit<StagedBundle, 'files'> & {
+    paths: string[];
   };
+  const files: Record<string, Buffer> = {};
+  for (const path of meta.paths) files[path] = await readFile(join(dir, 'files', path));
+  const { paths: _paths, ...rest } = meta;
+  return { ...rest, files };
 }

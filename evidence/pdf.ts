@@ -302,13 +302,12 @@ function drawCover(c: Canvas, f: Fonts, cover: PdfCover): void {
     }
   }
 
-  drawManifest(c, f, cover);
-
-  c.y -= 8;
-  c.ensure(20);
-  c.rule(MARGIN, PAGE_W - MARGIN, c.y);
-  c.y -= 6;
+  // Before the manifest: a long manifest may run onto a second page, and the disclaimer must not
+  // be left alone there.
+  c.y -= 4;
   paragraph(c, cover.disclaimer, { face: f.regular, size: 8.5, color: MUTED });
+
+  drawManifest(c, f, cover);
 }
 
 function drawManifest(c: Canvas, f: Fonts, cover: PdfCover): void {

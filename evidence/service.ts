@@ -5,7 +5,7 @@
  * included — to the operator audit log. Every port is passed in; `now` is always a parameter.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, unlink } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { scan, type CertifyPorts } from '../core/certify.js';
 import type { SigningKey } from '../core/signing-key.js';
@@ -16,13 +16,7 @@ import type { EvidencePerson, EvidenceRequest, EvidenceRequestStore } from '../s
 import type { DeepReadonly } from '../store/json-file.js';
 import { writeFileAtomic } from '../store/json-file.js';
 import type { AuditLog } from './audit-log.js';
-import {
-  deserializeStaged,
-  finalizeBundle,
-  serializeStaged,
-  stageBundle,
-  type StagedBundle,
-} from './bundle.js';
+import { finalizeBundle, loadStaged, saveStaged, stageBundle, type StagedBundle } from './bundle.js';
 import type { TimestampAuthority } from './timestamp/index.js';
 import type { Actor, Assertion, EvidenceInput, EvidenceSnapshot, Period } from './types.js';
 
@@ -179,7 +173,7 @@ export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceServic
   const ttl = deps.linkTtlMs ?? DEFAULT_LINK_TTL_MS;
   const approvers = new Set(deps.approvers);
   const newId = deps.newId ?? newBundleId;
-  const stagedPath = (id: string) => join(dir, `${id}.staged.json`);
+  const stagedPath = (id: string) => join(dir, `${id}.staging`);
   const zipPath = (id: string) => join(dir, `${id}.zip`);
 
   async function log(
@@ -306,7 +300,7 @@ export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceServic
           local: false,
         });
         await mkdir(dir, { recursive: true });
-        await writeFileAtomic(stagedPath(id), serializeStaged(staged));
+        await saveStaged(stagedPath(id), staged);
         await deps.requests.update(id, (r) => {
           r.status = 'pending';
           r.scan = {
@@ -382,7 +376,7 @@ export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceServic
         await refuse('CONFLICT', describeSettled(current), 'evidence.sign', actor, id, now);
       }
       try {
-        const staged: StagedBundle = deserializeStaged(await readFile(stagedPath(id), 'utf8'));
+        const staged: StagedBundle = await loadStaged(stagedPath(id));
         const assertion: Assertion = {
           ...staged.pendingAssertion,
           status: 'signed',
@@ -394,7 +388,7 @@ export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceServic
         await deps.requests.update(id, (r) => {
           r.signature = { by: signer, role, at: iso(now), manifestSha256: final.manifestSha256 };
         });
-        await unlink(stagedPath(id)).catch(() => undefined);
+        await rm(stagedPath(id), { recursive: true, force: true });
         await log('evidence.signed', actor, id, { name, role, manifestSha256: final.manifestSha256 }, now);
       } catch (e) {
         // The signature could not be turned into a bundle: put the request back, say why.
@@ -423,7 +417,7 @@ export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceServic
       });
       if (!done)
         await refuse('CONFLICT', describeSettled(deps.requests.get(id)!), 'evidence.reject', actor, id, now);
-      await unlink(stagedPath(id)).catch(() => undefined);
+      await rm(stagedPath(id), { recursive: true, force: true });
       await log('evidence.rejected', actor, id, { reason: why.slice(0, 1000) }, now);
       return deps.requests.get(id)!;
     },

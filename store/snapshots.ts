@@ -4,15 +4,16 @@
  * or before the period's end, so a report asked for again next year shows the same rows.
  * Bounded: the newest `limit` snapshots are kept.
  */
-import { readdir, readFile, unlink } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { readdir, unlink } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { gunzip, gzip, constants } from 'node:zlib';
+import { createGunzip, gzip, constants } from 'node:zlib';
 import { CertifyError } from '../scanner/errors.js';
 import { writeFileAtomic, isPlainObject } from './json-file.js';
 
 const gzipAsync = promisify(gzip);
-const gunzipAsync = promisify(gunzip);
 
 export const SNAPSHOTS_DIR = 'snapshots';
 export const DEFAULT_SNAPSHOT_LIMIT = 100;
@@ -37,6 +38,19 @@ export interface SnapshotStore<I, R> {
 
 // Scan ids are file names here: anything else could climb out of the directory.
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/**
+ * The file's text, decoded as it is decompressed: a large tenant's snapshot never exists as a
+ * whole decompressed buffer and a string at the same time.
+ */
+async function readGzipText(path: string): Promise<string> {
+  const decoder = new StringDecoder('utf8');
+  const parts: string[] = [];
+  for await (const chunk of createReadStream(path).pipe(createGunzip()))
+    parts.push(decoder.write(chunk as Buffer));
+  parts.push(decoder.end());
+  return parts.join('');
+}
 
 function fileOf(dir: string, scanId: string): string {
   if (!SAFE_ID.test(scanId)) throw new CertifyError('BAD_INPUT', `not a scan id: ${JSON.stringify(scanId)}`);
@@ -84,16 +98,19 @@ export function createSnapshotStore<I, R>(
 
     async load(scanId) {
       const path = fileOf(dir, scanId);
-      let raw: Buffer;
+      let text: string;
       try {
-        raw = await readFile(path);
+        text = await readGzipText(path);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-        throw new CertifyError('STORE_IO', `cannot read ${path}: ${(e as Error).message}`);
+        throw new CertifyError(
+          'STORE_CORRUPT',
+          `the snapshot ${path} is unreadable: ${(e as Error).message}`,
+        );
       }
       let value: unknown;
       try {
-        value = JSON.parse((await gunzipAsync(raw)).toString('utf8'));
+        value = JSON.parse(text);
       } catch (e) {
         throw new CertifyError(
           'STORE_CORRUPT',

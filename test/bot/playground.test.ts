@@ -13,15 +13,38 @@ import { readBotEnv } from '../../bot/config.js';
 import { createBotCore } from '../../bot/core.js';
 import { createServer } from '../../bot/server.js';
 import { openPorts } from '../../core/certify.js';
+import { openEvidence } from '../../core/evidence.js';
+import { verifyBundle } from '../../evidence/verify.js';
 import { demoSource } from '../../scanner/sources/demo/index.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const dataDir = mkdtempSync(join(tmpdir(), 'certify-playground-'));
+const config = { ...readBotEnv({ PORT: '0' }, dataDir), playground: true };
+const ports = openPorts(dataDir, 50);
+const source = demoSource({ size: 200 });
+// The same wiring as `npm start`: signing key, embedded TSA, audit log, approvers from the config.
+const evidence = await openEvidence({
+  dataDir,
+  ports,
+  source,
+  approvers: config.approvers,
+  publicUrl: 'http://127.0.0.1',
+  tsaUrl: null,
+  now: Date.now(),
+});
 const server = createServer({
-  config: { ...readBotEnv({ PORT: '0' }, dataDir), playground: true },
-  core: createBotCore({ ports: openPorts(dataDir, 50), source: demoSource({ size: 200 }), clock: Date.now }),
+  config,
+  core: createBotCore({
+    ports,
+    source,
+    clock: Date.now,
+    evidence: evidence.service,
+    audit: evidence.audit,
+  }),
   log: () => undefined,
   version: 'test',
+  jwks: () => evidence.signer.jwks(),
+  redeemDownload: (token, client) => evidence.service.redeem(token, Date.now(), client),
 });
 let port = 0;
 let browser: Browser;
@@ -110,5 +133,50 @@ it('acts as Riley by default; switching to Morgan changes the user sent and is r
 
   await page.reload();
   assert.equal(await page.getByRole('radio', { name: /Morgan Diaz/ }).isChecked(), true);
+  await page.close();
+});
+
+it('evidence: Riley asks for soc2 last-quarter, Morgan signs in the card, the link downloads a bundle that verifies', async () => {
+  const page = await browser.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(`http://127.0.0.1:${port}/`);
+  await page.evaluate('localStorage.clear()');
+  await page.reload();
+  const input = page.getByRole('textbox');
+  await input.fill('/certify evidence soc2 last-quarter');
+  await input.press('Enter');
+  const card = page.locator('.ac-adaptiveCard').last();
+  await card.getByText(/Waiting for an approver/).waitFor();
+
+  // Riley (the requester) presses Sign: refused on the server, the card stays and says why.
+  await card.locator('.ac-pushButton', { hasText: 'Sign assertion' }).click();
+  await page
+    .locator('.ac-adaptiveCard')
+    .last()
+    .getByText(/is not an approver/)
+    .waitFor();
+
+  await page.getByRole('radio', { name: /Morgan Diaz/ }).check();
+  await page
+    .locator('.ac-adaptiveCard')
+    .last()
+    .locator('.ac-pushButton', { hasText: 'Sign assertion' })
+    .click();
+  const signing = page.locator('.ac-adaptiveCard').last();
+  await signing.getByText(/I confirm, for tenant/).waitFor();
+  await signing.getByLabel(/Your role/).fill('Head of Security');
+  const answered = page.waitForResponse((r) => r.url().endsWith('/api/playground/action'));
+  await signing.locator('.ac-pushButton', { hasText: 'Sign the assertion' }).click();
+  const body = (await (await answered).json()) as { view: { link: { url: string } | null } };
+  const signed = page.locator('.ac-adaptiveCard').last();
+  await signed.getByText(/Signed by Morgan Diaz \(Head of Security\)/).waitFor();
+  await signed.locator('.ac-pushButton', { hasText: 'Download bundle' }).waitFor();
+
+  const link = new URL(body.view.link!.url);
+  const zip = Buffer.from(await (await fetch(`http://127.0.0.1:${port}${link.pathname}`)).arrayBuffer());
+  const verified = await verifyBundle(zip, { jwks: evidence.signer.jwks() });
+  assert.ok(verified.ok, JSON.stringify(verified.checks.filter((c) => c.level === 'fail')));
+  assert.deepEqual(problems, []);
   await page.close();
 });
