@@ -6,6 +6,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { readdir, unlink } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -46,8 +47,10 @@ const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 async function readGzipText(path: string): Promise<string> {
   const decoder = new StringDecoder('utf8');
   const parts: string[] = [];
-  for await (const chunk of createReadStream(path).pipe(createGunzip()))
-    parts.push(decoder.write(chunk as Buffer));
+  // pipeline, not pipe(): a read error (a missing file) must reject, not go unhandled.
+  await pipeline(createReadStream(path), createGunzip(), async (chunks: AsyncIterable<Buffer>) => {
+    for await (const chunk of chunks) parts.push(decoder.write(chunk));
+  });
   parts.push(decoder.end());
   return parts.join('');
 }
