@@ -9,7 +9,6 @@ import { openEvidence } from '../core/evidence.js';
 import { parseJwks, type Jwks } from '../core/jws.js';
 import { loadOrCreateSigningKey } from '../core/signing-key.js';
 import { readEnv } from '../core/config.js';
-import { azureSourceFromEnv } from '../core/azure.js';
 import { verifyAuditLog } from '../evidence/audit-log.js';
 import { parsePeriod, periodBetween } from '../evidence/period.js';
 import { gatherEvidence } from '../evidence/service.js';
@@ -18,9 +17,9 @@ import { verifyBundle, type Check } from '../evidence/verify.js';
 import { writeFileAtomic } from '../store/json-file.js';
 import { CertifyError } from '../scanner/errors.js';
 import { findFramework } from '../scanner/frameworks/index.js';
-import { resolveSource } from '../scanner/sources/registry.js';
+import { sourceFromFlags } from './source.js';
 import type { CertifyPorts } from '../core/certify.js';
-import { nowFrom, parse, positiveInt, str } from './args.js';
+import { nowFrom, parse, str } from './args.js';
 import type { Colors } from './render.js';
 
 export interface EvidenceCliCtx {
@@ -91,12 +90,7 @@ export async function cmdEvidence(ctx: EvidenceCliCtx, argv: readonly string[]):
       ? periodBetween(from, to, now)
       : parsePeriod(str(values, 'period'), now);
   const config = readEnv(ctx.io.env, ctx.io.cwd);
-  const source = resolveSource(str(values, 'source') ?? config.source, {
-    demoSize: positiveInt(values, 'size'),
-    demoSeed: positiveInt(values, 'seed'),
-    cwd: ctx.io.cwd,
-    extra: { azure: () => azureSourceFromEnv(ctx.io.env) },
-  });
+  const source = sourceFromFlags(ctx.io, values);
   const tsaUrl = ctx.io.env.CERTIFY_TSA_URL?.trim() || null;
   const wiring = await openEvidence({
     dataDir: config.dataDir,

@@ -4,7 +4,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { azureSourceFromEnv } from '../core/azure.js';
 import { openPorts, scan, type CertifyPorts } from '../core/certify.js';
 import { readEnv } from '../core/config.js';
 import { CertifyError, isCertifyError } from '../scanner/errors.js';
@@ -13,11 +12,11 @@ import { BUILTIN_RULES } from '../scanner/rules/builtin/index.js';
 import { compileCustomRule, describeCondition } from '../scanner/rules/custom.js';
 import type { CustomRuleDef } from '../scanner/rules/custom-types.js';
 import type { ScanResult } from '../scanner/scan.js';
-import { resolveSource } from '../scanner/sources/registry.js';
 import { writeSnapshot } from '../scanner/sources/snapshot/index.js';
 import type { SourceProgress } from '../scanner/sources/types.js';
-import { nowFrom, parse, positiveInt, SOURCE_OPTIONS, str, type Parsed } from './args.js';
+import { nowFrom, parse, SOURCE_OPTIONS, str, type Parsed } from './args.js';
 import { HELP, commandHelp, version } from './help.js';
+import { sourceFromFlags } from './source.js';
 import { cliActor, cmdAudit, cmdEvidence, cmdVerify } from './evidence.js';
 import { openAuditLog } from '../evidence/audit-log.js';
 import { loadOrCreateSigningKey } from '../core/signing-key.js';
@@ -141,13 +140,7 @@ function progressReporter(io: Io, clock: () => number): ((p: SourceProgress) => 
 }
 
 async function runFromSource(ctx: Ctx, values: Parsed['values'], save: boolean) {
-  const config = readEnv(ctx.io.env, ctx.io.cwd);
-  const source = resolveSource(str(values, 'source') ?? config.source, {
-    demoSize: positiveInt(values, 'size'),
-    demoSeed: positiveInt(values, 'seed'),
-    cwd: ctx.io.cwd,
-    extra: { azure: () => azureSourceFromEnv(ctx.io.env) },
-  });
+  const source = sourceFromFlags(ctx.io, values);
   const now = nowFrom(values, ctx.clock);
   const onProgress = progressReporter(ctx.io, Date.now);
   const onNotice = (message: string) => ctx.io.stderr.write(`note: ${message}\n`);

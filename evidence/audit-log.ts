@@ -18,7 +18,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { signCompact, verifyCompact, type Jwks, type Signer } from '../core/jws.js';
 import { CertifyError } from '../scanner/errors.js';
-import { writeFileAtomic } from '../store/json-file.js';
+import { syncDirectory, writeFileAtomic } from '../store/json-file.js';
 import type { AuditEntry, AuditEvent } from './types.js';
 
 export const AUDIT_LOG_FILE = 'audit-log.jsonl';
@@ -406,19 +406,6 @@ export function openAuditLog(dataDir: string, signer: Signer, opts: AuditLogOpti
       });
     },
   };
-}
-
-/** So that a newly created log file's directory entry survives a power cut too. */
-async function syncDirectory(dir: string): Promise<void> {
-  let handle: FileHandle | undefined;
-  try {
-    handle = await open(dir, 'r');
-    await handle.sync();
-  } catch {
-    // Best effort: some platforms cannot fsync a directory.
-  } finally {
-    await handle?.close().catch(() => undefined);
-  }
 }
 
 function parseBound(value: string, which: string): number {

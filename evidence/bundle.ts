@@ -132,6 +132,11 @@ export interface StageOptions {
   requestedBy: Assertion['requestedBy'];
   /** True for the CLI: the assertion is never signed and every cover says so. */
   local: boolean;
+  /**
+   * Real time for the embedded TSA (default `input.now`): a timestamp certifies when the data
+   * existed, even when the evaluation ran "as of" another `now`.
+   */
+  stampAt?: number;
 }
 
 export async function stageBundle(opts: StageOptions): Promise<StagedBundle> {
@@ -163,7 +168,10 @@ export async function stageBundle(opts: StageOptions): Promise<StagedBundle> {
   };
   files[DATA_MANIFEST] = json(dataManifest);
   const dataManifestSha256 = sha256(files[DATA_MANIFEST]);
-  const stamp: TimestampResult = await opts.tsa.timestamp(Buffer.from(dataManifestSha256, 'hex'), input.now);
+  const stamp: TimestampResult = await opts.tsa.timestamp(
+    Buffer.from(dataManifestSha256, 'hex'),
+    opts.stampAt ?? input.now,
+  );
   files[DATA_TIMESTAMP] = stamp.response;
   files[TSA_CERTS] = Buffer.from(stamp.certificatesPem);
 
@@ -251,6 +259,8 @@ export interface FinalizeOptions {
   signer: Signer;
   tsa: TimestampAuthority;
   now: number;
+  /** Real time for the embedded TSA (default `now`). */
+  stampAt?: number;
 }
 
 export interface FinalBundle {
@@ -290,7 +300,7 @@ export async function finalizeBundle(opts: FinalizeOptions): Promise<FinalBundle
   files[MANIFEST] = json(manifest);
   const manifestSha256 = sha256(files[MANIFEST]);
   files[MANIFEST_SIGNATURE] = Buffer.from(`${signDetached(signer, files[MANIFEST])}\n`);
-  const stamp = await opts.tsa.timestamp(Buffer.from(manifestSha256, 'hex'), opts.now);
+  const stamp = await opts.tsa.timestamp(Buffer.from(manifestSha256, 'hex'), opts.stampAt ?? opts.now);
   files[MANIFEST_TIMESTAMP] = stamp.response;
   files[SHA256SUMS] = Buffer.from(manifest.files.map((f) => `${f.sha256}  ${f.path}\n`).join(''));
 

@@ -14,6 +14,7 @@ import type { Framework } from '../scanner/frameworks/types.js';
 import type { Source } from '../scanner/sources/types.js';
 import type { EvidencePerson, EvidenceRequest, EvidenceRequestStore } from '../store/evidence-requests.js';
 import type { DeepReadonly } from '../store/json-file.js';
+import type { ScanSummary } from '../store/scans.js';
 import { writeFileAtomic } from '../store/json-file.js';
 import type { AuditLog } from './audit-log.js';
 import { finalizeBundle, loadStaged, saveStaged, stageBundle, type StagedBundle } from './bundle.js';
@@ -36,40 +37,23 @@ export async function gatherEvidence(
   const history = deps.ports.scans.history();
   const to = Date.parse(period.to);
   const from = Date.parse(period.from);
-  let snapshot: EvidenceSnapshot | null = null;
-  // The state at the period's end: the newest saved scan at or before it whose snapshot is kept.
-  for (const summary of history) {
-    if (Date.parse(summary.now) > to) continue;
-    const saved = await deps.ports.snapshots.load(summary.scanId);
-    if (saved) {
-      snapshot = {
-        scanId: saved.scanId,
-        at: saved.now,
-        source: saved.source,
-        inventory: saved.inventory,
-        result: saved.result,
-        afterPeriod: false,
-      };
-      break;
-    }
-  }
-  if (!snapshot) {
-    // Nothing from the period: the oldest kept scan after it is the closest evidence, and says so.
-    for (const summary of [...history].reverse()) {
+  // The state at the period's end: the newest saved scan at or before it whose snapshot is kept;
+  // failing that, the oldest kept scan after it — the closest evidence, and it says so.
+  const firstKept = async (summaries: readonly ScanSummary[], afterPeriod: boolean) => {
+    for (const summary of summaries) {
       const saved = await deps.ports.snapshots.load(summary.scanId);
       if (saved) {
-        snapshot = {
-          scanId: saved.scanId,
-          at: saved.now,
-          source: saved.source,
-          inventory: saved.inventory,
-          result: saved.result,
-          afterPeriod: true,
-        };
-        break;
+        const { scanId, now: at, source, inventory, result } = saved;
+        return { scanId, at, source, inventory, result, afterPeriod };
       }
     }
-  }
+    return null;
+  };
+  let snapshot: EvidenceSnapshot | null =
+    (await firstKept(
+      history.filter((s) => Date.parse(s.now) <= to),
+      false,
+    )) ?? (await firstKept([...history].reverse(), true));
   if (!snapshot) {
     const run = await scan(deps.ports, deps.source, { now, save: true });
     snapshot = {
@@ -109,6 +93,8 @@ export interface EvidenceServiceDeps {
   linkTtlMs?: number;
   productVersion: string;
   newId?: () => string;
+  /** Real time, for the embedded TSA's timestamps (default Date.now); `now` parameters may be "as of" times. */
+  clock?: () => number;
 }
 
 export interface IssuedLink {
@@ -173,6 +159,7 @@ export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceServic
   const ttl = deps.linkTtlMs ?? DEFAULT_LINK_TTL_MS;
   const approvers = new Set(deps.approvers);
   const newId = deps.newId ?? newBundleId;
+  const clock = deps.clock ?? Date.now;
   const stagedPath = (id: string) => join(dir, `${id}.staging`);
   const zipPath = (id: string) => join(dir, `${id}.zip`);
 
@@ -298,6 +285,7 @@ export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceServic
           tsa: deps.tsa,
           requestedBy: person(requester),
           local: false,
+          stampAt: clock(),
         });
         await mkdir(dir, { recursive: true });
         await saveStaged(stagedPath(id), staged);
@@ -383,7 +371,14 @@ export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceServic
           signer: { id: actor.id, name, role, channel: actor.channel },
           signedAt: iso(now),
         };
-        const final = await finalizeBundle({ staged, assertion, signer: deps.signer, tsa: deps.tsa, now });
+        const final = await finalizeBundle({
+          staged,
+          assertion,
+          signer: deps.signer,
+          tsa: deps.tsa,
+          now,
+          stampAt: clock(),
+        });
         await writeFileAtomic(zipPath(id), final.zip);
         await deps.requests.update(id, (r) => {
           r.signature = { by: signer, role, at: iso(now), manifestSha256: final.manifestSha256 };
@@ -503,6 +498,7 @@ export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceServic
         tsa: deps.tsa,
         requestedBy: person(actor),
         local: true,
+        stampAt: clock(),
       });
       const final = await finalizeBundle({
         staged,
@@ -510,6 +506,7 @@ export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceServic
         signer: deps.signer,
         tsa: deps.tsa,
         now: input.now,
+        stampAt: clock(),
       });
       await log(
         'evidence.local-bundle',

@@ -360,7 +360,8 @@ export async function writeFileAtomic(path: string, contents: string | Uint8Arra
   return seen;
 }
 
-async function syncDirectory(dir: string): Promise<void> {
+/** fsyncs a directory, so a file just created or renamed in it survives a power cut too. */
+export async function syncDirectory(dir: string): Promise<void> {
   let handle: FileHandle | undefined;
   try {
     handle = await open(dir, 'r');
