@@ -2,6 +2,7 @@ import type { View } from '../cards/views.js';
 import type { CertifyPorts } from '../core/certify.js';
 import type { AuditLog } from '../evidence/audit-log.js';
 import type { EvidenceService } from '../evidence/service.js';
+import type { ProvenanceService } from '../provenance/service.js';
 import type { Source } from '../scanner/sources/types.js';
 import type { AlertStore } from '../store/alerts.js';
 import { commandFromAction, handleCommand, parseCommand } from './commands/index.js';
@@ -19,6 +20,8 @@ export function createBotCore(deps: {
   alerts?: AlertStore;
   /** Evidence bundles and approvals; absent: `/certify evidence` says it is off. */
   evidence?: EvidenceService;
+  /** Rotation with provenance certificates; absent: `/certify rotate` and `cert` say it is off. */
+  provenance?: ProvenanceService;
   /** The operator audit log: every command and button press is appended before it runs. */
   audit?: AuditLog;
   /** Posts a card to a channel later (the approval card of a long build). */
@@ -34,6 +37,7 @@ export function createBotCore(deps: {
     channel,
     ...(deps.alerts ? { alerts: deps.alerts } : {}),
     ...(deps.evidence ? { evidence: deps.evidence } : {}),
+    ...(deps.provenance ? { provenance: deps.provenance } : {}),
     ...(deps.audit ? { audit: deps.audit } : {}),
     ...(deps.notify ? { notify: deps.notify } : {}),
     ...(deps.progressAfterMs !== undefined ? { progressAfterMs: deps.progressAfterMs } : {}),

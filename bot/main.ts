@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { azureSourceFromEnv } from '../core/azure.js';
 import { openPorts, scan } from '../core/certify.js';
 import { openEvidence } from '../core/evidence.js';
+import { keyVaultWriterFromEnv } from '../core/keyvault-writer.js';
+import { openProvenance } from '../core/provenance.js';
 import { packageInfo } from '../core/package-info.js';
 import { isCertifyError } from '../scanner/errors.js';
 import { resolveSource } from '../scanner/sources/registry.js';
@@ -105,6 +107,15 @@ async function main(): Promise<number> {
     now: Date.now(),
     onNotice: (message) => log('audit_log_repaired', { level: 'warn', message }),
   });
+  const provenance = openProvenance({
+    dataDir: config.dataDir,
+    ports,
+    signer: evidence.signer,
+    audit: evidence.audit,
+    approvers: config.approvers,
+    publicUrl: config.publicUrl,
+    azureWriter: config.source === 'azure' ? () => keyVaultWriterFromEnv(process.env) : null,
+  });
   // Filled in once the adapters exist: the core posts long builds' approval cards through them.
   let notifiers: AlertNotifiers = {};
   const core = createBotCore({
@@ -113,6 +124,7 @@ async function main(): Promise<number> {
     clock: Date.now,
     alerts,
     evidence: evidence.service,
+    provenance: provenance.service,
     audit: evidence.audit,
     notify: (channel, view) => postTo(notifiers, channel, view),
     onError: (e) => log('command_error', { level: 'error', error: (e as Error).message ?? String(e) }),
@@ -136,6 +148,7 @@ async function main(): Promise<number> {
         slack: config.slack !== null,
         playground: config.playground,
         signingKey: evidence.signer.kid,
+        secretWriter: provenance.writer.kind,
       },
     },
     Date.now(),
@@ -159,6 +172,10 @@ async function main(): Promise<number> {
     version: packageInfo().version,
     ...(feed ? { playgroundFeed: feed, runScheduledScan: () => scheduler.runNow() } : {}),
     jwks: () => evidence.signer.jwks(),
+    certificates: {
+      lookup: (id) => provenance.service.certificate(id, Date.now()),
+      jwksUrl: () => provenance.service.jwksUrl(),
+    },
     redeemDownload: (token, client) => evidence.service.redeem(token, Date.now(), client),
   });
   const { port } = await server.listen();

@@ -14,6 +14,8 @@ import { toAdaptiveCard } from '../cards/index.js';
 import type { View } from '../cards/views.js';
 import { packageInfo } from '../core/package-info.js';
 import { isCertifyError } from '../scanner/errors.js';
+import type { CertificateLookup } from '../provenance/service.js';
+import { certificateRoute } from './cert-page.js';
 import type { BotConfig } from './config.js';
 import type { BotCore, BotUser, Log, Route } from './types.js';
 
@@ -40,6 +42,8 @@ export interface ServerDeps {
   ) => Promise<{ path: string; filename: string }>;
   /** GET /.well-known/jwks.json: the public key that signs bundles and certificates. */
   jwks?: () => unknown;
+  /** GET /certs/<id>: a provenance certificate (HTML or JSON) with its verification status. */
+  certificates?: { lookup: (id: string) => CertificateLookup | null; jwksUrl: () => string };
 }
 
 /** Alert cards queued for the playground page; each gets a sequence number to poll after. */
@@ -214,6 +218,9 @@ export function createServer(deps: ServerDeps): BotServer {
     routes.set('GET /.well-known/jwks.json', async (_req, res) => {
       sendJson(res, 200, jwks(), { 'cache-control': 'public, max-age=300' });
     });
+  }
+  if (deps.certificates) {
+    routes.set('GET /certs/*', certificateRoute(deps.certificates.lookup, deps.certificates.jwksUrl));
   }
   if (deps.redeemDownload) {
     const redeem = deps.redeemDownload;

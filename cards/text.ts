@@ -510,7 +510,8 @@ export const MAX_STATEMENT = 12_000;
 
 /** "Single-use link · expires 2026-10-09 09:14 UTC". */
 export function linkText(link: NonNullable<EvidenceView['link']>): string {
-  return `Single-use link · expires ${formatWhen(link.expiresAt)}`;
+  if (link.caption !== undefined) return link.caption;
+  return link.expiresAt === null ? 'Single-use link' : `Single-use link · expires ${formatWhen(link.expiresAt)}`;
 }
 
 export interface CutEvidence {
@@ -548,7 +549,7 @@ export function cutEvidence(view: EvidenceView, caps: Caps): CutEvidence {
       : null;
   return {
     title: clip(view.title, MAX_TITLE),
-    status: EVIDENCE_STATUS[view.status],
+    status: view.badge === undefined ? EVIDENCE_STATUS[view.status] : clip(view.badge, 40),
     text: clip(view.text, caps.text),
     facts,
     moreFacts: view.facts.length - facts.length,

@@ -165,8 +165,13 @@ export interface EvidenceView {
   statement: string | null;
   /** Name and role while signing; the reason while rejecting. */
   inputs: InputView[];
-  /** The download link once signed: unguessable, single-use, expiring. */
-  link: { url: string; title: string; expiresAt: string } | null;
+  /**
+   * The download link once signed (unguessable, single-use, expiring), or another link the card
+   * offers (a certificate page): `caption` replaces the single-use wording then.
+   */
+  link: { url: string; title: string; expiresAt: string | null; caption?: string } | null;
+  /** Replaces the status badge's wording (a rotation card says APPROVED, not SIGNED). */
+  badge?: string;
   /** A plain warning, e.g. the local timestamp authority is not a trusted third party. */
   note: string | null;
   actions: ActionView[];

@@ -16,6 +16,9 @@ Commands
   evidence FRAMEWORK [--from ISO --to ISO | --period P] [--out FILE]  an unsigned evidence bundle
   verify   BUNDLE [--jwks FILE|URL] [--tsa-ca FILE] [--json]    check a bundle offline, as an auditor
   audit    verify [--json]                                      check the operator audit log
+  presets  [--json]                                             the credential presets, with requirements and sources
+  generate --preset P --cert FILE                               a credential (stdout, once) + its provenance certificate
+  cert     verify FILE|URL [--credential-stdin] [--jwks FILE|URL] [--target VAULT/SECRET]
   help     [COMMAND]                                            this text, or one command's
 
 Sources (--source, default $CERTIFY_SOURCE or demo)
@@ -46,7 +49,7 @@ status of every rule it cites. A prefix shows every matching control (certify co
 control ids of older catalogue versions point to where that evidence lives now.`,
   rules: `certify rules [--json]
 
-Lists the 41 built-in rules and the custom rules with severity, weight and class.`,
+Lists the 42 built-in rules and the custom rules with severity, weight and class.`,
   rule: `certify rule add    (--file RULE.json | --json '{...}' | flags)
 certify rule update ID (--file PATCH.json | --json '{...}' | flags)
 certify rule list [--json] | remove ID | enable ID | disable ID
@@ -65,7 +68,7 @@ Object.assign(COMMANDS, {
 
 Builds an evidence bundle for an audit period from the saved scans (the newest scan at or
 before the period's end; when there is none, the source is scanned and saved first): the ten
-reports and the framework's control matrix as CSV and PDF, scope.json, the SHA-256 manifest
+reports, the provenance register and the framework's control matrix as CSV and PDF, scope.json, the SHA-256 manifest
 signed with the service key, RFC 3161 timestamps (CERTIFY_TSA_URL, else the embedded local TSA)
 and the management assertion — left UNSIGNED here, and marked so on every page. Signed bundles
 are requested in chat (/certify evidence …) and released after an approver signs.
@@ -86,6 +89,27 @@ check; exit status 1 when any check fails.
 Checks the operator audit log in the data dir: every entry's hash, the chain of previous
 hashes, the signed checkpoints and the signed head. Names each edited, deleted, inserted or
 reordered entry; exit status 1 on any problem.`,
+});
+
+Object.assign(COMMANDS, {
+  presets: `certify presets [--json]
+
+The presets a credential can be generated to (NIST SP 800-63B, PCI DSS v4.0, HIPAA, SOC 2,
+ISO 27001:2022, FIPS 140-3 and the strict default): length, required character classes,
+minimum entropy, the secret's lifetime, and each requirement with its source.`,
+  generate: `certify generate --preset P --cert FILE
+
+Generates a credential to preset P with Node's CSPRNG (uniform, no modulo bias), prints it on
+stdout once, and writes its signed provenance certificate (a compact JWS) to FILE. The
+credential is not stored anywhere; the certificate holds only a salted commitment to it.
+  certify generate --preset pci --cert db.cert.jws > db-password.txt`,
+  cert: `certify cert verify FILE|URL [--credential-stdin] [--jwks FILE|URL] [--target VAULT/SECRET] [--json]
+
+Verifies a provenance certificate: its ES256 signature against the key set (--jwks; for a
+https://…/certs/<id> URL, that service's /.well-known/jwks.json; else this data dir's key), its
+structure and entropy; with --target, that it was made for that secret; with
+--credential-stdin, that the credential on standard input is the one it certifies. Exit status
+1 with the reason on any failure.`,
 });
 
 export function commandHelp(command: string): string {

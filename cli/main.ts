@@ -18,8 +18,12 @@ import { nowFrom, parse, SOURCE_OPTIONS, str, type Parsed } from './args.js';
 import { HELP, commandHelp, version } from './help.js';
 import { sourceFromFlags } from './source.js';
 import { cliActor, cmdAudit, cmdEvidence, cmdVerify } from './evidence.js';
+import { cmdCert, cmdGenerate, cmdPresets } from './provenance.js';
 import { openAuditLog } from '../evidence/audit-log.js';
-import { loadOrCreateSigningKey } from '../core/signing-key.js';
+import { loadOrCreateSigningKey, signingKeyIfPresent } from '../core/signing-key.js';
+import { scanExtras } from '../core/provenance.js';
+import { createDemoWriter } from '../provenance/demo-writer.js';
+import { createProvenanceStore } from '../store/provenance.js';
 import {
   colors,
   renderControl,
@@ -34,6 +38,8 @@ export interface Io {
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
+  /** For `cert verify --credential-stdin`. */
+  stdin?: NodeJS.ReadableStream;
   /** Injected clock for commands run without --now. */
   clock?: () => number;
 }
@@ -61,6 +67,13 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       if (!ports) {
         const config = readEnv(io.env, io.cwd);
         ports = openPorts(config.dataDir, config.historyLimit);
+        // Where the service runs (its key is here), CLI scans see what it issued and rotated, so
+        // both score the same data dir the same way.
+        const key = signingKeyIfPresent(config.dataDir);
+        if (key) {
+          const demo = createDemoWriter(config.dataDir);
+          ports.extras = scanExtras(createProvenanceStore(config.dataDir), key, () => demo.writes());
+        }
       }
       return ports;
     },
@@ -84,6 +97,12 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         return await cmdVerify(ctx, rest);
       case 'audit':
         return await cmdAudit(ctx, rest);
+      case 'presets':
+        return await cmdPresets(ctx, rest);
+      case 'generate':
+        return await cmdGenerate(ctx, rest);
+      case 'cert':
+        return await cmdCert(ctx, rest);
       case 'help':
       case '--help':
       case '-h':

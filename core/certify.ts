@@ -15,6 +15,7 @@ import type { CollectContext, Source } from '../scanner/sources/types.js';
 import { createCustomRuleStore, type CustomRuleStore } from '../store/custom-rules.js';
 import { createScanStore, type ScanStore, type ScanSummary } from '../store/scans.js';
 import { createSnapshotStore, type SnapshotStore } from '../store/snapshots.js';
+import { enrichInventory, type ScanExtras } from './enrich.js';
 
 export interface CertifyPorts {
   scans: ScanStore<ScanResult>;
@@ -22,6 +23,8 @@ export interface CertifyPorts {
   newScanId: (now: number) => string;
   /** Inventory + result of each saved scan, so evidence for a past period can be rebuilt. */
   snapshots: SnapshotStore<Inventory, ScanResult>;
+  /** What the service adds to every scan (provenance certificates, its rotations); set by the wiring. */
+  extras?: ScanExtras;
 }
 
 /** Sortable, unguessable scan ids: `scan-20261123T060000Z-1a2b3c4d`. */
@@ -102,13 +105,14 @@ export async function scan(
   ctx: CollectContext & { save: boolean },
 ): Promise<ScanRun> {
   const notices: string[] = [];
-  const inventory = await source.collect({
+  const collected = await source.collect({
     ...ctx,
     onNotice: (message) => {
       notices.push(message);
       ctx.onNotice?.(message);
     },
   });
+  const inventory = ports.extras ? enrichInventory(collected, source.id, ports.extras) : collected;
   const evaluated = evaluateInventory(inventory, {
     custom: ports.customRules.list(),
     now: ctx.now,

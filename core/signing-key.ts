@@ -68,3 +68,9 @@ export async function loadOrCreateSigningKey(dataDir: string): Promise<SigningKe
   chmodSync(path, 0o600);
   return toSigningKey(privateKey);
 }
+
+/** The key when the data dir has one (a service has run there), without creating it. */
+export function signingKeyIfPresent(dataDir: string): SigningKey | null {
+  const key = readKey(join(dataDir, SIGNING_KEY_FILE));
+  return key ? toSigningKey(key) : null;
+}

@@ -25,3 +25,5 @@ export type {
   EvidenceRequest,
   EvidenceRequestStore,
 } from './evidence-requests.js';
+export { createProvenanceStore, CERTIFICATES_FILE, ROTATIONS_FILE } from './provenance.js';
+export type { ProvenanceStore, RotationPerson, RotationRequest, StoredCertificate } from './provenance.js';

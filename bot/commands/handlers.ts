@@ -30,7 +30,9 @@ import { alertView, eventsFromKeys, SNOOZE_DAYS } from '../alerts/view.js';
 import type { AuditLog } from '../../evidence/audit-log.js';
 import type { EvidenceService } from '../../evidence/service.js';
 import { evidenceAction, evidenceCommand } from './evidence.js';
-import type { Command, LaterCommandName, RuleCommand } from './parse.js';
+import type { ProvenanceService } from '../../provenance/service.js';
+import { certCommand, presetsView, rotateCommand, rotationAction } from './provenance.js';
+import type { Command, RuleCommand } from './parse.js';
 
 export interface CommandContext {
   ports: CertifyPorts;
@@ -46,6 +48,8 @@ export interface CommandContext {
   onError?: (error: unknown) => void;
   /** Evidence bundles and their approvals; without it `/certify evidence` says it is off. */
   evidence?: EvidenceService;
+  /** Rotation with provenance certificates; without it `/certify rotate` says it is off. */
+  provenance?: ProvenanceService;
   /** Posts a card to a channel later (a long build's approval card). */
   notify?: (channel: CommandContext['channel'], view: View) => Promise<void>;
   /** Operator audit log: rule and subscription changes are recorded in it. */
@@ -86,22 +90,15 @@ export const HELP_COMMANDS: HelpView['commands'] = [
     description:
       'A signed, timestamped evidence bundle for an audit period (e.g. last-quarter, 2026-Q3, 2026-07-01..2026-09-30), released once an approver signs the management assertion.',
   },
-  { usage: '/certify presets', description: 'The credential presets (later release).' },
+  { usage: '/certify presets', description: 'The credential presets: length, classes, entropy, lifetime.' },
   {
     usage: '/certify rotate <vault>/<secret> --preset P',
-    description: 'A fresh credential with a provenance certificate (later release).',
+    description:
+      'After an approver agrees: a fresh credential written to Key Vault as a new version, with a signed provenance certificate (never shown).',
   },
-  { usage: '/certify cert <id>', description: 'Verify a provenance certificate (later release).' },
+  { usage: '/certify cert <id>', description: 'A provenance certificate and whether it verifies.' },
   { usage: '/certify help', description: 'This list.' },
 ];
-
-const LATER: Readonly<Record<Exclude<LaterCommandName, 'evidence'>, string>> = {
-  presets:
-    'Credential presets arrive with a later release: this will list the presets a new credential can be generated from.',
-  rotate:
-    'Rotation arrives with a later release: it will generate a fresh credential for a vault secret from a preset, with a provenance certificate.',
-  cert: 'Certificate checks arrive with a later release: this will verify the provenance certificate of a generated credential.',
-};
 
 export async function handleCommand(cmd: Command, ctx: CommandContext): Promise<View> {
   try {
@@ -145,8 +142,14 @@ async function dispatch(cmd: Command, ctx: CommandContext): Promise<View> {
       return evidenceCommand(cmd.args, ctx);
     case 'evidence-action':
       return evidenceAction(cmd.verb, cmd.data, ctx);
-    default:
-      return laterView(cmd.name);
+    case 'presets':
+      return presetsView();
+    case 'rotate':
+      return rotateCommand(cmd.args, ctx);
+    case 'cert':
+      return certCommand(cmd.args, ctx);
+    case 'rotation-action':
+      return rotationAction(cmd.verb, cmd.data, ctx);
   }
 }
 
@@ -687,17 +690,6 @@ async function alertActionCommand(
 
 function helpView(unknown: HelpView['unknown']): HelpView {
   return { kind: 'help', unknown, commands: HELP_COMMANDS };
-}
-
-function laterView(name: Exclude<LaterCommandName, 'evidence'>): MessageView {
-  return {
-    kind: 'message',
-    tone: 'neutral',
-    title: `/certify ${name} is not available yet`,
-    text: LATER[name],
-    hint: TRY_SCORE,
-    actions: [{ verb: 'score.show', title: 'Score', data: {} }],
-  };
 }
 
 const ERROR_TITLES: Partial<Record<string, string>> = {

@@ -3,7 +3,7 @@ export {
   ALERT_COMMANDS,
   commandFromAction,
   COMMAND_WORDS,
-  LATER_COMMANDS,
+  TEXT_COMMANDS,
   parseCommand,
   RULE_ACTIONS,
 } from './parse.js';
@@ -11,7 +11,7 @@ export type {
   AlertCommandName,
   Command,
   CommandName,
-  LaterCommandName,
+  TextCommandName,
   RuleAction,
   RuleCommand,
 } from './parse.js';

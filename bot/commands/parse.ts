@@ -5,11 +5,12 @@
  * are case-sensitive); only the command words are folded.
  */
 import type { EvidenceVerb } from './evidence.js';
+import type { RotationVerb } from './provenance.js';
 import { closest, findFramework } from '../../scanner/frameworks/index.js';
 
-/** Commands that arrive with a later release; the handler says so plainly. */
-export const LATER_COMMANDS = ['evidence', 'presets', 'rotate', 'cert'] as const;
-export type LaterCommandName = (typeof LATER_COMMANDS)[number];
+/** Commands whose handler reads the rest of the line itself (a framework and period, a target…). */
+export const TEXT_COMMANDS = ['evidence', 'presets', 'rotate', 'cert'] as const;
+export type TextCommandName = (typeof TEXT_COMMANDS)[number];
 
 /** Proactive-alert commands: `args` is the rest of the line (filters such as `vault=kv-prod`). */
 export const ALERT_COMMANDS = ['subscribe', 'unsubscribe', 'alerts'] as const;
@@ -40,9 +41,11 @@ export type Command =
   /** `keys`: the alert dedup keys of the card whose button was pressed. */
   | { name: 'alert'; action: 'ack' | 'snooze'; keys: string[]; group: string | null }
   /** `args`: the rest of the line, as typed. */
-  | { name: LaterCommandName; args: string }
+  | { name: TextCommandName; args: string }
   /** A button on an evidence approval card; `data` carries the bundle id and any input values. */
   | { name: 'evidence-action'; verb: EvidenceVerb; data: Readonly<Record<string, string>> }
+  /** A button on a rotation approval card. */
+  | { name: 'rotation-action'; verb: RotationVerb; data: Readonly<Record<string, string>> }
   | { name: 'unknown'; input: string; suggestion: string | null };
 
 export type CommandName = Command['name'];
@@ -56,7 +59,7 @@ export const COMMAND_WORDS = [
   'rule',
   'scan',
   ...ALERT_COMMANDS,
-  ...LATER_COMMANDS,
+  ...TEXT_COMMANDS,
 ] as const;
 type CommandWord = (typeof COMMAND_WORDS)[number];
 
@@ -229,6 +232,12 @@ export function commandFromAction(verb: string, data: Readonly<Record<string, st
     case 'evidence.reject-confirm':
     case 'evidence.link':
       return { name: 'evidence-action', verb, data };
+    case 'rotation.show':
+    case 'rotation.approve':
+    case 'rotation.reject':
+    case 'rotation.reject-confirm':
+    case 'rotation.cancel':
+      return { name: 'rotation-action', verb, data };
     case 'rule.enable':
     case 'rule.disable':
     case 'rule.remove':

@@ -1,5 +1,5 @@
 /**
- * The ten evidence reports and the per-framework control matrix, as pure functions of an
+ * The eleven evidence reports and the per-framework control matrix, as pure functions of an
  * EvidenceInput: the same input gives the same tables, and so the same CSV bytes.
  */
 import type { EvidenceInput, ReportTable } from '../types.js';
@@ -10,6 +10,7 @@ import { controlMatrix } from './control-matrix.js';
 import { cryptoperiod } from './cryptoperiod.js';
 import { dependencies } from './dependencies.js';
 import { operatorAuditLog } from './operator-audit-log.js';
+import { provenanceRegister } from './provenance-register.js';
 import { recoverability } from './recoverability.js';
 import { rotationEvents } from './rotation-events.js';
 import { ruleViolations } from './rule-violations.js';
@@ -22,7 +23,7 @@ export { CERTIFY_ROTATION_ACTION } from './rotation-events.js';
 export { RSA_MIN_BITS, APPROVED_CURVES, PCI_MIN_SECURITY_BITS } from './algorithm-strength.js';
 export type { ReportSpec, ReportContext } from './common.js';
 
-/** The ten reports, in the order the bundle lists them. */
+/** The eleven reports, in the order the bundle lists them. */
 export const REPORT_SPECS: readonly ReportSpec[] = Object.freeze([
   operatorAuditLog,
   rotationEvents,
@@ -34,6 +35,7 @@ export const REPORT_SPECS: readonly ReportSpec[] = Object.freeze([
   cryptoperiod,
   algorithmStrength,
   assetInventory,
+  provenanceRegister,
 ]);
 
 export const CONTROL_MATRIX_SPEC: ReportSpec = controlMatrix;
@@ -45,8 +47,8 @@ export function buildReports(input: EvidenceInput): ReportTable[] {
 }
 
 /**
- * The ten reports and the control matrix one at a time, so a large tenant's bundle holds one
- * table's rows at once instead of all eleven.
+ * The eleven reports and the control matrix one at a time, so a large tenant's bundle holds one
+ * table's rows at once instead of all twelve.
  */
 export function* reportTables(input: EvidenceInput): Generator<ReportTable> {
   for (const spec of REPORT_SPECS) yield tableOf(spec, input);

@@ -22,7 +22,7 @@ function str(v: unknown): string | null {
 function certifyRow(e: AuditEntry, vaultUris: ReadonlyMap<string, string>): Row {
   const d = e.details;
   const vault = str(d.vault);
-  const secret = str(d.secret);
+  const secret = str(d.secretName ?? d.secret);
   const uri = vault === null ? undefined : vaultUris.get(vault.toLowerCase());
   // The URL is only formed from a vault the inventory knows: guessing the DNS suffix would be
   // wrong for sovereign clouds.
@@ -91,9 +91,15 @@ export const rotationEvents: ReportSpec = {
     const rows: Row[] = [];
     const notes: string[] = [];
     let failed = 0;
+    // Certify's own rotations are also added to each scan's rotation events (rot-… ids); the
+    // audit log's entry is the fuller record of them, so they are listed once, from there.
+    const certifyRotations = new Set(
+      input.auditEntries.filter((e) => e.action === CERTIFY_ROTATION_ACTION).map((e) => e.subject),
+    );
     if (inv.rotationEvents === undefined) notes.push(notCollected('rotation events'));
     else {
       for (const ev of inv.rotationEvents) {
+        if (certifyRotations.has(ev.id)) continue;
         const start = toMs(ev.startedAt);
         const finish = toMs(ev.finishedAt);
         const end = Number.isNaN(finish) ? start : finish;

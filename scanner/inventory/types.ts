@@ -144,6 +144,22 @@ export interface SyncWorker {
   lastHeartbeat: IsoTime | null;
 }
 
+/** A provenance certificate Certify issued (a compact JWS), as the provenance rule reads it. */
+export interface ProvenanceCertificate {
+  id: string;
+  jws: string;
+}
+
+/**
+ * What the provenance rule (P011) checks secrets' `certify-provenance` tags against: the
+ * certificates Certify issued and the public keys that sign them. Not read from Azure: the
+ * service adds it to every scan from its own certificate store and signing key.
+ */
+export interface ProvenanceSection {
+  jwks: { keys: { kty: 'EC'; crv: 'P-256'; x: string; y: string; kid: string; alg: 'ES256'; use: 'sig' }[] };
+  certificates: ProvenanceCertificate[];
+}
+
 export interface Inventory {
   schema: typeof INVENTORY_SCHEMA;
   tenantId: string;
@@ -160,6 +176,7 @@ export interface Inventory {
   syncRecords?: SyncRecord[];
   /** `null`: no worker known; `undefined`: not collected. */
   syncWorker?: SyncWorker | null;
+  provenance?: ProvenanceSection;
 }
 
 /** The optional sections, whose absence makes the rules that need them not_applicable. */
@@ -171,5 +188,6 @@ export const OPTIONAL_SECTIONS = [
   'rotationEvents',
   'syncRecords',
   'syncWorker',
+  'provenance',
 ] as const;
 export type OptionalSection = (typeof OPTIONAL_SECTIONS)[number];

@@ -23,6 +23,8 @@ import type {
   KeyType,
   MatchState,
   PasswordCredential,
+  ProvenanceCertificate,
+  ProvenanceSection,
   Resource,
   ResourceSetting,
   RotationEvent,
@@ -761,6 +763,99 @@ function syncWorker(p: Problems, v: unknown): SyncWorker | null | undefined {
   };
 }
 
+type PublicJwk = ProvenanceSection['jwks']['keys'][number];
+
+/** Certify's certificate ids: `cert-` and 26 base32 characters (provenance/certificate.ts). */
+const CERTIFICATE_ID = /^cert-[a-z2-7]{26}$/;
+/** Header, payload and signature, each non-empty base64url. */
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+/** A P-256 coordinate: 32 bytes in unpadded base64url. */
+const P256_COORDINATE = /^[A-Za-z0-9_-]{43}$/;
+/**
+ * A certificate is about 1.5 KB; the bounds keep a hostile section from holding megabytes per
+ * entry, since every string here is fed to base64 decoding and signature checks.
+ */
+export const PROVENANCE_LIMITS = { maxJwsLength: 8 * 1024, maxKidLength: 256 } as const;
+
+function coordinate(p: Problems, o: Obj, sec: string, i: number, field: string): string {
+  const v = o[field];
+  if (typeof v === 'string' && P256_COORDINATE.test(v)) return v;
+  if (v === undefined) missing(p, sec, i, field);
+  else p.add(at(sec, i, field), `must be a P-256 coordinate: 43 base64url characters (got ${got(v)})`);
+  return '';
+}
+
+function jwk(p: Problems, o: Obj, sec: string, i: number): PublicJwk {
+  const kid = id(p, o, sec, i, 'kid');
+  if (kid.length > PROVENANCE_LIMITS.maxKidLength) {
+    p.add(
+      at(sec, i, 'kid'),
+      `must be at most ${PROVENANCE_LIMITS.maxKidLength} characters (got ${kid.length})`,
+    );
+  }
+  return {
+    kty: oneOf(p, o, sec, i, 'kty', ['EC'] as const, REQUIRED)!,
+    crv: oneOf(p, o, sec, i, 'crv', ['P-256'] as const, REQUIRED)!,
+    x: coordinate(p, o, sec, i, 'x'),
+    y: coordinate(p, o, sec, i, 'y'),
+    kid,
+    alg: oneOf(p, o, sec, i, 'alg', ['ES256'] as const, REQUIRED)!,
+    use: oneOf(p, o, sec, i, 'use', ['sig'] as const, REQUIRED)!,
+  };
+}
+
+function provenanceCertificate(p: Problems, o: Obj, sec: string, i: number): ProvenanceCertificate {
+  let certId = id(p, o, sec, i, 'id');
+  if (certId !== '' && !CERTIFICATE_ID.test(certId)) {
+    p.add(at(sec, i, 'id'), `must be "cert-" and 26 characters a-z or 2-7 (got ${got(certId)})`);
+    certId = '';
+  }
+  const jws = o.jws;
+  if (typeof jws !== 'string') {
+    if (jws === undefined) missing(p, sec, i, 'jws');
+    else p.add(at(sec, i, 'jws'), `must be a string (got ${got(jws)})`);
+    return { id: certId, jws: '' };
+  }
+  if (jws.length > PROVENANCE_LIMITS.maxJwsLength) {
+    p.add(
+      at(sec, i, 'jws'),
+      `must be at most ${PROVENANCE_LIMITS.maxJwsLength} characters (got ${jws.length})`,
+    );
+  } else if (!COMPACT_JWS.test(jws)) {
+    p.add(at(sec, i, 'jws'), `must be a compact JWS: three base64url parts joined by dots (got ${got(jws)})`);
+  }
+  return { id: certId, jws };
+}
+
+/** The provenance section: an object (not an array like the others), or left out. */
+function provenance(p: Problems, v: unknown): ProvenanceSection | undefined {
+  if (v === undefined) return undefined;
+  const sec = 'provenance';
+  if (!isRecord(v)) {
+    p.add(sec, `must be an object, or left out when it was not collected (got ${got(v)})`);
+    return undefined;
+  }
+  const jwks = nested(p, v, sec, -1, 'jwks', REQUIRED);
+  const keyList = jwks ? array(p, jwks, `${sec}.jwks`, -1, 'keys') : undefined;
+  const certList = array(p, v, sec, -1, 'certificates');
+  const keysSec = `${sec}.jwks.keys`;
+  const certsSec = `${sec}.certificates`;
+  return {
+    jwks: {
+      keys: keyList
+        ? eachElement(p, keyList, keysSec, (o, i) => jwk(p, o, keysSec, i), {
+            field: 'kid',
+            of: (k) => k.kid,
+            rule: '',
+          })
+        : [],
+    },
+    certificates: certList
+      ? eachElement(p, certList, certsSec, (o, i) => provenanceCertificate(p, o, certsSec, i), byId)
+      : [],
+  };
+}
+
 function checkInventory(p: Problems, data: unknown): Inventory | undefined {
   if (!isRecord(data)) {
     p.add('(top level)', `must be a JSON object (got ${got(data)})`);
@@ -814,6 +909,8 @@ function checkInventory(p: Problems, data: unknown): Inventory | undefined {
   if (syncs) inv.syncRecords = syncRecords(p, syncs);
   const worker = syncWorker(p, data.syncWorker);
   if (worker !== undefined) inv.syncWorker = worker;
+  const prov = provenance(p, data.provenance);
+  if (prov !== undefined) inv.provenance = prov;
   return inv;
 }
 

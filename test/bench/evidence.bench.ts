@@ -1,5 +1,5 @@
 /**
- * `npm run bench:evidence`: an evidence bundle of all reports (ten reports + the control matrix,
+ * `npm run bench:evidence`: an evidence bundle of all reports (ten reports, the provenance register and the control matrix,
  * CSV and PDF, manifests, signatures, two RFC 3161 timestamps, zip) for the large demo tenant,
  * from a saved scan — its time and peak RSS, against the 10 k-asset tenant in the same run as the
  * baseline for how it scales. Targets (issue 5): ≤ 20 s and ≤ 600 MB at ≥ 100 k assets.

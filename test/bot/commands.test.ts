@@ -10,7 +10,6 @@ import { after, describe, it } from 'node:test';
 import {
   commandFromAction,
   handleCommand,
-  LATER_COMMANDS,
   parseCommand,
   type Command,
   type CommandContext,
@@ -288,7 +287,7 @@ describe('handleCommand', () => {
   it('rules lists the built-ins; rule add / disable / remove change the custom list', async () => {
     const ctx = context();
     const before: RulesView = as(await run('catalogue', ctx), 'rules');
-    assert.equal(before.builtIn.length, 41);
+    assert.equal(before.builtIn.length, 42);
     assert.deepEqual(before.custom, []);
 
     const added = as(
@@ -348,14 +347,18 @@ describe('handleCommand', () => {
     assert.deepEqual(ctx.ports.customRules.list(), []);
   });
 
-  it('commands of a later release answer plainly, in a neutral tone', async () => {
+  it('presets lists every preset; evidence, rotate and cert say plainly when they are not wired', async () => {
     const ctx = context();
-    for (const name of LATER_COMMANDS.filter((n) => n !== 'evidence')) {
-      const view = as(await run(`${name} something`, ctx), 'message');
-      assert.equal(view.tone, 'neutral', name);
-      assert.match(view.text, /later release/, name);
-      assert.match(view.hint ?? '', /\/certify score/, name);
-      assertNoVerdict(view);
+    const presets = as(await run('presets', ctx), 'message');
+    for (const id of ['strict', 'nist', 'pci', 'hipaa', 'soc2', 'iso27001', 'fips']) {
+      assert.match(presets.text, new RegExp(`• ${id}\\b`), id);
+    }
+    assert.match(presets.text, /strict \(default\)/);
+    assertNoVerdict(presets);
+    for (const text of ['evidence soc2', 'rotate kv-prod/db-password --preset pci', 'cert cert-x']) {
+      const view = as(await run(text, ctx), 'message');
+      assert.equal(view.tone, 'attention', text);
+      assert.match(view.text, /not available in this deployment/, text);
     }
     assert.equal(await ctx.ports.scans.latest(), null, 'nothing was scanned');
   });

@@ -11,6 +11,7 @@ import {
   evidenceSigned,
   evidenceSigning,
   evidenceViews,
+  rotationViews,
   expiringAlert,
   frameworkScore,
   helpView,
@@ -49,6 +50,7 @@ const views: [string, View][] = [
   ['alert (acknowledged)', acknowledgedAlert],
   ['alert (snoozed)', snoozedAlert],
   ...evidenceViews,
+  ...rotationViews,
 ];
 
 /** Every string a card shows (TextBlock text, facts, action titles). */
@@ -395,7 +397,7 @@ describe('cards', () => {
   });
 
   it('evidence: every fact, the status line, statement and note in both channels', () => {
-    for (const [name, view] of evidenceViews) {
+    for (const [name, view] of [...evidenceViews, ...rotationViews]) {
       const card = toAdaptiveCard(view);
       const cardText = cardTexts(card.body).join('\n');
       const slack = toBlockKit(view);

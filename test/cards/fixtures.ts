@@ -1,4 +1,6 @@
 /** Realistic views for the card renderer tests. */
+import { rotationView } from '../../bot/commands/provenance.js';
+import type { RotationRequest } from '../../store/provenance.js';
 import type {
   ActionView,
   AlertView,
@@ -434,4 +436,57 @@ export const evidenceViews: [string, EvidenceView][] = [
   ['evidence (signed, with link)', evidenceSigned],
   ['evidence (rejected)', evidenceRejected],
   ['evidence (failed)', evidenceFailed],
+];
+
+// Rotation and certificate cards are EvidenceViews built by the real handlers (with a badge and a
+// certificate link instead of a download link), so the same limits are checked on them.
+const rotationBase: RotationRequest = {
+  id: 'rot-0123456789abcdef',
+  vault: 'kv-prod',
+  secret: 'db-password',
+  presetId: 'pci',
+  requestedBy: { id: 'U0REQUESTER', name: 'Riley Chen', channel: 'slack' },
+  channel: { kind: 'slack', id: 'C1' },
+  createdAt: '2026-11-26T10:00:00.000Z',
+  status: 'pending',
+  approval: null,
+  rejection: null,
+  result: null,
+  error: null,
+};
+
+export const rotationViews: [string, EvidenceView][] = [
+  ['rotation (pending)', rotationView(rotationBase)],
+  ['rotation (rejecting)', rotationView(rotationBase, { mode: 'rejecting' })],
+  [
+    'rotation (rotated, certificate link)',
+    rotationView(
+      {
+        ...rotationBase,
+        status: 'rotated',
+        approval: {
+          by: { id: 'U0APPROVER', name: 'Morgan Diaz', channel: 'slack' },
+          at: '2026-11-26T10:05:00.000Z',
+        },
+        result: {
+          certificateId: 'cert-abcdefghijklmnopqrstuvwxyz',
+          secretId: 'https://kv-prod.vault.azure.net/secrets/db-password/0f1e2d3c4b5a69788796a5b4c3d2e1f0',
+          version: '0f1e2d3c4b5a69788796a5b4c3d2e1f0',
+          expiresAt: '2027-02-24T10:05:00.000Z',
+          entropyBits: 101.52,
+          writer: 'demo',
+          finishedAt: '2026-11-26T10:05:01.000Z',
+        },
+      },
+      { certificateUrl: 'https://certify.example.com/certs/cert-abcdefghijklmnopqrstuvwxyz', demo: true },
+    ),
+  ],
+  [
+    'rotation (failed)',
+    rotationView({
+      ...rotationBase,
+      status: 'failed',
+      error: 'Key Vault kv-prod refused to write db-password: 403 Forbidden',
+    }),
+  ],
 ];

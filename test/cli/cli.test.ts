@@ -155,11 +155,11 @@ describe('certify CLI', () => {
     assert.match(run.stderr, /does\/not\/exist\.json/);
   });
 
-  it('rules lists the 41 built-in rules', async () => {
+  it('rules lists the 42 built-in rules', async () => {
     const run = await runCli(['rules', '--json']);
     assert.equal(run.code, 0);
     const body = JSON.parse(run.stdout);
-    assert.equal(body.rules.length, 41);
+    assert.equal(body.rules.length, 42);
     assert.ok(body.rules.some((r: { id: string }) => r.id === 'K007'));
   });
 });
@@ -221,7 +221,7 @@ describe('custom rules through the CLI', () => {
     const disabled = JSON.parse(
       (await runCli(['score', '--source', HAND, '--now', NOW, '--json'], { dataDir: dir })).stdout,
     );
-    assert.equal(disabled.rules.length, 41);
+    assert.equal(disabled.rules.length, 42);
     assert.equal(disabled.score, 53.5);
 
     const list = await runCli(['rule', 'list', '--json'], { dataDir: dir });

@@ -2,7 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { main } from '../../cli/main.js';
 
 export interface CliRun {
@@ -28,7 +28,14 @@ export function tempDataDir(): string {
 
 export async function runCli(
   argv: string[],
-  opts: { dataDir?: string; env?: Record<string, string>; tty?: boolean; clock?: () => number } = {},
+  opts: {
+    dataDir?: string;
+    env?: Record<string, string>;
+    tty?: boolean;
+    clock?: () => number;
+    /** What the command reads on standard input. */
+    stdin?: string;
+  } = {},
 ): Promise<CliRun> {
   const stdout = new Capture(opts.tty);
   const stderr = new Capture(opts.tty);
@@ -38,6 +45,7 @@ export async function runCli(
     env: { CERTIFY_DATA_DIR: opts.dataDir ?? tempDataDir(), ...opts.env },
     cwd: process.cwd(),
     clock: opts.clock,
+    ...(opts.stdin !== undefined ? { stdin: Readable.from([Buffer.from(opts.stdin)]) } : {}),
   });
   return { code, stdout: stdout.text, stderr: stderr.text };
 }

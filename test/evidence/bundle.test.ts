@@ -270,7 +270,7 @@ describe('evidence bundle: request → approval → download → verify', () => 
       assert.match(out.stdout, /Verification: OK/);
     }
     const pdfs = readdirSync(join(root, 'reports')).filter((n) => n.endsWith('.pdf'));
-    assert.equal(pdfs.length, 11);
+    assert.equal(pdfs.length, 12);
     for (const pdf of pdfs) {
       const check = spawnSync('qpdf', ['--check', join(root, 'reports', pdf)], { encoding: 'utf8' });
       assert.equal(check.status, 0, `qpdf --check ${pdf}: ${check.stdout}${check.stderr}`);
@@ -283,7 +283,7 @@ describe('evidence bundle: request → approval → download → verify', () => 
     assert.match(text, /Head of Security/);
     assert.match(text, /not from a trusted third party/);
     const csvs = readdirSync(join(root, 'reports')).filter((n) => n.endsWith('.csv'));
-    assert.equal(csvs.length, 11);
+    assert.equal(csvs.length, 12);
   });
 
   it('changing any byte of any file makes verify fail and name that file', async () => {

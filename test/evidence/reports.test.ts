@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { signerFromKey } from '../../core/jws.js';
 import { toCsv, parseCsv } from '../../evidence/csv.js';
 import { renderEvidenceDocs } from '../../evidence/reports/docs.js';
 import {
@@ -13,7 +15,10 @@ import {
 import type { AuditEntry, Cell, EvidenceInput, ReportTable } from '../../evidence/types.js';
 import { getFramework } from '../../scanner/frameworks/index.js';
 import type { FrameworkId } from '../../scanner/frameworks/types.js';
-import type { Inventory } from '../../scanner/inventory/types.js';
+import { issueCertificate } from '../../provenance/certificate.js';
+import { generateCredential } from '../../provenance/generate.js';
+import { findPreset } from '../../provenance/presets.js';
+import type { Inventory, Secret } from '../../scanner/inventory/types.js';
 import { BUILTIN_RULES } from '../../scanner/rules/builtin/index.js';
 import { runScan } from '../../scanner/scan.js';
 import { FRAMEWORKS } from '../../scanner/frameworks/index.js';
@@ -107,7 +112,7 @@ function entry(
 }
 
 describe('evidence reports: shape', () => {
-  it('builds the ten reports in order, each row as wide as its columns', () => {
+  it('builds the eleven reports in order, each row as wide as its columns', () => {
     assert.deepEqual(REPORT_IDS, [
       'operator-audit-log',
       'rotation-events',
@@ -119,6 +124,7 @@ describe('evidence reports: shape', () => {
       'cryptoperiod',
       'algorithm-strength',
       'asset-inventory',
+      'provenance-register',
     ]);
     const tables = buildReports(
       input(inventory({ secrets: [secret('a')], keys: [key('k')], certificates: [cert('c')] })),
@@ -145,6 +151,7 @@ describe('evidence reports: shape', () => {
       'cryptoperiod',
       'algorithm-strength',
       'asset-inventory',
+      'provenance-register',
     ]) {
       const d = report(tables, id).description;
       assert.match(d, /scan scan-42 taken 2026-11-23T06:00:00\.000Z/, id);
@@ -952,6 +959,125 @@ describe('asset-inventory', () => {
         },
       ],
     );
+  });
+});
+
+describe('provenance-register', () => {
+  const certify = signerFromKey(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
+  const preset = findPreset('pci');
+  const issue = (name: string, daysAgo: number, vaultName = 'kv-test') => {
+    const generated = generateCredential(preset);
+    return issueCertificate({
+      signer: certify,
+      preset,
+      credential: generated.value,
+      generated,
+      now: NOW - daysAgo * DAY,
+      target: { vault: vaultName, secret: name, version: `v${daysAgo}` },
+      jwksUrl: null,
+    });
+  };
+  const db = issue('db-password', 2);
+  const dbOld = issue('db-password', 60);
+  const api = issue('api-key', 1);
+  const lostOld = issue('lost-tag', 30);
+  const lost = issue('lost-tag', 3);
+  const forged = (() => {
+    const [h, , sig] = db.jws.split('.') as [string, string, string];
+    const body = Buffer.from(JSON.stringify({ ...db.payload, entropyBits: 300 })).toString('base64url');
+    return `${h}.${body}.${sig}`;
+  })();
+  const FORGED_ID = 'cert-ffffffffffffffffffffffffff';
+  const tagged = (name: string, id: string, over: Partial<Secret> = {}) =>
+    secret(name, { tags: { owner: 'x', 'certify-provenance': id }, ...over });
+
+  const inv = inventory({
+    secrets: [
+      tagged('db-password', db.id),
+      tagged('copied', db.id),
+      tagged('gone', 'cert-zzzzzzzzzzzzzzzzzzzzzzzzzz'),
+      tagged('forged', FORGED_ID),
+      secret('plain'),
+      secret('lost-tag'),
+      tagged('api-key', api.id, { enabled: false }),
+      secret('tls', { managed: true }),
+    ],
+    provenance: {
+      jwks: { keys: [certify.publicJwk] },
+      certificates: [db, dbOld, api, lostOld, lost, { id: FORGED_ID, jws: forged }].map((c) => ({
+        id: c.id,
+        jws: c.jws,
+      })),
+    },
+  });
+
+  it('lists tagged and certified secrets in scope with the certificate and its verdict', () => {
+    const t = one(inv, 'provenance-register');
+    const rows = objects(t);
+    assert.deepEqual(rows[0], {
+      asset_id: assetUrl('secrets', 'kv-test', 'db-password'),
+      vault: 'kv-test',
+      secret: 'db-password',
+      certificate_id: db.id,
+      preset: 'pci',
+      preset_version: preset.version,
+      generated_at: new Date(NOW - 2 * DAY).toISOString(),
+      entropy_bits: db.payload.entropyBits,
+      expires_at: new Date(NOW + 88 * DAY).toISOString(),
+      status: 'valid',
+    });
+    assert.deepEqual(pick(rows, ['secret', 'certificate_id', 'preset', 'status']), [
+      { secret: 'db-password', certificate_id: db.id, preset: 'pci', status: 'valid' },
+      {
+        secret: 'copied',
+        certificate_id: db.id,
+        preset: 'pci',
+        status: 'invalid: target is kv-test/db-password@v2 but the secret is kv-test/copied',
+      },
+      {
+        secret: 'gone',
+        certificate_id: 'cert-zzzzzzzzzzzzzzzzzzzzzzzzzz',
+        preset: null,
+        status: 'missing certificate',
+      },
+      {
+        secret: 'forged',
+        certificate_id: FORGED_ID,
+        preset: null,
+        status: `invalid: signature does not verify with key kid=${certify.kid}`,
+      },
+      // Named by two certificates but tagged with neither: the latest one is shown.
+      {
+        secret: 'lost-tag',
+        certificate_id: lost.id,
+        preset: 'pci',
+        status: 'invalid: the secret has no certify-provenance tag',
+      },
+    ]);
+    assert.deepEqual(t.notes, [
+      '6 secrets in scope (enabled, not backing a certificate): 1 valid, 3 invalid, 1 naming a missing certificate; 1 secret without any certificate, not listed.',
+      '6 certificates held, signed by 1 key; 4 named by no secret’s tag (earlier versions of rotated secrets, or secrets since deleted or disabled).',
+      'A row that is not valid is a failure of rule P011; so is every secret in scope without a certificate.',
+    ]);
+  });
+
+  it('agrees with rule P011: every failing secret is a row that is not valid, or is uncertified', () => {
+    const t = one(inv, 'provenance-register');
+    const p011 = BUILTIN_RULES.find((r) => r.meta.id === 'P011')!.evaluate(inv, NOW);
+    const notValid = objects(t)
+      .filter((r) => r.status !== 'valid')
+      .map((r) => r.asset_id);
+    const listed = new Set(objects(t).map((r) => r.asset_id));
+    const unlisted = inv.secrets.filter((s) => s.enabled && !s.managed && !listed.has(s.id)).map((s) => s.id);
+    assert.deepEqual([...p011.failing].sort(), [...notValid, ...unlisted].sort());
+    assert.equal(p011.evaluated, 6);
+  });
+
+  it('has no rows and says so when the scan carries no provenance section', () => {
+    const t = one(inventory({ secrets: [tagged('db-password', db.id)] }), 'provenance-register');
+    assert.deepEqual(t.rows, []);
+    assert.match(t.notes.join(' '), /no provenance section/);
+    assert.match(t.notes.join(' '), /not evidence that no secret is certified/);
   });
 });
 

@@ -53,6 +53,7 @@ const SPEC: Record<FrameworkId, Row[]> = {
         'CIS-8.6',
         'VM001',
         'VM002',
+        'P011',
       ],
     ],
     [
@@ -87,7 +88,7 @@ const SPEC: Record<FrameworkId, Row[]> = {
       'A.5.17',
       'Authentication information',
       'supporting',
-      ['P001', 'P007', 'P008', 'VM001', 'VM002', 'VM004'],
+      ['P001', 'P007', 'P008', 'VM001', 'VM002', 'VM004', 'P011'],
     ],
     ['A.5.15', 'Access control', 'supporting', ['CIS-RBAC']],
     ['A.8.13', 'Information backup (recoverability)', 'supporting', ['CIS-8.5', 'CIS-8.6']],
@@ -108,7 +109,7 @@ const SPEC: Record<FrameworkId, Row[]> = {
       'IA-5',
       'Authenticator management',
       'direct',
-      ['P001', 'P007', 'P008', 'P012', 'P013', 'P014', 'VM003', 'VM004'],
+      ['P001', 'P007', 'P008', 'P012', 'P013', 'P014', 'VM003', 'VM004', 'P011'],
     ],
     ['IA-5(7)', 'No embedded unencrypted static authenticators', 'direct', ['VM002']],
     ['CM-2', 'Baseline configuration', 'supporting', ['VM001', 'VM005']],
@@ -155,7 +156,7 @@ const SPEC: Record<FrameworkId, Row[]> = {
       '8.6.3',
       'System/application account passwords protected, changed periodically',
       'direct',
-      ['P008', 'P009', 'P010', 'P012', 'P013', 'P014', 'VM004'],
+      ['P008', 'P009', 'P010', 'P012', 'P013', 'P014', 'VM004', 'P011'],
     ],
     ['10.2.1', 'Audit logs enabled for all system components', 'customer', []],
   ],
@@ -542,7 +543,7 @@ describe('cited rule ids', () => {
     const all = allCitedRuleIds();
     const expected = new Set(Object.values(SPEC).flatMap((rows) => rows.flatMap((r) => r[3])));
     assert.deepEqual([...all].sort(), [...expected].sort());
-    assert.equal(all.size, 34);
+    assert.equal(all.size, 35);
     for (const op of ['P004', 'P005', 'P006', 'P015', 'C004', 'K004', 'SYN003']) assert.ok(!all.has(op), op);
   });
 });

@@ -23,6 +23,12 @@ import {
 const fixture = (name: string): string =>
   fileURLToPath(new URL(`../fixtures/inventories/${name}`, import.meta.url));
 
+// Shapes only: the validator checks form, P011 checks signatures.
+const X = 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU';
+const Y = 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0';
+const CERT_1 = 'cert-abcdefghijklmnopqrstuvwxyz';
+const CERT_2 = 'cert-22222222222222222222222222';
+
 /** A valid inventory with every optional section filled in. */
 function fullInventory(): Inventory {
   const web = resource('checkout', [
@@ -51,6 +57,13 @@ function fullInventory(): Inventory {
       }),
     ],
     syncWorker: { running: true, lastHeartbeat: '2026-11-23T05:59:00Z' },
+    provenance: {
+      jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: X, y: Y, kid: 'kid-1', alg: 'ES256', use: 'sig' }] },
+      certificates: [
+        { id: CERT_1, jws: 'eyJhbGciOiJFUzI1NiJ9.eyJpZCI6MX0.c2lnbmF0dXJl' },
+        { id: CERT_2, jws: 'aGVhZGVy.cGF5bG9hZA.c2ln' },
+      ],
+    },
   });
 }
 
@@ -125,6 +138,7 @@ describe('validateInventory: valid data', () => {
       'rotationPolicies',
       'rotationEvents',
       'syncRecords',
+      'provenance',
     ]) {
       assert.equal(section in result.inventory, false, `${section} should stay absent`);
     }
@@ -199,12 +213,34 @@ describe('validateInventory: valid data', () => {
     data.rotationPolicies[0].credential.extra = 1;
     data.syncRecords[0].runs[0].durationMs = 12;
     data.syncWorker.version = '2.1';
+    data.provenance.store = 'lowdb';
+    data.provenance.jwks.keys[0].d = 'private-part-must-not-be-kept';
+    data.provenance.certificates[0].presetId = 'pci';
     const result = validateInventory(data);
     assert.ok(result.ok);
     assert.deepEqual(result.inventory, inv);
     assert.equal('exportedBy' in result.inventory, false);
     assert.equal('value' in result.inventory.secrets[0]!, false);
     assert.equal(JSON.stringify(result.inventory).includes('must-not-be-kept'), false);
+    assert.deepEqual(Object.keys(result.inventory.provenance!), ['jwks', 'certificates']);
+  });
+
+  it('accepts an empty provenance section and the longest certificate allowed', () => {
+    const long = `${'a'.repeat(4000)}.${'b'.repeat(4000)}.${'c'.repeat(8192 - 8002)}`;
+    assert.equal(long.length, 8192);
+    const data = json(
+      inventory({
+        provenance: { jwks: { keys: [] }, certificates: [{ id: CERT_1, jws: long }] },
+      }),
+    );
+    const result = validateInventory(data);
+    assert.ok(result.ok, result.ok ? '' : result.problems.join('\n'));
+    assert.equal(result.inventory.provenance?.certificates[0]?.jws, long);
+    const empty = validateInventory(
+      json(inventory({ provenance: { jwks: { keys: [] }, certificates: [] } })),
+    );
+    assert.ok(empty.ok);
+    assert.deepEqual(empty.inventory.provenance, { jwks: { keys: [] }, certificates: [] });
   });
 
   it('keeps a tag named __proto__ as an ordinary tag', () => {
@@ -436,6 +472,73 @@ describe('validateInventory: each problem is reported with its path', () => {
       [
         'keys[0].rotationPolicy: must be an object or null (got "P90D")',
         'rotationPolicies[0].credential: must be an object (got null)',
+      ],
+    ],
+    [
+      'a provenance section that is not an object',
+      (d) => (d.provenance = [{ id: CERT_1 }]),
+      ['provenance: must be an object, or left out when it was not collected (got an array)'],
+    ],
+    [
+      'a provenance section without its parts',
+      (d) => (d.provenance = {}),
+      ['provenance.jwks: is missing', 'provenance.certificates: is missing'],
+    ],
+    [
+      'a provenance key set of the wrong shape',
+      (d) => {
+        d.provenance.jwks = { keys: {} };
+        d.provenance.certificates = 'none';
+      },
+      [
+        'provenance.jwks.keys: must be an array (got an object)',
+        'provenance.certificates: must be an array (got "none")',
+      ],
+    ],
+    [
+      'provenance keys that are not ES256 P-256 signing keys',
+      (d) => {
+        const k = d.provenance.jwks.keys[0];
+        d.provenance.jwks.keys.push({ ...k }, 'k2');
+        Object.assign(k, { kty: 'RSA', crv: 'P-384', alg: 'RS256', use: 'enc', x: 'AAAA', kid: '' });
+        delete k.y;
+      },
+      [
+        'provenance.jwks.keys[0].kid: must be a non-empty string (got "")',
+        'provenance.jwks.keys[0].kty: must be one of EC (got "RSA")',
+        'provenance.jwks.keys[0].crv: must be one of P-256 (got "P-384")',
+        'provenance.jwks.keys[0].x: must be a P-256 coordinate: 43 base64url characters (got "AAAA")',
+        'provenance.jwks.keys[0].y: is missing',
+        'provenance.jwks.keys[0].alg: must be one of ES256 (got "RS256")',
+        'provenance.jwks.keys[0].use: must be one of sig (got "enc")',
+        'provenance.jwks.keys[2]: must be an object (got "k2")',
+      ],
+    ],
+    [
+      'two provenance keys with the same kid',
+      (d) => d.provenance.jwks.keys.push({ ...d.provenance.jwks.keys[0] }),
+      ['provenance.jwks.keys[1].kid: duplicate of provenance.jwks.keys[0].kid'],
+    ],
+    [
+      'provenance certificates with bad ids, bad JWS and duplicates',
+      (d) => {
+        const c = d.provenance.certificates;
+        c[0].id = 'cert-ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+        c[1].jws = 'header.payload';
+        c.push({ id: CERT_2, jws: 'a.b.c' });
+        c.push({ id: 'cert-33333333333333333333333333', jws: 'a.b+c.d' });
+        c.push({ id: 'cert-44444444444444444444444444', jws: 7 });
+        c.push({ id: 'cert-55555555555555555555555555', jws: `a.b.${'c'.repeat(8190)}` });
+        c.push({ jws: 'a.b.c' });
+      },
+      [
+        'provenance.certificates[0].id: must be "cert-" and 26 characters a-z or 2-7 (got "cert-ABCDEFGHIJKLMNOPQRSTUVWXYZ")',
+        'provenance.certificates[1].jws: must be a compact JWS: three base64url parts joined by dots (got "header.payload")',
+        'provenance.certificates[2].id: duplicate of provenance.certificates[1].id',
+        'provenance.certificates[3].jws: must be a compact JWS: three base64url parts joined by dots (got "a.b+c.d")',
+        'provenance.certificates[4].jws: must be a string (got 7)',
+        'provenance.certificates[5].jws: must be at most 8192 characters (got 8194)',
+        'provenance.certificates[6].id: is missing',
       ],
     ],
     [

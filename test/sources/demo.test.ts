@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
+import { verifyCertificate, type ProvenancePayload } from '../../provenance/certificate.js';
+import { PRESET_TAG, PROVENANCE_TAG } from '../../provenance/writer.js';
 import { appCredentialId, dependencyId, settingId, vaultAndName } from '../../scanner/inventory/ids.js';
 import type { Inventory } from '../../scanner/inventory/types.js';
+import { validateInventory } from '../../scanner/inventory/validate.js';
 import { BUILTIN_RULES } from '../../scanner/rules/builtin/index.js';
+import { ProvenanceJudge } from '../../scanner/rules/builtin/P011.js';
 import {
   DEMO_DEFAULT_SIZE,
   demoPlan,
@@ -65,6 +69,10 @@ function compareShifted(
   }
 }
 
+function payloadOf(jws: string): ProvenancePayload {
+  return JSON.parse(Buffer.from(jws.split('.')[1]!, 'base64url').toString('utf8')) as ProvenancePayload;
+}
+
 describe('demo tenant', () => {
   const inv = generateDemoInventory({ now: NOW });
 
@@ -104,11 +112,19 @@ describe('demo tenant', () => {
   it('dates everything relative to now: moving now by 10 days moves every time by 10 days', () => {
     const later = generateDemoInventory({ now: NOW + 10 * DAY_MS });
     let times = 0;
-    compareShifted(inv, later, 'inventory', (a, b, path) => {
+    const shifted = (a: string, b: string, path: string) => {
       times++;
       assert.equal(Date.parse(b) - Date.parse(a), 10 * DAY_MS, path);
-    });
+    };
+    // Certificates sign their times, so their JWS differ: compare the signed payloads instead.
+    const { provenance: p1, ...rest1 } = inv;
+    const { provenance: p2, ...rest2 } = later;
+    compareShifted(rest1, rest2, 'inventory', shifted);
     assert.ok(times > inv.secrets.length * 3);
+    assert.equal(p2!.certificates.length, p1!.certificates.length);
+    p1!.certificates.forEach((c, i) => {
+      compareShifted(payloadOf(c.jws), payloadOf(p2!.certificates[i]!.jws), `certificates[${i}]`, shifted);
+    });
     const expiring = inv.secrets.filter((s) => s.expires !== null).length;
     assert.ok(expiring > 0 && expiring < inv.secrets.length);
   });
@@ -177,6 +193,75 @@ describe('demo tenant', () => {
     assert.ok(NOW - heartbeat < 15 * MINUTE_MS);
   });
 
+  it('passes the snapshot validator, provenance section included', () => {
+    const result = validateInventory(JSON.parse(JSON.stringify(inv)));
+    assert.ok(result.ok, result.ok ? '' : result.problems.join('\n'));
+    assert.deepEqual(result.inventory.provenance, inv.provenance);
+  });
+
+  it('has kv-prod/db-password, enabled and uncertified, for the playground rotation', () => {
+    for (const tenant of [inv, generateDemoInventory({ seed: 7, size: 5_000, now: NOW })]) {
+      const vaults = tenant.vaults.filter((v) => v.name === 'kv-prod');
+      assert.equal(vaults.length, 1);
+      assert.equal(vaults[0]!.accessError, null);
+      const db = tenant.secrets.filter((s) => s.vault === 'kv-prod' && s.name === 'db-password');
+      assert.equal(db.length, 1);
+      assert.equal(db[0]!.id, 'https://kv-prod.vault.azure.net/secrets/db-password');
+      assert.ok(db[0]!.enabled && !db[0]!.managed);
+      assert.equal(PROVENANCE_TAG in db[0]!.tags, false);
+    }
+  });
+
+  it('certifies a few secrets with a seeded key: valid ones, and tampered, copied and missing ones', () => {
+    for (const [seed, size] of [
+      [1, DEMO_DEFAULT_SIZE],
+      [7, 5_000],
+    ] as const) {
+      const tenant = generateDemoInventory({ seed, size, now: NOW });
+      const section = tenant.provenance!;
+      assert.equal(section.jwks.keys.length, 1);
+      const judge = new ProvenanceJudge(section);
+      const held = new Map(section.certificates.map((c) => [c.id, c.jws]));
+      assert.equal(held.size, section.certificates.length, 'unique certificate ids');
+      const seen = { valid: 0, tampered: 0, copied: 0, missing: 0 };
+      for (const s of tenant.secrets) {
+        const id = s.tags[PROVENANCE_TAG];
+        if (id === undefined) continue;
+        assert.ok(s.enabled && !s.managed, s.id);
+        assert.match(s.tags[PRESET_TAG] ?? '', /^[a-z0-9]+@\d{4}\.\d+$/, s.id);
+        const v = judge.judge(s);
+        if (v.kind === 'missing') {
+          seen.missing++;
+          continue;
+        }
+        assert.equal(v.kind, 'checked');
+        const check = verifyCertificate(held.get(id)!, section.jwks, {
+          expectTarget: { vault: s.vault, secret: s.name },
+        });
+        assert.deepEqual(check.problems, v.kind === 'checked' ? v.problems : [], s.id);
+        if (check.ok) {
+          seen.valid++;
+          assert.equal(check.payload?.generatedAt, s.updated, s.id);
+        } else if (/^signature does not verify/.test(check.problems[0]!)) seen.tampered++;
+        else if (/^target is /.test(check.problems[0]!)) seen.copied++;
+        else assert.fail(`${s.id}: ${check.problems.join('; ')}`);
+      }
+      assert.ok(seen.valid >= 1 && seen.tampered >= 1 && seen.copied >= 1, JSON.stringify(seen));
+      if (size >= 5_000) assert.equal(seen.missing, 1);
+    }
+  });
+
+  it('caps certified secrets at 200 in a large tenant, and gives each seed its own key', () => {
+    const big = generateDemoInventory({ seed: 8, size: 60_000, now: NOW });
+    const certified = big.secrets.filter((s) => PROVENANCE_TAG in s.tags).length;
+    // 200 picked: 194 valid, 2 tampered, 2 copied tags and 1 missing certificate carry the tag;
+    // 1 more has a certificate but lost its tag. Copied and missing ones bring no certificate.
+    assert.equal(certified, 199);
+    assert.equal(big.provenance!.certificates.length, 197);
+    const other = generateDemoInventory({ seed: 9, now: NOW });
+    assert.notEqual(other.provenance!.jwks.keys[0]!.kid, inv.provenance!.jwks.keys[0]!.kid);
+  });
+
   it('refuses a size or seed that is not an integer', () => {
     assert.throws(() => generateDemoInventory({ size: -1, now: NOW }), RangeError);
     assert.throws(() => generateDemoInventory({ size: 1.5, now: NOW }), RangeError);
@@ -203,7 +288,7 @@ describe('demo tenant against the built-in rules', () => {
   for (const { label, seed, size } of cases) {
     it(`${label}: every rule has passing and failing members`, () => {
       const inventory = generateDemoInventory({ seed, size, now: NOW });
-      assert.equal(BUILTIN_RULES.length, 41);
+      assert.equal(BUILTIN_RULES.length, 42);
       const problems: string[] = [];
       for (const rule of BUILTIN_RULES) {
         const out = rule.evaluate(inventory, NOW);

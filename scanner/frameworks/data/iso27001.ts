@@ -53,6 +53,7 @@ export const iso27001: Framework = {
         { rule: 'VM001' },
         { rule: 'VM002' },
         { rule: 'VM004' },
+        { rule: 'P011' },
       ],
       customerNote:
         'The control also covers authentication information of people. Add your Entra ID password and MFA ' +

@@ -83,6 +83,7 @@ export const nist: Framework = {
         { rule: 'P014' },
         { rule: 'VM003' },
         { rule: 'VM004' },
+        { rule: 'P011' },
       ],
       customerNote:
         'This evidence covers secrets kept in Key Vault. Authenticators of people (passwords, tokens, MFA) ' +

@@ -111,6 +111,7 @@ export const pci: Framework = {
         { rule: 'P013' },
         { rule: 'P014' },
         { rule: 'VM004' },
+        { rule: 'P011' },
       ],
       customerNote:
         'Keep the targeted risk analysis (12.3.1) that sets how often these credentials must change next to ' +

@@ -39,6 +39,7 @@ export const soc2: Framework = {
         { rule: 'CIS-8.6' },
         { rule: 'VM001' },
         { rule: 'VM002' },
+        { rule: 'P011' },
       ],
       customerNote:
         'The criterion also covers how people sign in. Certify does not read Entra ID, so add your ' +

@@ -1,5 +1,5 @@
 /**
- * The 41 built-in rules, in catalogue order. An explicit list (not a directory scan) so the
+ * The 42 built-in rules, in catalogue order. An explicit list (not a directory scan) so the
  * build and the tests see exactly the same set.
  */
 import type { Rule } from '../types.js';
@@ -11,6 +11,7 @@ import r_P005 from './P005.js';
 import r_P006 from './P006.js';
 import r_P007 from './P007.js';
 import r_P008 from './P008.js';
+import r_P011 from './P011.js';
 import r_P015 from './P015.js';
 import r_C001 from './C001.js';
 import r_C002 from './C002.js';
@@ -54,6 +55,7 @@ export const BUILTIN_RULES: readonly Rule[] = Object.freeze([
   r_P006,
   r_P007,
   r_P008,
+  r_P011,
   r_P015,
   r_C001,
   r_C002,

@@ -15,6 +15,8 @@ import {
   CERT_TLS,
   CERT_WILDCARD,
   COMPONENTS,
+  DEMO_ROTATION_SECRET,
+  DEMO_ROTATION_VAULT,
   ENVS,
   GENERIC_SECRET_NAMES,
   KEY_NAMES,
@@ -257,6 +259,7 @@ class AssetBuilder {
     let named = 0;
     let generic = 0;
     let wide = 0;
+    let rotationTarget = vaultName === DEMO_ROTATION_VAULT;
     dv.plainStart = out.plainSecrets.length;
     dv.plainCount = dv.secretCount;
 
@@ -270,6 +273,11 @@ class AssetBuilder {
         name = this.vaultWideNames.nth(wideOffset, 1, wide++, dv.teamIndex);
       } else {
         name = this.secretNames.nth(offset, stride, named++, dv.teamIndex);
+        // Renamed after every draw, and only a conventional name, so P015 and the decks see the same tenant.
+        if (rotationTarget && enabled) {
+          name = DEMO_ROTATION_SECRET;
+          rotationTarget = false;
+        }
       }
       const expiry = expiryHours(enabled ? this.secretExpiry.draw(rng) : disabledExpiry(rng), rng, 730);
       const stale = enabled ? this.secretStale.draw(rng) === 0 : rng.chance(0.6);

@@ -6,6 +6,13 @@ import type { Curve, KeyType, ResourceSetting, RotationPolicySummary } from '../
 
 export const TENANT_DOMAIN = 'contoso.com';
 
+/**
+ * The vault and secret the docs and the playground rotate (`/certify rotate kv-prod/db-password
+ * --preset pci`): Contoso's oldest production vault predates the naming convention.
+ */
+export const DEMO_ROTATION_VAULT = 'kv-prod';
+export const DEMO_ROTATION_SECRET = 'db-password';
+
 /** At most 9 characters: `kv-<team>-<env>-<region><n>` must fit Key Vault's 24-character limit. */
 export const TEAMS: readonly string[] = [
   'payments',

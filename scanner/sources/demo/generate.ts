@@ -17,6 +17,7 @@ import {
 import { buildAssets } from './assets.js';
 import { IsoClock } from './clock.js';
 import { DEMO_DEFAULT_SEED, DEMO_DEFAULT_SIZE, demoPlan } from './plan.js';
+import { buildProvenance } from './provenance.js';
 import { Rng } from './random.js';
 import { buildTenant } from './tenant.js';
 
@@ -47,6 +48,9 @@ export function generateDemoInventory(opts: DemoOptions): Inventory {
   const { appRegistrations, rotationPolicies } = buildRotation(tenant, assets);
   const rotationEvents = buildRotationEvents(tenant, assets);
   const syncRecords = buildSync(tenant, assets);
+  const syncWorker = buildSyncWorker(tenant);
+  // Last: it draws after everything else, so the assets above do not depend on it.
+  const provenance = buildProvenance(tenant, assets, seed);
 
   return {
     schema: INVENTORY_SCHEMA,
@@ -62,6 +66,7 @@ export function generateDemoInventory(opts: DemoOptions): Inventory {
     rotationPolicies,
     rotationEvents,
     syncRecords,
-    syncWorker: buildSyncWorker(tenant),
+    syncWorker,
+    provenance,
   };
 }

@@ -6,6 +6,7 @@ import type { Resource, ResourceSetting, Tags, Vault } from '../../inventory/typ
 import {
   ACCESS_ERROR,
   COMPONENTS,
+  DEMO_ROTATION_VAULT,
   ENV_GROUPS,
   ENVS,
   FUNCTION_SETTINGS,
@@ -149,12 +150,16 @@ export function buildTenant(plan: DemoPlan, rng: Rng, clock: IsoClock): Tenant {
   const standard = quota(v - 1, 0.5);
   const skuDeck = new Deck([standard, v - 1 - standard]);
 
+  // Chosen without drawing from rng, so every other vault and asset stays as it was.
+  let legacy = slots.findIndex((slot, i) => i !== blocked && (ENVS[slot.env] as Env).production);
+  if (legacy < 0) legacy = slots.findIndex((_, i) => i !== blocked);
+
   const vaults: DemoVault[] = slots.map((slot, i) => {
     const team = teams[slot.team] as string;
     const env = ENVS[slot.env] as Env;
     const [regionCode, location] = REGIONS[slot.region] as readonly [string, string];
     const suffix = slot.round > 0 ? String(slot.round + 1) : '';
-    const name = `kv-${team}-${env.code}-${regionCode}${suffix}`;
+    const name = i === legacy ? DEMO_ROTATION_VAULT : `kv-${team}-${env.code}-${regionCode}${suffix}`;
     const resourceGroup = `rg-${team}-${env.code}-${regionCode}${suffix}`;
     const subscriptionId = subscriptions[
       (slot.team * 2 + (env.production ? 0 : 1)) % subscriptions.length

@@ -20,7 +20,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { Inventory } from '../../../scanner/inventory/types.js';
 import { detBytes } from './material.js';
@@ -31,10 +31,13 @@ import {
   error,
   FIREWALL_BODY,
   graph,
+  isSecretSet,
   json,
   keyVault,
+  setSecret,
   type Reply,
   type Req,
+  type SecretWriteRecord,
 } from './routes.js';
 import { BASE_HOSTS, hostMatches, tlsMaterial } from './tls.js';
 import { buildPlanes, buildSites, type VaultPlane } from './wire.js';
@@ -61,6 +64,11 @@ export interface FakeAzureOptions {
   extraHosts?: string[];
   /** Proxy port on 127.0.0.1. Default: any free port. */
   port?: number;
+  /**
+   * Key Vault accepts `PUT /secrets/{name}` (setSecret) as the service does and keeps the new
+   * version for later listings. Default false: the identity is a reader and every write is 403.
+   */
+  writableSecrets?: boolean;
 }
 
 export type Service = 'keyvault' | 'arm' | 'graph' | 'login' | 'proxy';
@@ -76,7 +84,7 @@ export interface RecordedRequest {
   service: Service;
   /** A request for a secret's value (always answered 403). */
   valueRead?: true;
-  /** A write attempt (always answered 403). */
+  /** A write attempt (answered 403, unless `writableSecrets` accepted a secret version). */
   write?: true;
 }
 
@@ -111,6 +119,11 @@ export interface FakeAzure {
   applyEnv(target?: NodeJS.ProcessEnv): () => void;
   /** The argv of every `az` invocation so far. */
   azCalls(): string[][];
+  /**
+   * Secret versions accepted under `writableSecrets`, in order, values included: for the test
+   * harness to check what reached the vault (the product never reads a value back).
+   */
+  secretWrites(): SecretWriteRecord[];
   close(): Promise<void>;
 }
 
@@ -170,6 +183,7 @@ export async function startFakeAzure(opts: FakeAzureOptions): Promise<FakeAzure>
 
   // ---- state -------------------------------------------------------------------------------
   const requests: RecordedRequest[] = [];
+  const secretWrites: SecretWriteRecord[] = [];
   const counters = { served: 0, throttled: 0, failed: 0, valueReads: 0, writes: 0, refusedConnects: 0 };
   let kvArrivals = 0;
   const attempts = new Map<string, number>();
@@ -293,7 +307,12 @@ export async function startFakeAzure(opts: FakeAzureOptions): Promise<FakeAzure>
     return { service: 'arm' };
   }
 
-  function answer(r: Req, url: string, headers: IncomingHttpHeaders): { reply: Reply; service: Service } {
+  function answer(
+    r: Req,
+    url: string,
+    headers: IncomingHttpHeaders,
+    body: string,
+  ): { reply: Reply; service: Service } {
     const target = serviceOf(r.host);
     if (!target)
       return {
@@ -313,6 +332,14 @@ export async function startFakeAzure(opts: FakeAzureOptions): Promise<FakeAzure>
     const unauthorized = authFailure(service, r.host, headers.authorization);
     if (unauthorized) return { reply: unauthorized, service };
     if (service === 'keyvault' && plane) {
+      if (opts.writableSecrets && !plane.forbidden && isSecretSet(r.method, r.path)) {
+        // Trouble is decided before the write is applied, so a 429 or 5xx stores nothing.
+        const limited = throttled() ?? injectedFailure(r, url);
+        if (limited) return { reply: { ...limited, write: true }, service };
+        const result = setSecret(r, plane, body, Date.now(), randomBytes(16).toString('hex'));
+        if (result.written) secretWrites.push(result.written);
+        return { reply: result.reply, service };
+      }
       const reply = keyVault(r, plane, { pageSize: kvPageSize });
       if (reply.valueRead || reply.write || plane.forbidden) return { reply, service };
       const limited = throttled() ?? injectedFailure(r, url);
@@ -374,9 +401,11 @@ export async function startFakeAzure(opts: FakeAzureOptions): Promise<FakeAzure>
       path: parsed.pathname,
       query: parsed.searchParams,
     };
-    req.resume();
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const { reply, service } = answer(r, rawUrl, req.headers);
+      const body = Buffer.concat(chunks).toString('utf8');
+      const { reply, service } = answer(r, rawUrl, req.headers, body);
       const record: RecordedRequest = {
         method: r.method,
         host,
@@ -531,6 +560,7 @@ export async function startFakeAzure(opts: FakeAzureOptions): Promise<FakeAzure>
         }
       };
     },
+    secretWrites: () => secretWrites.map((w) => ({ ...w, tags: { ...w.tags } })),
     azCalls() {
       try {
         return readFileSync(azLog, 'utf8')
@@ -556,4 +586,5 @@ export async function startFakeAzure(opts: FakeAzureOptions): Promise<FakeAzure>
 }
 
 export { FIREWALL_BODY };
+export type { SecretWriteRecord };
 export type { Inventory };

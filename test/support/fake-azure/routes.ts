@@ -3,9 +3,9 @@
  * Pure functions of a parsed request and the precomputed wire model; the server (index.ts)
  * adds authentication, throttling, failures, latency and recording around them.
  */
-import type { Inventory } from '../../../scanner/inventory/types.js';
+import type { Inventory, Secret } from '../../../scanner/inventory/types.js';
 import type { PlaneList, Site, VaultPlane } from './wire.js';
-import { armScope, graphApplication, vaultResource } from './wire.js';
+import { armScope, graphApplication, recoveryOf, vaultResource } from './wire.js';
 
 export interface Req {
   method: string;
@@ -21,7 +21,7 @@ export interface Reply {
   headers?: Record<string, string>;
   /** Marks a request for a secret's value (always refused). */
   valueRead?: boolean;
-  /** Marks a write attempt (always refused: the fake is read-only). */
+  /** Marks a write attempt (refused, unless `writableSecrets` accepts a secret's new version). */
   write?: boolean;
 }
 
@@ -157,6 +157,10 @@ function versionMatches(plane: VaultPlane, name: string, version: string | undef
 function versionsPage(plane: VaultPlane, kind: Kind, list: PlaneList<never>, asset: never): Reply {
   const index = list.assets.indexOf(asset);
   const item = JSON.parse(list.itemJson(index)) as Record<string, unknown>;
+  if (kind === 'secrets') {
+    const items = plane.secretVersions(asset as Secret);
+    return json(200, `{"value":[${items.join(',')}],"nextLink":null}`);
+  }
   const { id, name } = asset as { name: string; id: string };
   const versioned = `${id}/${plane.version(name)}`;
   if (kind === 'keys') item.kid = versioned;
@@ -175,6 +179,140 @@ export function isSecretValueRead(method: string, path: string): boolean {
     seg.length <= 3 &&
     !(seg.length === 3 && seg[2]?.toLowerCase() === 'versions')
   );
+}
+
+/** `PUT /secrets/{name}`: what `SecretClient.setSecret` sends. */
+export function isSecretSet(method: string, path: string): boolean {
+  const seg = segments(path);
+  return method === 'PUT' && seg.length === 2 && seg[0]?.toLowerCase() === 'secrets';
+}
+
+/** A secret version the fake accepted (`writableSecrets`), for tests to inspect. */
+export interface SecretWriteRecord {
+  vault: string;
+  name: string;
+  /** 32 hex characters, as Key Vault's. */
+  version: string;
+  /** Kept for the test harness only; the fake never serves it back on a GET. */
+  value: string;
+  tags: Record<string, string>;
+  contentType: string | null;
+  enabled: boolean;
+  /** ISO times at Key Vault's one-second grain, or null. */
+  notBefore: string | null;
+  expires: string | null;
+  /** Epoch ms the write was accepted. */
+  at: number;
+}
+
+const SECRET_NAME = /^[0-9a-zA-Z-]{1,127}$/;
+/** Key Vault's documented limits for a secret (*guess* at the exact 400 messages). */
+const MAX_SECRET_BYTES = 25 * 1024;
+const MAX_TAGS = 15;
+const MAX_TAG_NAME = 512;
+const MAX_TAG_VALUE = 256;
+
+function unixTime(v: unknown, field: string): { iso: string | null } | { problem: string } {
+  if (v === undefined || v === null) return { iso: null };
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    return { problem: `attributes.${field} must be a number` };
+  return { iso: new Date(Math.floor(v) * 1000).toISOString().replace('.000Z', 'Z') };
+}
+
+/**
+ * Accepts a new secret version as Key Vault does: 200 with the SecretBundle (value echoed, as
+ * the service does), the request's attributes and tags only — nothing is inherited from the
+ * previous version — and the new state stored in the plane so that listings show it.
+ */
+export function setSecret(
+  req: Req,
+  plane: VaultPlane,
+  bodyText: string,
+  now: number,
+  version: string,
+): { reply: Reply; written?: SecretWriteRecord } {
+  const name = segments(req.path)[1] ?? '';
+  const bad = (message: string) => ({ reply: { ...error(400, 'BadParameter', message), write: true } });
+  if (!SECRET_NAME.test(name)) return bad(`The request URI contains an invalid name: ${name}`);
+  let body: Record<string, unknown>;
+  try {
+    const parsed: unknown = JSON.parse(bodyText);
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new Error('not an object');
+    body = parsed as Record<string, unknown>;
+  } catch {
+    return bad('The request body is not valid JSON.');
+  }
+  const value = body.value;
+  if (typeof value !== 'string') return bad("Property 'value' is required and must be a string.");
+  if (Buffer.byteLength(value, 'utf8') > MAX_SECRET_BYTES)
+    return bad(`Secret value exceeds the maximum size of ${MAX_SECRET_BYTES} bytes.`);
+  const tags: Record<string, string> = {};
+  if (body.tags !== undefined && body.tags !== null) {
+    if (typeof body.tags !== 'object' || Array.isArray(body.tags))
+      return bad("Property 'tags' must be an object.");
+    const entries = Object.entries(body.tags as Record<string, unknown>);
+    if (entries.length > MAX_TAGS) return bad(`A secret can have at most ${MAX_TAGS} tags.`);
+    for (const [k, v] of entries) {
+      if (typeof v !== 'string') return bad(`Tag '${k}' must have a string value.`);
+      if (k.length > MAX_TAG_NAME || v.length > MAX_TAG_VALUE)
+        return bad(`Tag '${k}' exceeds the maximum length (name ${MAX_TAG_NAME}, value ${MAX_TAG_VALUE}).`);
+      tags[k] = v;
+    }
+  }
+  const contentType = typeof body.contentType === 'string' ? body.contentType : null;
+  const attrs = (body.attributes ?? {}) as Record<string, unknown>;
+  const nbf = unixTime(attrs.nbf, 'nbf');
+  if ('problem' in nbf) return bad(nbf.problem);
+  const exp = unixTime(attrs.exp, 'exp');
+  if ('problem' in exp) return bad(exp.problem);
+  const enabled = attrs.enabled === undefined || attrs.enabled === null ? true : attrs.enabled === true;
+
+  const createdIso = new Date(Math.floor(now / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const prior = plane.secrets.byName.get(name.toLowerCase());
+  const secret: Secret = {
+    id: prior?.id ?? `https://${plane.host}/secrets/${name}`,
+    vault: prior?.vault ?? plane.vault?.name ?? plane.name,
+    name: prior?.name ?? name,
+    enabled,
+    created: createdIso,
+    updated: createdIso,
+    notBefore: nbf.iso,
+    expires: exp.iso,
+    contentType,
+    tags,
+    managed: false,
+  };
+  plane.putSecret(secret, version);
+
+  const recovery = recoveryOf(plane.vault);
+  const attributes: Record<string, unknown> = { enabled };
+  if (nbf.iso) attributes.nbf = Date.parse(nbf.iso) / 1000;
+  if (exp.iso) attributes.exp = Date.parse(exp.iso) / 1000;
+  attributes.created = Math.floor(now / 1000);
+  attributes.updated = Math.floor(now / 1000);
+  attributes.recoveryLevel = recovery.recoveryLevel;
+  if (recovery.recoverableDays !== null) attributes.recoverableDays = recovery.recoverableDays;
+  const bundle: Record<string, unknown> = { value };
+  if (contentType !== null) bundle.contentType = contentType;
+  bundle.id = `${secret.id}/${version}`;
+  bundle.attributes = attributes;
+  if (Object.keys(tags).length > 0) bundle.tags = tags;
+  return {
+    reply: { ...json(200, bundle), write: true },
+    written: {
+      vault: plane.name,
+      name: secret.name,
+      version,
+      value,
+      tags,
+      contentType,
+      enabled,
+      notBefore: nbf.iso,
+      expires: exp.iso,
+      at: now,
+    },
+  };
 }
 
 export function keyVault(req: Req, plane: VaultPlane, opts: KvOptions): Reply {

@@ -114,6 +114,13 @@ export interface VaultPlane {
   certificateBundle(cert: Certificate): string;
   certificatePolicy(cert: Certificate): string;
   version(name: string): string;
+  /** Every version of a secret as a versions-list item, oldest first (written ones included). */
+  secretVersions(secret: Secret): string[];
+  /**
+   * Makes a written version the secret's current state (`writableSecrets`): listings then show
+   * its attributes and tags, as Key Vault's list shows the latest version's.
+   */
+  putSecret(secret: Secret, version: string): void;
 }
 
 function makeList<T extends Asset>(assets: T[], toJson: (a: T) => string): PlaneList<T> {
@@ -171,13 +178,21 @@ function buildPlane(
   const base = `https://${host}/`;
   const version = (name: string) => versionOf(host, name);
 
-  const secretList = makeList(secrets, (s) => {
+  const secretJson = (s: Secret) => {
     const item: Record<string, unknown> = { id: s.id, attributes: attributes(s, recovery) };
     if (s.contentType !== null) item.contentType = s.contentType;
     if (hasTags(s.tags)) item.tags = s.tags;
     if (s.managed) item.managed = true;
     return JSON.stringify(item);
-  });
+  };
+  const secretList = makeList(secrets, secretJson);
+  const secretVersionItem = (s: Secret, v: string) => {
+    const item = JSON.parse(secretJson(s)) as Record<string, unknown>;
+    item.id = `${s.id}/${v}`;
+    return JSON.stringify(item);
+  };
+  /** Lowercase name → version items, for secrets written to (the others have one version). */
+  const history = new Map<string, string[]>();
 
   const keyList = makeList(keys, (k) => {
     const item: Record<string, unknown> = {
@@ -333,7 +348,7 @@ function buildPlane(
     });
   }
 
-  return {
+  const plane: VaultPlane = {
     host,
     name: host.split('.')[0] ?? host,
     vault,
@@ -347,7 +362,21 @@ function buildPlane(
     certificateBundle,
     certificatePolicy: (c) => JSON.stringify(policyObject(c)),
     version,
+    secretVersions: (s) => history.get(s.name.toLowerCase()) ?? [secretVersionItem(s, version(s.name))],
+    putSecret(s, v) {
+      const key = s.name.toLowerCase();
+      const prior = plane.secrets.byName.get(key);
+      // The version the inventory describes stays listed under the new one, as in Key Vault.
+      const versions = history.get(key) ?? (prior ? [secretVersionItem(prior, version(prior.name))] : []);
+      versions.push(secretVersionItem(s, v));
+      history.set(key, versions);
+      plane.secrets = makeList(
+        [...plane.secrets.assets.filter((a) => a.name.toLowerCase() !== key), s],
+        secretJson,
+      );
+    },
   };
+  return plane;
 }
 
 /** One data plane per vault host: inventory vaults, plus hosts that only assets name. */

@@ -1,0 +1,335 @@
+/**
+ * `/certify presets`, `/certify rotate <vault>/<secret> --preset <p>` (approval-gated like
+ * evidence) and `/certify cert <id>`. Cards show certificates, never a credential: the value
+ * exists only inside the rotation step, between the generator and Key Vault.
+ */
+import type { ActionView, EvidenceView, MessageView, View } from '../../cards/views.js';
+import type { Actor } from '../../evidence/types.js';
+import type { CertificateLookup, ProvenanceService } from '../../provenance/service.js';
+import { DEFAULT_PRESET_ID, findPreset, listPresets } from '../../provenance/presets.js';
+import { presetEntropyBits } from '../../provenance/generate.js';
+import { CertifyError, isCertifyError } from '../../scanner/errors.js';
+import type { RotationRequest } from '../../store/provenance.js';
+import type { DeepReadonly } from '../../store/json-file.js';
+import type { CommandContext } from './handlers.js';
+
+export const ROTATION_VERBS = [
+  'rotation.show',
+  'rotation.approve',
+  'rotation.reject',
+  'rotation.reject-confirm',
+  'rotation.cancel',
+] as const;
+export type RotationVerb = (typeof ROTATION_VERBS)[number];
+
+const utc = (iso: string) => iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC');
+
+function service(ctx: CommandContext): ProvenanceService {
+  if (!ctx.provenance)
+    throw new CertifyError('SOURCE_UNAVAILABLE', 'credential rotation is not available in this deployment');
+  return ctx.provenance;
+}
+
+function actorOf(ctx: CommandContext): Actor {
+  return { id: ctx.user.id, name: ctx.user.name, channel: ctx.channel.kind };
+}
+
+function classesText(p: ReturnType<typeof findPreset>): string {
+  const on = (['lower', 'upper', 'digits', 'symbols'] as const).filter((c) => p.classes[c]);
+  return on.length === 0 ? 'no required classes' : on.join(', ');
+}
+
+export function presetsView(): MessageView {
+  const lines = listPresets().map(
+    (p) =>
+      `• ${p.id}${p.id === DEFAULT_PRESET_ID ? ' (default)' : ''} — ${p.name} ${p.version}: ${p.length} characters; required: ${classesText(p)}; ${presetEntropyBits(p).toFixed(1)} bits (minimum ${p.minEntropyBits}); the secret expires after ${p.maxLifetimeDays} days`,
+  );
+  return {
+    kind: 'message',
+    tone: 'neutral',
+    title: 'Credential presets',
+    text: lines.join('\n'),
+    hint: '/certify rotate <vault>/<secret> --preset <id> generates a credential to a preset, writes it to Key Vault after an approver agrees, and signs a provenance certificate. CLI: certify presets (with each requirement and its source).',
+    actions: [],
+  };
+}
+
+const button = (verb: RotationVerb, title: string, id: string, style?: ActionView['style']): ActionView => ({
+  verb,
+  title,
+  data: { id },
+  ...(style ? { style } : {}),
+  ...(verb === 'rotation.cancel' ? { ignoresInputs: true } : {}),
+});
+
+function rotationFacts(r: DeepReadonly<RotationRequest>): EvidenceView['facts'] {
+  const preset = findPreset(r.presetId);
+  const facts: EvidenceView['facts'] = [
+    { label: 'Request', value: r.id },
+    { label: 'Secret', value: `${r.vault}/${r.secret}` },
+    { label: 'Requested by', value: `${r.requestedBy.name || r.requestedBy.id} at ${utc(r.createdAt)}` },
+    { label: 'Preset', value: `${preset.id} · ${preset.name} ${preset.version}` },
+    {
+      label: 'Credential',
+      value: `${preset.length} characters, ${presetEntropyBits(preset).toFixed(1)} bits; expires ${preset.maxLifetimeDays} days after rotation`,
+    },
+  ];
+  if (r.result) {
+    facts.push(
+      { label: 'Certificate', value: r.result.certificateId },
+      { label: 'New version', value: r.result.version },
+      { label: 'Expires', value: r.result.expiresAt ? utc(r.result.expiresAt) : 'never' },
+    );
+  }
+  return facts;
+}
+
+export function rotationView(
+  r: DeepReadonly<RotationRequest>,
+  opts: { mode?: 'rejecting'; note?: string | null; certificateUrl?: string | null; demo?: boolean } = {},
+): EvidenceView {
+  const base = {
+    kind: 'evidence' as const,
+    title: `Credential rotation · ${r.vault}/${r.secret}`,
+    bundleId: r.id,
+    facts: rotationFacts(r),
+    statement: null,
+    inputs: [] as EvidenceView['inputs'],
+    link: null as EvidenceView['link'],
+    note: opts.note ?? null,
+    actions: [] as ActionView[],
+  };
+  switch (r.status) {
+    case 'pending':
+      if (opts.mode === 'rejecting') {
+        return {
+          ...base,
+          tone: 'warning',
+          status: 'rejecting',
+          badge: 'REJECTING',
+          text: 'Say why the rotation is rejected; the reason is kept in the audit log.',
+          inputs: [
+            {
+              id: 'reason',
+              label: 'Reason',
+              placeholder: 'e.g. rotate after the release freeze',
+              value: '',
+              required: true,
+              maxLength: 1000,
+              multiline: true,
+            },
+          ],
+          actions: [
+            button('rotation.reject-confirm', 'Reject the rotation', r.id, 'destructive'),
+            button('rotation.cancel', 'Cancel', r.id),
+          ],
+        };
+      }
+      return {
+        ...base,
+        tone: 'warning',
+        status: 'pending',
+        badge: 'AWAITING APPROVAL',
+        text: 'An approver other than the requester must agree. Approving generates the credential, writes it to Key Vault as a new version and signs its provenance certificate; nobody sees the value.',
+        actions: [
+          button('rotation.approve', 'Approve and rotate', r.id, 'positive'),
+          button('rotation.reject', 'Reject', r.id, 'destructive'),
+        ],
+      };
+    case 'rotating':
+      return {
+        ...base,
+        tone: 'neutral',
+        status: 'pending',
+        badge: 'ROTATING',
+        text: `Approved by ${r.approval?.by.name ?? '?'}; rotating…`,
+      };
+    case 'rotated': {
+      const url = opts.certificateUrl ?? null;
+      return {
+        ...base,
+        tone: 'good',
+        status: 'signed',
+        badge: 'ROTATED',
+        text: `Approved by ${r.approval?.by.name ?? '?'} at ${utc(r.approval?.at ?? '')}. A new version of ${r.vault}/${r.secret} was written with its certificate in the tags; the credential was never shown.`,
+        link: url
+          ? {
+              url,
+              title: 'Open certificate',
+              expiresAt: null,
+              caption: `Signed provenance certificate · certify cert verify ${url}`,
+            }
+          : null,
+        note:
+          opts.note ??
+          (opts.demo
+            ? 'Demo tenant: no real Key Vault was written; the next demo scan shows the new version and its tags.'
+            : null),
+      };
+    }
+    case 'rejected':
+      return {
+        ...base,
+        tone: 'attention',
+        status: 'rejected',
+        badge: 'REJECTED',
+        text: `Rejected by ${r.rejection?.by.name ?? '?'} at ${utc(r.rejection?.at ?? '')}: ${r.rejection?.reason ?? ''}`,
+      };
+    case 'failed':
+      return {
+        ...base,
+        tone: 'attention',
+        status: 'failed',
+        badge: 'FAILED',
+        text: `The rotation failed: ${r.error ?? 'unknown error'}. The secret keeps its current version.`,
+      };
+  }
+}
+
+/** The card of a certificate: what it claims and whether it verifies, never a credential. */
+export function certificateView(found: CertificateLookup): EvidenceView {
+  const { check, stored, url } = found;
+  const p = check.payload;
+  const facts: EvidenceView['facts'] = [{ label: 'Certificate', value: stored.id }];
+  if (p) {
+    facts.push(
+      { label: 'Preset', value: `${p.preset.id} · ${p.preset.name} ${p.preset.version}` },
+      { label: 'Generated at', value: utc(p.generatedAt) },
+      {
+        label: 'Entropy',
+        value: `${p.entropyBits} bits · ${p.parameters.length} characters from ${p.parameters.alphabetSize}`,
+      },
+      {
+        label: 'Entropy source',
+        value: `${p.entropySource.generator}; FIPS mode ${p.entropySource.fipsMode ? 'on' : 'off'}`,
+      },
+      {
+        label: 'Target',
+        value: p.target
+          ? `${p.target.vault}/${p.target.secret}${p.target.version ? `@${p.target.version}` : ''}`
+          : 'none (generated by the CLI)',
+      },
+      { label: 'Expires', value: p.expiresAt ? utc(p.expiresAt) : 'never' },
+      { label: 'Signed by', value: `key ${p.issuer.kid}` },
+    );
+  }
+  return {
+    kind: 'evidence',
+    tone: check.ok ? 'good' : 'attention',
+    title: `Provenance certificate ${stored.id}`,
+    bundleId: stored.id,
+    status: check.ok ? 'signed' : 'failed',
+    badge: check.ok ? 'VALID' : 'INVALID',
+    text: check.ok
+      ? "The signature verifies with Certify's key and the certificate matches its target. An auditor holding the credential can check it matches: certify cert verify <url> --credential-stdin."
+      : `Does not verify: ${check.problems.join('; ')}`,
+    facts,
+    statement: null,
+    inputs: [],
+    link: {
+      url,
+      title: 'Open certificate',
+      expiresAt: null,
+      caption: 'Also as JSON (Accept: application/json), with the JWS',
+    },
+    note: check.warnings.length > 0 ? check.warnings.join(' ') : null,
+    actions: [],
+  };
+}
+
+/** `/certify rotate kv-prod/db-password --preset pci` (also `preset=pci`, or the preset second). */
+export async function rotateCommand(args: string, ctx: CommandContext): Promise<View> {
+  const words = args
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w !== '');
+  if (words.length === 0) {
+    throw new CertifyError(
+      'BAD_USAGE',
+      'rotate needs <vault>/<secret>',
+      [],
+      'e.g. /certify rotate kv-prod/db-password --preset pci (see /certify presets)',
+    );
+  }
+  let presetId = DEFAULT_PRESET_ID;
+  const rest = words.slice(1);
+  for (let i = 0; i < rest.length; i++) {
+    const w = rest[i]!;
+    if (w === '--preset' || w === '-p') presetId = rest[++i] ?? '';
+    else if (/^(--)?preset=/.test(w)) presetId = w.slice(w.indexOf('=') + 1);
+    else if (i === 0) presetId = w;
+    else
+      throw new CertifyError(
+        'BAD_USAGE',
+        `unexpected "${w}"`,
+        [],
+        'e.g. /certify rotate kv-prod/db-password --preset pci',
+      );
+  }
+  const provenance = service(ctx);
+  const target = provenance.parseTarget(words[0]!);
+  const preset = findPreset(presetId);
+  const r = await provenance.request({
+    ...target,
+    preset,
+    requester: actorOf(ctx),
+    channel: ctx.channel,
+    now: ctx.now,
+  });
+  return rotationView(r);
+}
+
+export async function certCommand(args: string, ctx: CommandContext): Promise<View> {
+  const id = args.trim().split(/\s+/)[0] ?? '';
+  if (!id)
+    throw new CertifyError(
+      'BAD_USAGE',
+      'cert needs a certificate id',
+      [],
+      'e.g. /certify cert cert-abc… (shown on a rotation card)',
+    );
+  const found = service(ctx).certificate(id.replace(/^.*\/certs\//, ''), ctx.now);
+  if (!found) throw new CertifyError('NOT_FOUND', `there is no certificate ${id}`);
+  return certificateView(found);
+}
+
+export async function rotationAction(
+  verb: RotationVerb,
+  data: Readonly<Record<string, string>>,
+  ctx: CommandContext,
+): Promise<View> {
+  const provenance = service(ctx);
+  const id = (data.id ?? '').trim();
+  const actor = actorOf(ctx);
+  const shown = (r: DeepReadonly<RotationRequest>, note?: string | null) =>
+    rotationView(r, {
+      ...(note !== undefined ? { note } : {}),
+      certificateUrl: r.result ? provenance.certificateUrl(r.result.certificateId) : null,
+      demo: r.result?.writer === 'demo',
+    });
+  try {
+    switch (verb) {
+      case 'rotation.show':
+      case 'rotation.cancel': {
+        const r = provenance.rotation(id);
+        if (!r) throw new CertifyError('NOT_FOUND', `there is no rotation request ${id}`);
+        return shown(r);
+      }
+      case 'rotation.approve': {
+        const { request, repeated } = await provenance.approve(id, actor, ctx.now);
+        return shown(request, repeated ? 'Already approved: this click changed nothing.' : undefined);
+      }
+      case 'rotation.reject':
+        return rotationView(await provenance.checkCanDecide(id, actor, ctx.now), { mode: 'rejecting' });
+      case 'rotation.reject-confirm':
+        return shown(await provenance.reject(id, actor, data.reason ?? '', ctx.now));
+    }
+  } catch (e) {
+    const r = provenance.rotation(id);
+    if (!isCertifyError(e) || !r || e.code === 'NOT_FOUND') throw e;
+    const note = `${e.message.charAt(0).toUpperCase()}${e.message.slice(1)}.`;
+    return e.code === 'BAD_INPUT' && verb === 'rotation.reject-confirm'
+      ? rotationView(r, { mode: 'rejecting', note })
+      : shown(r, note);
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Wires rotation with provenance from configuration: the certificate and rotation stores, the
+ * secret writer (Azure Key Vault through the SDK when the source is `azure`; the demo tenant's
+ * metadata-only writer otherwise), and the scan extras that let every scan see what Certify
+ * issued and rotated.
+ */
+import type { AuditLog } from '../evidence/audit-log.js';
+import { createDemoWriter } from '../provenance/demo-writer.js';
+import { createProvenanceService, type ProvenanceService } from '../provenance/service.js';
+import type { SecretWriter } from '../provenance/writer.js';
+import { createProvenanceStore, type ProvenanceStore } from '../store/provenance.js';
+import type { CertifyPorts } from './certify.js';
+import type { ScanExtras } from './enrich.js';
+import type { SigningKey } from './signing-key.js';
+
+export interface ProvenanceWiring {
+  store: ProvenanceStore;
+  service: ProvenanceService;
+  writer: SecretWriter;
+}
+
+export function scanExtras(
+  store: ProvenanceStore,
+  signer: SigningKey,
+  demoWrites?: () => ReturnType<NonNullable<ScanExtras['demoWrites']>>,
+): ScanExtras {
+  return {
+    provenance: () => {
+      const certificates = store.certificates().map((c) => ({ id: c.id, jws: c.jws }));
+      return certificates.length === 0 ? null : { jwks: signer.jwks(), certificates };
+    },
+    rotations: () =>
+      store
+        .rotations()
+        .filter((r) => (r.status === 'rotated' || r.status === 'failed') && r.approval)
+        .map((r) => ({
+          id: r.id,
+          vault: r.vault,
+          secret: r.secret,
+          status: r.status === 'rotated' ? ('succeeded' as const) : ('failed' as const),
+          startedAt: r.approval!.at,
+          finishedAt: r.result?.finishedAt ?? r.approval!.at,
+        })),
+    ...(demoWrites ? { demoWrites } : {}),
+  };
+}
+
+export function openProvenance(opts: {
+  dataDir: string;
+  ports: CertifyPorts;
+  signer: SigningKey;
+  audit: AuditLog;
+  approvers: readonly string[];
+  publicUrl: string;
+  /** The Azure writer when the source is azure (built at the edge); otherwise the demo writer. */
+  azureWriter: (() => SecretWriter) | null;
+}): ProvenanceWiring {
+  const store = createProvenanceStore(opts.dataDir);
+  const demo = opts.azureWriter ? null : createDemoWriter(opts.dataDir);
+  const writer = opts.azureWriter ? opts.azureWriter() : demo!;
+  opts.ports.extras = scanExtras(store, opts.signer, demo ? () => demo.writes() : undefined);
+  const service = createProvenanceService({
+    store,
+    signer: opts.signer,
+    writer,
+    audit: opts.audit,
+    approvers: opts.approvers,
+    publicUrl: opts.publicUrl,
+  });
+  return { store, service, writer };
+}

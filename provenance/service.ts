@@ -1,0 +1,404 @@
+/**
+ * Rotation with provenance: `/certify rotate <vault>/<secret> --preset <p>` asks; an approver
+ * (never the requester) approves; then a credential is generated to the preset, written as a
+ * new Key Vault secret version tagged with its certificate, and the certificate is signed and
+ * kept. The credential lives in one local variable between generation and the write: it is
+ * never logged, stored, shown or put in the audit log. Every step, refusals included, is audited.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Jwks, Signer } from '../core/jws.js';
+import type { AuditLog } from '../evidence/audit-log.js';
+import type { Actor } from '../evidence/types.js';
+import { CertifyError, isCertifyError } from '../scanner/errors.js';
+import type { DeepReadonly } from '../store/json-file.js';
+import type {
+  ProvenanceStore,
+  RotationPerson,
+  RotationRequest,
+  StoredCertificate,
+} from '../store/provenance.js';
+import {
+  issueCertificate,
+  newCertificateId,
+  verifyCertificate,
+  type CertificateCheck,
+} from './certificate.js';
+import { generateCredential } from './generate.js';
+import { findPreset, type Preset } from './presets.js';
+import {
+  MAX_TAG_VALUE,
+  PRESET_TAG,
+  PROVENANCE_TAG,
+  PROVENANCE_URL_TAG,
+  type SecretWriter,
+} from './writer.js';
+
+const DAY_MS = 86_400_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+// Key Vault's naming rules, checked before anything is asked of anyone.
+const VAULT_NAME = /^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/;
+const SECRET_NAME = /^[0-9a-zA-Z-]{1,127}$/;
+
+export interface ProvenanceServiceDeps {
+  store: ProvenanceStore;
+  signer: Signer & { jwks(): Jwks };
+  writer: SecretWriter;
+  audit: AuditLog;
+  approvers: readonly string[];
+  /** Base URL for certificate links (`<publicUrl>/certs/<id>`) and the JWKS. */
+  publicUrl: string;
+}
+
+export interface CertificateLookup {
+  stored: DeepReadonly<StoredCertificate>;
+  check: CertificateCheck;
+  url: string;
+}
+
+export interface ProvenanceService {
+  readonly writerKind: 'azure' | 'demo';
+  certificateUrl(id: string): string;
+  jwksUrl(): string;
+  /** Parses `kv-prod/db-password`; throws BAD_INPUT naming what is wrong. */
+  parseTarget(text: string): { vault: string; secret: string };
+  request(args: {
+    vault: string;
+    secret: string;
+    preset: Preset;
+    requester: Actor;
+    channel: { kind: string; id: string };
+    now: number;
+  }): Promise<DeepReadonly<RotationRequest>>;
+  checkCanDecide(id: string, actor: Actor, now: number): Promise<DeepReadonly<RotationRequest>>;
+  /** Generates, writes and certifies. A repeat click by the approver changes nothing. */
+  approve(
+    id: string,
+    actor: Actor,
+    now: number,
+  ): Promise<{ request: DeepReadonly<RotationRequest>; repeated: boolean }>;
+  reject(id: string, actor: Actor, reason: string, now: number): Promise<DeepReadonly<RotationRequest>>;
+  rotation(id: string): DeepReadonly<RotationRequest> | null;
+  /** A stored certificate and its verification against the service's key, or null. */
+  certificate(id: string, now: number): CertificateLookup | null;
+  /** `certify generate`: a credential (returned once, to print) and its certificate, no target. */
+  generate(
+    preset: Preset,
+    now: number,
+    actor: Actor,
+  ): Promise<{ credential: string; jws: string; id: string }>;
+}
+
+export function newRotationId(): string {
+  return `rot-${randomBytes(8).toString('hex')}`;
+}
+
+function person(a: Actor): RotationPerson {
+  return { id: a.id, name: a.name, channel: a.channel };
+}
+
+export function createProvenanceService(deps: ProvenanceServiceDeps): ProvenanceService {
+  const approvers = new Set(deps.approvers);
+  const base = deps.publicUrl.replace(/\/+$/, '');
+  const certificateUrl = (id: string) => `${base}/certs/${id}`;
+  const jwksUrl = () => `${base}/.well-known/jwks.json`;
+
+  async function log(
+    action: string,
+    actor: Actor,
+    subject: string | null,
+    details: Record<string, string | number | boolean | null>,
+    now: number,
+  ) {
+    await deps.audit.append({ action, actor, subject, details }, now);
+  }
+
+  async function refuse(
+    code: 'FORBIDDEN' | 'CONFLICT' | 'NOT_FOUND' | 'BAD_INPUT',
+    message: string,
+    action: string,
+    actor: Actor,
+    subject: string | null,
+    now: number,
+    hint?: string,
+  ): Promise<never> {
+    await log(`${action}.refused`, actor, subject, { reason: message }, now);
+    throw new CertifyError(code, message, [], hint);
+  }
+
+  async function requireRotation(id: string, actor: Actor, action: string, now: number) {
+    await deps.store.reload();
+    const r = deps.store.rotation(id);
+    if (!r) return refuse('NOT_FOUND', `there is no rotation request ${id}`, action, actor, id, now);
+    return r;
+  }
+
+  async function mayDecide(r: DeepReadonly<RotationRequest>, actor: Actor, action: string, now: number) {
+    if (!approvers.has(actor.id)) {
+      await refuse(
+        'FORBIDDEN',
+        `${actor.name || actor.id} is not an approver: only the users in CERTIFY_APPROVERS can approve or reject a rotation`,
+        action,
+        actor,
+        r.id,
+        now,
+      );
+    }
+    if (r.requestedBy.id === actor.id) {
+      await refuse(
+        'FORBIDDEN',
+        `${actor.name || actor.id} requested ${r.id} and cannot approve their own request: another approver must`,
+        action,
+        actor,
+        r.id,
+        now,
+      );
+    }
+  }
+
+  function settled(r: DeepReadonly<RotationRequest>): string {
+    switch (r.status) {
+      case 'rotated':
+      case 'rotating':
+        return `${r.id} was already approved by ${r.approval?.by.name ?? '?'} at ${r.approval?.at ?? '?'}`;
+      case 'rejected':
+        return `${r.id} was rejected by ${r.rejection?.by.name ?? '?'} at ${r.rejection?.at ?? '?'}`;
+      case 'failed':
+        return `${r.id} failed: ${r.error ?? 'unknown error'}`;
+      default:
+        return `${r.id} is ${r.status}`;
+    }
+  }
+
+  return {
+    writerKind: deps.writer.kind,
+    certificateUrl,
+    jwksUrl,
+
+    parseTarget(text) {
+      const m = /^([^/\s]+)\/([^/\s]+)$/.exec(text.trim());
+      if (!m) {
+        throw new CertifyError(
+          'BAD_USAGE',
+          `"${text.trim()}" is not <vault>/<secret>`,
+          [],
+          'e.g. /certify rotate kv-prod/db-password --preset pci',
+        );
+      }
+      const [, vault, secret] = m as unknown as [string, string, string];
+      const problems: string[] = [];
+      if (!VAULT_NAME.test(vault))
+        problems.push(`vault "${vault}": 3–24 letters, digits and hyphens, starting with a letter`);
+      if (!SECRET_NAME.test(secret)) problems.push(`secret "${secret}": 1–127 letters, digits and hyphens`);
+      if (problems.length > 0) throw new CertifyError('BAD_INPUT', 'not a Key Vault secret name', problems);
+      return { vault: vault.toLowerCase(), secret };
+    },
+
+    async request({ vault, secret, preset, requester, channel, now }) {
+      const id = newRotationId();
+      await deps.store.addRotation({
+        id,
+        vault,
+        secret,
+        presetId: preset.id,
+        requestedBy: person(requester),
+        channel,
+        createdAt: iso(now),
+        status: 'pending',
+        approval: null,
+        rejection: null,
+        result: null,
+        error: null,
+      });
+      await log(
+        'rotation.requested',
+        requester,
+        id,
+        { vault, secretName: secret, preset: `${preset.id}@${preset.version}` },
+        now,
+      );
+      return deps.store.rotation(id)!;
+    },
+
+    async checkCanDecide(id, actor, now) {
+      const r = await requireRotation(id, actor, 'rotation.approve', now);
+      await mayDecide(r, actor, 'rotation.approve', now);
+      if (r.status !== 'pending') await refuse('CONFLICT', settled(r), 'rotation.approve', actor, id, now);
+      return r;
+    },
+
+    async approve(id, actor, now) {
+      const r = await requireRotation(id, actor, 'rotation.approve', now);
+      await mayDecide(r, actor, 'rotation.approve', now);
+      if (r.status !== 'pending') {
+        if (r.approval?.by.id === actor.id) return { request: r, repeated: true };
+        await refuse('CONFLICT', settled(r), 'rotation.approve', actor, id, now);
+      }
+      // Claimed before any work: a concurrent second click or second approver is refused.
+      const claimed = await deps.store.updateRotation(id, (x) => {
+        if (x.status !== 'pending') return false;
+        x.status = 'rotating';
+        x.approval = { by: person(actor), at: iso(now) };
+        return true;
+      });
+      if (!claimed) {
+        const current = deps.store.rotation(id)!;
+        if (current.approval?.by.id === actor.id) return { request: current, repeated: true };
+        await refuse('CONFLICT', settled(current), 'rotation.approve', actor, id, now);
+      }
+      await log('rotation.approved', actor, id, { vault: r.vault, secretName: r.secret }, now);
+
+      const preset = findPreset(r.presetId);
+      const certificateId = newCertificateId();
+      const url = certificateUrl(certificateId);
+      const expiresAt = now + preset.maxLifetimeDays * DAY_MS;
+      try {
+        const generated = generateCredential(preset);
+        const written = await deps.writer.write({
+          vault: r.vault,
+          name: r.secret,
+          value: generated.value,
+          tags: {
+            [PROVENANCE_TAG]: certificateId,
+            [PRESET_TAG]: `${preset.id}@${preset.version}`,
+            ...(url.length <= MAX_TAG_VALUE ? { [PROVENANCE_URL_TAG]: url } : {}),
+          },
+          expiresOn: new Date(expiresAt),
+          contentType: `text/plain; certify-preset=${preset.id}`,
+        });
+        const issued = issueCertificate({
+          signer: deps.signer,
+          preset,
+          credential: generated.value,
+          generated,
+          now,
+          target: { vault: r.vault, secret: r.secret, version: written.version },
+          jwksUrl: jwksUrl(),
+          id: certificateId,
+        });
+        await deps.store.addCertificate({
+          id: issued.id,
+          jws: issued.jws,
+          presetId: preset.id,
+          generatedAt: issued.payload.generatedAt,
+          target: { vault: r.vault, secret: r.secret, version: written.version },
+          rotationId: id,
+        });
+        const finishedAt = iso(now);
+        await deps.store.updateRotation(id, (x) => {
+          x.status = 'rotated';
+          x.result = {
+            certificateId,
+            secretId: written.id,
+            version: written.version,
+            expiresAt: iso(expiresAt),
+            entropyBits: issued.payload.entropyBits,
+            writer: deps.writer.kind,
+            finishedAt,
+          };
+        });
+        // The rotation-events report and VM004 read this entry.
+        await log(
+          'credential.rotated',
+          actor,
+          id,
+          {
+            vault: r.vault,
+            secretName: r.secret,
+            version: written.version,
+            preset: `${preset.id}@${preset.version}`,
+            certificateId,
+            status: 'succeeded',
+            fullStack: true,
+            startedAt: iso(now),
+            finishedAt,
+            writer: deps.writer.kind,
+          },
+          now,
+        );
+      } catch (e) {
+        const message = isCertifyError(e) ? e.message : ((e as Error).message ?? String(e));
+        await deps.store.updateRotation(id, (x) => {
+          x.status = 'failed';
+          x.error = message;
+        });
+        await log(
+          'credential.rotated',
+          actor,
+          id,
+          {
+            vault: r.vault,
+            secretName: r.secret,
+            preset: `${preset.id}@${preset.version}`,
+            status: 'failed',
+            fullStack: true,
+            startedAt: iso(now),
+            finishedAt: iso(now),
+            reason: message,
+          },
+          now,
+        );
+      }
+      return { request: deps.store.rotation(id)!, repeated: false };
+    },
+
+    async reject(id, actor, reason, now) {
+      const r = await requireRotation(id, actor, 'rotation.reject', now);
+      await mayDecide(r, actor, 'rotation.reject', now);
+      const why = reason.trim();
+      if (!why) await refuse('BAD_INPUT', 'a rejection needs a reason', 'rotation.reject', actor, id, now);
+      if (r.status === 'rejected' && r.rejection?.by.id === actor.id) return r;
+      const done = await deps.store.updateRotation(id, (x) => {
+        if (x.status !== 'pending') return false;
+        x.status = 'rejected';
+        x.rejection = { by: person(actor), reason: why.slice(0, 1000), at: iso(now) };
+        return true;
+      });
+      if (!done)
+        await refuse('CONFLICT', settled(deps.store.rotation(id)!), 'rotation.reject', actor, id, now);
+      await log('rotation.rejected', actor, id, { reason: why.slice(0, 1000) }, now);
+      return deps.store.rotation(id)!;
+    },
+
+    rotation: (id) => deps.store.rotation(id),
+
+    certificate(id, now) {
+      const stored = deps.store.certificate(id);
+      if (!stored) return null;
+      const check = verifyCertificate(stored.jws, deps.signer.jwks(), {
+        ...(stored.target ? { expectTarget: stored.target } : {}),
+        now,
+      });
+      return { stored, check, url: certificateUrl(id) };
+    },
+
+    async generate(preset, now, actor) {
+      const generated = generateCredential(preset);
+      const issued = issueCertificate({
+        signer: deps.signer,
+        preset,
+        credential: generated.value,
+        generated,
+        now,
+        target: null,
+        jwksUrl: jwksUrl(),
+      });
+      await deps.store.addCertificate({
+        id: issued.id,
+        jws: issued.jws,
+        presetId: preset.id,
+        generatedAt: issued.payload.generatedAt,
+        target: null,
+        rotationId: null,
+      });
+      await log(
+        'credential.generated',
+        actor,
+        issued.id,
+        { preset: `${preset.id}@${preset.version}`, entropyBits: issued.payload.entropyBits },
+        now,
+      );
+      return { credential: generated.value, jws: issued.jws, id: issued.id };
+    },
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * Provenance state over two documents: `certificates.json` (every certificate Certify issued —
+ * the compact JWS and what it is about; never the credential) and `rotations.json` (rotation
+ * requests: who asked, who approved or rejected, what was written).
+ */
+import { join } from 'node:path';
+import { createDocument, isPlainObject } from './json-file.js';
+import type { DeepReadonly, JsonDocument } from './json-file.js';
+
+export const CERTIFICATES_FILE = 'certificates.json';
+export const ROTATIONS_FILE = 'rotations.json';
+
+export interface StoredCertificate {
+  id: string;
+  /** The certificate itself, as issued (compact JWS). */
+  jws: string;
+  presetId: string;
+  generatedAt: string;
+  /** `kv-prod/db-password@version`, or null for a CLI `generate`. */
+  target: { vault: string; secret: string; version: string | null } | null;
+  /** The rotation that produced it, when one did. */
+  rotationId: string | null;
+}
+
+export interface RotationPerson {
+  id: string;
+  name: string;
+  channel: string;
+}
+
+export interface RotationRequest {
+  id: string;
+  vault: string;
+  secret: string;
+  presetId: string;
+  requestedBy: RotationPerson;
+  channel: { kind: string; id: string };
+  createdAt: string;
+  status: 'pending' | 'rotating' | 'rotated' | 'rejected' | 'failed';
+  approval: { by: RotationPerson; at: string } | null;
+  rejection: { by: RotationPerson; reason: string; at: string } | null;
+  /** What was written: never the value. */
+  result: {
+    certificateId: string;
+    secretId: string;
+    version: string;
+    expiresAt: string | null;
+    entropyBits: number;
+    writer: 'azure' | 'demo';
+    finishedAt: string;
+  } | null;
+  error: string | null;
+}
+
+export interface ProvenanceStore {
+  certificate(id: string): DeepReadonly<StoredCertificate> | null;
+  certificates(): DeepReadonly<StoredCertificate>[];
+  addCertificate(cert: StoredCertificate): Promise<void>;
+  rotation(id: string): DeepReadonly<RotationRequest> | null;
+  rotations(): DeepReadonly<RotationRequest>[];
+  addRotation(request: RotationRequest): Promise<void>;
+  /** Serialised read-modify-write of one rotation; the mutator sees the stored state. */
+  updateRotation<T>(id: string, mutator: (r: RotationRequest) => T): Promise<T>;
+  reload(): Promise<void>;
+}
+
+const MAX_KEPT = 100_000;
+
+export function createProvenanceStore(dir: string): ProvenanceStore {
+  const certs: JsonDocument<{ certificates: StoredCertificate[] }> = createDocument({
+    path: join(dir, CERTIFICATES_FILE),
+    kind: 'certify.certificates',
+    version: 1,
+    empty: () => ({ certificates: [] }),
+    check: (d) =>
+      isPlainObject(d) && Array.isArray(d.certificates) ? [] : ['"data.certificates" must be an array'],
+  });
+  const rotations: JsonDocument<{ rotations: RotationRequest[] }> = createDocument({
+    path: join(dir, ROTATIONS_FILE),
+    kind: 'certify.rotations',
+    version: 1,
+    empty: () => ({ rotations: [] }),
+    check: (d) =>
+      isPlainObject(d) && Array.isArray(d.rotations) ? [] : ['"data.rotations" must be an array'],
+  });
+  return {
+    certificate: (id) => certs.read().certificates.find((c) => c.id === id) ?? null,
+    certificates: () => [...certs.read().certificates],
+    async addCertificate(cert) {
+      await certs.update((d) => {
+        d.certificates.push(cert);
+        if (d.certificates.length > MAX_KEPT) d.certificates.splice(0, d.certificates.length - MAX_KEPT);
+      });
+    },
+    rotation: (id) => rotations.read().rotations.find((r) => r.id === id) ?? null,
+    rotations: () => [...rotations.read().rotations],
+    async addRotation(request) {
+      await rotations.update((d) => {
+        d.rotations.push(request);
+        if (d.rotations.length > MAX_KEPT) d.rotations.splice(0, d.rotations.length - MAX_KEPT);
+      });
+    },
+    async updateRotation(id, mutator) {
+      let result: unknown;
+      let found = false;
+      await rotations.update((d) => {
+        const r = d.rotations.find((x) => x.id === id);
+        if (!r) return;
+        found = true;
+        result = mutator(r);
+      });
+      if (!found) throw new RangeError(`no rotation ${id}`);
+      return result as ReturnType<typeof mutator>;
+    },
+    async reload() {
+      await certs.reload();
+      await rotations.reload();
+    },
+  };
+}
