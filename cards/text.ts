@@ -511,7 +511,9 @@ export const MAX_STATEMENT = 12_000;
 /** "Single-use link · expires 2026-10-09 09:14 UTC". */
 export function linkText(link: NonNullable<EvidenceView['link']>): string {
   if (link.caption !== undefined) return link.caption;
-  return link.expiresAt === null ? 'Single-use link' : `Single-use link · expires ${formatWhen(link.expiresAt)}`;
+  return link.expiresAt === null
+    ? 'Single-use link'
+    : `Single-use link · expires ${formatWhen(link.expiresAt)}`;
 }
 
 export interface CutEvidence {

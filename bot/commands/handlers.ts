@@ -65,7 +65,6 @@ export const MAX_SAMPLES = 3;
 
 const SEVERITY_ORDER: Readonly<Record<string, number>> = { Critical: 0, High: 1, Medium: 2, Low: 3 };
 
-
 export const HELP_COMMANDS: HelpView['commands'] = [
   { usage: '/certify score [framework]', description: 'Evidence score, rating and failing rules.' },
   {
