@@ -14,6 +14,8 @@ import { createBotCore } from '../../bot/core.js';
 import { createServer } from '../../bot/server.js';
 import { openPorts } from '../../core/certify.js';
 import { openEvidence } from '../../core/evidence.js';
+import { openProvenance } from '../../core/provenance.js';
+import { runCli } from '../cli/harness.js';
 import { verifyBundle } from '../../evidence/verify.js';
 import { demoSource } from '../../scanner/sources/demo/index.js';
 
@@ -32,6 +34,15 @@ const evidence = await openEvidence({
   tsaUrl: null,
   now: Date.now(),
 });
+const provenance = openProvenance({
+  dataDir,
+  ports,
+  signer: evidence.signer,
+  audit: evidence.audit,
+  approvers: config.approvers,
+  publicUrl: 'http://127.0.0.1',
+  azureWriter: null,
+});
 const server = createServer({
   config,
   core: createBotCore({
@@ -39,8 +50,13 @@ const server = createServer({
     source,
     clock: Date.now,
     evidence: evidence.service,
+    provenance: provenance.service,
     audit: evidence.audit,
   }),
+  certificates: {
+    lookup: (id) => provenance.service.certificate(id, Date.now()),
+    jwksUrl: () => provenance.service.jwksUrl(),
+  },
   log: () => undefined,
   version: 'test',
   jwks: () => evidence.signer.jwks(),
@@ -177,6 +193,56 @@ it('evidence: Riley asks for soc2 last-quarter, Morgan signs in the card, the li
   const zip = Buffer.from(await (await fetch(`http://127.0.0.1:${port}${link.pathname}`)).arrayBuffer());
   const verified = await verifyBundle(zip, { jwks: evidence.signer.jwks() });
   assert.ok(verified.ok, JSON.stringify(verified.checks.filter((c) => c.level === 'fail')));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+it('rotation: Riley asks for kv-prod/db-password with pci, Morgan approves, the card links a certificate that verifies', async () => {
+  const page = await browser.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(`http://127.0.0.1:${port}/`);
+  await page.evaluate('localStorage.clear()');
+  await page.reload();
+  const input = page.getByRole('textbox');
+  await input.fill('/certify rotate kv-prod/db-password --preset pci');
+  await input.press('Enter');
+  await page
+    .locator('.ac-adaptiveCard')
+    .last()
+    .getByText(/An approver other than the requester must agree/)
+    .waitFor();
+
+  await page.getByRole('radio', { name: /Morgan Diaz/ }).check();
+  const answered = page.waitForResponse((r) => r.url().endsWith('/api/playground/action'));
+  await page
+    .locator('.ac-adaptiveCard')
+    .last()
+    .locator('.ac-pushButton', { hasText: 'Approve and rotate' })
+    .click();
+  const body = (await (await answered).json()) as { view: { link: { url: string } | null; text: string } };
+  const card = page.locator('.ac-adaptiveCard').last();
+  await card.getByText(/A new version of kv-prod\/db-password was written/).waitFor();
+  await card.locator('.ac-pushButton', { hasText: 'Open certificate' }).waitFor();
+  assert.ok(body.view.link, body.view.text);
+
+  const certUrl = `http://127.0.0.1:${port}${new URL(body.view.link.url).pathname}`;
+  const html = await (await fetch(certUrl)).text();
+  assert.match(html, /Valid: the signature verifies/);
+  const verified = await runCli(
+    [
+      'cert',
+      'verify',
+      certUrl,
+      '--target',
+      'kv-prod/db-password',
+      '--jwks',
+      `http://127.0.0.1:${port}/.well-known/jwks.json`,
+    ],
+    { dataDir },
+  );
+  assert.equal(verified.code, 0, verified.stdout + verified.stderr);
+  assert.match(verified.stdout, /^VALID/m);
   assert.deepEqual(problems, []);
   await page.close();
 });
