@@ -4,12 +4,13 @@
  * requester's), release it through expiring single-use links, and write every step — refusals
  * included — to the operator audit log. Every port is passed in; `now` is always a parameter.
  */
+import { approvalGate } from './approval-gate.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { scan, type CertifyPorts } from '../core/certify.js';
 import type { SigningKey } from '../core/signing-key.js';
-import { CertifyError, isCertifyError } from '../scanner/errors.js';
+import { isCertifyError } from '../scanner/errors.js';
 import type { Framework } from '../scanner/frameworks/types.js';
 import type { Source } from '../scanner/sources/types.js';
 import type { EvidencePerson, EvidenceRequest, EvidenceRequestStore } from '../store/evidence-requests.js';
@@ -157,72 +158,18 @@ const NAME_MAX = 120;
 export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceService {
   const dir = join(deps.dataDir, BUNDLES_DIR);
   const ttl = deps.linkTtlMs ?? DEFAULT_LINK_TTL_MS;
-  const approvers = new Set(deps.approvers);
+  const gate = approvalGate(deps.audit, deps.approvers, 'sign or reject evidence bundles');
+  const { log, refuse, mayDecide } = gate;
   const newId = deps.newId ?? newBundleId;
   const clock = deps.clock ?? Date.now;
   const stagedPath = (id: string) => join(dir, `${id}.staging`);
   const zipPath = (id: string) => join(dir, `${id}.zip`);
-
-  async function log(
-    action: string,
-    actor: Actor,
-    subject: string | null,
-    details: Record<string, string | number | boolean | null>,
-    now: number,
-  ) {
-    await deps.audit.append({ action, actor, subject, details }, now);
-  }
-
-  /** Logs a refusal and throws it: every refused step is in the audit log with its reason. */
-  async function refuse(
-    code: 'FORBIDDEN' | 'CONFLICT' | 'NOT_FOUND' | 'EXPIRED' | 'BAD_INPUT',
-    message: string,
-    action: string,
-    actor: Actor,
-    subject: string | null,
-    now: number,
-    hint?: string,
-  ): Promise<never> {
-    await log(`${action}.refused`, actor, subject, { reason: message }, now);
-    throw new CertifyError(code, message, [], hint);
-  }
 
   async function requireRequest(id: string, actor: Actor, action: string, now: number) {
     await deps.requests.reload();
     const request = deps.requests.get(id);
     if (!request) return refuse('NOT_FOUND', `there is no evidence bundle ${id}`, action, actor, id, now);
     return request;
-  }
-
-  async function mayDecide(
-    request: DeepReadonly<EvidenceRequest>,
-    actor: Actor,
-    action: string,
-    now: number,
-  ) {
-    if (!approvers.has(actor.id)) {
-      await refuse(
-        'FORBIDDEN',
-        `${actor.name || actor.id} is not an approver: only the users in CERTIFY_APPROVERS can sign or reject evidence bundles`,
-        action,
-        actor,
-        request.id,
-        now,
-        approvers.size === 0
-          ? 'No approvers are configured: set CERTIFY_APPROVERS to a comma-separated list of user ids.'
-          : undefined,
-      );
-    }
-    if (request.requestedBy.id === actor.id) {
-      await refuse(
-        'FORBIDDEN',
-        `${actor.name || actor.id} requested ${request.id} and cannot approve their own request: another approver must`,
-        action,
-        actor,
-        request.id,
-        now,
-      );
-    }
   }
 
   async function issueLink(id: string, actor: Actor, now: number): Promise<IssuedLink> {
@@ -243,7 +190,7 @@ export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceServic
 
   return {
     approvers: deps.approvers,
-    isApprover: (userId) => approvers.has(userId),
+    isApprover: (userId) => gate.isApprover(userId),
     get: (id) => deps.requests.get(id),
 
     async request({ framework, period, requester, channel, now }) {
@@ -419,7 +366,7 @@ export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceServic
 
     async newLink(id, actor, now) {
       const request = await requireRequest(id, actor, 'evidence.link', now);
-      if (!approvers.has(actor.id) && request.requestedBy.id !== actor.id) {
+      if (!gate.isApprover(actor.id) && request.requestedBy.id !== actor.id) {
         await refuse(
           'FORBIDDEN',
           'only approvers and the requester can ask for a download link',

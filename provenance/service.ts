@@ -5,6 +5,7 @@
  * kept. The credential lives in one local variable between generation and the write: it is
  * never logged, stored, shown or put in the audit log. Every step, refusals included, is audited.
  */
+import { approvalGate } from '../evidence/approval-gate.js';
 import { randomBytes } from 'node:crypto';
 import type { Jwks, Signer } from '../core/jws.js';
 import type { AuditLog } from '../evidence/audit-log.js';
@@ -98,62 +99,17 @@ function person(a: Actor): RotationPerson {
 }
 
 export function createProvenanceService(deps: ProvenanceServiceDeps): ProvenanceService {
-  const approvers = new Set(deps.approvers);
+  const gate = approvalGate(deps.audit, deps.approvers, 'approve or reject a rotation');
+  const { log, refuse, mayDecide } = gate;
   const base = deps.publicUrl.replace(/\/+$/, '');
   const certificateUrl = (id: string) => `${base}/certs/${id}`;
   const jwksUrl = () => `${base}/.well-known/jwks.json`;
-
-  async function log(
-    action: string,
-    actor: Actor,
-    subject: string | null,
-    details: Record<string, string | number | boolean | null>,
-    now: number,
-  ) {
-    await deps.audit.append({ action, actor, subject, details }, now);
-  }
-
-  async function refuse(
-    code: 'FORBIDDEN' | 'CONFLICT' | 'NOT_FOUND' | 'BAD_INPUT',
-    message: string,
-    action: string,
-    actor: Actor,
-    subject: string | null,
-    now: number,
-    hint?: string,
-  ): Promise<never> {
-    await log(`${action}.refused`, actor, subject, { reason: message }, now);
-    throw new CertifyError(code, message, [], hint);
-  }
 
   async function requireRotation(id: string, actor: Actor, action: string, now: number) {
     await deps.store.reload();
     const r = deps.store.rotation(id);
     if (!r) return refuse('NOT_FOUND', `there is no rotation request ${id}`, action, actor, id, now);
     return r;
-  }
-
-  async function mayDecide(r: DeepReadonly<RotationRequest>, actor: Actor, action: string, now: number) {
-    if (!approvers.has(actor.id)) {
-      await refuse(
-        'FORBIDDEN',
-        `${actor.name || actor.id} is not an approver: only the users in CERTIFY_APPROVERS can approve or reject a rotation`,
-        action,
-        actor,
-        r.id,
-        now,
-      );
-    }
-    if (r.requestedBy.id === actor.id) {
-      await refuse(
-        'FORBIDDEN',
-        `${actor.name || actor.id} requested ${r.id} and cannot approve their own request: another approver must`,
-        action,
-        actor,
-        r.id,
-        now,
-      );
-    }
   }
 
   function settled(r: DeepReadonly<RotationRequest>): string {

@@ -4,7 +4,7 @@
  * secret, so the store could not hand one out even if the file leaked).
  */
 import { join } from 'node:path';
-import { createDocument, isPlainObject } from './json-file.js';
+import { createDocument, isPlainObject, updateById } from './json-file.js';
 import type { DeepReadonly, JsonDocument } from './json-file.js';
 
 export const EVIDENCE_FILE = 'evidence.json';
@@ -87,18 +87,7 @@ export function createEvidenceRequestStore(dir: string): EvidenceRequestStore {
         if (data.requests.length > MAX_REQUESTS) data.requests.splice(0, data.requests.length - MAX_REQUESTS);
       });
     },
-    async update(id, mutator) {
-      let result: unknown;
-      let found = false;
-      await doc.update((data) => {
-        const request = data.requests.find((r) => r.id === id);
-        if (!request) return;
-        found = true;
-        result = mutator(request);
-      });
-      if (!found) throw new RangeError(`no evidence request ${id}`);
-      return result as ReturnType<typeof mutator>;
-    },
+    update: (id, mutator) => updateById(doc, (d) => d.requests, id, mutator),
     findLink(tokenSha256) {
       for (const request of doc.read().requests) {
         const link = request.links.find((l) => l.tokenSha256 === tokenSha256);

@@ -422,6 +422,29 @@ function isThenable(value: unknown): boolean {
   );
 }
 
+/**
+ * Queued read-modify-write of the one element of `list(data)` with this id: what the mutator
+ * sees is the stored state, so two concurrent decisions cannot both pass a status check.
+ * Returns the mutator's result; RangeError when there is no such element (nothing written).
+ */
+export async function updateById<T, E extends { id: string }, R>(
+  doc: JsonDocument<T>,
+  list: (data: T) => E[],
+  id: string,
+  mutator: (element: E) => R,
+): Promise<R> {
+  let result: R | undefined;
+  let found = false;
+  await doc.update((data) => {
+    const element = list(data).find((e) => e.id === id);
+    if (!element) return;
+    found = true;
+    result = mutator(element);
+  });
+  if (!found) throw new RangeError(`no element ${id} in ${doc.path}`);
+  return result as R;
+}
+
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

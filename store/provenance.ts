@@ -4,7 +4,7 @@
  * requests: who asked, who approved or rejected, what was written).
  */
 import { join } from 'node:path';
-import { createDocument, isPlainObject } from './json-file.js';
+import { createDocument, isPlainObject, updateById } from './json-file.js';
 import type { DeepReadonly, JsonDocument } from './json-file.js';
 
 export const CERTIFICATES_FILE = 'certificates.json';
@@ -100,18 +100,7 @@ export function createProvenanceStore(dir: string): ProvenanceStore {
         if (d.rotations.length > MAX_KEPT) d.rotations.splice(0, d.rotations.length - MAX_KEPT);
       });
     },
-    async updateRotation(id, mutator) {
-      let result: unknown;
-      let found = false;
-      await rotations.update((d) => {
-        const r = d.rotations.find((x) => x.id === id);
-        if (!r) return;
-        found = true;
-        result = mutator(r);
-      });
-      if (!found) throw new RangeError(`no rotation ${id}`);
-      return result as ReturnType<typeof mutator>;
-    },
+    updateRotation: (id, mutator) => updateById(rotations, (d) => d.rotations, id, mutator),
     async reload() {
       await certs.reload();
       await rotations.reload();

@@ -152,13 +152,19 @@ it('acts as Riley by default; switching to Morgan changes the user sent and is r
   await page.close();
 });
 
-it('evidence: Riley asks for soc2 last-quarter, Morgan signs in the card, the link downloads a bundle that verifies', async () => {
+/** A new page as a first-time visitor (acting as Riley), collecting page errors. */
+async function freshPage() {
   const page = await browser.newPage();
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(e.message));
   await page.goto(`http://127.0.0.1:${port}/`);
   await page.evaluate('localStorage.clear()');
   await page.reload();
+  return { page, problems };
+}
+
+it('evidence: Riley asks for soc2 last-quarter, Morgan signs in the card, the link downloads a bundle that verifies', async () => {
+  const { page, problems } = await freshPage();
   const input = page.getByRole('textbox');
   await input.fill('/certify evidence soc2 last-quarter');
   await input.press('Enter');
@@ -198,12 +204,7 @@ it('evidence: Riley asks for soc2 last-quarter, Morgan signs in the card, the li
 });
 
 it('rotation: Riley asks for kv-prod/db-password with pci, Morgan approves, the card links a certificate that verifies', async () => {
-  const page = await browser.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(e.message));
-  await page.goto(`http://127.0.0.1:${port}/`);
-  await page.evaluate('localStorage.clear()');
-  await page.reload();
+  const { page, problems } = await freshPage();
   const input = page.getByRole('textbox');
   await input.fill('/certify rotate kv-prod/db-password --preset pci');
   await input.press('Enter');
