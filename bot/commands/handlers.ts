@@ -701,6 +701,10 @@ const ERROR_TITLES: Partial<Record<string, string>> = {
   DUPLICATE_RULE: 'Rule not saved',
   SOURCE_UNAVAILABLE: 'Source unavailable',
   SOURCE_FAILED: 'Scan failed',
+  NOT_FOUND: 'Not found',
+  FORBIDDEN: 'Not allowed',
+  CONFLICT: 'Already decided',
+  EXPIRED: 'Expired',
 };
 
 function upperFirst(s: string): string {

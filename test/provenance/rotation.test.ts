@@ -217,6 +217,11 @@ describe('rotation with provenance, against the fake Key Vault', () => {
     });
     assert.equal(doc.payload.preset.id, 'pci');
     jws = doc.jws;
+    const card = (await command(`/certify cert ${certId}`, RILEY)) as EvidenceView;
+    assert.equal(card.badge, 'VALID', card.text);
+    assert.ok(card.facts.some((f) => f.label === 'Target' && f.value.startsWith('kv-prod/db-password@')));
+    const unknown = await command('/certify cert cert-aaaaaaaaaaaaaaaaaaaaaaaaaa', RILEY);
+    assert.match(JSON.stringify(unknown), /There is no certificate cert-a+/);
     const missing = await fetch(`${base}/certs/cert-aaaaaaaaaaaaaaaaaaaaaaaaaa?format=json`);
     assert.equal(missing.status, 404);
     await missing.text();
