@@ -232,6 +232,36 @@ describe('evidence in the playground', () => {
   });
 });
 
+describe('a long build', () => {
+  it('answers "building…" at once, then posts the approval card to the same channel', async () => {
+    const w = await wire(['approver'], 'http://placeholder');
+    const posted: { channel: { kind: string; id: string }; view: View }[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const core = createBotCore({
+      ports: w.ports,
+      source: w.source,
+      clock: () => NOW,
+      evidence: w.wiring.service,
+      audit: w.wiring.audit,
+      progressAfterMs: 0,
+      notify: async (channel, view) => {
+        posted.push({ channel, view });
+        release();
+      },
+    });
+    const first = await core.answer('evidence hipaa 2026-Q3', RILEY, { kind: 'teams', id: 'conv-1' });
+    assert.equal(first.kind, 'message');
+    assert.match(JSON.stringify(first), /Building the evidence bundle/);
+    await held;
+    assert.equal(posted.length, 1);
+    assert.deepEqual(posted[0]!.channel, { kind: 'teams', id: 'conv-1' });
+    const card = evidenceOf(posted[0]!.view);
+    assert.equal(card.status, 'pending');
+    assert.match(card.title, /HIPAA/);
+  });
+});
+
 describe('evidence in Slack (signed requests, real Bolt, fake Slack)', () => {
   const SECRET = 'evidence-flow-signing-secret-0123456789';
   const TOKEN = ['xoxb', 'flow', '0000', 'test'].join('-');
