@@ -15,6 +15,7 @@ import { readBotEnv } from '../../bot/config.js';
 import { createBotCore } from '../../bot/core.js';
 import { createServer } from '../../bot/server.js';
 import { createSlackRoute } from '../../bot/slack/index.js';
+import { createMemoryReferenceStore, createTeamsRoute } from '../../bot/teams/index.js';
 import type { BotServer } from '../../bot/server.js';
 import type { Log } from '../../bot/types.js';
 import type { EvidenceView, View } from '../../cards/views.js';
@@ -24,6 +25,7 @@ import { verifyAuditLog } from '../../evidence/audit-log.js';
 import { verifyBundle } from '../../evidence/verify.js';
 import { demoSource } from '../../scanner/sources/demo/index.js';
 import { startFakeSlack, type FakeSlack, type FakeSlackCall } from '../support/fake-slack/index.js';
+import { startFakeConnector, type FakeConnector } from '../support/fake-botconnector/index.js';
 
 const NOW = Date.parse('2026-11-26T10:00:00Z');
 const RILEY = { id: 'playground-riley', name: 'Riley Chen' };
@@ -229,6 +231,111 @@ describe('evidence in the playground', () => {
     assert.match(JSON.stringify(badPeriod), /someday.{1,4} is not a period I know/);
     const missing = await act('evidence.sign', { id: 'ev-ffffffffffffffff' }, MORGAN);
     assert.match(JSON.stringify(missing), /no evidence bundle ev-ffffffffffffffff/);
+  });
+});
+
+describe('evidence in Teams (real teams-ai Application, fake Bot Connector)', () => {
+  const BOT = { id: '28:00000000-0000-0000-0000-0000000000bb', name: 'Certify' };
+  const TENANT = '00000000-0000-0000-0000-0000000000cc';
+  const REQUESTER = {
+    id: '29:1requester',
+    name: 'Megan Bowen',
+    aadObjectId: '7faf8ab2-3d56-4244-b585-20c8a42ed2b8',
+  };
+  const APPROVER = {
+    id: '29:1approver',
+    name: 'Avery Stone',
+    aadObjectId: '00000000-0000-0000-0000-0000000000aa',
+  };
+  const CONVERSATION = { conversationType: 'channel', tenantId: TENANT, id: '19:audit@thread.tacv2' };
+  let connector: FakeConnector;
+  let server: Server;
+  let url: string;
+
+  before(async () => {
+    connector = await startFakeConnector();
+    const w = await wire([APPROVER.aadObjectId], 'https://certify.example.test');
+    const core = createBotCore({
+      ports: w.ports,
+      source: w.source,
+      clock: () => NOW,
+      evidence: w.wiring.service,
+      audit: w.wiring.audit,
+    });
+    const route = createTeamsRoute({
+      config: { teams: null },
+      core,
+      log,
+      references: createMemoryReferenceStore(),
+    });
+    server = createHttpServer((req, res) => void route(req, res));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/messages`;
+  });
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+    await connector.close();
+  });
+
+  const send = async (activity: Record<string, unknown>) => {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(activity),
+    });
+    const text = await res.text();
+    assert.equal(res.status, 200, text);
+    return text ? (JSON.parse(text) as { value?: { body: unknown[]; actions?: { verb?: string }[] } }) : {};
+  };
+  const invoke = (from: typeof APPROVER, verb: string, data: Record<string, string>) =>
+    send({
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      id: `f:${verb}`,
+      serviceUrl: connector.serviceUrl,
+      channelId: 'msteams',
+      from,
+      conversation: CONVERSATION,
+      recipient: BOT,
+      value: { action: { type: 'Action.Execute', id: 'btn', verb, data }, trigger: 'manual' },
+      channelData: { tenant: { id: TENANT } },
+    });
+
+  it('the approval card arrives in the channel, and an approver signs it in place', async () => {
+    await send({
+      type: 'message',
+      id: '1700000000001',
+      serviceUrl: connector.serviceUrl,
+      channelId: 'msteams',
+      from: REQUESTER,
+      conversation: CONVERSATION,
+      recipient: BOT,
+      text: `<at>${BOT.name}</at> evidence soc2 last-quarter`,
+      entities: [{ type: 'mention', text: `<at>${BOT.name}</at>`, mentioned: BOT }],
+      channelData: { tenant: { id: TENANT } },
+    });
+    const sent = connector.activities.at(-1)!;
+    const card = JSON.stringify(sent.activity);
+    assert.match(card, /"verb":"evidence.sign"/);
+    const bundleId = /ev-[0-9a-f]{16}/.exec(card)![0];
+
+    const refused = await invoke(REQUESTER, 'evidence.sign', { id: bundleId });
+    assert.match(JSON.stringify(refused.value), /Megan Bowen is not an approver/);
+    const signing = await invoke(APPROVER, 'evidence.sign', { id: bundleId });
+    assert.match(JSON.stringify(signing.value), /"type":"Input.Text","id":"name"/);
+    // Teams merges the inputs into the action's data.
+    const signed = await invoke(APPROVER, 'evidence.confirm', {
+      id: bundleId,
+      name: 'Avery Stone',
+      role: 'CISO',
+    });
+    const text = JSON.stringify(signed.value);
+    assert.match(text, /Signed by Avery Stone \(CISO\)/);
+    assert.match(
+      text,
+      /"type":"Action.OpenUrl","title":"Download bundle \(.zip\)","url":"https:\/\/certify\.example\.test\/downloads\//,
+    );
   });
 });
 
