@@ -17,6 +17,8 @@ import { parsePeriod } from '../../evidence/period.js';
 import { gatherEvidence } from '../../evidence/service.js';
 import type { Actor } from '../../evidence/types.js';
 import { verifyBundle } from '../../evidence/verify.js';
+import { createLocalTsa } from '../../evidence/timestamp/index.js';
+import { startFakeTsa } from '../support/fake-tsa.js';
 import { isCertifyError } from '../../scanner/errors.js';
 import { findFramework } from '../../scanner/frameworks/index.js';
 import { demoSource } from '../../scanner/sources/demo/index.js';
@@ -402,5 +404,47 @@ describe('local (CLI) bundle', () => {
     );
     assert.equal(input.snapshot.afterPeriod, true);
     assert.equal(input.snapshot.at, '2026-09-20T06:00:00.000Z');
+  });
+});
+
+describe('with a third-party TSA at CERTIFY_TSA_URL', () => {
+  it('stamps through the RFC 3161 client and chains to the TSA root given to verify', async () => {
+    const tsaDir = temp('certify-tsa-');
+    const thirdParty = await createLocalTsa(tsaDir, Date.parse('2026-01-01T00:00:00Z'));
+    const fakeTsa = await startFakeTsa(thirdParty);
+    try {
+      const dataDir = temp('certify-ev-remote-');
+      const ports = openPorts(dataDir, 50);
+      const source = demoSource({ size: 200, seed: 9 });
+      await scan(ports, source, { now: Date.parse('2026-09-20T06:00:00Z'), save: true });
+      const wiring = await openEvidence({
+        dataDir,
+        ports,
+        source,
+        approvers: [],
+        publicUrl: 'http://x',
+        tsaUrl: fakeTsa.url,
+        now: T0,
+      });
+      assert.equal(wiring.tsa.kind, 'remote');
+      const input = await gatherEvidence(
+        { ports, source, audit: wiring.audit },
+        findFramework('nist'),
+        parsePeriod('2026-Q3', T0),
+        T0,
+      );
+      const local = await wiring.service.buildLocal(input, { id: 'cli', name: 'cli', channel: 'cli' });
+      assert.equal(fakeTsa.requests, 2, 'the data manifest and the manifest are both stamped by the TSA');
+      const v = await verifyBundle(local.zip, { tsaRootsPem: thirdParty.caCertPem });
+      assert.ok(v.ok, JSON.stringify(v.checks.filter((c) => c.level === 'fail')));
+      // The chain was checked against the given root (no "not checked" warning).
+      assert.ok(!v.checks.some((c) => /not checked against a trusted root/.test(c.detail)));
+      // Against some other root, the chain check fails and says so.
+      const other = await createLocalTsa(temp('certify-tsa-other-'), Date.parse('2026-01-01T00:00:00Z'));
+      const wrongRoot = await verifyBundle(local.zip, { tsaRootsPem: other.caCertPem });
+      assert.ok(wrongRoot.checks.some((c) => c.level === 'fail' && /does not chain/.test(c.detail)));
+    } finally {
+      await fakeTsa.close();
+    }
   });
 });
