@@ -109,13 +109,14 @@ async function main(): Promise<number> {
   });
   const provenance = openProvenance({
     dataDir: config.dataDir,
-    ports,
     signer: evidence.signer,
     audit: evidence.audit,
     approvers: config.approvers,
     publicUrl: config.publicUrl,
     azureWriter: config.source === 'azure' ? () => keyVaultWriterFromEnv(process.env) : null,
   });
+  // Every scan from here on sees what this service issued and rotated.
+  ports.extras = provenance.extras;
   // Filled in once the adapters exist: the core posts long builds' approval cards through them.
   let notifiers: AlertNotifiers = {};
   const core = createBotCore({

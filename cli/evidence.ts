@@ -6,7 +6,6 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { hostname, userInfo } from 'node:os';
 import { openEvidence } from '../core/evidence.js';
-import { parseJwks, type Jwks } from '../core/jws.js';
 import { loadOrCreateSigningKey } from '../core/signing-key.js';
 import { readEnv } from '../core/config.js';
 import { verifyAuditLog } from '../evidence/audit-log.js';
@@ -20,6 +19,7 @@ import { findFramework } from '../scanner/frameworks/index.js';
 import { sourceFromFlags } from './source.js';
 import type { CertifyPorts } from '../core/certify.js';
 import { nowFrom, parse, str } from './args.js';
+import { readKeySet } from './keys.js';
 import type { Colors } from './render.js';
 
 export interface EvidenceCliCtx {
@@ -138,26 +138,6 @@ export async function cmdEvidence(ctx: EvidenceCliCtx, argv: readonly string[]):
   return 0;
 }
 
-async function readKeySet(ctx: EvidenceCliCtx, where: string): Promise<Jwks> {
-  let text: string;
-  if (/^https?:\/\//i.test(where)) {
-    const res = await fetch(where, { signal: AbortSignal.timeout(15_000) }).catch((e: unknown) => {
-      throw new CertifyError('BAD_INPUT', `cannot fetch the key set ${where}: ${(e as Error).message}`);
-    });
-    if (!res.ok) throw new CertifyError('BAD_INPUT', `cannot fetch the key set ${where}: HTTP ${res.status}`);
-    text = await res.text();
-  } else {
-    text = await readFile(abs(ctx, where), 'utf8').catch((e: NodeJS.ErrnoException) => {
-      throw new CertifyError('BAD_INPUT', `cannot read the key set ${where}: ${e.code ?? e.message}`);
-    });
-  }
-  try {
-    return parseJwks(text);
-  } catch (e) {
-    throw new CertifyError('BAD_INPUT', `${where}: ${(e as Error).message}`);
-  }
-}
-
 function checkLine(c: Colors, check: Check): string {
   const tag =
     check.level === 'ok' ? c.green('ok  ') : check.level === 'warn' ? c.yellow('warn') : c.red('FAIL');
@@ -185,7 +165,7 @@ export async function cmdVerify(ctx: EvidenceCliCtx, argv: readonly string[]): P
   const jwksAt = str(values, 'jwks');
   const caAt = str(values, 'tsa-ca');
   const result = await verifyBundle(bytes, {
-    ...(jwksAt ? { jwks: await readKeySet(ctx, jwksAt) } : {}),
+    ...(jwksAt ? { jwks: await readKeySet(ctx.io.cwd, jwksAt) } : {}),
     ...(caAt
       ? {
           tsaRootsPem: await readFile(abs(ctx, caAt), 'utf8').catch((e: NodeJS.ErrnoException) => {

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { readEnv } from '../core/config.js';
-import { parseJwks, type Jwks } from '../core/jws.js';
+import type { Jwks } from '../core/jws.js';
 import { loadOrCreateSigningKey } from '../core/signing-key.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ import { CertifyError } from '../scanner/errors.js';
 import { createProvenanceStore } from '../store/provenance.js';
 import { writeFileAtomic } from '../store/json-file.js';
 import { parse, str } from './args.js';
+import { fetchText, readKeySet } from './keys.js';
 import { cliActor } from './evidence.js';
 import type { Colors } from './render.js';
 
@@ -109,29 +110,6 @@ export async function cmdGenerate(ctx: ProvenanceCliCtx, argv: readonly string[]
   return 0;
 }
 
-async function fetchText(url: string, accept: string): Promise<string> {
-  const res = await fetch(url, { headers: { accept }, signal: AbortSignal.timeout(15_000) }).catch(
-    (e: unknown) => {
-      throw new CertifyError('BAD_INPUT', `cannot fetch ${url}: ${(e as Error).message}`);
-    },
-  );
-  if (!res.ok) throw new CertifyError('BAD_INPUT', `cannot fetch ${url}: HTTP ${res.status}`);
-  return res.text();
-}
-
-async function readKeys(ctx: ProvenanceCliCtx, where: string): Promise<Jwks> {
-  const text = /^https?:\/\//i.test(where)
-    ? await fetchText(where, 'application/json')
-    : await readFile(abs(ctx, where), 'utf8').catch((e: NodeJS.ErrnoException) => {
-        throw new CertifyError('BAD_INPUT', `cannot read the key set ${where}: ${e.code ?? e.message}`);
-      });
-  try {
-    return parseJwks(text);
-  } catch (e) {
-    throw new CertifyError('BAD_INPUT', `${where}: ${(e as Error).message}`);
-  }
-}
-
 async function readStdin(stream: NodeJS.ReadableStream | undefined): Promise<string> {
   if (!stream) throw new CertifyError('BAD_USAGE', '--credential-stdin: no standard input');
   const chunks: Buffer[] = [];
@@ -173,7 +151,7 @@ export async function cmdCert(ctx: ProvenanceCliCtx, argv: readonly string[]): P
   let jws: string;
   let keysFrom = str(values, 'jwks');
   if (/^https?:\/\//i.test(where)) {
-    const text = (await fetchText(where, 'application/json')).trim();
+    const text = (await fetchText(where)).trim();
     // The service answers JSON with the JWS and its key set's URL; a plain JWS file works too.
     if (text.startsWith('{')) {
       const doc = JSON.parse(text) as { jws?: unknown; jwks?: unknown };
@@ -195,7 +173,7 @@ export async function cmdCert(ctx: ProvenanceCliCtx, argv: readonly string[]): P
   let jwks: Jwks;
   let keySource: string;
   if (keysFrom) {
-    jwks = await readKeys(ctx, keysFrom);
+    jwks = await readKeySet(ctx.io.cwd, keysFrom);
     keySource = keysFrom;
   } else {
     const { dataDir } = readEnv(ctx.io.env, ctx.io.cwd);

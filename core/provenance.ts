@@ -9,7 +9,6 @@ import { createDemoWriter } from '../provenance/demo-writer.js';
 import { createProvenanceService, type ProvenanceService } from '../provenance/service.js';
 import type { SecretWriter } from '../provenance/writer.js';
 import { createProvenanceStore, type ProvenanceStore } from '../store/provenance.js';
-import type { CertifyPorts } from './certify.js';
 import type { ScanExtras } from './enrich.js';
 import type { SigningKey } from './signing-key.js';
 
@@ -17,6 +16,8 @@ export interface ProvenanceWiring {
   store: ProvenanceStore;
   service: ProvenanceService;
   writer: SecretWriter;
+  /** For `ports.extras`: what every scan should see of this wiring's certificates and rotations. */
+  extras: ScanExtras;
 }
 
 export function scanExtras(
@@ -47,7 +48,6 @@ export function scanExtras(
 
 export function openProvenance(opts: {
   dataDir: string;
-  ports: CertifyPorts;
   signer: SigningKey;
   audit: AuditLog;
   approvers: readonly string[];
@@ -58,7 +58,6 @@ export function openProvenance(opts: {
   const store = createProvenanceStore(opts.dataDir);
   const demo = opts.azureWriter ? null : createDemoWriter(opts.dataDir);
   const writer = opts.azureWriter ? opts.azureWriter() : demo!;
-  opts.ports.extras = scanExtras(store, opts.signer, demo ? () => demo.writes() : undefined);
   const service = createProvenanceService({
     store,
     signer: opts.signer,
@@ -67,5 +66,6 @@ export function openProvenance(opts: {
     approvers: opts.approvers,
     publicUrl: opts.publicUrl,
   });
-  return { store, service, writer };
+  const extras = scanExtras(store, opts.signer, demo ? () => demo.writes() : undefined);
+  return { store, service, writer, extras };
 }

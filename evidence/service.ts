@@ -104,8 +104,6 @@ export interface IssuedLink {
 }
 
 export interface EvidenceService {
-  readonly approvers: readonly string[];
-  isApprover(userId: string): boolean;
   get(id: string): DeepReadonly<EvidenceRequest> | null;
   /** Builds (stages) the bundle; resolves once it waits for a signature, or failed. */
   request(args: {
@@ -189,8 +187,6 @@ export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceServic
   }
 
   return {
-    approvers: deps.approvers,
-    isApprover: (userId) => gate.isApprover(userId),
     get: (id) => deps.requests.get(id),
 
     async request({ framework, period, requester, channel, now }) {

@@ -19,6 +19,7 @@ import {
   OUTSIDE_MANIFEST,
   SHA256SUMS,
   TSA_CERTS,
+  sha256,
   type DataManifest,
   type Manifest,
 } from './bundle.js';
@@ -44,8 +45,6 @@ export interface VerifyOptions {
   /** PEM roots the TSA must chain to (a third-party TSA's CA). */
   tsaRootsPem?: string;
 }
-
-const sha256 = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
 
 function parseJson<T>(data: Buffer | undefined, name: string, checks: Check[]): T | null {
   if (!data) {

@@ -13,6 +13,14 @@ import { FRAMEWORKS, findFramework } from '../../scanner/frameworks/index.js';
 import type { EvidenceRequest } from '../../store/evidence-requests.js';
 import type { DeepReadonly } from '../../store/json-file.js';
 import type { CommandContext } from './handlers.js';
+import { formatWhen } from '../../cards/text.js';
+
+/** Who pressed or typed, as the audit log and the approval rules see them. */
+export const actorOf = (ctx: CommandContext): Actor => ({
+  id: ctx.user.id,
+  name: ctx.user.name,
+  channel: ctx.channel.kind,
+});
 
 /** A build taking longer than this answers "building…" at once and posts the card when done. */
 export const PROGRESS_AFTER_MS = 1500;
@@ -32,10 +40,6 @@ type Request = DeepReadonly<EvidenceRequest>;
 
 const USAGE = '/certify evidence <framework> [period]';
 
-function actorOf(ctx: CommandContext): Actor {
-  return { id: ctx.user.id, name: ctx.user.name, channel: ctx.channel.kind };
-}
-
 function service(ctx: CommandContext): EvidenceService {
   if (!ctx.evidence) {
     throw new CertifyError('SOURCE_UNAVAILABLE', 'evidence bundles are not available in this deployment');
@@ -43,7 +47,6 @@ function service(ctx: CommandContext): EvidenceService {
   return ctx.evidence;
 }
 
-const utc = (iso: string) => iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC');
 const day = (iso: string) => iso.slice(0, 10);
 
 function frameworkName(id: string): string {
@@ -57,19 +60,28 @@ function titleOf(r: Request): string {
 function factsOf(r: Request): EvidenceView['facts'] {
   const facts: EvidenceView['facts'] = [
     { label: 'Bundle', value: r.id },
-    { label: 'Requested by', value: `${r.requestedBy.name || r.requestedBy.id} at ${utc(r.createdAt)}` },
-    { label: 'Period', value: `${r.period.label}: ${utc(r.period.from)} → ${utc(r.period.to)}` },
+    {
+      label: 'Requested by',
+      value: `${r.requestedBy.name || r.requestedBy.id} at ${formatWhen(r.createdAt)}`,
+    },
+    {
+      label: 'Period',
+      value: `${r.period.label}: ${formatWhen(r.period.from)} → ${formatWhen(r.period.to)}`,
+    },
   ];
   if (r.scan) {
     facts.push({
       label: 'Scan',
-      value: `${r.scan.id} at ${utc(r.scan.at)}${r.scan.afterPeriod ? ' (after the period: no earlier scan was saved)' : ''}`,
+      value: `${r.scan.id} at ${formatWhen(r.scan.at)}${r.scan.afterPeriod ? ' (after the period: no earlier scan was saved)' : ''}`,
     });
   }
   if (r.rows) facts.push({ label: 'Report rows', value: r.rows.toLocaleString('en-US') });
   if (r.dataManifestSha256) facts.push({ label: 'Data SHA-256', value: r.dataManifestSha256 });
   if (r.timestamp)
-    facts.push({ label: 'RFC 3161 time', value: `${utc(r.timestamp.time)} · ${r.timestamp.authority}` });
+    facts.push({
+      label: 'RFC 3161 time',
+      value: `${formatWhen(r.timestamp.time)} · ${r.timestamp.authority}`,
+    });
   return facts;
 }
 
@@ -140,7 +152,7 @@ export function evidenceView(
         ...base,
         tone: 'attention',
         status: 'rejected',
-        text: `Rejected by ${r.rejection?.by.name ?? '?'} at ${utc(r.rejection?.at ?? '')}: ${r.rejection?.reason ?? ''}`,
+        text: `Rejected by ${r.rejection?.by.name ?? '?'} at ${formatWhen(r.rejection?.at ?? '')}: ${r.rejection?.reason ?? ''}`,
       };
     case 'signed': {
       const s = r.signature!;
@@ -151,7 +163,7 @@ export function evidenceView(
         ...base,
         tone: 'good',
         status: 'signed',
-        text: `Signed by ${s.by.name} (${s.role}) at ${utc(s.at)}.${link ? ` The link works once and expires ${utc(link.expiresAt)}.` : ' Ask for a new link to download it.'}`,
+        text: `Signed by ${s.by.name} (${s.role}) at ${formatWhen(s.at)}.${link ? ` The link works once and expires ${formatWhen(link.expiresAt)}.` : ' Ask for a new link to download it.'}`,
         facts: [...base.facts, { label: 'Manifest SHA-256', value: s.manifestSha256 }],
         statement: r.statement,
         link,

@@ -36,13 +36,14 @@ const evidence = await openEvidence({
 });
 const provenance = openProvenance({
   dataDir,
-  ports,
   signer: evidence.signer,
   audit: evidence.audit,
   approvers: config.approvers,
   publicUrl: 'http://127.0.0.1',
   azureWriter: null,
 });
+// Every scan from here on sees what this service issued and rotated.
+ports.extras = provenance.extras;
 const server = createServer({
   config,
   core: createBotCore({

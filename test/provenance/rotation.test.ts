@@ -103,13 +103,14 @@ describe('rotation with provenance, against the fake Key Vault', () => {
     base = `http://127.0.0.1:${probe}`;
     provenance = openProvenance({
       dataDir,
-      ports,
       signer: wiring.signer,
       audit: wiring.audit,
       approvers: config.approvers,
       publicUrl: base,
       azureWriter: () => keyVaultWriterFromEnv(env),
     });
+    // Every scan from here on sees what this service issued and rotated.
+    ports.extras = provenance.extras;
     server = createServer({
       config: { ...config, port: probe },
       core: createBotCore({
