@@ -205,6 +205,22 @@ export function createProvenanceService(deps: ProvenanceServiceDeps): Provenance
       await log('rotation.approved', actor, id, { vault: r.vault, secretName: r.secret }, now);
 
       const preset = findPreset(r.presetId);
+      // The rotation-events report and VM004 read this entry, succeeded or failed.
+      const rotatedEntry = (details: Record<string, string | number | boolean | null>) =>
+        log(
+          'credential.rotated',
+          actor,
+          id,
+          {
+            vault: r.vault,
+            secretName: r.secret,
+            preset: `${preset.id}@${preset.version}`,
+            fullStack: true,
+            startedAt: iso(now),
+            ...details,
+          },
+          now,
+        );
       const certificateId = newCertificateId();
       const url = certificateUrl(certificateId);
       const expiresAt = now + preset.maxLifetimeDays * DAY_MS;
@@ -253,47 +269,20 @@ export function createProvenanceService(deps: ProvenanceServiceDeps): Provenance
             finishedAt,
           };
         });
-        // The rotation-events report and VM004 read this entry.
-        await log(
-          'credential.rotated',
-          actor,
-          id,
-          {
-            vault: r.vault,
-            secretName: r.secret,
-            version: written.version,
-            preset: `${preset.id}@${preset.version}`,
-            certificateId,
-            status: 'succeeded',
-            fullStack: true,
-            startedAt: iso(now),
-            finishedAt,
-            writer: deps.writer.kind,
-          },
-          now,
-        );
+        await rotatedEntry({
+          version: written.version,
+          certificateId,
+          status: 'succeeded',
+          finishedAt,
+          writer: deps.writer.kind,
+        });
       } catch (e) {
         const message = isCertifyError(e) ? e.message : ((e as Error).message ?? String(e));
         await deps.store.updateRotation(id, (x) => {
           x.status = 'failed';
           x.error = message;
         });
-        await log(
-          'credential.rotated',
-          actor,
-          id,
-          {
-            vault: r.vault,
-            secretName: r.secret,
-            preset: `${preset.id}@${preset.version}`,
-            status: 'failed',
-            fullStack: true,
-            startedAt: iso(now),
-            finishedAt: iso(now),
-            reason: message,
-          },
-          now,
-        );
+        await rotatedEntry({ status: 'failed', finishedAt: iso(now), reason: message });
       }
       return { request: deps.store.rotation(id)!, repeated: false };
     },
