@@ -3,10 +3,8 @@
  * playground, and the routes the channel adapters hand in. Cross-cutting rules live here once:
  * body size limit, JSON errors, one structured log line per request, graceful close.
  */
-import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { createServer as createHttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -16,10 +14,11 @@ import { packageInfo } from '../core/package-info.js';
 import { isCertifyError } from '../scanner/errors.js';
 import type { CertificateLookup } from '../provenance/service.js';
 import { certificateRoute } from './cert-page.js';
+import { downloadRoute, type RedeemDownload } from './download-route.js';
+import { HttpError, MAX_BODY_BYTES, readJsonBody, sendJson } from './http.js';
 import type { BotConfig } from './config.js';
 import type { BotCore, BotUser, Log, Route } from './types.js';
 
-export const MAX_BODY_BYTES = 1024 * 1024;
 /** How long close() waits for in-flight requests before cutting the remaining connections. */
 const CLOSE_GRACE_MS = 10_000;
 const MAX_COMMAND_CHARS = 2000;
@@ -36,10 +35,7 @@ export interface ServerDeps {
   /** Forces a scheduled scan (and its alerts) now: POST /api/playground/scan. */
   runScheduledScan?: () => Promise<string>;
   /** GET /downloads/<token>: redeems a single-use link (throws CertifyError NOT_FOUND / EXPIRED / CONFLICT). */
-  redeemDownload?: (
-    token: string,
-    client: { address: string | null },
-  ) => Promise<{ path: string; filename: string }>;
+  redeemDownload?: RedeemDownload;
   /** GET /.well-known/jwks.json: the public key that signs bundles and certificates. */
   jwks?: () => unknown;
   /** GET /certs/<id>: a provenance certificate (HTML or JSON) with its verification status. */
@@ -71,56 +67,6 @@ export function createPlaygroundFeed(limit = 50): PlaygroundFeed {
 export interface BotServer {
   listen(): Promise<{ port: number }>;
   close(): Promise<void>;
-}
-
-/** An error that becomes a JSON response with this status. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly problems: readonly string[] = [],
-  ) {
-    super(message);
-  }
-}
-
-/** Reads a request body up to `limit` bytes (413 beyond). Adapters may use it for raw bodies. */
-export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? '0');
-  if (declared > limit) throw new HttpError(413, `the request body is larger than ${limit} bytes`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new HttpError(413, `the request body is larger than ${limit} bytes`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-
-export async function readJsonBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> {
-  const body = await readBody(req, limit);
-  try {
-    return JSON.parse(body.toString('utf8')) as unknown;
-  } catch (e) {
-    throw new HttpError(400, `the request body is not valid JSON: ${(e as Error).message}`);
-  }
-}
-
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  value: unknown,
-  headers: Record<string, string> = {},
-) {
-  const body = JSON.stringify(value);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(body),
-    'cache-control': 'no-store',
-    ...headers,
-  });
-  res.end(body);
 }
 
 const PLAYGROUND_USER: BotUser = { id: 'playground-user', name: 'Playground user' };
@@ -170,10 +116,6 @@ const PAGE_HEADERS = {
   'referrer-policy': 'no-referrer',
 };
 
-/** User agents of link-preview fetchers (they never get a bundle, and never spend a link). */
-const PREVIEW_AGENTS =
-  /Slackbot-LinkExpanding|Slack-ImgProxy|SkypeUriPreview|MicrosoftPreview|facebookexternalhit|Twitterbot|LinkedInBot|Discordbot|TelegramBot|WhatsApp/i;
-
 /** Paths whose last segment is a bearer token: logged without it. */
 function loggablePath(path: string): string {
   return path.startsWith('/downloads/') ? '/downloads/…' : path;
@@ -222,38 +164,7 @@ export function createServer(deps: ServerDeps): BotServer {
   if (deps.certificates) {
     routes.set('GET /certs/*', certificateRoute(deps.certificates.lookup, deps.certificates.jwksUrl));
   }
-  if (deps.redeemDownload) {
-    const redeem = deps.redeemDownload;
-    routes.set('GET /downloads/*', async (req, res) => {
-      // Link-preview robots (Slack's unfurler, Teams' preview) fetch URLs seen in chat; they must
-      // not spend a single-use link before a person clicks it.
-      if (PREVIEW_AGENTS.test(req.headers['user-agent'] ?? '')) {
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-        res.end('<!doctype html><title>Certify evidence bundle</title><p>Single-use download link.</p>');
-        return;
-      }
-      const token = new URL(req.url ?? '/', 'http://localhost').pathname.slice('/downloads/'.length);
-      let file: { path: string; filename: string };
-      try {
-        file = await redeem(token, { address: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? null });
-      } catch (e) {
-        if (!isCertifyError(e)) throw e;
-        const status = e.code === 'NOT_FOUND' ? 404 : 410;
-        sendJson(res, status, { error: e.message });
-        return;
-      }
-      const size = (await stat(file.path)).size;
-      res.writeHead(200, {
-        'content-type': 'application/zip',
-        'content-length': size,
-        'content-disposition': `attachment; filename="${file.filename}"`,
-        'cache-control': 'no-store',
-        'x-content-type-options': 'nosniff',
-        'referrer-policy': 'no-referrer',
-      });
-      await pipeline(createReadStream(file.path), res);
-    });
-  }
+  if (deps.redeemDownload) routes.set('GET /downloads/*', downloadRoute(deps.redeemDownload));
   if (config.playground) {
     for (const [path, asset] of Object.entries(ASSETS)) routes.set(`GET ${path}`, serveAsset(asset));
     // Browsers ask for it unprompted; an empty answer keeps their consoles free of a 404.
