@@ -50,7 +50,7 @@ export interface ReferenceFacts {
 /** Resolves every Key Vault reference and dependency once, for VM001 and VM003 together. */
 export function referenceFacts(inv: Inventory): ReferenceFacts {
   return cached(inv, 'references', () => {
-    const lookup = buildSecretLookup(inv.secrets);
+    const lookup = buildSecretLookup(inv.secrets, inv.vaults);
     const referenced = new Uint8Array(inv.secrets.length);
     const targets: number[] = [];
     for (const r of inv.resources ?? []) {

@@ -7,8 +7,10 @@
  *
  * Matching is case-insensitive (ASCII), ignores any version segment, trailing slash, port and
  * DNS suffix: vault names are globally unique DNS labels, so vault + name identifies a secret.
+ * A host that is not `<vault>.<suffix>` (an emulator, a private DNS name, 127.0.0.1:port) is
+ * resolved through the vault's own URI instead: its scheme, host and port name one vault.
  */
-import type { Secret } from '../inventory/types.js';
+import type { Secret, Vault } from '../inventory/types.js';
 
 const SLASH = 47;
 const FNV_OFFSET = 0x811c9dc5;
@@ -87,7 +89,37 @@ export interface SecretLookup {
   find(url: string): number;
 }
 
-export function buildSecretLookup(secrets: readonly Pick<Secret, 'vault' | 'name'>[]): SecretLookup {
+/**
+ * `scheme://host[:port]` of a URL, lowercased, without the scheme's default port; null when it
+ * is not an absolute http(s) URL.
+ */
+export function originOf(url: string): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return null;
+  // URL.origin already drops a default port and lowercases the host.
+  return parsed.origin;
+}
+
+/** Vault name by the origin of its URI; an origin that two vaults share names neither. */
+function vaultsByOrigin(vaults: readonly Pick<Vault, 'name' | 'vaultUri'>[]): Map<string, string | null> {
+  const byOrigin = new Map<string, string | null>();
+  for (const v of vaults) {
+    const origin = originOf(v.vaultUri);
+    if (origin === null) continue;
+    byOrigin.set(origin, byOrigin.has(origin) && byOrigin.get(origin) !== v.name ? null : v.name);
+  }
+  return byOrigin;
+}
+
+export function buildSecretLookup(
+  secrets: readonly Pick<Secret, 'vault' | 'name'>[],
+  vaults: readonly Pick<Vault, 'name' | 'vaultUri'>[] = [],
+): SecretLookup {
   let size = 16;
   while (size < secrets.length * 2) size *= 2;
   const mask = size - 1;
@@ -110,19 +142,28 @@ export function buildSecretLookup(secrets: readonly Pick<Secret, 'vault' | 'name
     }
     if (!duplicate) slots[slot] = i + 1;
   }
+  const byOrigin = vaultsByOrigin(vaults);
   const r: Ranges = { ok: false, vFrom: 0, vTo: 0, nFrom: 0, nTo: 0 };
+  /** Position of the secret `name[nFrom, nTo)` in the vault `vault[vFrom, vTo)`, or -1. */
+  const probe = (vault: string, vFrom: number, vTo: number, name: string, nFrom: number, nTo: number) => {
+    let slot = keyHash(vault, vFrom, vTo, name, nFrom, nTo) & mask;
+    for (;;) {
+      const entry = slots[slot]!;
+      if (entry === 0) return -1;
+      const s = secrets[entry - 1]!;
+      if (sameRange(s.vault, vault, vFrom, vTo) && sameRange(s.name, name, nFrom, nTo)) return entry - 1;
+      slot = (slot + 1) & mask;
+    }
+  };
   return {
     find(url: string): number {
       if (!locate(url, r).ok) return -1;
-      let slot = keyHash(url, r.vFrom, r.vTo, url, r.nFrom, r.nTo) & mask;
-      for (;;) {
-        const entry = slots[slot]!;
-        if (entry === 0) return -1;
-        const s = secrets[entry - 1]!;
-        if (sameRange(s.vault, url, r.vFrom, r.vTo) && sameRange(s.name, url, r.nFrom, r.nTo))
-          return entry - 1;
-        slot = (slot + 1) & mask;
-      }
+      const byLabel = probe(url, r.vFrom, r.vTo, url, r.nFrom, r.nTo);
+      // The origin is parsed only on a miss: the label path allocates nothing, and is the common case.
+      if (byLabel >= 0 || byOrigin.size === 0) return byLabel;
+      const origin = originOf(url.slice(0, url.indexOf('/', url.indexOf('://') + 3)));
+      const vault = origin === null ? null : byOrigin.get(origin);
+      return vault ? probe(vault, 0, vault.length, url, r.nFrom, r.nTo) : -1;
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { RuleCase } from '../case.js';
 import type { Resource, ResourceSetting } from '../../../scanner/inventory/types.js';
-import { assetUrl, inventory, resource, secret } from '../../support/builders.js';
+import { assetUrl, inventory, resource, secret, vault } from '../../support/builders.js';
 
 // VM001: population = settings of kind keyVaultReference (every resource); a setting fails when
 // the referenced secret (vault + name) is not in the inventory. Ids are compared
@@ -28,6 +28,42 @@ const billing = (...settings: ResourceSetting[]) => resource('billing', settings
 const DB = secret('db-password');
 
 const cases: RuleCase[] = [
+  {
+    name: 'vault on an emulator host (127.0.0.1:port): a reference to its URI resolves → pass',
+    inventory: inventory({
+      vaults: [vault('kv-test', { vaultUri: 'https://127.0.0.1:8443/' })],
+      secrets: [DB],
+      resources: [
+        checkout(
+          ref('DB', 'https://127.0.0.1:8443/secrets/db-password'),
+          ref('DB2', 'https://127.0.0.1:8443/secrets/DB-Password/0123abcd'),
+        ),
+      ],
+    }),
+    expect: { status: 'pass', evaluated: 2, failing: [], metric: null },
+  },
+  {
+    name: 'vault behind a private DNS name resolves by its URI; another port is another vault → fail',
+    inventory: inventory({
+      vaults: [vault('kv-test', { vaultUri: 'https://secrets.internal.contoso:8443' })],
+      secrets: [DB],
+      resources: [
+        checkout(
+          ref('OK', 'https://SECRETS.internal.contoso:8443/secrets/db-password'),
+          ref('PORT', 'https://secrets.internal.contoso:9443/secrets/db-password'),
+          ref('SCHEME', 'http://secrets.internal.contoso:8443/secrets/db-password'),
+        ),
+      ],
+    }),
+    expect: {
+      status: 'fail',
+      evaluated: 3,
+      failing: [
+        `${resource('checkout', []).id}/settings/PORT`,
+        `${resource('checkout', []).id}/settings/SCHEME`,
+      ],
+    },
+  },
   {
     name: 'resources not collected → not_applicable',
     inventory: inventory({ secrets: [DB] }),

@@ -1,6 +1,6 @@
 import type { RuleCase } from '../case.js';
 import type { ResourceSetting } from '../../../scanner/inventory/types.js';
-import { assetUrl, dependency, inventory, resource, secret } from '../../support/builders.js';
+import { assetUrl, dependency, inventory, resource, secret, vault } from '../../support/builders.js';
 
 // VM003: population = enabled, non-managed secrets (needs `resources`; dependencies are read
 // when present); a secret fails when no setting references it and no dependency has it as
@@ -21,6 +21,16 @@ const sid = (name: string, vault = 'kv-test') => assetUrl('secrets', vault, name
 const app = (...settings: ResourceSetting[]) => resource('checkout', settings);
 
 const cases: RuleCase[] = [
+  {
+    name: 'vault on an emulator host: secrets referenced by its URI (setting, dependency) are used → pass',
+    inventory: inventory({
+      vaults: [vault('kv-test', { vaultUri: 'https://127.0.0.1:8443/' })],
+      secrets: [secret('db'), secret('api')],
+      resources: [app(ref('DB', 'https://127.0.0.1:8443/secrets/db'))],
+      dependencies: [dependency(app().id, 'https://127.0.0.1:8443/secrets/api/0123abcd')],
+    }),
+    expect: { status: 'pass', evaluated: 2, failing: [], metric: null },
+  },
   {
     name: 'resources not collected → not_applicable (even with dependencies)',
     inventory: inventory({
