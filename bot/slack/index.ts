@@ -5,6 +5,7 @@
  */
 import { App } from '@slack/bolt';
 import type { BotCore, Log, Route } from '../types.js';
+import type { DeliveryLedger } from './delivery-ledger.js';
 import { registerListeners } from './listeners.js';
 import { boltLogger, errorMessage } from './logger.js';
 import { webClientOptions } from './notifier.js';
@@ -12,7 +13,9 @@ import { RouteReceiver } from './receiver.js';
 
 export { createSlackNotifier } from './notifier.js';
 export type { SlackNotifier, SlackNotifierDeps } from './notifier.js';
-export { ACK_DEADLINE_MS, BODY_LIMIT_BYTES, MAX_SKEW_SECONDS } from './receiver.js';
+export { ACK_DEADLINE_MS, BODY_LIMIT_BYTES, DELIVERY_WINDOW_MS, MAX_SKEW_SECONDS } from './receiver.js';
+export type { DeliveryLedger } from './delivery-ledger.js';
+export { MemoryDeliveryLedger } from './memory-delivery-ledger.js';
 export { FAILED_TEXT, WORKING_TEXT } from './listeners.js';
 
 export interface SlackRouteDeps {
@@ -21,6 +24,8 @@ export interface SlackRouteDeps {
   core: BotCore;
   log: Log;
   clock?: () => number;
+  /** Deliveries already handled (retries, replays); default: in memory, for one replica. */
+  ledger?: DeliveryLedger;
 }
 
 export function createSlackRoute(deps: SlackRouteDeps): Route {
@@ -45,6 +50,7 @@ export function createSlackRoute(deps: SlackRouteDeps): Route {
     log,
     clock: deps.clock ?? Date.now,
     ready,
+    ledger: deps.ledger,
   });
   app = new App({
     token: slack.botToken,

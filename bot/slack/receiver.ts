@@ -4,17 +4,32 @@
  * url_verification itself, and gives everything else to `app.processEvent` with an `ack` that
  * writes the HTTP response at once. A deadline timer answers an empty 200 at 2.5 s at the
  * latest, so Slack's 3-second limit never depends on a listener, authorize or the Web API.
+ *
+ * A verified request is checked against a DeliveryLedger before Bolt sees it: an exact replay
+ * (same timestamp and signature) and a second delivery of the same command, press or event
+ * (a Slack retry, which is signed afresh) are answered with an empty 200 and go no further.
  */
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { verifySlackRequest } from '@slack/bolt';
 import type { AckFn, App, Receiver, ReceiverEvent } from '@slack/bolt';
 import type { Log } from '../types.js';
+import type { DeliveryLedger } from './delivery-ledger.js';
+import { deliveryIdentity } from './delivery-identity.js';
 import { errorMessage } from './logger.js';
+import { MemoryDeliveryLedger } from './memory-delivery-ledger.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 export const ACK_DEADLINE_MS = 2_500;
 export const MAX_SKEW_SECONDS = 5 * 60;
+/**
+ * How long a delivery is remembered. A timestamp passes the skew check from five minutes before
+ * it to five minutes after, to the whole second, so a signature first seen at the earliest must
+ * be remembered ten minutes and a second. Slack's last retry of an event comes about five
+ * minutes after the first attempt, well inside that.
+ */
+export const DELIVERY_WINDOW_MS = (2 * MAX_SKEW_SECONDS + 1) * 1000;
 
 const FORM = 'application/x-www-form-urlencoded';
 const JSON_TYPE = 'application/json';
@@ -26,6 +41,8 @@ export interface RouteReceiverOptions {
   /** Runs before the first event (Bolt's deferred init: auth.test); memoised by the caller. */
   ready: () => Promise<void>;
   ackDeadlineMs?: number;
+  /** Deliveries already handled; default: this process's memory, for DELIVERY_WINDOW_MS. */
+  ledger?: DeliveryLedger;
 }
 
 class BodyTooLarge extends Error {}
@@ -101,6 +118,11 @@ function parseBody(raw: string, type: string): Parsed {
   return parsed as Parsed;
 }
 
+/** Hashed so the ledger (perhaps a shared database) never holds a signature. */
+function replayKey(timestamp: number, signature: string): string {
+  return `replay:${createHash('sha256').update(`${timestamp}:${signature}`).digest('base64url')}`;
+}
+
 function retryNum(req: IncomingMessage): number | undefined {
   const v = single(req.headers['x-slack-retry-num']);
   const n = v === undefined ? NaN : Number.parseInt(v, 10);
@@ -110,9 +132,11 @@ function retryNum(req: IncomingMessage): number | undefined {
 export class RouteReceiver implements Receiver {
   private app: App | undefined;
   private readonly opts: RouteReceiverOptions;
+  private readonly ledger: DeliveryLedger;
 
   constructor(opts: RouteReceiverOptions) {
     this.opts = opts;
+    this.ledger = opts.ledger ?? new MemoryDeliveryLedger({ windowMs: DELIVERY_WINDOW_MS });
   }
 
   init(app: App): void {
@@ -164,7 +188,8 @@ export class RouteReceiver implements Receiver {
 
     const signature = single(req.headers['x-slack-signature']);
     const timestamp = Number(single(req.headers['x-slack-request-timestamp']));
-    const nowSec = Math.floor(this.opts.clock() / 1000);
+    const now = this.opts.clock();
+    const nowSec = Math.floor(now / 1000);
     if (signature === undefined || !Number.isFinite(timestamp) || timestamp <= 0) {
       log('slack.rejected', { status: 401, reason: 'missing-signature' });
       send(res, 401, 'unauthorized');
@@ -180,11 +205,30 @@ export class RouteReceiver implements Receiver {
         signingSecret: this.opts.signingSecret,
         body: raw,
         headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': timestamp },
-        nowMilliseconds: this.opts.clock(),
+        nowMilliseconds: now,
       });
     } catch {
       log('slack.rejected', { status: 401, reason: 'signature' });
       send(res, 401, 'unauthorized');
+      return;
+    }
+
+    // Only verified requests reach the ledger, so nobody without the secret can fill it. The retry
+    // headers are not signed: they label logs and Bolt's context but never decide anything here.
+    const retry = {
+      retryNum: retryNum(req),
+      retryReason: single(req.headers['x-slack-retry-reason'])?.slice(0, 40),
+    };
+    const replayed = await this.remembered(replayKey(timestamp, signature), now);
+    if (replayed === undefined) {
+      send(res, 503);
+      return;
+    }
+    if (replayed) {
+      // 200 and no body: an attacker learns nothing, and Slack, were it ever to resend the same
+      // bytes, would stop there rather than retry a 401.
+      log('slack_replay_refused', { timestamp, ...retry });
+      send(res, 200);
       return;
     }
 
@@ -201,14 +245,43 @@ export class RouteReceiver implements Receiver {
       return;
     }
 
-    await this.dispatch(req, res, body, startedAt);
+    // Identity is checked with or without retry headers: a second delivery of the same trigger
+    // or event is a duplicate either way, and one whose first never arrived is new to the ledger.
+    const identity = deliveryIdentity(body);
+    if (identity !== undefined) {
+      const duplicate = await this.remembered(identity.key, now);
+      if (duplicate === undefined) {
+        send(res, 503);
+        return;
+      }
+      if (duplicate) {
+        log('slack_duplicate_ignored', { kind: identity.kind, ...retry });
+        send(res, 200);
+        return;
+      }
+    }
+
+    await this.dispatch(res, body, retry, startedAt);
+  }
+
+  /**
+   * Asks the ledger; undefined when it failed. A store that cannot answer must not let a possible
+   * duplicate through, so the caller answers 503 and Slack retries later.
+   */
+  private async remembered(key: string, now: number): Promise<boolean | undefined> {
+    try {
+      return await this.ledger.seen(key, now);
+    } catch (error) {
+      this.opts.log('slack.ledger_failed', { error: errorMessage(error) });
+      return undefined;
+    }
   }
 
   /** Resolves once the HTTP response is written; the listener may still be working after that. */
   private dispatch(
-    req: IncomingMessage,
     res: ServerResponse,
     body: Parsed,
+    retry: Pick<ReceiverEvent, 'retryNum' | 'retryReason'>,
     startedAt: number,
   ): Promise<void> {
     const { log } = this.opts;
@@ -235,12 +308,9 @@ export class RouteReceiver implements Receiver {
         finish(200, response);
         return Promise.resolve();
       };
-      const event: ReceiverEvent = {
-        body,
-        ack,
-        retryNum: retryNum(req),
-        retryReason: single(req.headers['x-slack-retry-reason']),
-      };
+      // Bolt puts retryNum and retryReason on the listener's context; a retry that got this far
+      // is one whose first delivery never reached us, so listeners need not check them.
+      const event: ReceiverEvent = { body, ack, ...retry };
       const work = async (): Promise<void> => {
         if (app === undefined) throw new Error('receiver used before App.init');
         await this.opts.ready();

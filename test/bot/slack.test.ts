@@ -70,6 +70,9 @@ async function post(
   return { status: res.status, text: await res.text(), at };
 }
 
+let triggers = 0;
+
+/** Each command gets its own trigger_id, as from Slack: a repeated one is a duplicate delivery. */
 function commandBody(text: string, responseUrl: string): string {
   return new URLSearchParams({
     token: 'fixed-value',
@@ -84,7 +87,7 @@ function commandBody(text: string, responseUrl: string): string {
     api_app_id: 'A111',
     is_enterprise_install: 'false',
     response_url: responseUrl,
-    trigger_id: '111.222.xxx',
+    trigger_id: `111.222.${++triggers}`,
   }).toString();
 }
 
