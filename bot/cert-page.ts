@@ -77,7 +77,8 @@ th{text-align:left;vertical-align:top;padding:4px 16px 4px 0;color:#5a6072;font-
 export function certificateRoute(lookup: (id: string) => CertificateLookup | null, jwksUrl: () => string) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const id = decodeURIComponent(url.pathname.slice('/certs/'.length));
+    // Not decoded: a certificate id is plain base32, and a stray `%` must be a 404, not a throw.
+    const id = url.pathname.slice('/certs/'.length);
     const wantsJson =
       url.searchParams.get('format') === 'json' ||
       (/application\/json/.test(req.headers.accept ?? '') && !/text\/html/.test(req.headers.accept ?? ''));

@@ -30,6 +30,10 @@ export interface SlackConfig {
 
 export interface BotConfig {
   port: number;
+  /** Interface to listen on (HOST); loopback unless told otherwise. */
+  host: string;
+  /** IANA time zone the scan schedule is read in (CERTIFY_SCAN_TZ, default UTC). */
+  scanTimezone: string;
   dataDir: string;
   source: string;
   historyLimit: number;
@@ -45,11 +49,20 @@ export interface BotConfig {
   /** How long a download link works (CERTIFY_LINK_TTL_HOURS, default 24). */
   linkTtlMs: number;
   playground: boolean;
+  /**
+   * Why the playground may only read (score, controls, rules), or null when it is the local demo
+   * and may act. It has no sign-in, so it never signs, approves, rotates or changes anything
+   * beside a real source, real approvers or a real chat channel.
+   */
+  playgroundReadOnly: string | null;
   teams: TeamsConfig | null;
   slack: SlackConfig | null;
 }
 
 export const DEFAULT_PORT = 3978;
+/** Loopback: nothing on the network reaches a service that was not told to listen there. */
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_SCAN_TIMEZONE = 'Etc/UTC';
 export const DEFAULT_SCAN_CRON = '0 6 * * *';
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
 export const DEFAULT_LINK_TTL_HOURS = 24;
@@ -132,6 +145,20 @@ export function readBotEnv(env: Env, cwd: string): BotConfig {
     );
   }
 
+  const host = get(env, 'HOST') ?? DEFAULT_HOST;
+  if (!/^[A-Za-z0-9.:[\]-]+$/.test(host)) {
+    problems.push(
+      `HOST: "${host}" is not a host name or IP address; set 127.0.0.1 (the default, this machine only) or 0.0.0.0 (every interface, e.g. in a container)`,
+    );
+  }
+
+  const scanTimezone = get(env, 'CERTIFY_SCAN_TZ') ?? DEFAULT_SCAN_TIMEZONE;
+  if (!isTimeZone(scanTimezone)) {
+    problems.push(
+      `CERTIFY_SCAN_TZ: "${scanTimezone}" is not an IANA time zone; set e.g. Europe/Berlin, or leave it unset for UTC`,
+    );
+  }
+
   const scanOnStartText = get(env, 'CERTIFY_SCAN_ON_START');
   if (scanOnStartText !== undefined && scanOnStartText !== '1' && scanOnStartText !== '0') {
     problems.push(
@@ -157,8 +184,11 @@ export function readBotEnv(env: Env, cwd: string): BotConfig {
   // The playground has no sign-in, so it is only on by default when no real channel is configured.
   const hasCredentials = Boolean(teams?.appId) || slack !== null;
   const playground = playgroundText === '1' ? true : playgroundText === '0' ? false : !hasCredentials;
+  const playgroundReadOnly = playground
+    ? playgroundReadOnlyReason({ source: base.source, approvers, teams, slack })
+    : null;
   // The local demo needs someone who may approve; a real deployment names its approvers.
-  if (approvers.length === 0 && playground && !hasCredentials) approvers.push(PLAYGROUND_APPROVER);
+  if (playground && playgroundReadOnly === null) approvers.push(PLAYGROUND_APPROVER);
 
   const publicUrl = httpUrl(
     env,
@@ -186,6 +216,8 @@ export function readBotEnv(env: Env, cwd: string): BotConfig {
   }
   return {
     port,
+    host,
+    scanTimezone,
     dataDir: base.dataDir,
     source: base.source,
     historyLimit: base.historyLimit,
@@ -196,9 +228,35 @@ export function readBotEnv(env: Env, cwd: string): BotConfig {
     tsaUrl,
     linkTtlMs: ttlHours * 3_600_000,
     playground,
+    playgroundReadOnly,
     teams,
     slack,
   };
+}
+
+/**
+ * Null when the playground is the local demo (the demo tenant, nobody else's approvers, no chat
+ * channel); otherwise why it may only read.
+ */
+export function playgroundReadOnlyReason(setup: {
+  source: string;
+  approvers: readonly string[];
+  teams: TeamsConfig | null;
+  slack: SlackConfig | null;
+}): string | null {
+  if (setup.source !== 'demo') return `the inventory source is "${setup.source}", not the demo tenant`;
+  if (setup.approvers.length > 0) return 'real approvers are configured (CERTIFY_APPROVERS)';
+  if (setup.teams !== null || setup.slack !== null) return 'a Teams or Slack channel is configured';
+  return null;
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** An http(s) URL from `name` (or `fallback`), without a trailing slash. */

@@ -1,5 +1,6 @@
 /**
- * Scheduled scans on a cron expression (node-cron). Two runs never overlap: a tick that comes
+ * Scheduled scans on a cron expression (node-cron), read in UTC unless a time zone is given: a
+ * server's local zone is an accident of where it runs. Two runs never overlap: a tick that comes
  * while a run is still going is skipped and logged, and a failed run is logged, never thrown,
  * so the next tick runs as usual. Nothing starts until `start()`.
  */
@@ -13,9 +14,12 @@ export interface SchedulerDeps {
   scanAndAlert: () => Promise<void>;
   log: Log;
   /** node-cron's `schedule`, replaceable in tests. */
-  schedule?: (expression: string, fn: () => unknown) => { stop(): unknown };
+  schedule?: (expression: string, fn: () => unknown) => { stop(): unknown; getNextRun?: () => Date | null };
+  /** IANA time zone the expression is read in; default UTC. */
   timezone?: string;
 }
+
+export const DEFAULT_TIMEZONE = 'Etc/UTC';
 
 export type RunOutcome = 'ran' | 'failed' | 'skipped';
 
@@ -30,12 +34,15 @@ export interface Scheduler {
   running(): boolean;
   /** Stops the cron task; a run in progress finishes. */
   stop(): void;
+  /** When the next scheduled run is due, or null when not started. */
+  nextRun(): Date | null;
 }
 
 export function createScheduler(deps: SchedulerDeps): Scheduler {
   const { log } = deps;
   let current: Promise<void> | null = null;
-  let task: { stop(): unknown } | null = null;
+  let task: { stop(): unknown; getNextRun?: () => Date | null } | null = null;
+  const timezone = deps.timezone ?? DEFAULT_TIMEZONE;
 
   const run = async (reason: 'scheduled' | 'forced'): Promise<RunOutcome> => {
     if (current !== null) {
@@ -68,10 +75,9 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       if (task !== null) return;
       const schedule =
         deps.schedule ??
-        ((expression: string, fn: () => unknown) =>
-          cron.schedule(expression, fn, deps.timezone ? { timezone: deps.timezone } : {}));
+        ((expression: string, fn: () => unknown) => cron.schedule(expression, fn, { timezone }));
       task = schedule(deps.cron, () => run('scheduled'));
-      log('scheduler.started', { cron: deps.cron });
+      log('scheduler.started', { cron: deps.cron, timezone, nextRun: task.getNextRun?.()?.toISOString() });
     },
     runNow: () => run('forced'),
     tick: () => run('scheduled'),
@@ -82,5 +88,6 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       task = null;
       log('scheduler.stopped', {});
     },
+    nextRun: () => task?.getNextRun?.() ?? null,
   };
 }

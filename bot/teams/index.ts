@@ -14,7 +14,6 @@ import { ActivityTypes, CardFactory, MemoryStorage, MessageFactory, TurnContext 
 import type {
   Activity,
   ConfigurationBotFrameworkAuthenticationOptions,
-  Request as BotRequest,
   Response as BotResponse,
 } from 'botbuilder';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -77,8 +76,15 @@ function authOptions(teams: TeamsConfig | null): ConfigurationBotFrameworkAuthen
   return options;
 }
 
-function createAdapter(teams: TeamsConfig | null): TeamsAdapter {
-  return new TeamsAdapter(authOptions(teams));
+/** teams-ai's adapter, with the SDK's protected turn entry point opened to the route. */
+class CertifyTeamsAdapter extends TeamsAdapter {
+  runTurn(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>) {
+    return this.processActivity(authHeader, activity, logic);
+  }
+}
+
+function createAdapter(teams: TeamsConfig | null): CertifyTeamsAdapter {
+  return new CertifyTeamsAdapter(authOptions(teams));
 }
 
 function errorMessage(error: unknown): string {
@@ -303,25 +309,60 @@ export function createTeamsRoute(deps: TeamsDeps): Route {
       if (status === 413) req.resume();
       return;
     }
-    if (!isRecord(body)) {
+    // Checked here, before the SDK: it throws on a body without a type (a 500 for anyone's `{}`).
+    if (!isRecord(body) || typeof body.type !== 'string' || body.type === '') {
+      log('teams.bad_request', { level: 'warn', status: 400, reason: 'not an activity (no type)' });
       plain(res, 400, 'Bad Request');
       return;
     }
-    const request: BotRequest = {
-      body,
-      headers: req.headers as Record<string, string | string[] | undefined>,
-      method: req.method,
-    };
+    const auth = req.headers.authorization;
+    let outcome: { status: number; body?: unknown };
     try {
-      await adapter.process(request, botResponse(res), logic);
+      // processActivity, not process(): process() prints refused requests' stack traces with
+      // console.error and echoes the internal error text in the response body.
+      const invoke = await adapter.runTurn(typeof auth === 'string' ? auth : '', activityOf(body), logic);
+      outcome = { status: invoke?.status ?? 200, body: invoke?.body };
     } catch (error) {
-      log('teams.process_failed', { level: 'error', error: errorMessage(error) });
-      if (!res.headersSent) plain(res, 500, 'Internal Server Error');
-      else if (!res.writableEnded) res.end();
+      const status = statusOf(error);
+      if (status === 401 || status === 403) {
+        log('teams.unauthorized', { level: 'warn', status, reason: errorMessage(error) });
+        plain(res, status, status === 401 ? 'Unauthorized' : 'Forbidden');
+      } else {
+        log('teams.process_failed', { level: 'error', error: errorMessage(error) });
+        if (!res.headersSent) plain(res, 500, 'Internal Server Error');
+        else if (!res.writableEnded) res.end();
+      }
+      return;
     }
-    if (res.statusCode === 401 || res.statusCode === 403)
-      log('teams.unauthorized', { level: 'warn', status: res.statusCode });
+    const reply = botResponse(res);
+    reply.status(outcome.status);
+    if (outcome.body !== undefined) reply.send(outcome.body);
+    reply.end();
   };
+}
+
+/** What the SDK's own request validation does to an activity's time fields (strings → Dates). */
+function activityOf(body: Record<string, unknown>): Activity {
+  const activity = { ...body } as Record<string, unknown>;
+  for (const [field, raw] of [
+    ['timestamp', 'rawTimestamp'],
+    ['expiration', 'rawExpiration'],
+    ['localTimestamp', 'rawLocalTimestamp'],
+  ] as const) {
+    const value = activity[field];
+    if (typeof value === 'string') {
+      activity[raw] = value;
+      activity[field] = new Date(value);
+    }
+  }
+  return activity as unknown as Activity;
+}
+
+/** The HTTP status an SDK error stands for: its AuthenticationError carries one. */
+function statusOf(error: unknown): number {
+  const code =
+    isRecord(error) || error instanceof Error ? (error as { statusCode?: unknown }).statusCode : undefined;
+  return typeof code === 'number' && code >= 400 && code < 600 ? code : 500;
 }
 
 /** Proactive alerts to a conversation the bot has already seen (its reference is stored). */

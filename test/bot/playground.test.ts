@@ -11,6 +11,7 @@ import { after, before, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { readBotEnv } from '../../bot/config.js';
 import { createBotCore } from '../../bot/core.js';
+import { guardDownloads } from '../../bot/download-guard.js';
 import { createServer } from '../../bot/server.js';
 import { openPorts } from '../../core/certify.js';
 import { openEvidence } from '../../core/evidence.js';
@@ -61,7 +62,7 @@ const server = createServer({
   log: () => undefined,
   version: 'test',
   jwks: () => evidence.signer.jwks(),
-  redeemDownload: (token, client) => evidence.service.redeem(token, Date.now(), client),
+  redeemDownload: guardDownloads(evidence.service, { log: () => undefined, clock: Date.now }),
 });
 let port = 0;
 let browser: Browser;

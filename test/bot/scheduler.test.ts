@@ -84,3 +84,41 @@ describe('scheduler', () => {
     scheduler.stop();
   });
 });
+
+describe('scheduler time zone', () => {
+  it('reads the cron expression in UTC whatever the host zone is', () => {
+    const saved = process.env.TZ;
+    // Node re-reads TZ when it is assigned: the host now runs in New York time (UTC−5 in winter).
+    process.env.TZ = 'America/New_York';
+    const scheduler = createScheduler({ cron: '0 6 * * *', scanAndAlert: async () => {}, log: () => {} });
+    try {
+      scheduler.start();
+      const next = scheduler.nextRun();
+      assert.ok(next, 'a started scheduler knows its next run');
+      assert.equal(next.getUTCHours(), 6);
+      assert.equal(next.getUTCMinutes(), 0);
+    } finally {
+      scheduler.stop();
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+
+  it('reads it in the zone it is given', () => {
+    const scheduler = createScheduler({
+      cron: '0 6 * * *',
+      timezone: 'Asia/Kolkata',
+      scanAndAlert: async () => {},
+      log: () => {},
+    });
+    try {
+      scheduler.start();
+      const next = scheduler.nextRun();
+      // 06:00 in India (UTC+5:30) is 00:30 UTC.
+      assert.equal(next?.getUTCHours(), 0);
+      assert.equal(next?.getUTCMinutes(), 30);
+    } finally {
+      scheduler.stop();
+    }
+  });
+});

@@ -120,7 +120,11 @@ describe('bot server (playground on)', () => {
       port,
       'POST',
       '/api/playground/action',
-      JSON.stringify({ verb: firstAction.verb, data: firstAction.data, user: { id: 'u2', name: 'U Two' } }),
+      JSON.stringify({
+        verb: firstAction.verb,
+        data: firstAction.data,
+        user: { id: 'playground-riley', name: 'Riley Chen' },
+      }),
     );
     assert.equal(r.status, 200);
     assert.equal((r.json.card as { version: string }).version, '1.5');
@@ -158,7 +162,13 @@ describe('bot server (playground on)', () => {
   it('413 also for a chunked body that grows past the limit', async () => {
     const status = await new Promise<number>((resolve, reject) => {
       const req = request(
-        { port, method: 'POST', path: '/api/playground/command', host: '127.0.0.1' },
+        {
+          port,
+          method: 'POST',
+          path: '/api/playground/command',
+          host: '127.0.0.1',
+          headers: { 'content-type': 'application/json' },
+        },
         (res) => {
           res.resume();
           resolve(res.statusCode ?? 0);

@@ -459,3 +459,78 @@ describe('Teams route with a MicrosoftAppId (token validation on)', () => {
     }
   });
 });
+
+describe('Teams route refusals (token validation on)', () => {
+  /** Runs `body` while capturing what the process writes to stderr and console.error/warn. */
+  async function quietly<T>(body: () => Promise<T>): Promise<{ value: T; printed: string }> {
+    const printed: string[] = [];
+    const saved = { error: console.error, warn: console.warn, write: process.stderr.write };
+    console.error = (...args: unknown[]) => void printed.push(args.map(String).join(' '));
+    console.warn = (...args: unknown[]) => void printed.push(args.map(String).join(' '));
+    process.stderr.write = ((chunk: unknown) => {
+      printed.push(String(chunk));
+      return true;
+    }) as typeof process.stderr.write;
+    try {
+      return { value: await body(), printed: printed.join('\n') };
+    } finally {
+      console.error = saved.error;
+      console.warn = saved.warn;
+      process.stderr.write = saved.write;
+    }
+  }
+
+  async function withRoute(run: (url: string, logs: LogLine[], connector: string) => Promise<void>) {
+    const connector = await startFakeConnector();
+    const logs: LogLine[] = [];
+    const core: BotCore = {
+      answer: () => Promise.reject(new Error('must not be called')),
+      act: () => Promise.reject(new Error('must not be called')),
+    };
+    const route = createTeamsRoute({
+      config: {
+        teams: {
+          appId: '11111111-2222-3333-4444-555555555555',
+          appPassword: 'not-a-real-password-1234',
+          tenantId: null,
+          appType: 'MultiTenant',
+        },
+      },
+      core,
+      log: (event, fields) => logs.push({ event, fields }),
+      references: createMemoryReferenceStore(),
+    });
+    const bot = await startBot(route);
+    try {
+      await run(bot.url, logs, connector.serviceUrl);
+    } finally {
+      await bot.close();
+      await connector.close();
+    }
+  }
+
+  it('answers 400, not 500, to an unauthenticated {} and prints nothing', async () => {
+    await withRoute(async (url, logs) => {
+      const { value: res, printed } = await quietly(() => post(url, {}));
+      assert.equal(res.status, 400);
+      assert.equal(printed, '');
+      assert.ok(logs.some((l) => l.event === 'teams.bad_request'));
+    });
+  });
+
+  it('answers a malformed or missing token 401 with no internal error text and nothing printed', async () => {
+    await withRoute(async (url, logs, serviceUrl) => {
+      // (A well-formed token signed by a stranger needs the Bot Framework's key set, which only
+      // the real network serves; the Teams SDK issue tests that against a local OpenID issuer.)
+      for (const authorization of ['Bearer not-a-jwt', 'Basic dXNlcjpwYXNz', '']) {
+        const { value: res, printed } = await quietly(() =>
+          post(url, personalMessage(serviceUrl, 'score'), authorization ? { authorization } : {}),
+        );
+        assert.equal(res.status, 401, `${authorization}: ${res.status} ${JSON.stringify(logs.at(-1))}`);
+        assert.equal(res.text, 'Unauthorized');
+        assert.equal(printed, '', `nothing printed outside the structured log for "${authorization}"`);
+      }
+      assert.equal(logs.filter((l) => l.event === 'teams.unauthorized').length, 3);
+    });
+  });
+});

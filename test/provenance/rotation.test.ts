@@ -1,5 +1,5 @@
 /**
- * `/certify rotate kv-prod/db-password --preset pci` end to end on real parts: the playground API,
+ * `/certify rotate kv-prod/db-password --preset pci` end to end on real parts: the bot core as an authenticated channel hands it people,
  * the approval rules, the credential generator, the Key Vault write through the official SDK to
  * the fake Key Vault (HTTPS, proxy, test CA), the signed certificate at GET /certs/<id>, the CLI
  * `cert verify`, the next scan — and a search of every log, card, store file and audit entry for
@@ -15,6 +15,7 @@ import { gunzipSync } from 'node:zlib';
 import { readBotEnv } from '../../bot/config.js';
 import { createBotCore } from '../../bot/core.js';
 import { createServer, type BotServer } from '../../bot/server.js';
+import type { BotCore } from '../../bot/types.js';
 import type { EvidenceView, View } from '../../cards/views.js';
 import { toAdaptiveCard, toBlockKit } from '../../cards/index.js';
 import { azureSourceFromEnv } from '../../core/azure.js';
@@ -31,6 +32,7 @@ import { runCli } from '../cli/harness.js';
 const SUB = '00000000-0000-0000-0000-0000000000aa';
 const RILEY = { id: 'playground-riley', name: 'Riley Chen' };
 const MORGAN = { id: 'playground-morgan', name: 'Morgan Diaz' };
+const CHANNEL = { kind: 'slack', id: 'C0ROTATE' } as const;
 const NOW = Date.parse('2026-11-26T10:00:00Z');
 
 function files(dir: string): string[] {
@@ -44,6 +46,7 @@ describe('rotation with provenance, against the fake Key Vault', () => {
   let fake: FakeAzure;
   let undo: () => void;
   let server: BotServer;
+  let core: BotCore;
   let base: string;
   let dataDir: string;
   const logs: string[] = [];
@@ -111,17 +114,18 @@ describe('rotation with provenance, against the fake Key Vault', () => {
     });
     // Every scan from here on sees what this service issued and rotated.
     ports.extras = provenance.extras;
+    core = createBotCore({
+      ports,
+      source,
+      clock: () => NOW,
+      provenance: provenance.service,
+      audit: wiring.audit,
+      evidence: wiring.service,
+      onError: (e) => log('command_error', { error: String(e) }),
+    });
     server = createServer({
       config: { ...config, port: probe },
-      core: createBotCore({
-        ports,
-        source,
-        clock: () => NOW,
-        provenance: provenance.service,
-        audit: wiring.audit,
-        evidence: wiring.service,
-        onError: (e) => log('command_error', { error: String(e) }),
-      }),
+      core,
       log,
       version: 'test',
       jwks: () => wiring.signer.jwks(),
@@ -139,19 +143,17 @@ describe('rotation with provenance, against the fake Key Vault', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function post(path: string, body: unknown): Promise<View> {
-    const res = await fetch(`${base}${path}`, { method: 'POST', body: JSON.stringify(body) });
-    const text = await res.text();
-    responses.push(text);
-    assert.equal(res.status, 200, text);
-    const view = (JSON.parse(text) as { view: View }).view;
-    // What Slack would get, too.
-    responses.push(JSON.stringify(toBlockKit(view)), JSON.stringify(toAdaptiveCard(view)));
-    return view;
+  // Through the channel-neutral core, as an authenticated channel (Slack, Teams) hands it people
+  // it has verified: the playground never acts beside a real source.
+  function answered(view: View): View {
+    const text = JSON.stringify(view);
+    responses.push(text, JSON.stringify(toBlockKit(view)), JSON.stringify(toAdaptiveCard(view)));
+    return JSON.parse(text) as View;
   }
-  const command = (text: string, user: typeof RILEY) => post('/api/playground/command', { text, user });
-  const act = (verb: string, data: Record<string, string>, user: typeof RILEY) =>
-    post('/api/playground/action', { verb, data, user });
+  const command = async (text: string, user: typeof RILEY) =>
+    answered(await core.answer(text, user, CHANNEL));
+  const act = async (verb: string, data: Record<string, string>, user: typeof RILEY) =>
+    answered(await core.act(verb, data, user, CHANNEL));
 
   it('asks, refuses the requester, and rotates when an approver agrees', async () => {
     const pending = (await command(
