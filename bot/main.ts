@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { azureSourceFromEnv } from '../core/azure.js';
-import { openPorts, scan } from '../core/certify.js';
+import { openPorts } from '../core/certify.js';
 import { openEvidence } from '../core/evidence.js';
 import { keyVaultWriterFromEnv } from '../core/keyvault-writer.js';
 import { openProvenance } from '../core/provenance.js';
@@ -19,7 +19,10 @@ import { readBotEnv, type BotConfig } from './config.js';
 import { runAlerts, type AlertNotifiers } from './alerts/deliver.js';
 import { createBotCore } from './core.js';
 import { createScheduler } from './scheduler.js';
-import { createPlaygroundFeed, createServer } from './server.js';
+import { scheduledScan } from './scheduled-scan.js';
+import { guardDownloads } from './download-guard.js';
+import { createPlaygroundFeed } from './playground-feed.js';
+import { createServer } from './server.js';
 import { createConversationStore } from '../store/conversations.js';
 import type { StoredReference } from './teams/references.js';
 import type { BotChannel, BotCore, Log, Route } from './types.js';
@@ -71,6 +74,10 @@ async function postTo(notifiers: AlertNotifiers, channel: BotChannel, view: View
   if (channel.kind === 'slack') await notifiers.slack?.post(channel.id, view);
   else if (channel.kind === 'teams') await notifiers.teams?.send(channel.id, view);
   else await notifiers.playground?.push(view);
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
 async function main(): Promise<number> {
@@ -156,10 +163,10 @@ async function main(): Promise<number> {
   );
   const scheduler = createScheduler({
     cron: config.scanCron,
+    timezone: config.scanTimezone,
     log,
     scanAndAlert: async () => {
-      const now = Date.now();
-      const { result } = await scan(ports, source, { now, save: true });
+      const { result } = await scheduledScan({ ports, source, audit: evidence.audit, clock: Date.now });
       log('scheduled_scan', { scanId: result.scanId, score: result.score });
       await alerts.reload();
       await runAlerts({ ports, alerts, notifiers, now: Date.now(), log });
@@ -177,13 +184,13 @@ async function main(): Promise<number> {
       lookup: (id) => provenance.service.certificate(id, Date.now()),
       jwksUrl: () => provenance.service.jwksUrl(),
     },
-    redeemDownload: (token, client) => evidence.service.redeem(token, Date.now(), client),
+    redeemDownload: guardDownloads(evidence.service, { log, clock: Date.now }),
   });
   const { port } = await server.listen();
   scheduler.start();
   if (config.scanOnStart) void scheduler.runNow();
 
-  const base = `http://localhost:${port}`;
+  const base = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   const channels = [
     config.teams ? 'Teams' : null,
     config.slack ? 'Slack' : null,
@@ -191,10 +198,20 @@ async function main(): Promise<number> {
   ]
     .filter((c) => c !== null)
     .join(', ');
-  console.log(`Certify listening on ${base}`);
-  if (config.playground) console.log(`Playground: ${base}/ (local demo, no sign-in)`);
+  console.log(
+    `Certify listening on ${config.host}:${port}${isLoopback(config.host) ? ' (this machine only; set HOST=0.0.0.0 to accept connections from the network)' : ''}`,
+  );
+  if (config.playground) {
+    console.log(
+      config.playgroundReadOnly === null
+        ? `Playground: ${base}/ (local demo, no sign-in)`
+        : `Playground: ${base}/ (read-only: ${config.playgroundReadOnly})`,
+    );
+  }
   console.log(`Channels: ${channels || 'none'} · source: ${config.source} · data: ${config.dataDir}`);
-  console.log(`Scheduled scans: ${config.scanCron}${config.scanOnStart ? ' (and one now)' : ''}`);
+  console.log(
+    `Scheduled scans: ${config.scanCron} (${config.scanTimezone}; next ${scheduler.nextRun()?.toISOString() ?? 'never'})${config.scanOnStart ? ' and one now' : ''}`,
+  );
   console.log(
     `Evidence: approvers ${config.approvers.join(', ') || 'none (set CERTIFY_APPROVERS)'} · timestamps: ${config.tsaUrl ?? 'embedded local TSA (not a trusted third party)'} · signing key ${evidence.signer.kid}`,
   );

@@ -104,7 +104,7 @@ export async function cmdEvidence(ctx: EvidenceCliCtx, argv: readonly string[]):
   });
   note(ctx, ctx.c.dim(`Building the ${framework.name} bundle for ${period.from} → ${period.to}…`));
   const input = await gatherEvidence(
-    { ports: ctx.ports(), source, audit: wiring.audit },
+    { ports: ctx.ports(), source, audit: wiring.audit, actor: cliActor(ctx.io.env), clock: ctx.clock },
     framework,
     period,
     now,

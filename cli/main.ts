@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { openPorts, scan, type CertifyPorts } from '../core/certify.js';
+import { openPorts, scan, type CertifyPorts, type ScanAudit } from '../core/certify.js';
 import { readEnv } from '../core/config.js';
 import { CertifyError, isCertifyError } from '../scanner/errors.js';
 import { findFramework, lookupControl } from '../scanner/frameworks/index.js';
@@ -163,11 +163,26 @@ async function runFromSource(ctx: Ctx, values: Parsed['values'], save: boolean) 
   const now = nowFrom(values, ctx.clock);
   const onProgress = progressReporter(ctx.io, Date.now);
   const onNotice = (message: string) => ctx.io.stderr.write(`note: ${message}\n`);
+  const recorded = save ? { save: true as const, audit: cliScanAudit(ctx) } : { save: false as const };
   try {
-    return await scan(ctx.ports(), source, { now, save, onProgress, onNotice });
+    return await scan(ctx.ports(), source, { now, ...recorded, onProgress, onNotice });
   } finally {
     if (ctx.io.stderr.isTTY) ctx.io.stderr.write('\r\u001b[2K');
   }
+}
+
+/**
+ * A scan saved from the CLI lands in the same operator audit log as the bot's. Opened at the
+ * append, so a scan that fails before it is saved leaves the data dir as it was.
+ */
+function cliScanAudit(ctx: Ctx): ScanAudit {
+  const log: ScanAudit['log'] = {
+    async append(event, now) {
+      const { dataDir } = readEnv(ctx.io.env, ctx.io.cwd);
+      return openAuditLog(dataDir, await loadOrCreateSigningKey(dataDir)).append(event, now);
+    },
+  };
+  return { log, actor: cliActor(ctx.io.env), clock: ctx.clock };
 }
 
 async function cmdScan(ctx: Ctx, argv: readonly string[]): Promise<number> {

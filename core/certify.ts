@@ -15,7 +15,12 @@ import type { CollectContext, Source } from '../scanner/sources/types.js';
 import { createCustomRuleStore, type CustomRuleStore } from '../store/custom-rules.js';
 import { createScanStore, type ScanStore, type ScanSummary } from '../store/scans.js';
 import { createSnapshotStore, type SnapshotStore } from '../store/snapshots.js';
+import { createEvidenceRequestStore, scanIdsInUse } from '../store/evidence-requests.js';
 import { enrichInventory, type ScanExtras } from './enrich.js';
+import type { AuditLog } from '../evidence/audit-log.js';
+import { inventorySha256 } from '../evidence/inventory-digest.js';
+import { scanSavedEvent } from '../evidence/scan-record.js';
+import type { Actor } from '../evidence/types.js';
 
 export interface CertifyPorts {
   scans: ScanStore<ScanResult>;
@@ -34,12 +39,23 @@ export function defaultScanId(now: number): string {
 }
 
 export function openPorts(dataDir: string, historyLimit: number, snapshotLimit?: number): CertifyPorts {
+  const scans = createScanStore<ScanResult>(dataDir, { limit: historyLimit });
+  // Read-only here: what evidence was built from must outlive snapshot pruning. Another process
+  // (the bot) may add requests at any time, so each question re-reads the file.
+  const requests = createEvidenceRequestStore(dataDir);
   return {
-    snapshots: createSnapshotStore<Inventory, ScanResult>(
-      dataDir,
-      snapshotLimit === undefined ? {} : { limit: snapshotLimit },
-    ),
-    scans: createScanStore<ScanResult>(dataDir, { limit: historyLimit }),
+    snapshots: createSnapshotStore<Inventory, ScanResult>(dataDir, {
+      ...(snapshotLimit === undefined ? {} : { limit: snapshotLimit }),
+      referenced: async () => {
+        await requests.reload();
+        return scanIdsInUse(requests.list());
+      },
+      saved: async () => {
+        const latest = await scans.latest();
+        return new Set([...scans.history().map((s) => s.scanId), ...(latest ? [latest.scanId] : [])]);
+      },
+    }),
+    scans,
     customRules: createCustomRuleStore(dataDir, {
       builtinIds: BUILTIN_RULE_IDS,
       validate: (input) => validateCustomRule(input, { builtinIds: BUILTIN_RULE_IDS }),
@@ -98,15 +114,32 @@ export interface ScanRun {
   result: ScanResult;
 }
 
-/** Collects from the source and evaluates; saves the result when `save` is set. */
-export async function scan(
-  ports: CertifyPorts,
-  source: Source,
-  ctx: CollectContext & { save: boolean },
-): Promise<ScanRun> {
+/**
+ * Where a saved scan is recorded and for whom: evidence is built from saved scans, so each one
+ * is an operator audit entry. `clock` stamps the entry with real time, whatever "as of" `now`
+ * the scan was evaluated at.
+ */
+export interface ScanAudit {
+  log: Pick<AuditLog, 'append'>;
+  actor: Actor;
+  clock: () => number;
+}
+
+/**
+ * A scan that is saved must say where it is recorded; `audit: null` is for wirings without an
+ * operator audit log (tests, a core built without one), never a default.
+ */
+export type ScanOptions = CollectContext & ({ save: false } | { save: true; audit: ScanAudit | null });
+
+/** Collects from the source and evaluates; saves (and records) the result when `save` is set. */
+export async function scan(ports: CertifyPorts, source: Source, ctx: ScanOptions): Promise<ScanRun> {
   const notices: string[] = [];
+  // The source gets what it collects with, not the audit port.
+  const { now, onProgress, signal } = ctx;
   const collected = await source.collect({
-    ...ctx,
+    now,
+    ...(onProgress ? { onProgress } : {}),
+    ...(signal ? { signal } : {}),
     onNotice: (message) => {
       notices.push(message);
       ctx.onNotice?.(message);
@@ -130,6 +163,11 @@ export async function scan(
       inventory,
       result,
     });
+    // Recorded before it joins the history: every scan evidence can be built from is in the log.
+    if (ctx.audit) {
+      const { log, actor, clock } = ctx.audit;
+      await log.append(scanSavedEvent(result, inventorySha256(inventory), actor), clock());
+    }
     await ports.scans.save(result, summarize(result));
   }
   return { inventory, result };

@@ -8,31 +8,30 @@
  *
  * Durability: an append resolves only after its line is fsynced. A crash mid-append leaves at
  * most an unterminated last line, never acknowledged to anyone; the next writer cuts it off and
- * says so. One writer at a time across processes (a lock file), so a CLI and the bot never fork
- * the chain.
+ * says so. One writer at a time across processes (the data dir's one file lock, the same as the
+ * stores'), so a CLI and the bot never fork the chain.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
-import { link, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { open, readFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { signCompact, verifyCompact, type Jwks, type Signer } from '../core/jws.js';
 import { CertifyError } from '../scanner/errors.js';
+import { acquireFileLock, lockPathOf, type HeldLock } from '../store/file-lock.js';
 import { syncDirectory, writeFileAtomic } from '../store/json-file.js';
 import type { AuditEntry, AuditEvent } from './types.js';
 
 export const AUDIT_LOG_FILE = 'audit-log.jsonl';
 export const AUDIT_CHECKPOINTS_FILE = 'audit-checkpoints.jsonl';
 export const AUDIT_HEAD_FILE = 'audit-head.jws';
-export const AUDIT_LOCK_FILE = 'audit-log.lock';
+/** The writers' lock (a directory, see store/file-lock.ts). */
+export const AUDIT_LOCK_FILE = lockPathOf(AUDIT_LOG_FILE);
 
 /** `typ` headers: without them an old checkpoint could be passed off as the head, hiding a truncation. */
 const CHECKPOINT_TYP = 'certify.audit-checkpoint';
 const HEAD_TYP = 'certify.audit-head';
 const GENESIS = '0'.repeat(64);
 const DEFAULT_CHECKPOINT_EVERY = 50;
-const STALE_LOCK_MS = 30_000;
-const LOCK_TIMEOUT_MS = 15_000;
 const TAIL_CHUNK = 64 * 1024;
 
 /**
@@ -159,6 +158,11 @@ function auditError(message: string, hint?: string): CertifyError {
   return new CertifyError('AUDIT_LOG', message, [], hint);
 }
 
+/** A lock that cannot be had is an audit-log failure to the caller: nothing was logged. */
+function lockFailure(error: unknown): unknown {
+  return error instanceof CertifyError ? new CertifyError('AUDIT_LOG', error.message, [], error.hint) : error;
+}
+
 const RECOVER_HINT =
   'Run `certify audit verify` to see what is wrong. Restore the audit files from a backup, or move ' +
   `${AUDIT_LOG_FILE}, ${AUDIT_CHECKPOINTS_FILE} and ${AUDIT_HEAD_FILE} aside (keep them as evidence) to start a new log.`;
@@ -213,7 +217,6 @@ export function openAuditLog(dataDir: string, signer: Signer, opts: AuditLogOpti
   const path = join(dataDir, AUDIT_LOG_FILE);
   const checkpointsPath = join(dataDir, AUDIT_CHECKPOINTS_FILE);
   const headPath = join(dataDir, AUDIT_HEAD_FILE);
-  const lockPath = join(dataDir, AUDIT_LOCK_FILE);
   const every = opts.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
   if (!Number.isInteger(every) || every < 1) throw auditError(`checkpointEvery must be a positive integer`);
   const notice = opts.onNotice ?? (() => undefined);
@@ -231,23 +234,31 @@ export function openAuditLog(dataDir: string, signer: Signer, opts: AuditLogOpti
     return run;
   }
 
-  /** Runs `task` holding the in-process queue and the cross-process lock, with the tail in sync. */
-  function locked<T>(task: (handle: FileHandle) => Promise<T>): Promise<T> {
+  /**
+   * Runs `task` holding the in-process queue and the cross-process lock, with the tail in sync.
+   * The task calls `assertHeld` before it writes, so a lock lost to a stall writes nothing.
+   */
+  function locked<T>(task: (handle: FileHandle, assertHeld: () => void) => Promise<T>): Promise<T> {
     return enqueue(async () => {
-      const release = await acquireLock(lockPath, { create: true });
+      let held: HeldLock;
+      try {
+        held = await acquireFileLock(path);
+      } catch (error) {
+        throw lockFailure(error);
+      }
       let handle: FileHandle | undefined;
       try {
         handle = await open(path, 'a+', 0o600);
         const now = identity(await handle.stat({ bigint: true }));
         if (now !== seen) await resync(handle);
-        return await task(handle);
+        return await task(handle, () => held.assertHeld());
       } catch (error) {
         // Whatever state the file is in now, the next operation reads it afresh.
         seen = null;
         throw error;
       } finally {
         await handle?.close().catch(() => undefined);
-        await release();
+        await held.release();
       }
     });
   }
@@ -362,10 +373,11 @@ export function openAuditLog(dataDir: string, signer: Signer, opts: AuditLogOpti
         subject: event.subject,
         details: { ...event.details },
       };
-      return locked(async (handle) => {
+      return locked(async (handle, assertHeld) => {
         const seq = (tail?.seq ?? 0) + 1;
         const base = { seq, at: isoTime(now, 'audit entry'), ...content, prev: tail?.hash ?? GENESIS };
         const entry: AuditEntry = { ...base, hash: entryHash(base) };
+        assertHeld();
         await writeAll(handle, `${JSON.stringify(entry)}\n`);
         await handle.sync();
         tail = { seq, hash: entry.hash, prev: entry.prev };
@@ -400,7 +412,8 @@ export function openAuditLog(dataDir: string, signer: Signer, opts: AuditLogOpti
       return out;
     },
     checkpoint(now) {
-      return locked(async () => {
+      return locked(async (_handle, assertHeld) => {
+        assertHeld();
         if (headStale) await writeHead(now);
         return writeCheckpoint(now);
       });
@@ -454,132 +467,6 @@ async function scanTail(handle: FileHandle, size: number): Promise<{ end: number
     }
     buf = Buffer.concat([chunk.subarray(0, read), buf]);
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Cross-process lock
-
-interface LockOwner {
-  pid: number;
-  host: string;
-  nonce: string;
-}
-
-/**
- * An exclusive lock file (`wx`). A lock is stale when its process is gone (same host only: a pid
- * from another container sharing the directory says nothing) or it is older than 30 s, far longer
- * than an append takes. Returns the release function.
- */
-async function acquireLock(
-  lockPath: string,
-  opts: { create: boolean; timeoutMs?: number },
-): Promise<() => Promise<void>> {
-  const me: LockOwner = { pid: process.pid, host: hostname(), nonce: randomBytes(8).toString('hex') };
-  const deadline = Date.now() + (opts.timeoutMs ?? LOCK_TIMEOUT_MS);
-  let delay = 2;
-  for (;;) {
-    try {
-      const handle = await open(lockPath, 'wx', 0o600);
-      try {
-        await handle.writeFile(JSON.stringify({ ...me, at: new Date().toISOString() }));
-      } finally {
-        await handle.close();
-      }
-      return () => releaseLock(lockPath, me.nonce);
-    } catch (error) {
-      const code = errorCode(error);
-      if (code === 'ENOENT' && opts.create) {
-        await mkdir(join(lockPath, '..'), { recursive: true });
-        continue;
-      }
-      if (code !== 'EEXIST') throw error;
-    }
-    const holder = await readLock(lockPath);
-    if (holder === null) continue; // released meanwhile
-    if (isStale(holder)) {
-      await breakLock(lockPath, holder.text);
-      continue;
-    }
-    if (Date.now() > deadline) {
-      const who = holder.owner ? `process ${holder.owner.pid} on ${holder.owner.host}` : 'another process';
-      throw auditError(
-        `the audit log is locked by ${who} (${lockPath})`,
-        'Another Certify process is writing the audit log; try again. If no such process runs, delete the lock file.',
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, delay));
-    delay = Math.min(delay * 2, 50);
-  }
-}
-
-interface LockHolder {
-  text: string;
-  owner: LockOwner | null;
-  ageMs: number;
-}
-
-async function readLock(lockPath: string): Promise<LockHolder | null> {
-  try {
-    const [text, st] = await Promise.all([readFile(lockPath, 'utf8'), stat(lockPath)]);
-    let owner: LockOwner | null = null;
-    try {
-      const parsed = JSON.parse(text) as Partial<LockOwner>;
-      if (
-        typeof parsed.pid === 'number' &&
-        typeof parsed.host === 'string' &&
-        typeof parsed.nonce === 'string'
-      ) {
-        owner = { pid: parsed.pid, host: parsed.host, nonce: parsed.nonce };
-      }
-    } catch {
-      // created but not yet written, or written by a crashed process: judged by age alone
-    }
-    return { text, owner, ageMs: Date.now() - st.mtimeMs };
-  } catch (error) {
-    if (errorCode(error) === 'ENOENT') return null;
-    throw error;
-  }
-}
-
-function isStale(holder: LockHolder): boolean {
-  if (holder.ageMs > STALE_LOCK_MS) return true;
-  // An unreadable lock older than a moment is a creator that died between open and write.
-  if (holder.owner === null) return holder.ageMs > 2_000;
-  return holder.owner.host === hostname() && !processAlive(holder.owner.pid);
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return errorCode(error) === 'EPERM';
-  }
-}
-
-/**
- * Moves the stale lock aside before deleting it, and checks that what was moved is the lock judged
- * stale: unlinking by name could delete a fresh lock another process took in the meantime.
- */
-async function breakLock(lockPath: string, staleText: string): Promise<void> {
-  const aside = `${lockPath}.${process.pid}.${randomBytes(6).toString('hex')}.stale`;
-  try {
-    await rename(lockPath, aside);
-  } catch {
-    return; // someone else broke or released it
-  }
-  try {
-    const moved = await readFile(aside, 'utf8');
-    if (moved !== staleText) await link(aside, lockPath).catch(() => undefined);
-  } finally {
-    await unlink(aside).catch(() => undefined);
-  }
-}
-
-async function releaseLock(lockPath: string, nonce: string): Promise<void> {
-  const holder = await readLock(lockPath).catch(() => null);
-  // Only our own: if we held it past the stale age, another process may own it now.
-  if (holder?.owner?.nonce === nonce) await unlink(lockPath).catch(() => undefined);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -973,11 +860,11 @@ function longestIncreasing(values: readonly number[]): Set<number> {
 export async function verifyAuditLog(dataDir: string, jwks: Jwks): Promise<AuditVerification> {
   // Under the writers' lock, so a concurrent append is not mistaken for a log ahead of its head.
   // Best effort: a read-only copy (an extracted bundle, a backup) is verified without it.
-  let release: (() => Promise<void>) | null = null;
+  let held: HeldLock | null = null;
   try {
-    release = await acquireLock(join(dataDir, AUDIT_LOCK_FILE), { create: false, timeoutMs: 5_000 });
+    held = await acquireFileLock(join(dataDir, AUDIT_LOG_FILE), { createDir: false, waitMs: 5_000 });
   } catch {
-    release = null;
+    held = null;
   }
   try {
     const read = async (name: string): Promise<string | null> => {
@@ -995,6 +882,6 @@ export async function verifyAuditLog(dataDir: string, jwks: Jwks): Promise<Audit
     ]);
     return verifyAuditContents({ log: log ?? '', checkpoints: checkpoints ?? '', head }, jwks);
   } finally {
-    await release?.();
+    await held?.release();
   }
 }

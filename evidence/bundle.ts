@@ -21,6 +21,8 @@ import { renderReportPdf, type PdfCover } from './pdf.js';
 import type { TimestampAuthority, TimestampResult } from './timestamp/index.js';
 import type { Assertion, EvidenceInput, ReportTable } from './types.js';
 import { pendingAssertion } from './assertion.js';
+import { INVENTORY_DIGEST_METHOD, inventorySha256 } from './inventory-digest.js';
+import { SCAN_SAVED } from './scan-record.js';
 
 export const DATA_MANIFEST = 'data-manifest.json';
 export const DATA_TIMESTAMP = 'data-manifest.tsr';
@@ -97,13 +99,26 @@ function entries(files: Record<string, Buffer>, paths: readonly string[]): FileE
   return paths.map((path) => ({ path, sha256: sha256(files[path]!), bytes: files[path]!.length }));
 }
 
-function scopeOf(input: EvidenceInput) {
+/**
+ * What the bundle covers. `scan` names the saved scan the reports read and the digest of its
+ * inventory, recomputed here from the snapshot: the operator audit log's `scan.saved` entry for
+ * that scan id records the digest taken when the scan was saved, so an auditor can check that
+ * the bundle was built from exactly the scan the log says was saved.
+ */
+function scopeOf(input: EvidenceInput, digest: string) {
   const inv = input.snapshot.inventory;
   const result = input.snapshot.result;
   return {
     tenantId: inv.tenantId,
     source: input.snapshot.source,
-    scan: { id: input.snapshot.scanId, at: input.snapshot.at, afterPeriod: input.snapshot.afterPeriod },
+    scan: {
+      id: input.snapshot.scanId,
+      at: input.snapshot.at,
+      afterPeriod: input.snapshot.afterPeriod,
+      inventorySha256: digest,
+      inventoryDigest: INVENTORY_DIGEST_METHOD,
+      auditAction: SCAN_SAVED,
+    },
     subscriptions: [...new Set(inv.vaults.map((v) => v.subscriptionId))].sort(),
     vaults: inv.vaults.map((v) => ({ name: v.name, id: v.id, readable: v.accessError === null })),
     assets: result.assets,
@@ -111,11 +126,11 @@ function scopeOf(input: EvidenceInput) {
   };
 }
 
-function scopeLines(input: EvidenceInput): string[] {
-  const s = scopeOf(input);
+function scopeLines(s: ReturnType<typeof scopeOf>): string[] {
   const a = s.assets;
   const lines = [
     `Source: ${s.source}; scan ${s.scan.id} at ${s.scan.at}`,
+    `Inventory SHA-256 ${s.scan.inventorySha256} (canonical JSON): compare the ${s.scan.auditAction} entry for ${s.scan.id} in the operator audit log`,
     `${s.vaults.length} vault(s) in ${s.subscriptions.length} subscription(s); ${a.secrets} secrets, ${a.keys} keys, ${a.certificates} certificates`,
   ];
   const unreadable = s.vaults.filter((v) => !v.readable).length;
@@ -141,7 +156,8 @@ export interface StageOptions {
 
 export async function stageBundle(opts: StageOptions): Promise<StagedBundle> {
   const { input, bundleId } = opts;
-  const files: Record<string, Buffer> = { [SCOPE]: json(scopeOf(input)) };
+  const scope = scopeOf(input, inventorySha256(input.snapshot.inventory));
+  const files: Record<string, Buffer> = { [SCOPE]: json(scope) };
   // One table at a time: its CSV is written and its rows beyond what a PDF draws are dropped.
   const tables: PdfTable[] = [];
   let rows = 0;
@@ -211,7 +227,7 @@ export async function stageBundle(opts: StageOptions): Promise<StagedBundle> {
       bundleId,
       tenantId: input.snapshot.inventory.tenantId,
       framework: input.framework.name,
-      scope: scopeLines(input),
+      scope: scopeLines(scope),
       productVersion: `Certify ${opts.productVersion}`,
       period: input.period,
       generatedAt,
@@ -236,7 +252,8 @@ const README = (bundleId: string) => `Certify evidence bundle ${bundleId}
 What is here
   reports/*.csv        the data (RFC 4180, UTF-8); column meanings: docs/evidence.md of Certify
   reports/*.pdf        the same reports for people: cover page, tables, management assertion
-  scope.json           tenant, source, scan, subscriptions and vaults covered
+  scope.json           tenant, source, scan (its id and inventory SHA-256, as in the operator
+                       audit log's scan.saved entry), subscriptions and vaults covered
   data-manifest.json   SHA-256 of the data files; data-manifest.tsr is its RFC 3161 timestamp
   assertion.json       the management assertion; assertion.jws its ES256 signature (detached)
   manifest.json        SHA-256 of every file above; manifest.jws its ES256 signature (detached),

@@ -5,12 +5,12 @@
  * included — to the operator audit log. Every port is passed in; `now` is always a parameter.
  */
 import { approvalGate } from './approval-gate.js';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { scan, type CertifyPorts } from '../core/certify.js';
 import type { SigningKey } from '../core/signing-key.js';
-import { isCertifyError } from '../scanner/errors.js';
+import { CertifyError, isCertifyError } from '../scanner/errors.js';
 import type { Framework } from '../scanner/frameworks/types.js';
 import type { Source } from '../scanner/sources/types.js';
 import type { EvidencePerson, EvidenceRequest, EvidenceRequestStore } from '../store/evidence-requests.js';
@@ -19,6 +19,8 @@ import type { ScanSummary } from '../store/scans.js';
 import { writeFileAtomic } from '../store/json-file.js';
 import type { AuditLog } from './audit-log.js';
 import { finalizeBundle, loadStaged, saveStaged, stageBundle, type StagedBundle } from './bundle.js';
+import { downloadTokenSha256, isWellFormedDownloadToken, newDownloadToken } from './download-token.js';
+import { linkRefusal, linkState, NOT_VALID } from './link-state.js';
 import type { TimestampAuthority } from './timestamp/index.js';
 import type { Actor, Assertion, EvidenceInput, EvidenceSnapshot, Period } from './types.js';
 
@@ -26,11 +28,13 @@ export const DEFAULT_LINK_TTL_MS = 24 * 3_600_000;
 export const BUNDLES_DIR = 'bundles';
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
-/** Gathers what a bundle for `period` is built from; scans (and saves) when nothing is saved yet. */
+/**
+ * Gathers what a bundle for `period` is built from; scans (and saves) when nothing is saved yet.
+ * Such a scan is recorded in the audit log for `actor` (the one asking for the bundle) at `clock`.
+ */
 export async function gatherEvidence(
-  deps: { ports: CertifyPorts; source: Source; audit: AuditLog },
+  deps: { ports: CertifyPorts; source: Source; audit: AuditLog; actor: Actor; clock: () => number },
   framework: Framework,
   period: Period,
   now: number,
@@ -56,7 +60,11 @@ export async function gatherEvidence(
       false,
     )) ?? (await firstKept([...history].reverse(), true));
   if (!snapshot) {
-    const run = await scan(deps.ports, deps.source, { now, save: true });
+    const run = await scan(deps.ports, deps.source, {
+      now,
+      save: true,
+      audit: { log: deps.audit, actor: deps.actor, clock: deps.clock },
+    });
     snapshot = {
       scanId: run.result.scanId,
       at: run.result.now,
@@ -128,14 +136,22 @@ export interface EvidenceService {
     now: number,
   ): Promise<{ request: DeepReadonly<EvidenceRequest>; link: IssuedLink | null }>;
   reject(id: string, actor: Actor, reason: string, now: number): Promise<DeepReadonly<EvidenceRequest>>;
-  /** Another single-use link to a signed bundle (approvers and the requester). */
+  /**
+   * Another single-use link to a signed bundle (approvers and the requester). The request's
+   * earlier unused links stop working: only the newest one posted in chat is live.
+   */
   newLink(id: string, actor: Actor, now: number): Promise<IssuedLink>;
-  /** Redeems a download token: the zip's path, once. */
+  /**
+   * Redeems a download token: the zip's path, once. A token not in the issued format is refused
+   * without a trace in the audit log (anyone can send junk; the log must not grow with it).
+   */
   redeem(
     token: string,
     now: number,
     client: { address: string | null },
   ): Promise<{ path: string; filename: string }>;
+  /** What `redeem` would answer now, without spending the link or logging (HTTP HEAD). */
+  check(token: string, now: number): Promise<{ path: string; filename: string }>;
   /** The unsigned bundle for local use (CLI): staged and finalised at once. */
   buildLocal(
     input: EvidenceInput,
@@ -171,19 +187,38 @@ export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceServic
   }
 
   async function issueLink(id: string, actor: Actor, now: number): Promise<IssuedLink> {
-    const token = randomBytes(32).toString('base64url');
+    const token = newDownloadToken();
     const expiresAt = iso(now + ttl);
-    await deps.requests.update(id, (r) => {
+    // In the same write as the new link: no moment in which an old and the new link both work.
+    const revoked = await deps.requests.update(id, (r) => {
+      let count = 0;
+      for (const link of r.links) {
+        if (linkState(r, link, now) === 'ok') {
+          link.revokedAt = iso(now);
+          count += 1;
+        }
+      }
       r.links.push({
-        tokenSha256: tokenHash(token),
+        tokenSha256: downloadTokenSha256(token),
         createdAt: iso(now),
         createdBy: actor.id,
         expiresAt,
         usedAt: null,
+        revokedAt: null,
       });
+      return count;
     });
-    await log('evidence.link-issued', actor, id, { expiresAt }, now);
+    await log('evidence.link-issued', actor, id, { expiresAt, revoked }, now);
     return { url: `${deps.publicUrl.replace(/\/+$/, '')}/downloads/${token}`, expiresAt };
+  }
+
+  /** The stored link a token names, or null (the token itself is never looked up or kept). */
+  async function findLink(token: string) {
+    if (!isWellFormedDownloadToken(token)) return null;
+    await deps.requests.reload();
+    const hash = downloadTokenSha256(token);
+    const found = deps.requests.findLink(hash);
+    return found ? { ...found, hash } : null;
   }
 
   return {
@@ -220,7 +255,7 @@ export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceServic
         // The entries up to this request belong to the bundle's audit-log report; a checkpoint
         // makes them verifiable against a signature.
         await deps.audit.checkpoint(now);
-        const input = await gatherEvidence(deps, framework, period, now);
+        const input = await gatherEvidence({ ...deps, actor: requester, clock }, framework, period, now);
         const staged = await stageBundle({
           bundleId: id,
           input,
@@ -386,49 +421,35 @@ export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceServic
 
     async redeem(token, now, client) {
       const anonymous: Actor = { id: client.address ?? 'unknown', name: 'download link', channel: 'http' };
-      await deps.requests.reload();
-      const hash = tokenHash(token);
-      const found = /^[A-Za-z0-9_-]{20,100}$/.test(token) ? deps.requests.findLink(hash) : null;
-      if (!found)
-        return refuse(
-          'NOT_FOUND',
-          'this download link is not valid',
-          'evidence.download',
-          anonymous,
-          null,
-          now,
-        );
+      if (!isWellFormedDownloadToken(token)) throw new CertifyError('NOT_FOUND', NOT_VALID);
+      const found = await findLink(token);
+      if (!found) return refuse('NOT_FOUND', NOT_VALID, 'evidence.download', anonymous, null, now);
+      const { hash } = found;
       const id = found.request.id;
       // Marked used before a byte is sent: a second request, even a concurrent one, is refused.
       const outcome = await deps.requests.update(id, (r) => {
         const link = r.links.find((l) => l.tokenSha256 === hash)!;
-        if (link.usedAt) return 'used' as const;
-        if (Date.parse(link.expiresAt) <= now) return 'expired' as const;
-        if (r.status !== 'signed') return 'unsigned' as const;
-        link.usedAt = iso(now);
-        return 'ok' as const;
+        const state = linkState(r, link, now);
+        if (state === 'ok') {
+          link.usedAt = iso(now);
+          return null;
+        }
+        return linkRefusal(state, link, id);
       });
-      if (outcome === 'used')
-        return refuse(
-          'CONFLICT',
-          'this download link has already been used: ask for a new one in chat',
-          'evidence.download',
-          anonymous,
-          id,
-          now,
-        );
-      if (outcome === 'expired')
-        return refuse(
-          'EXPIRED',
-          'this download link has expired: ask for a new one in chat',
-          'evidence.download',
-          anonymous,
-          id,
-          now,
-        );
-      if (outcome === 'unsigned')
-        return refuse('CONFLICT', `${id} is not signed`, 'evidence.download', anonymous, id, now);
+      if (outcome) return refuse(outcome.code, outcome.message, 'evidence.download', anonymous, id, now);
       await log('evidence.downloaded', anonymous, id, { address: client.address }, now);
+      return { path: zipPath(id), filename: `${id}.zip` };
+    },
+
+    async check(token, now) {
+      const found = await findLink(token);
+      if (!found) throw new CertifyError('NOT_FOUND', NOT_VALID);
+      const id = found.request.id;
+      const state = linkState(found.request, found.link, now);
+      if (state !== 'ok') {
+        const { code, message } = linkRefusal(state, found.link, id);
+        throw new CertifyError(code, message);
+      }
       return { path: zipPath(id), filename: `${id}.zip` };
     },
 

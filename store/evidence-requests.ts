@@ -2,6 +2,10 @@
  * Evidence bundle requests over `evidence.json`: who asked for what, where the request stands,
  * who signed or rejected it, and the download links (only their SHA-256: a link is a bearer
  * secret, so the store could not hand one out even if the file leaked).
+ *
+ * Bounded, but never at the cost of evidence: beyond the limit only settled requests nobody
+ * waits on (rejected, failed, or a build killed long ago) are dropped; a pending or signed one is
+ * kept however many newer ones there are, and the file grows past the limit rather than lose it.
  */
 import { join } from 'node:path';
 import { createDocument, isPlainObject, updateById } from './json-file.js';
@@ -21,6 +25,8 @@ export interface DownloadLink {
   createdBy: string;
   expiresAt: string;
   usedAt: string | null;
+  /** When a newer link for the same request replaced this unused one (absent in older files). */
+  revokedAt?: string | null;
 }
 
 export interface EvidenceRequest {
@@ -65,9 +71,69 @@ interface Data {
   requests: EvidenceRequest[];
 }
 
-const MAX_REQUESTS = 5000;
+export const MAX_REQUESTS = 5000;
+/** A request still `building` after this long was being built by a process that was killed. */
+export const ABANDONED_BUILD_MS = 24 * 3_600_000;
 
-export function createEvidenceRequestStore(dir: string): EvidenceRequestStore {
+export interface EvidenceRequestStoreOptions {
+  /** Requests kept before settled ones are dropped (default MAX_REQUESTS). */
+  limit?: number;
+  /** Epoch ms, to tell an abandoned build (default Date.now). */
+  clock?: () => number;
+}
+
+/** Whether the request is evidence, or is still to become evidence: never dropped. */
+function isNeeded(r: DeepReadonly<EvidenceRequest>, now: number): boolean {
+  switch (r.status) {
+    case 'pending':
+    case 'signed':
+      return true;
+    case 'building':
+      // An unreadable time counts as recent: when in doubt, keep.
+      return !(now - Date.parse(r.createdAt) >= ABANDONED_BUILD_MS);
+    default:
+      return false;
+  }
+}
+
+/**
+ * Pure: the requests to keep, in order, when `requests` (oldest first) may exceed `limit`: the
+ * oldest not-needed ones go first, and only as many as bring the count down to the limit.
+ */
+export function retainedRequests<R extends DeepReadonly<EvidenceRequest>>(
+  requests: readonly R[],
+  limit: number,
+  now: number,
+): R[] {
+  let excess = requests.length - limit;
+  if (excess <= 0) return [...requests];
+  return requests.filter((r) => {
+    if (excess > 0 && !isNeeded(r, now)) {
+      excess -= 1;
+      return false;
+    }
+    return true;
+  });
+}
+
+/** Pure: the scans whose snapshots evidence was built from (pending and signed bundles). */
+export function scanIdsInUse(requests: readonly DeepReadonly<EvidenceRequest>[]): Set<string> {
+  const ids = new Set<string>();
+  for (const r of requests) {
+    if (r.scan !== null && (r.status === 'pending' || r.status === 'signed')) ids.add(r.scan.id);
+  }
+  return ids;
+}
+
+export function createEvidenceRequestStore(
+  dir: string,
+  options: EvidenceRequestStoreOptions = {},
+): EvidenceRequestStore {
+  const limit = options.limit ?? MAX_REQUESTS;
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new RangeError(`evidence request store: limit must be a whole number ≥ 1, got ${limit}`);
+  }
+  const clock = options.clock ?? Date.now;
   const doc: JsonDocument<Data> = createDocument({
     path: join(dir, EVIDENCE_FILE),
     kind: 'certify.evidence-requests',
@@ -82,9 +148,8 @@ export function createEvidenceRequestStore(dir: string): EvidenceRequestStore {
     list: () => [...doc.read().requests],
     async add(request) {
       await doc.update((data) => {
-        data.requests.push(request);
-        // Oldest first out; their zips are removed by the service's own pruning.
-        if (data.requests.length > MAX_REQUESTS) data.requests.splice(0, data.requests.length - MAX_REQUESTS);
+        // Room is made among the older ones: the request being added is always kept.
+        data.requests = [...retainedRequests(data.requests, limit - 1, clock()), request];
       });
     },
     update: (id, mutator) => updateById(doc, (d) => d.requests, id, mutator),

@@ -4,7 +4,9 @@
  * Promises kept here, because the files hold an audit trail and user-authored rules:
  * - a file we cannot read (bad JSON, another kind, a newer format) is never overwritten;
  * - a write is atomic (temp file, fsync, rename), so a crash leaves the old or the new file;
- * - updates within one process run one at a time, and a failed update changes nothing.
+ * - updates run one at a time, across processes too (the bot and the CLI share a data dir): each
+ *   holds the file's lock (file-lock.ts) from reading the file to renaming the new one into place;
+ * - a failed update changes nothing, and says why, naming the file.
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
@@ -14,6 +16,8 @@ import { basename, dirname, join } from 'node:path';
 import { Low } from 'lowdb';
 import type { Adapter } from 'lowdb';
 import { CertifyError } from '../scanner/errors.js';
+import { withFileLock } from './file-lock.js';
+import type { FileLockOptions } from './file-lock.js';
 
 export type DeepReadonly<T> = T extends (...args: never[]) => unknown
   ? T
@@ -38,6 +42,8 @@ export interface DocumentOptions<T> {
   check?: (data: unknown) => string[];
   /** Turns the data of an older format version into the current one; without it they are refused. */
   upgrade?: (data: unknown, fromVersion: number) => T;
+  /** How long an update waits for the file's cross-process lock (tests shorten it). */
+  lock?: FileLockOptions;
 }
 
 export interface JsonDocument<T> {
@@ -48,10 +54,11 @@ export interface JsonDocument<T> {
    */
   read(): DeepReadonly<T>;
   /**
-   * Queued read-modify-write: re-reads the file (so writes by another process are kept), runs
-   * the mutator on that fresh copy and writes the result (the mutator's return value when it
-   * returns one). If anything throws, neither the file nor `read()` changes. Refuses, without
-   * writing, while the file on disk is unreadable.
+   * Read-modify-write under the file's cross-process lock: re-reads the file (so writes by
+   * another process are kept), runs the mutator on that fresh copy and writes the result (the
+   * mutator's return value when it returns one). If anything throws, neither the file nor
+   * `read()` changes. Refuses, without writing, while the file on disk is unreadable, and with a
+   * STORE_IO error naming the file when its lock is not obtained in time.
    */
   update(mutator: (data: T) => void | T): Promise<void>;
   /** Re-reads the file if it changed on disk since this process last read or wrote it. */
@@ -150,42 +157,48 @@ export function createDocument<T>(options: DocumentOptions<T>): JsonDocument<T> 
       });
     },
     update(mutator) {
-      return enqueue(async () => {
-        let next: Envelope<T>;
-        try {
-          next = await adapter.read();
-        } catch (error) {
-          fail(error);
-        }
-        try {
-          const returned: unknown = mutator(next.data);
-          if (isThenable(returned)) {
-            throw new TypeError(`${options.kind}: update() mutators must be synchronous`);
-          }
-          if (returned !== undefined) next.data = returned as T;
-          const problems = options.check?.(next.data) ?? [];
-          if (problems.length > 0) {
-            throw new Error(`refusing to write an invalid ${options.kind} document: ${problems.join('; ')}`);
-          }
-        } catch (error) {
-          // The file may hold what another process wrote since memory was last loaded.
-          adapter.forget();
-          throw error;
-        }
-        const previous = low.data;
-        low.data = next;
-        try {
-          await low.write();
-        } catch (error) {
-          low.data = previous;
-          adapter.forget();
-          throw error;
-        }
-        // A copy, so objects the mutator took from its caller are neither frozen nor shared.
-        settle(structuredClone(next));
-      });
+      // The in-process queue still orders this process's own updates; the lock orders processes.
+      return enqueue(() =>
+        withFileLock(options.path, (held) => commit(mutator, held.assertHeld), options.lock),
+      );
     },
   };
+
+  async function commit(mutator: (data: T) => void | T, assertHeld: () => void): Promise<void> {
+    let next: Envelope<T>;
+    try {
+      next = await adapter.read();
+    } catch (error) {
+      fail(error);
+    }
+    try {
+      const returned: unknown = mutator(next.data);
+      if (isThenable(returned)) {
+        throw new TypeError(`${options.kind}: update() mutators must be synchronous`);
+      }
+      if (returned !== undefined) next.data = returned as T;
+      const problems = options.check?.(next.data) ?? [];
+      if (problems.length > 0) {
+        throw new Error(`refusing to write an invalid ${options.kind} document: ${problems.join('; ')}`);
+      }
+    } catch (error) {
+      // The file may hold what another process wrote since memory was last loaded.
+      adapter.forget();
+      throw error;
+    }
+    const previous = low.data;
+    low.data = next;
+    try {
+      assertHeld();
+      await low.write();
+    } catch (error) {
+      low.data = previous;
+      adapter.forget();
+      throw error;
+    }
+    // A copy, so objects the mutator took from its caller are neither frozen nor shared.
+    settle(structuredClone(next));
+  }
 }
 
 /** lowdb adapter for the envelope: validates what it reads, writes atomically. */

@@ -15,7 +15,7 @@ import type {
   View,
 } from '../../cards/views.js';
 import { DISCLAIMER, shortId } from '../../core/present.js';
-import { scan, type CertifyPorts } from '../../core/certify.js';
+import { scan, type CertifyPorts, type ScanAudit } from '../../core/certify.js';
 import { CertifyError, isCertifyError } from '../../scanner/errors.js';
 import { findFramework, lookupControl } from '../../scanner/frameworks/index.js';
 import type { Control, Framework } from '../../scanner/frameworks/types.js';
@@ -115,7 +115,11 @@ async function dispatch(cmd: Command, ctx: CommandContext): Promise<View> {
     case 'score':
       return scoreCommand(cmd.framework, ctx);
     case 'scan': {
-      const { result } = await scan(ctx.ports, ctx.source, { now: ctx.now, save: true });
+      const { result } = await scan(ctx.ports, ctx.source, {
+        now: ctx.now,
+        save: true,
+        audit: scanAudit(ctx),
+      });
       return scoreView(result, null, ctx, 'Scan finished');
     }
     case 'control':
@@ -158,8 +162,15 @@ async function dispatch(cmd: Command, ctx: CommandContext): Promise<View> {
 async function latestOrFresh(ctx: CommandContext): Promise<ScanResult> {
   const latest = await ctx.ports.scans.latest();
   if (latest !== null) return latest;
-  const { result } = await scan(ctx.ports, ctx.source, { now: ctx.now, save: true });
+  const { result } = await scan(ctx.ports, ctx.source, { now: ctx.now, save: true, audit: scanAudit(ctx) });
   return result;
+}
+
+/** A scan saved by a command is recorded for the user who typed it. */
+function scanAudit(ctx: CommandContext): ScanAudit | null {
+  if (!ctx.audit) return null;
+  const actor = { id: ctx.user.id, name: ctx.user.name, channel: ctx.channel.kind };
+  return { log: ctx.audit, actor, clock: () => ctx.now };
 }
 
 function toneOf(rating: string | null): Tone {

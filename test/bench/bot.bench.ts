@@ -36,7 +36,7 @@ const dir = mkdtempSync(join(tmpdir(), 'certify-bench-bot-'));
 const ports = openPorts(dir, 50);
 const source = demoSource({ size: SIZE });
 process.stderr.write(`bench: scanning the demo tenant (${SIZE.toLocaleString('en')} assets)…\n`);
-await scan(ports, source, { now: Date.now(), save: true });
+await scan(ports, source, { now: Date.now(), save: true, audit: null });
 
 const slack = await startFakeSlack();
 const connector = await startFakeConnector();

@@ -53,7 +53,7 @@ function setup() {
     });
   const scanAt = async (at: number) => {
     now = at;
-    await scan(ports, source, { now: at, save: true });
+    await scan(ports, source, { now: at, save: true, audit: null });
   };
   return { dir, ports, alerts, core, pushed, run, scanAt, setNow: (t: number) => (now = t) };
 }

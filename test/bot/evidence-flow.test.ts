@@ -13,13 +13,15 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readBotEnv } from '../../bot/config.js';
 import { createBotCore } from '../../bot/core.js';
+import { guardDownloads } from '../../bot/download-guard.js';
+import { scheduledScan } from '../../bot/scheduled-scan.js';
 import { createServer } from '../../bot/server.js';
 import { createSlackRoute } from '../../bot/slack/index.js';
 import { createMemoryReferenceStore, createTeamsRoute } from '../../bot/teams/index.js';
 import type { BotServer } from '../../bot/server.js';
 import type { Log } from '../../bot/types.js';
 import type { EvidenceView, View } from '../../cards/views.js';
-import { openPorts, scan } from '../../core/certify.js';
+import { openPorts } from '../../core/certify.js';
 import { openEvidence, type EvidenceWiring } from '../../core/evidence.js';
 import { verifyAuditLog } from '../../evidence/audit-log.js';
 import { verifyBundle } from '../../evidence/verify.js';
@@ -41,8 +43,6 @@ async function wire(approvers: string[], publicUrl: string) {
   dirs.push(dataDir);
   const ports = openPorts(dataDir, 50);
   const source = demoSource({ size: 250, seed: 3 });
-  // A scan inside last quarter (2026-Q3), as the scheduler would have saved it.
-  await scan(ports, source, { now: Date.parse('2026-09-28T06:00:00Z'), save: true });
   const wiring = await openEvidence({
     dataDir,
     ports,
@@ -51,6 +51,13 @@ async function wire(approvers: string[], publicUrl: string) {
     publicUrl,
     tsaUrl: null,
     now: Date.parse('2026-09-01T00:00:00Z'),
+  });
+  // A scan inside last quarter (2026-Q3), as the scheduler would have saved it.
+  await scheduledScan({
+    ports,
+    source,
+    audit: wiring.audit,
+    clock: () => Date.parse('2026-09-28T06:00:00Z'),
   });
   return { dataDir, ports, source, wiring };
 }
@@ -84,7 +91,7 @@ describe('evidence in the playground', () => {
       log,
       version: 'test',
       jwks: () => w.wiring.signer.jwks(),
-      redeemDownload: (token, client) => w.wiring.service.redeem(token, NOW + 60_000, client),
+      redeemDownload: guardDownloads(w.wiring.service, { log, clock: () => NOW + 60_000 }),
     });
     const { port } = await server.listen();
     base = `http://127.0.0.1:${port}`;
@@ -94,6 +101,7 @@ describe('evidence in the playground', () => {
   const command = async (text: string, user: { id: string; name: string }) => {
     const res = await fetch(`${base}/api/playground/command`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ text, user }),
     });
     assert.equal(res.status, 200);
@@ -102,6 +110,7 @@ describe('evidence in the playground', () => {
   const act = async (verb: string, data: Record<string, string>, user: { id: string; name: string }) => {
     const res = await fetch(`${base}/api/playground/action`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ verb, data, user }),
     });
     assert.equal(res.status, 200);

@@ -28,6 +28,7 @@ const T0 = Date.parse('2026-10-05T09:00:00Z');
 const RILEY: Actor = { id: 'u-riley', name: 'Riley Chen', channel: 'slack' };
 const MORGAN: Actor = { id: 'u-morgan', name: 'Morgan Diaz', channel: 'slack' };
 const SAM: Actor = { id: 'u-sam', name: 'Sam Park', channel: 'teams' };
+const CLI: Actor = { id: 'cli', name: 'cli user', channel: 'cli' };
 
 const dirs: string[] = [];
 const temp = (prefix: string) => {
@@ -44,8 +45,8 @@ async function setup(approvers = [MORGAN.id, SAM.id, RILEY.id]) {
   const ports = openPorts(dataDir, 50);
   const source = demoSource({ size: 300, seed: 7 });
   // A scan inside the audit period (Q3) and one after it: the bundle must use the first.
-  await scan(ports, source, { now: Date.parse('2026-09-20T06:00:00Z'), save: true });
-  await scan(ports, source, { now: T0 - DAY, save: true });
+  await scan(ports, source, { now: Date.parse('2026-09-20T06:00:00Z'), save: true, audit: null });
+  await scan(ports, source, { now: T0 - DAY, save: true, audit: null });
   const wiring = await openEvidence({
     dataDir,
     ports,
@@ -377,7 +378,7 @@ describe('local (CLI) bundle', () => {
   it('is unsigned and says so; verify passes its integrity checks and warns', async () => {
     const { ports, source, wiring } = await setup();
     const input = await gatherEvidence(
-      { ports, source, audit: wiring.audit },
+      { ports, source, audit: wiring.audit, actor: CLI, clock: () => T0 },
       findFramework('pci'),
       parsePeriod('2026-07-01..2026-09-30', T0),
       T0,
@@ -397,7 +398,7 @@ describe('local (CLI) bundle', () => {
   it('uses the oldest later scan, and says so, when nothing was saved before the period ended', async () => {
     const { ports, source, wiring } = await setup();
     const input = await gatherEvidence(
-      { ports, source, audit: wiring.audit },
+      { ports, source, audit: wiring.audit, actor: CLI, clock: () => T0 },
       findFramework('cis'),
       parsePeriod('2026-01-01..2026-03-31', T0),
       T0,
@@ -416,7 +417,7 @@ describe('with a third-party TSA at CERTIFY_TSA_URL', () => {
       const dataDir = temp('certify-ev-remote-');
       const ports = openPorts(dataDir, 50);
       const source = demoSource({ size: 200, seed: 9 });
-      await scan(ports, source, { now: Date.parse('2026-09-20T06:00:00Z'), save: true });
+      await scan(ports, source, { now: Date.parse('2026-09-20T06:00:00Z'), save: true, audit: null });
       const wiring = await openEvidence({
         dataDir,
         ports,
@@ -428,7 +429,7 @@ describe('with a third-party TSA at CERTIFY_TSA_URL', () => {
       });
       assert.equal(wiring.tsa.kind, 'remote');
       const input = await gatherEvidence(
-        { ports, source, audit: wiring.audit },
+        { ports, source, audit: wiring.audit, actor: CLI, clock: () => T0 },
         findFramework('nist'),
         parsePeriod('2026-Q3', T0),
         T0,

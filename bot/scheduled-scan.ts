@@ -1,0 +1,24 @@
+/**
+ * The scan of a scheduled run (and of the playground's "run the scheduled scan now"): saved, and
+ * recorded in the operator audit log as the scheduler's, like every saved scan.
+ */
+import { scan, type CertifyPorts, type ScanRun } from '../core/certify.js';
+import type { AuditLog } from '../evidence/audit-log.js';
+import type { Actor } from '../evidence/types.js';
+import type { Source } from '../scanner/sources/types.js';
+
+/** Who the audit log names for a scheduled scan. */
+export const SCHEDULER_ACTOR: Actor = { id: 'scheduler', name: 'Scheduled scan', channel: 'scheduler' };
+
+export function scheduledScan(deps: {
+  ports: CertifyPorts;
+  source: Source;
+  audit: Pick<AuditLog, 'append'>;
+  clock: () => number;
+}): Promise<ScanRun> {
+  return scan(deps.ports, deps.source, {
+    now: deps.clock(),
+    save: true,
+    audit: { log: deps.audit, actor: SCHEDULER_ACTOR, clock: deps.clock },
+  });
+}
