@@ -98,6 +98,12 @@ async function main(): Promise<number> {
   }
 
   const ports = openPorts(config.dataDir, config.historyLimit);
+  // A scan killed between its snapshot and its history leaves a file nothing names.
+  const orphans = await ports.snapshots.removeOrphans().catch((e: unknown) => {
+    log('snapshots.orphans_failed', { level: 'warn', error: (e as Error).message });
+    return [];
+  });
+  if (orphans.length > 0) log('snapshots.orphans_removed', { count: orphans.length, scanIds: orphans });
   const source = resolveSource(config.source, {
     cwd,
     extra: { azure: () => azureSourceFromEnv(process.env) },

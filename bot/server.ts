@@ -34,7 +34,7 @@ export interface ServerDeps {
   playgroundFeed?: PlaygroundFeed;
   /** Forces a scheduled scan (and its alerts) now: POST /api/playground/scan. */
   runScheduledScan?: () => Promise<string>;
-  /** GET /downloads/<token>: redeems a single-use link (throws CertifyError NOT_FOUND / EXPIRED / CONFLICT). */
+  /** GET /downloads/<token>: redeems a single-use link; HEAD only checks it (see download-route.ts). */
   redeemDownload?: RedeemDownload;
   /** GET /.well-known/jwks.json: the public key that signs bundles and certificates. */
   jwks?: () => unknown;

@@ -3,9 +3,9 @@
  * (`signing-key.pem`, mode 0600). It signs evidence manifests, management assertions, audit-log
  * checkpoints and provenance certificates; its public half is published as a JWKS.
  */
-import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { createPrivateKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { link, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CertifyError } from '../scanner/errors.js';
 import { signerFromKey, type Jwks, type Signer } from './jws.js';
@@ -46,8 +46,10 @@ function readKey(path: string): KeyObject | null {
 }
 
 /**
- * Loads the key from `dataDir`, creating it on first use. Creation is exclusive (`wx`), so two
- * processes starting at once end up with the same key: the loser reads the winner's file.
+ * Loads the key from `dataDir`, creating it on first use. The key is written whole to a temp file
+ * and then hard-linked into place, which fails if the name exists: two processes starting at
+ * once end up with the same key (the loser reads the winner's), and nobody ever reads a key file
+ * that is still being written.
  */
 export async function loadOrCreateSigningKey(dataDir: string): Promise<SigningKey> {
   const path = join(dataDir, SIGNING_KEY_FILE);
@@ -56,16 +58,19 @@ export async function loadOrCreateSigningKey(dataDir: string): Promise<SigningKe
   mkdirSync(dataDir, { recursive: true });
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
+  const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    await writeFile(path, pem, { mode: 0o600, flag: 'wx', flush: true });
+    await writeFile(temp, pem, { mode: 0o600, flag: 'wx', flush: true });
+    await link(temp, path);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
       throw new CertifyError('SIGNING_KEY', `cannot write the signing key ${path}: ${(e as Error).message}`);
     }
     const winner = readKey(path);
     if (winner) return toSigningKey(winner);
+  } finally {
+    await unlink(temp).catch(() => undefined);
   }
-  chmodSync(path, 0o600);
   return toSigningKey(privateKey);
 }
 

@@ -256,6 +256,15 @@ export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceServic
         // makes them verifiable against a signature.
         await deps.audit.checkpoint(now);
         const input = await gatherEvidence({ ...deps, actor: requester, clock }, framework, period, now);
+        // Recorded at once, so a scan in another process does not prune this snapshot mid-build.
+        const chosen = {
+          id: input.snapshot.scanId,
+          at: input.snapshot.at,
+          afterPeriod: input.snapshot.afterPeriod,
+        };
+        await deps.requests.update(id, (r) => {
+          r.scan = chosen;
+        });
         const staged = await stageBundle({
           bundleId: id,
           input,
@@ -269,11 +278,6 @@ export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceServic
         await saveStaged(stagedPath(id), staged);
         await deps.requests.update(id, (r) => {
           r.status = 'pending';
-          r.scan = {
-            id: input.snapshot.scanId,
-            at: input.snapshot.at,
-            afterPeriod: input.snapshot.afterPeriod,
-          };
           r.dataManifestSha256 = staged.dataManifestSha256;
           r.timestamp = staged.timestamp;
           r.rows = staged.rows;

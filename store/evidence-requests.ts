@@ -116,11 +116,12 @@ export function retainedRequests<R extends DeepReadonly<EvidenceRequest>>(
   });
 }
 
-/** Pure: the scans whose snapshots evidence was built from (pending and signed bundles). */
+/** Pure: the scans whose snapshots evidence is built from (bundles being built, pending and signed). */
 export function scanIdsInUse(requests: readonly DeepReadonly<EvidenceRequest>[]): Set<string> {
   const ids = new Set<string>();
   for (const r of requests) {
-    if (r.scan !== null && (r.status === 'pending' || r.status === 'signed')) ids.add(r.scan.id);
+    if (r.scan !== null && (r.status === 'building' || r.status === 'pending' || r.status === 'signed'))
+      ids.add(r.scan.id);
   }
   return ids;
 }

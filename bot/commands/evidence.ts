@@ -163,7 +163,7 @@ export function evidenceView(
         ...base,
         tone: 'good',
         status: 'signed',
-        text: `Signed by ${s.by.name} (${s.role}) at ${formatWhen(s.at)}.${link ? ` The link works once and expires ${formatWhen(link.expiresAt)}.` : ' Ask for a new link to download it.'}`,
+        text: `Signed by ${s.by.name} (${s.role}) at ${formatWhen(s.at)}.${link ? ` The link works once and expires ${formatWhen(link.expiresAt)}; a new link replaces it.` : ' Ask for a new link to download it.'}`,
         facts: [...base.facts, { label: 'Manifest SHA-256', value: s.manifestSha256 }],
         statement: r.statement,
         link,

@@ -14,6 +14,7 @@ import {
   createEvidenceRequestStore,
   EVIDENCE_FILE,
   retainedRequests,
+  scanIdsInUse,
   type EvidenceRequest,
 } from '../../store/evidence-requests.js';
 import { createSnapshotStore, SNAPSHOTS_DIR } from '../../store/snapshots.js';
@@ -208,5 +209,19 @@ describe('evidence request retention at the default limit', () => {
     assert.ok(ids.has(request(5001, 'failed').id));
     assert.equal(ids.size, 5000);
     assert.equal(ids.has(request(2, 'rejected').id), false, 'the oldest rejected one made room');
+  });
+});
+
+describe('scans in use by evidence', () => {
+  it('counts bundles being built, pending and signed; never rejected or failed ones', () => {
+    const ids = scanIdsInUse([
+      request(1, 'building', scanId(1)),
+      request(2, 'pending', scanId(2)),
+      request(3, 'signed', scanId(3)),
+      request(4, 'rejected', scanId(4)),
+      request(5, 'failed', scanId(5)),
+      request(6, 'building', null),
+    ]);
+    assert.deepEqual([...ids].sort(), [scanId(1), scanId(2), scanId(3)]);
   });
 });
