@@ -82,7 +82,7 @@ function isLoopback(host: string): boolean {
 
 async function main(): Promise<number> {
   const cwd = process.cwd();
-  // Node's own .env reader (20.12+); the real environment wins over the file for variables set in both.
+  // Node's own .env reader; the real environment wins over the file for variables set in both.
   const envFile = join(cwd, '.env');
   if (existsSync(envFile)) process.loadEnvFile(envFile);
 

@@ -65,7 +65,7 @@ export function playgroundRequestProblem(req: RequestFacts, publicUrl: string): 
     return new HttpError(403, 'the playground API accepts requests from its own page only');
   }
   if (req.origin !== undefined) {
-    let origin: URL | null = null;
+    let origin: URL | null;
     try {
       origin = new URL(req.origin);
     } catch {

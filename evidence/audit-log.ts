@@ -860,7 +860,7 @@ function longestIncreasing(values: readonly number[]): Set<number> {
 export async function verifyAuditLog(dataDir: string, jwks: Jwks): Promise<AuditVerification> {
   // Under the writers' lock, so a concurrent append is not mistaken for a log ahead of its head.
   // Best effort: a read-only copy (an extracted bundle, a backup) is verified without it.
-  let held: HeldLock | null = null;
+  let held: HeldLock | null;
   try {
     held = await acquireFileLock(join(dataDir, AUDIT_LOG_FILE), { createDir: false, waitMs: 5_000 });
   } catch {

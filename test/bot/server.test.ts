@@ -54,7 +54,7 @@ async function call(port: number, method: string, path: string, body?: string | 
     body,
   });
   const text = await res.text();
-  let json: unknown = null;
+  let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {

@@ -544,7 +544,7 @@ export function credentialValue(pattern: string | null | undefined, seed: string
  * SecretUri with the trailing slash the docs show.
  */
 export function referenceValue(secretId: string, n: number): string {
-  let url: URL | null = null;
+  let url: URL | null;
   try {
     url = new URL(secretId);
   } catch {
