@@ -205,7 +205,7 @@ async function main(): Promise<number> {
     .filter((c) => c !== null)
     .join(', ');
   console.log(
-    `Certify listening on ${config.host}:${port}${isLoopback(config.host) ? ' (this machine only; set HOST=0.0.0.0 to accept connections from the network)' : ''}`,
+    `Certify ${packageInfo().version} on Node ${process.version}, listening on ${config.host}:${port}${isLoopback(config.host) ? ' (this machine only; set HOST=0.0.0.0 to accept connections from the network)' : ''}`,
   );
   if (config.playground) {
     console.log(

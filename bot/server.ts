@@ -63,6 +63,7 @@ export function createServer(deps: ServerDeps): BotServer {
       ok: true,
       version,
       uptimeSeconds: Math.floor((Date.now() - started) / 1000),
+      node: process.version,
       playground: config.playground,
       teams: config.teams !== null,
       slack: config.slack !== null,

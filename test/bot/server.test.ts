@@ -77,6 +77,7 @@ describe('bot server (playground on)', () => {
     assert.equal(r.json.ok, true);
     assert.equal(r.json.version, '9.9.9');
     assert.equal(typeof r.json.uptimeSeconds, 'number');
+    assert.equal(r.json.node, process.version);
     assert.equal(r.json.playground, true);
     assert.equal(r.json.teams, false);
     assert.equal(r.json.slack, false);
