@@ -1,13 +1,15 @@
 #!/usr/bin/env node
-// Runs test/**/*.test.ts (or the files named) with Node's own test runner, on the Node that runs
-// this script: `npm test` puts the project's Node 24 first on the PATH.
+// `npm test`: vitest over test/**/*.test.ts (or the files named), on the Node that runs this
+// script — `npm test` puts the project's Node 24 first on the PATH. Arguments go to vitest.
 import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
-const only = process.argv.slice(2);
-const files = only.length > 0 ? only : ['test/**/*.test.ts'];
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
+// vitest's own launcher (its package exports do not name the file).
+const vitest = fileURLToPath(new URL('../node_modules/vitest/vitest.mjs', import.meta.url));
+const result = spawnSync(process.execPath, [vitest, 'run', ...process.argv.slice(2)], {
   stdio: 'inherit',
-  // The fake Azure cloud's test CA; Node reads this once at start, so it is set for every test process.
+  // The fake Azure cloud's test CA: Node reads it once at start, so it is set before any test
+  // process exists.
   env: { ...process.env, NODE_ENV: 'test', NODE_EXTRA_CA_CERTS: 'test/fixtures/fake-azure-tls/ca.pem' },
 });
 process.exit(result.status ?? 1);

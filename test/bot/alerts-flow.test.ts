@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import { runAlerts } from '../../bot/alerts/deliver.js';
 import { createBotCore } from '../../bot/core.js';
 import type { AlertView, MessageView, View } from '../../cards/views.js';
@@ -23,7 +23,7 @@ const USER = { id: 'u1', name: 'Ana' };
 const CHANNEL = { kind: 'playground', id: 'playground' } as const;
 
 const dirs: string[] = [];
-after(() => {
+afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 

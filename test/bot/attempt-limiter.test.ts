@@ -1,6 +1,6 @@
 /** The per-address limiter of failed download attempts: fixed windows, bounded memory, time passed in. */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { createAttemptLimiter } from '../../bot/attempt-limiter.js';
 
 const MIN = 60_000;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { readBotEnv } from '../../bot/config.js';
 import { createBotCore } from '../../bot/core.js';
 import { guardDownloads } from '../../bot/download-guard.js';
@@ -26,7 +26,7 @@ const RILEY: Actor = { id: 'u-riley', name: 'Riley Chen', channel: 'slack' };
 const MORGAN: Actor = { id: 'u-morgan', name: 'Morgan Diaz', channel: 'slack' };
 
 const dirs: string[] = [];
-after(() => {
+afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
@@ -35,7 +35,7 @@ let wiring: EvidenceWiring;
 let ports: ReturnType<typeof openPorts>;
 let source: ReturnType<typeof demoSource>;
 
-before(async () => {
+beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'certify-links-'));
   dirs.push(dataDir);
   ports = openPorts(dataDir, 50);
@@ -100,10 +100,10 @@ const actions = async (action: string, subject?: string) =>
 
 describe('HEAD on a download link', () => {
   let s: Started;
-  before(async () => {
+  beforeAll(async () => {
     s = await startServer();
   });
-  after(() => s.server.close());
+  afterAll(() => s.server.close());
 
   it('answers 200 with the headers only, and does not spend the link', async () => {
     const { id, token } = await signedBundle();
@@ -146,10 +146,10 @@ describe('HEAD on a download link', () => {
 
 describe('New download link', () => {
   let s: Started;
-  before(async () => {
+  beforeAll(async () => {
     s = await startServer();
   });
-  after(() => s.server.close());
+  afterAll(() => s.server.close());
 
   it('revokes the earlier unused links of the request: they answer 410 and say why', async () => {
     const { id, token: first } = await signedBundle();
@@ -190,10 +190,10 @@ describe('New download link', () => {
 
 describe('junk download tokens', () => {
   let s: Started;
-  before(async () => {
+  beforeAll(async () => {
     s = await startServer();
   });
-  after(() => s.server.close());
+  afterAll(() => s.server.close());
 
   it('a malformed token is answered 404 and counted in a log line, never written to the audit log', async () => {
     const before = auditBytes();
@@ -220,10 +220,10 @@ describe('junk download tokens', () => {
 
 describe('failed download attempts per client address', () => {
   let s: Started;
-  before(async () => {
+  beforeAll(async () => {
     s = await startServer();
   });
-  after(() => s.server.close());
+  afterAll(() => s.server.close());
 
   it('are limited: 10 a minute, then 429 with Retry-After and nothing appended', async () => {
     const { token } = await signedBundle();

@@ -10,7 +10,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { readBotEnv } from '../../bot/config.js';
 import { createBotCore } from '../../bot/core.js';
 import { guardDownloads } from '../../bot/download-guard.js';
@@ -33,7 +33,7 @@ const NOW = Date.parse('2026-11-26T10:00:00Z');
 const RILEY = { id: 'playground-riley', name: 'Riley Chen' };
 const MORGAN = { id: 'playground-morgan', name: 'Morgan Diaz' };
 const dirs: string[] = [];
-after(() => {
+afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 const log: Log = () => {};
@@ -73,7 +73,7 @@ describe('evidence in the playground', () => {
   let wiring: EvidenceWiring;
   let dataDir: string;
 
-  before(async () => {
+  beforeAll(async () => {
     const config = { ...readBotEnv({ PORT: '0' }, '/tmp') };
     const w = await wire(config.approvers, 'http://placeholder');
     wiring = w.wiring;
@@ -96,7 +96,7 @@ describe('evidence in the playground', () => {
     const { port } = await server.listen();
     base = `http://127.0.0.1:${port}`;
   });
-  after(() => server.close());
+  afterAll(() => server.close());
 
   const command = async (text: string, user: { id: string; name: string }) => {
     const res = await fetch(`${base}/api/playground/command`, {
@@ -261,7 +261,7 @@ describe('evidence in Teams (real teams-ai Application, fake Bot Connector)', ()
   let server: Server;
   let url: string;
 
-  before(async () => {
+  beforeAll(async () => {
     connector = await startFakeConnector();
     const w = await wire([APPROVER.aadObjectId], 'https://certify.example.test');
     const core = createBotCore({
@@ -281,7 +281,7 @@ describe('evidence in Teams (real teams-ai Application, fake Bot Connector)', ()
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/messages`;
   });
-  after(async () => {
+  afterAll(async () => {
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
     await connector.close();
@@ -386,7 +386,7 @@ describe('evidence in Slack (signed requests, real Bolt, fake Slack)', () => {
   let url: string;
   let n = 0;
 
-  before(async () => {
+  beforeAll(async () => {
     fake = await startFakeSlack();
     const w = await wire(['U0APPROVER'], 'https://certify.example.test');
     const core = createBotCore({
@@ -406,7 +406,7 @@ describe('evidence in Slack (signed requests, real Bolt, fake Slack)', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
   });
-  after(async () => {
+  afterAll(async () => {
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
     await fake.close();

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { PLAYGROUND_APPROVER, readBotEnv, type BotConfig } from '../../bot/config.js';
 import { createBotCore } from '../../bot/core.js';
 import { createServer } from '../../bot/server.js';
@@ -18,7 +18,7 @@ import { openPorts } from '../../core/certify.js';
 import { demoSource } from '../../scanner/sources/demo/index.js';
 
 const dirs: string[] = [];
-after(() => {
+afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
@@ -107,10 +107,10 @@ describe('configuration: loopback by default, and when the playground may act', 
 
 describe('the server with default settings', () => {
   let ctx: Awaited<ReturnType<typeof started>>;
-  before(async () => {
+  beforeAll(async () => {
     ctx = await started(configFrom({}));
   });
-  after(() => ctx.server.close());
+  afterAll(() => ctx.server.close());
 
   it('is bound to loopback only', async () => {
     // A connection to a non-loopback address of this machine would be refused.
@@ -210,10 +210,10 @@ describe('the server with default settings', () => {
 
 describe('a read-only playground (azure source, real approvers or a chat channel)', () => {
   let ctx: Awaited<ReturnType<typeof started>>;
-  before(async () => {
+  beforeAll(async () => {
     ctx = await started(configFrom({ CERTIFY_PLAYGROUND: '1', CERTIFY_APPROVERS: 'U0REAL' }), { scan: true });
   });
-  after(() => ctx.server.close());
+  afterAll(() => ctx.server.close());
 
   it('reads: score, control, rules, help', async () => {
     for (const text of ['score', 'control pci 3.7', 'rules', 'rule list', 'help']) {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, it } from 'node:test';
+import { afterAll, beforeAll, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { readBotEnv } from '../../bot/config.js';
 import { createBotCore } from '../../bot/core.js';
@@ -67,7 +67,7 @@ const server = createServer({
 let port = 0;
 let browser: Browser;
 
-before(async () => {
+beforeAll(async () => {
   port = (await server.listen()).port;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -83,7 +83,7 @@ before(async () => {
     ],
   });
 });
-after(async () => {
+afterAll(async () => {
   await browser?.close();
   await server.close();
 });

@@ -1,6 +1,6 @@
 /** The scheduler with an injected `schedule`: ticks are called directly, nothing waits for cron. */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { createScheduler } from '../../bot/scheduler.js';
 
 function harness(scanAndAlert: () => Promise<void>) {

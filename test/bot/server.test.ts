@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { readBotEnv, type BotConfig } from '../../bot/config.js';
 import { createBotCore } from '../../bot/core.js';
 import { createServer } from '../../bot/server.js';
@@ -17,7 +17,7 @@ import { isCertifyError } from '../../scanner/errors.js';
 import { demoSource } from '../../scanner/sources/demo/index.js';
 
 const dirs: string[] = [];
-after(() => {
+afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
@@ -66,10 +66,10 @@ async function call(port: number, method: string, path: string, body?: string | 
 describe('bot server (playground on)', () => {
   const { server, lines } = start();
   let port = 0;
-  before(async () => {
+  beforeAll(async () => {
     ({ port } = await server.listen());
   });
-  after(() => server.close());
+  afterAll(() => server.close());
 
   it('GET /healthz reports liveness, version and channels', async () => {
     const r = await call(port, 'GET', '/healthz');

@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createBotCore } from '../../bot/core.js';
 import {
   createSlackRoute,
@@ -40,11 +40,11 @@ const dirs: string[] = [];
 const servers: Server[] = [];
 let fake: FakeSlack;
 
-before(async () => {
+beforeAll(async () => {
   fake = await startFakeSlack();
 });
 
-after(async () => {
+afterAll(async () => {
   for (const s of servers) {
     s.closeAllConnections();
     s.close();
@@ -169,7 +169,7 @@ describe('Slack deliveries: replays and retries', () => {
   let counting: ReturnType<typeof countingCore>;
   let url: string;
 
-  before(async () => {
+  beforeAll(async () => {
     counting = countingCore();
     url = await serve(
       createSlackRoute({

@@ -2,7 +2,7 @@
  * The in-memory DeliveryLedger and the identity of a Slack delivery, with time given as `now`.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { deliveryIdentity } from '../../bot/slack/delivery-identity.js';
 import { MemoryDeliveryLedger } from '../../bot/slack/memory-delivery-ledger.js';
 

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createBotCore } from '../../bot/core.js';
 import { createSlackNotifier, createSlackRoute, FAILED_TEXT, WORKING_TEXT } from '../../bot/slack/index.js';
 import type { Log, Route } from '../../bot/types.js';
@@ -103,7 +103,7 @@ describe('Slack adapter', () => {
   let n = 0;
   const responseId = (): string => `r${++n}`;
 
-  before(async () => {
+  beforeAll(async () => {
     fake = await startFakeSlack();
     dir = mkdtempSync(join(tmpdir(), 'certify-slack-'));
     const core = createBotCore({
@@ -120,7 +120,7 @@ describe('Slack adapter', () => {
     ({ url, server } = await serve(route));
   });
 
-  after(async () => {
+  afterAll(async () => {
     await new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());

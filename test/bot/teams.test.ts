@@ -9,7 +9,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createBotCore } from '../../bot/core.js';
 import {
   commandText,
@@ -165,7 +165,7 @@ function cardOf(activity: Json): AdaptiveCard {
   return attachment.content;
 }
 
-after(() => {
+afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
@@ -189,7 +189,7 @@ describe('Teams route (open mode, no MicrosoftAppId)', () => {
   const twinUser = { id: '7faf8ab2-3d56-4244-b585-20c8a42ed2b8', name: 'Megan Bowen' };
   let scoreCard: AdaptiveCard;
 
-  before(async () => {
+  beforeAll(async () => {
     connector = await startFakeConnector();
     references = createMemoryReferenceStore();
     const route = createTeamsRoute({
@@ -200,7 +200,7 @@ describe('Teams route (open mode, no MicrosoftAppId)', () => {
     });
     bot = await startBot(route);
   });
-  after(async () => {
+  afterAll(async () => {
     await bot.close();
     await connector.close();
   });

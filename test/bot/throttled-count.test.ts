@@ -1,6 +1,6 @@
 /** A count reported at most once per interval: the first event at once, the rest summed. */
 import assert from 'node:assert/strict';
-import { it } from 'node:test';
+import { it } from 'vitest';
 import { throttledCount } from '../../bot/throttled-count.js';
 
 it('reports the first event at once, then at most once per interval with the sum since', () => {

@@ -1,4 +1,4 @@
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { toAdaptiveCard, toBlockKit, SLACK_LIMITS } from '../../cards/index.js';

@@ -4,7 +4,7 @@
  * change anywhere in rules, score or framework mapping shows up here.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import type { ScanResult } from '../../scanner/scan.js';
 import { runCli } from './harness.js';
 
@@ -62,10 +62,11 @@ const NOT_COLLECTED = [
   'SYN004',
 ];
 
-describe('certify scan --json on a hand-computed inventory', async () => {
-  const run = await runCli(['scan', '--source', `snapshot:${FILE}`, '--now', NOW, '--json']);
-  const result = JSON.parse(run.stdout) as ScanResult;
+// Run before the suite is declared: a suite's body is synchronous.
+const run = await runCli(['scan', '--source', `snapshot:${FILE}`, '--now', NOW, '--json']);
+const result = JSON.parse(run.stdout) as ScanResult;
 
+describe('certify scan --json on a hand-computed inventory', () => {
   it('exits 0 with the certify.scan/v1 header', () => {
     assert.equal(run.code, 0, run.stderr);
     assert.equal(result.schema, 'certify.scan/v1');

@@ -6,7 +6,7 @@ import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import { signCompact, signerFromKey, type Jwks } from '../../core/jws.js';
 import {
   AUDIT_LOG_FILE,
@@ -32,7 +32,7 @@ function freshDir(): string {
   dirs.push(dir);
   return dir;
 }
-after(() => {
+afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import JSZip from 'jszip';
 import { openPorts, scan } from '../../core/certify.js';
 import { openEvidence, type EvidenceWiring } from '../../core/evidence.js';
@@ -36,7 +36,7 @@ const temp = (prefix: string) => {
   dirs.push(d);
   return d;
 };
-after(() => {
+afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
@@ -88,7 +88,7 @@ describe('evidence bundle: request → approval → download → verify', () => 
   let zip: Buffer;
   let zipToken: string;
 
-  before(async () => {
+  beforeAll(async () => {
     ctx = await setup();
     wiring = ctx.wiring;
   });

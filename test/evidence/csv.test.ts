@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { formatNumber, parseCsv, toCsv } from '../../evidence/csv.js';
 import type { Cell, ReportTable } from '../../evidence/types.js';
 

@@ -1,6 +1,6 @@
 /** The download token's one format: 32 random bytes, base64url without padding (43 characters). */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { isWellFormedDownloadToken, newDownloadToken } from '../../evidence/download-token.js';
 
 describe('download token format', () => {

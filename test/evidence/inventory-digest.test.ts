@@ -1,7 +1,7 @@
 /** The inventory digest is the canonical JSON of the inventory as the snapshot stores it. */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { canonicalJson } from '../../evidence/audit-log.js';
 import { inventorySha256 } from '../../evidence/inventory-digest.js';
 import { demoSource } from '../../scanner/sources/demo/index.js';

@@ -7,14 +7,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { LOCAL_TSA_SENTENCE, renderReportPdf, type ReportPdfInput } from '../../evidence/pdf.js';
 import { Metrics, pdfLiteral, sanitizeLine, sanitizeParagraphs } from '../../evidence/pdf/text.js';
 import type { Assertion, Cell } from '../../evidence/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'certify-pdf-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const HASH_A = 'a3f1'.repeat(16);
 const HASH_M = '9c0d'.repeat(16);

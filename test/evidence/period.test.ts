@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { parsePeriod, periodBetween } from '../../evidence/period.js';
 import { isCertifyError } from '../../scanner/errors.js';
 

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import { createBotCore } from '../../bot/core.js';
 import { openPorts, scan, type CertifyPorts } from '../../core/certify.js';
 import { openEvidence } from '../../core/evidence.js';
@@ -28,7 +28,7 @@ const REAL = Date.parse('2026-11-26T10:00:00Z');
 const RILEY: Actor = { id: 'u-riley', name: 'Riley Chen', channel: 'slack' };
 
 const dirs: string[] = [];
-after(() => {
+afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 const temp = () => {

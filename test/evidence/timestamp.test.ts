@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { CertifyError } from '../../scanner/errors.js';
 import {
   createLocalTsa,
@@ -24,7 +24,7 @@ async function freshDir(): Promise<string> {
   dirs.push(dir);
   return dir;
 }
-after(async () => {
+afterAll(async () => {
   await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
@@ -88,7 +88,7 @@ let tsa: LocalTsa;
 let stamped: TimestampResult;
 const NOW = Date.now();
 
-before(async () => {
+beforeAll(async () => {
   tsa = await createLocalTsa(await freshDir(), NOW);
   stamped = await tsa.timestamp(DIGEST, NOW);
 });

@@ -9,7 +9,7 @@ import { request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { DefaultAzureCredential } from '@azure/identity';
 import { KeyVaultManagementClient } from '@azure/arm-keyvault';
 import { WebSiteManagementClient } from '@azure/arm-appservice';
@@ -240,7 +240,7 @@ let fake: FakeAzure;
 let restoreEnv: () => void;
 let credential: DefaultAzureCredential;
 
-before(async () => {
+beforeAll(async () => {
   const committedCa = readFileSync(`${COMMITTED_TLS_DIR}/ca.pem`, 'utf8');
   const trusted = process.env.NODE_EXTRA_CA_CERTS
     ? readFileSync(process.env.NODE_EXTRA_CA_CERTS, 'utf8')
@@ -254,7 +254,7 @@ before(async () => {
   credential = new DefaultAzureCredential();
 });
 
-after(async () => {
+afterAll(async () => {
   restoreEnv?.();
   await fake?.close();
 });

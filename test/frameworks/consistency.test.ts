@@ -3,7 +3,7 @@
  * (frameworks.md, last paragraph): every cited id is a built-in rule, every rule of class
  * "framework" is cited somewhere, and no operational rule is cited.
  */
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 
 import { allCitedRuleIds, FRAMEWORKS } from '../../scanner/frameworks/index.js';

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { captureCards, captureCli, captureStore } from './capture.js';
 
 const golden = (name: string): unknown =>

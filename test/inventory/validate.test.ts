@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { CertifyError } from '../../scanner/errors.js';
 import type { Inventory } from '../../scanner/inventory/types.js';

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { b64url, signCompact, signerFromKey, type Jwks, type Signer } from '../../core/jws.js';

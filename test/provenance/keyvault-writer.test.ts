@@ -4,7 +4,7 @@
  * NODE_EXTRA_CA_CERTS=test/fixtures/fake-azure-tls/ca.pem (scripts/run-tests.mjs sets it).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { DefaultAzureCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { azureSourceFromEnv } from '../../core/azure.js';
@@ -78,7 +78,7 @@ describe('Key Vault writer against the writable fake', () => {
   let undo: () => void;
   const env = () => ({ ...process.env, CERTIFY_AZURE_MAX_RETRIES: '2' });
 
-  before(async () => {
+  beforeAll(async () => {
     fake = await startFakeAzure({
       inventory: tenant(),
       writableSecrets: true,
@@ -86,7 +86,7 @@ describe('Key Vault writer against the writable fake', () => {
     });
     undo = fake.applyEnv();
   });
-  after(async () => {
+  afterAll(async () => {
     undo();
     await fake.close();
   });
@@ -225,11 +225,11 @@ describe('Key Vault writer against the writable fake', () => {
 describe('Key Vault writer against the default (read-only) fake', () => {
   let fake: FakeAzure;
   let undo: () => void;
-  before(async () => {
+  beforeAll(async () => {
     fake = await startFakeAzure({ inventory: tenant() });
     undo = fake.applyEnv();
   });
-  after(async () => {
+  afterAll(async () => {
     undo();
     await fake.close();
   });

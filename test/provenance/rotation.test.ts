@@ -10,7 +10,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { gunzipSync } from 'node:zlib';
 import { readBotEnv } from '../../bot/config.js';
 import { createBotCore } from '../../bot/core.js';
@@ -59,7 +59,7 @@ describe('rotation with provenance, against the fake Key Vault', () => {
   let wiring: Awaited<ReturnType<typeof openEvidence>>;
   let provenance: ReturnType<typeof openProvenance>;
 
-  before(async () => {
+  beforeAll(async () => {
     fake = await startFakeAzure({
       inventory: inventory({
         tenantId: '72f988bf-0000-4000-8000-00000000beef',
@@ -136,7 +136,7 @@ describe('rotation with provenance, against the fake Key Vault', () => {
     });
     await server.listen();
   });
-  after(async () => {
+  afterAll(async () => {
     await server.close();
     undo();
     await fake.close();

@@ -4,7 +4,7 @@
  * the exact assets they select.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { CertifyError } from '../../scanner/errors.js';
 import type { Inventory } from '../../scanner/inventory/types.js';
 import {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { isIsoTime, isExpired, isExpiringWithin, parseNow, toMs, DAY_MS } from '../../scanner/time.js';
 
 describe('toMs', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 
 import type { ResourceSetting } from '../../scanner/inventory/types.js';
 import { buildSecretLookup } from '../../scanner/rules/secret-lookup.js';

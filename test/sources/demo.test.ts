@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 
 import { verifyCertificate, type ProvenancePayload } from '../../provenance/certificate.js';
 import { PRESET_TAG, PROVENANCE_TAG } from '../../provenance/writer.js';

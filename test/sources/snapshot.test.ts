@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { CertifyError } from '../../scanner/errors.js';
 import type { Inventory } from '../../scanner/inventory/types.js';
@@ -26,10 +26,10 @@ async function rejection(promise: Promise<unknown>): Promise<CertifyError> {
 
 describe('snapshotSource', () => {
   let dir = '';
-  before(async () => {
+  beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'certify-snapshot-'));
   });
-  after(async () => {
+  afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -114,10 +114,10 @@ describe('snapshotSource', () => {
 
 describe('writeSnapshot', () => {
   let dir = '';
-  before(async () => {
+  beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'certify-write-'));
   });
-  after(async () => {
+  afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { CertifyError } from '../../scanner/errors.js';
 import { ALERTS_FILE, createAlertStore, MAX_SENT_KEYS } from '../../store/alerts.js';
@@ -13,7 +13,7 @@ async function freshDir(): Promise<string> {
   dirs.push(dir);
   return dir;
 }
-after(async () => {
+afterAll(async () => {
   await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { it } from 'node:test';
+import { it } from 'vitest';
 import { CONVERSATIONS_FILE, createConversationStore } from '../../store/conversations.js';
 
 interface Ref {

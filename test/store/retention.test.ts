@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, utimesSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import { openPorts, scan } from '../../core/certify.js';
 import { demoSource } from '../../scanner/sources/demo/index.js';
 import {
@@ -25,7 +25,7 @@ const temp = () => {
   dirs.push(d);
   return d;
 };
-after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 const scanId = (i: number) => `scan-20260101T000000Z-${String(i).padStart(8, '0')}`;
 const snap = (i: number) => ({

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import { isCertifyError } from '../../scanner/errors.js';
 import { createSnapshotStore } from '../../store/snapshots.js';
 
@@ -12,7 +12,7 @@ const temp = () => {
   dirs.push(d);
   return d;
 };
-after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 const snap = (i: number) => ({
   scanId: `scan-2026110${i}T060000Z-0000000${i}`,

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { azureSourceFromEnv } from '../../../core/azure.js';
 import { normalizeAssetId } from '../../../scanner/inventory/ids.js';
 import { parseInventoryText } from '../../../scanner/inventory/validate.js';
@@ -87,7 +87,7 @@ function comparable(inv: Inventory) {
 
 describe('azure source against the fake cloud', () => {
   let clean: Awaited<ReturnType<typeof collectThrough>>;
-  before(async () => {
+  beforeAll(async () => {
     clean = await collectThrough();
   });
 
@@ -197,11 +197,11 @@ describe('azure source under faults', () => {
 describe('certify scan --source azure', () => {
   let fake: FakeAzure;
   let undo: () => void;
-  before(async () => {
+  beforeAll(async () => {
     fake = await startFakeAzure({ inventory: tenant });
     undo = fake.applyEnv();
   });
-  after(async () => {
+  afterAll(async () => {
     undo();
     await fake.close();
   });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { readAzureEnv } from '../../../scanner/sources/azure/config.js';
 import { createLimiter } from '../../../scanner/sources/azure/limiter.js';
 import {
