@@ -4,7 +4,7 @@
  * the certificate holds only a salted commitment to it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CertificateLookup } from '../provenance/service.js';
+import type { CertificateLookup } from '../services/rotation.js';
 
 const escape = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

@@ -3,8 +3,8 @@
  * Every mistake is collected (not just the first) and reported with the variable to change, so
  * an operator fixes a broken deployment in one pass.
  */
-import { readEnv } from '../core/config.js';
-import { CertifyError, isCertifyError } from '../scanner/errors.js';
+import { readEnv } from '../app/config.js';
+import { CertifyError, isCertifyError } from '../base/errors.js';
 
 export type TeamsAppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
 const TEAMS_APP_TYPES: readonly TeamsAppType[] = ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'];

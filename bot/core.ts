@@ -1,8 +1,8 @@
 import type { View } from '../cards/views.js';
-import type { CertifyPorts } from '../core/certify.js';
-import type { AuditLog } from '../evidence/audit-log.js';
-import type { EvidenceService } from '../evidence/service.js';
-import type { ProvenanceService } from '../provenance/service.js';
+import type { CertifyPorts } from '../services/scan.js';
+import type { AuditLog } from '../store/audit-log.js';
+import type { EvidenceService } from '../services/evidence.js';
+import type { ProvenanceService } from '../services/rotation.js';
 import type { Source } from '../scanner/sources/types.js';
 import type { AlertStore } from '../store/alerts.js';
 import { commandFromAction, handleCommand, parseCommand } from './commands/index.js';

@@ -5,9 +5,9 @@
  * cannot grow that log. Audit entries stay for tokens that could be real.
  */
 import { isWellFormedDownloadToken } from '../evidence/download-token.js';
-import { NOT_VALID } from '../evidence/link-state.js';
-import type { EvidenceService } from '../evidence/service.js';
-import { CertifyError, isCertifyError } from '../scanner/errors.js';
+import { NOT_VALID } from '../services/link-state.js';
+import type { EvidenceService } from '../services/evidence.js';
+import { CertifyError, isCertifyError } from '../base/errors.js';
 import { createAttemptLimiter, type AttemptLimiter } from './attempt-limiter.js';
 import { TooManyAttempts, type DownloadFile, type DownloadLinks } from './download-route.js';
 import { throttledCount } from './throttled-count.js';

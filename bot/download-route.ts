@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
-import { isCertifyError } from '../scanner/errors.js';
+import { isCertifyError } from '../base/errors.js';
 import { sendJson } from './http.js';
 import type { Route } from './types.js';
 

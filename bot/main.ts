@@ -6,13 +6,13 @@
 /* eslint-disable no-console -- the entry point prints its start-up lines and fatal errors; the rest logs */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { azureSourceFromEnv } from '../core/azure.js';
-import { openPorts } from '../core/certify.js';
-import { openEvidence } from '../core/evidence.js';
-import { keyVaultWriterFromEnv } from '../core/keyvault-writer.js';
-import { openProvenance } from '../core/provenance.js';
-import { packageInfo } from '../core/package-info.js';
-import { isCertifyError } from '../scanner/errors.js';
+import { azureSourceFromEnv } from '../adapters/azure-source.js';
+import { openPorts } from '../services/scan.js';
+import { openEvidence } from '../app/evidence.js';
+import { keyVaultWriterFromEnv } from '../adapters/keyvault-writer.js';
+import { openProvenance } from '../app/provenance.js';
+import { packageInfo } from '../base/package-info.js';
+import { isCertifyError } from '../base/errors.js';
 import { resolveSource } from '../scanner/sources/registry.js';
 import { createAlertStore } from '../store/alerts.js';
 import { readBotEnv, type BotConfig } from './config.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { toAdaptiveCard } from '../cards/index.js';
 import type { View } from '../cards/views.js';
-import { packageInfo } from '../core/package-info.js';
+import { packageInfo } from '../base/package-info.js';
 import { commandFromAction, parseCommand } from './commands/parse.js';
 import { HttpError, readJsonBody, sendJson } from './http.js';
 import { playgroundMayRun, playgroundRequestProblem, playgroundUser } from './playground-guard.js';

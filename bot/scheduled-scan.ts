@@ -2,8 +2,8 @@
  * The scan of a scheduled run (and of the playground's "run the scheduled scan now"): saved, and
  * recorded in the operator audit log as the scheduler's, like every saved scan.
  */
-import { scan, type CertifyPorts, type ScanRun } from '../core/certify.js';
-import type { AuditLog } from '../evidence/audit-log.js';
+import { scan, type CertifyPorts, type ScanRun } from '../services/scan.js';
+import type { AuditLog } from '../store/audit-log.js';
 import type { Actor } from '../evidence/types.js';
 import type { Source } from '../scanner/sources/types.js';
 

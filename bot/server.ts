@@ -5,8 +5,8 @@
  */
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isCertifyError } from '../scanner/errors.js';
-import type { CertificateLookup } from '../provenance/service.js';
+import { isCertifyError } from '../base/errors.js';
+import type { CertificateLookup } from '../services/rotation.js';
 import { certificateRoute } from './cert-page.js';
 import { downloadRoute, type RedeemDownload } from './download-route.js';
 import { HttpError, MAX_BODY_BYTES, sendJson } from './http.js';

@@ -3,7 +3,7 @@
  * a view with the same {@link Caps} and word it with the same helpers, so Teams and Slack show
  * the same facts and the same "and N more" counts. Pure functions only: no I/O, no SDKs.
  */
-import { formatScore } from '../core/present.js';
+import { formatScore } from '../base/present.js';
 import type {
   ActionView,
   AlertView,

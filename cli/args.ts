@@ -1,7 +1,7 @@
 /** Argument parsing on node:util parseArgs, with mistakes turned into BAD_USAGE (exit 2). */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { CertifyError } from '../scanner/errors.js';
-import { parseNow } from '../scanner/time.js';
+import { CertifyError } from '../base/errors.js';
+import { parseNow } from '../base/time.js';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 

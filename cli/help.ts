@@ -1,5 +1,5 @@
 /** Help texts of the CLI. */
-import { packageInfo } from '../core/package-info.js';
+import { packageInfo } from '../base/package-info.js';
 
 export const version = (): string => `certify ${packageInfo().version}`;
 

@@ -1,8 +1,8 @@
 /** Reading what an auditor points the CLI at: a URL or a file, and a JWKS key set from either. */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { parseJwks, type Jwks } from '../core/jws.js';
-import { CertifyError } from '../scanner/errors.js';
+import { parseJwks, type Jwks } from '../base/jws.js';
+import { CertifyError } from '../base/errors.js';
 
 export async function fetchText(url: string, accept = 'application/json'): Promise<string> {
   const res = await fetch(url, { headers: { accept }, signal: AbortSignal.timeout(15_000) }).catch(

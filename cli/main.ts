@@ -4,9 +4,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { openPorts, scan, type CertifyPorts, type ScanAudit } from '../core/certify.js';
-import { readEnv } from '../core/config.js';
-import { CertifyError, isCertifyError } from '../scanner/errors.js';
+import { openPorts, scan, type CertifyPorts, type ScanAudit } from '../services/scan.js';
+import { readEnv } from '../app/config.js';
+import { CertifyError, isCertifyError } from '../base/errors.js';
 import { findFramework, lookupControl } from '../scanner/frameworks/index.js';
 import { BUILTIN_RULES } from '../scanner/rules/builtin/index.js';
 import { compileCustomRule, describeCondition } from '../scanner/rules/custom.js';
@@ -19,10 +19,10 @@ import { HELP, commandHelp, version } from './help.js';
 import { sourceFromFlags } from './source.js';
 import { cliActor, cmdAudit, cmdEvidence, cmdVerify } from './evidence.js';
 import { cmdCert, cmdGenerate, cmdPresets } from './provenance.js';
-import { openAuditLog } from '../evidence/audit-log.js';
-import { loadOrCreateSigningKey, signingKeyIfPresent } from '../core/signing-key.js';
-import { scanExtras } from '../core/provenance.js';
-import { createDemoWriter } from '../provenance/demo-writer.js';
+import { openAuditLog } from '../store/audit-log.js';
+import { loadOrCreateSigningKey, signingKeyIfPresent } from '../store/signing-key.js';
+import { scanExtras } from '../app/provenance.js';
+import { createDemoWriter } from '../store/demo-writer.js';
 import { createProvenanceStore } from '../store/provenance.js';
 import {
   colors,

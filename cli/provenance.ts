@@ -4,19 +4,19 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { readEnv } from '../core/config.js';
-import type { Jwks } from '../core/jws.js';
-import { loadOrCreateSigningKey } from '../core/signing-key.js';
+import { readEnv } from '../app/config.js';
+import type { Jwks } from '../base/jws.js';
+import { loadOrCreateSigningKey } from '../store/signing-key.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { openAuditLog } from '../evidence/audit-log.js';
+import { openAuditLog } from '../store/audit-log.js';
 import { verifyCertificate } from '../provenance/certificate.js';
-import { createDemoWriter } from '../provenance/demo-writer.js';
+import { createDemoWriter } from '../store/demo-writer.js';
 import { presetEntropyBits } from '../provenance/generate.js';
 import { DEFAULT_PRESET_ID, findPreset, listPresets } from '../provenance/presets.js';
-import { createProvenanceService } from '../provenance/service.js';
-import { SIGNING_KEY_FILE } from '../core/signing-key.js';
-import { CertifyError } from '../scanner/errors.js';
+import { createProvenanceService } from '../services/rotation.js';
+import { SIGNING_KEY_FILE } from '../store/signing-key.js';
+import { CertifyError } from '../base/errors.js';
 import { createProvenanceStore } from '../store/provenance.js';
 import { writeFileAtomic } from '../store/json-file.js';
 import { parse, str } from './args.js';

@@ -2,7 +2,7 @@
 import { createColors } from 'picocolors';
 import type { Control, Framework } from '../scanner/frameworks/types.js';
 import type { Rule } from '../scanner/rules/types.js';
-import { DISCLAIMER, formatScore, shortId } from '../core/present.js';
+import { DISCLAIMER, formatScore, shortId } from '../base/present.js';
 import type { ControlResult, FrameworkResult, RuleResult, ScanResult } from '../scanner/scan.js';
 
 export { DISCLAIMER, formatScore, shortId };

@@ -1,6 +1,6 @@
 /** `--source`, `--size`, `--seed` → the Source, the same way for every command that collects. */
-import { azureSourceFromEnv } from '../core/azure.js';
-import { readEnv } from '../core/config.js';
+import { azureSourceFromEnv } from '../adapters/azure-source.js';
+import { readEnv } from '../app/config.js';
 import { resolveSource } from '../scanner/sources/registry.js';
 import type { Source } from '../scanner/sources/types.js';
 import { positiveInt, str, type Parsed } from './args.js';

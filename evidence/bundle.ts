@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import JSZip from 'jszip';
-import { signDetached, type Signer } from '../core/jws.js';
+import { signDetached, type Signer } from '../base/jws.js';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { reportTables } from './reports/index.js';

@@ -2,7 +2,7 @@
  * Audit periods as people name them — `last-quarter`, `2026-Q3`, `2026-07-01..2026-09-30` — to
  * exact inclusive UTC bounds. Pure: relative names are resolved against `now`.
  */
-import { CertifyError } from '../scanner/errors.js';
+import { CertifyError } from '../base/errors.js';
 import type { Period } from './types.js';
 
 const DAY = 86_400_000;

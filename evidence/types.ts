@@ -5,7 +5,7 @@
 import type { Framework } from '../scanner/frameworks/types.js';
 import type { Inventory } from '../scanner/inventory/types.js';
 import type { ScanResult } from '../scanner/scan.js';
-import type { ScanSummary } from '../store/scans.js';
+import type { ScanSummary } from '../scanner/summary.js';
 
 /** An audit period, both ends inclusive, as ISO 8601 UTC strings (`2026-07-01T00:00:00.000Z`). */
 export interface Period {

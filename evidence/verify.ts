@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import JSZip from 'jszip';
-import { JwsError, parseJwks, verifyDetached, type Jwks } from '../core/jws.js';
+import { JwsError, parseJwks, verifyDetached, type Jwks } from '../base/jws.js';
 import {
   ASSERTION,
   ASSERTION_SIGNATURE,

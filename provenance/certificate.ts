@@ -5,8 +5,8 @@
  * certificate itself reveals nothing about it.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { JwsError, jwkThumbprint, signCompact, verifyCompact, type Jwks, type Signer } from '../core/jws.js';
-import { CertifyError } from '../scanner/errors.js';
+import { JwsError, jwkThumbprint, signCompact, verifyCompact, type Jwks, type Signer } from '../base/jws.js';
+import { CertifyError } from '../base/errors.js';
 import {
   ENTROPY_SOURCE,
   classAlphabets,

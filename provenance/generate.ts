@@ -4,7 +4,7 @@
  * log2 of that set's size, so the number on a certificate is a fact rather than an estimate.
  */
 import { getFips, randomInt } from 'node:crypto';
-import { CertifyError } from '../scanner/errors.js';
+import { CertifyError } from '../base/errors.js';
 import {
   CHAR_CLASSES,
   DIGITS,

@@ -4,8 +4,8 @@
  * chosen. No standard below states every number; where one is silent the requirement text says
  * so and gives the reasoning for the value picked.
  */
-import { CertifyError } from '../scanner/errors.js';
-import { closest } from '../scanner/frameworks/closest.js';
+import { CertifyError } from '../base/errors.js';
+import { closest } from '../base/closest.js';
 
 export type CharClass = 'lower' | 'upper' | 'digits' | 'symbols';
 export const CHAR_CLASSES: readonly CharClass[] = ['lower', 'upper', 'digits', 'symbols'];

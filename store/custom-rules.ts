@@ -4,7 +4,7 @@
  * validator decides what a well-formed rule is.
  */
 import { join } from 'node:path';
-import { CertifyError } from '../scanner/errors.js';
+import { CertifyError } from '../base/errors.js';
 import type { CustomRuleDef } from '../scanner/rules/custom-types.js';
 import { createDocument, isPlainObject } from './json-file.js';
 import type { JsonDocument } from './json-file.js';

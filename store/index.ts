@@ -9,7 +9,7 @@ export {
   LATEST_SCAN_FILE,
   SCANS_FILE,
 } from './scans.js';
-export type { ScanResultHead, ScanStore, ScanStoreOptions, ScanSummary } from './scans.js';
+export type { ScanResultHead, ScanStore, ScanStoreOptions } from './scans.js';
 export { createCustomRuleStore, CUSTOM_RULES_FILE } from './custom-rules.js';
 export type { CustomRuleStore, CustomRuleStoreOptions, CustomRuleValidator } from './custom-rules.js';
 export { createAlertStore, ALERTS_FILE, MAX_SENT_KEYS } from './alerts.js';

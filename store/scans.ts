@@ -10,6 +10,7 @@
 import { join } from 'node:path';
 import { createDocument, isPlainObject } from './json-file.js';
 import type { DeepReadonly, JsonDocument } from './json-file.js';
+import type { ScanSummary } from '../scanner/summary.js';
 
 export const SCANS_FILE = 'scans.json';
 export const LATEST_SCAN_FILE = 'latest-scan.json';
@@ -29,23 +30,6 @@ export interface ScanResultHead {
   source: string;
   score: number | null;
   rating: string | null;
-}
-
-export interface ScanSummary {
-  readonly scanId: string;
-  readonly now: string;
-  readonly source: string;
-  readonly score: number | null;
-  readonly rating: string | null;
-  readonly failingRules: readonly string[];
-  readonly frameworkScores: Readonly<Record<string, number | null>>;
-  /** By asset type; null where the source did not collect that type. */
-  readonly assetCounts: Readonly<Record<string, number | null>>;
-  /**
-   * Rule id → failing asset ids (at most FAILING_ASSETS_CAP each), to diff scans for alerts.
-   * Empty in summaries older than the newest `detailedSummaries`.
-   */
-  readonly failingAssets: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface ScanStoreOptions {

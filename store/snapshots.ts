@@ -14,7 +14,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createGunzip, gzip, constants } from 'node:zlib';
-import { CertifyError } from '../scanner/errors.js';
+import { CertifyError } from '../base/errors.js';
 import { writeFileAtomic, isPlainObject } from './json-file.js';
 
 const gzipAsync = promisify(gzip);

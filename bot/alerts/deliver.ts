@@ -4,10 +4,10 @@
  * it to every subscribed channel through its filters, one card per event or one digest.
  */
 import type { View } from '../../cards/views.js';
-import type { CertifyPorts } from '../../core/certify.js';
+import type { CertifyPorts } from '../../services/scan.js';
 import type { ScanResult } from '../../scanner/scan.js';
 import type { AlertStore, AlertSubscription } from '../../store/alerts.js';
-import type { ScanSummary } from '../../store/scans.js';
+import type { ScanSummary } from '../../scanner/summary.js';
 import type { Log } from '../types.js';
 import {
   clearedKeys,

@@ -4,8 +4,8 @@
  * passed in. Also the way back, from dedup keys to events, so a card re-renders after a button.
  */
 import type { ActionView, AlertView, Tone } from '../../cards/views.js';
-import { shortId } from '../../core/present.js';
-import type { ScanSummary } from '../../store/scans.js';
+import { shortId } from '../../base/present.js';
+import type { ScanSummary } from '../../scanner/summary.js';
 import type { ScanResult } from '../../scanner/scan.js';
 import { THRESHOLD_RULES, vaultOf, type AlertEvent, type AlertMessage, type Threshold } from './diff.js';
 

@@ -6,35 +6,21 @@
  */
 import type { ActionView, EvidenceView, InputView, MessageView, View } from '../../cards/views.js';
 import { DEFAULT_PERIOD, parsePeriod, PERIOD_FORMS } from '../../evidence/period.js';
-import type { EvidenceService, IssuedLink } from '../../evidence/service.js';
-import type { Actor } from '../../evidence/types.js';
-import { CertifyError, isCertifyError } from '../../scanner/errors.js';
+import type { EvidenceService, IssuedLink } from '../../services/evidence.js';
+import { CertifyError, isCertifyError } from '../../base/errors.js';
 import { FRAMEWORKS, findFramework } from '../../scanner/frameworks/index.js';
 import type { EvidenceRequest } from '../../store/evidence-requests.js';
 import type { DeepReadonly } from '../../store/json-file.js';
-import type { CommandContext } from './handlers.js';
-import { formatWhen } from '../../cards/text.js';
+import { actorOf, type CommandContext } from './context.js';
+import type { EvidenceVerb } from './verbs.js';
 
-/** Who pressed or typed, as the audit log and the approval rules see them. */
-export const actorOf = (ctx: CommandContext): Actor => ({
-  id: ctx.user.id,
-  name: ctx.user.name,
-  channel: ctx.channel.kind,
-});
+export { actorOf } from './context.js';
+import { formatWhen } from '../../cards/text.js';
 
 /** A build taking longer than this answers "building…" at once and posts the card when done. */
 export const PROGRESS_AFTER_MS = 1500;
 
-export const EVIDENCE_VERBS = [
-  'evidence.show',
-  'evidence.sign',
-  'evidence.confirm',
-  'evidence.cancel',
-  'evidence.reject',
-  'evidence.reject-confirm',
-  'evidence.link',
-] as const;
-export type EvidenceVerb = (typeof EVIDENCE_VERBS)[number];
+export { EVIDENCE_VERBS, type EvidenceVerb } from './verbs.js';
 
 type Request = DeepReadonly<EvidenceRequest>;
 

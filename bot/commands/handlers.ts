@@ -14,49 +14,24 @@ import type {
   Tone,
   View,
 } from '../../cards/views.js';
-import { DISCLAIMER, shortId } from '../../core/present.js';
-import { scan, type CertifyPorts, type ScanAudit } from '../../core/certify.js';
-import { CertifyError, isCertifyError } from '../../scanner/errors.js';
+import { DISCLAIMER, shortId } from '../../base/present.js';
+import { scan, type ScanAudit } from '../../services/scan.js';
+import { CertifyError, isCertifyError } from '../../base/errors.js';
 import { findFramework, lookupControl } from '../../scanner/frameworks/index.js';
 import type { Control, Framework } from '../../scanner/frameworks/types.js';
 import { BUILTIN_RULES } from '../../scanner/rules/builtin/index.js';
 import { describeCondition } from '../../scanner/rules/custom.js';
 import type { CustomRuleDef } from '../../scanner/rules/custom-types.js';
 import type { RuleResult, ScanResult } from '../../scanner/scan.js';
-import type { Source } from '../../scanner/sources/types.js';
 import type { AlertStore, AlertSubscriptionFilters } from '../../store/alerts.js';
 import { digestOrSingle } from '../alerts/diff.js';
 import { alertView, eventsFromKeys, SNOOZE_DAYS } from '../alerts/view.js';
-import type { AuditLog } from '../../evidence/audit-log.js';
-import type { EvidenceService } from '../../evidence/service.js';
 import { evidenceAction, evidenceCommand } from './evidence.js';
-import type { ProvenanceService } from '../../provenance/service.js';
 import { certCommand, presetsView, rotateCommand, rotationAction } from './provenance.js';
 import type { Command, RuleCommand } from './parse.js';
+import type { CommandContext } from './context.js';
 
-export interface CommandContext {
-  ports: CertifyPorts;
-  /** Where a scan collects from, when one is needed. */
-  source: Source;
-  /** Epoch ms: the time of any scan this command runs. */
-  now: number;
-  user: { id: string; name: string };
-  channel: { kind: 'teams' | 'slack' | 'playground'; id: string };
-  /** Proactive-alert state; without it subscribe / alerts / ack answer that alerts are off. */
-  alerts?: AlertStore;
-  /** Told of an unexpected error (for the service log); the user only sees "Something went wrong". */
-  onError?: (error: unknown) => void;
-  /** Evidence bundles and their approvals; without it `/certify evidence` says it is off. */
-  evidence?: EvidenceService;
-  /** Rotation with provenance certificates; without it `/certify rotate` says it is off. */
-  provenance?: ProvenanceService;
-  /** Posts a card to a channel later (a long build's approval card). */
-  notify?: (channel: CommandContext['channel'], view: View) => Promise<void>;
-  /** Operator audit log: rule and subscription changes are recorded in it. */
-  audit?: AuditLog;
-  /** How long a build may take before the answer is "building…" (default PROGRESS_AFTER_MS). */
-  progressAfterMs?: number;
-}
+export type { CommandContext } from './context.js';
 
 /** Failing rules shown on a score card; the rest are counted in `moreFailing`. */
 export const MAX_FAILING = 5;

@@ -4,8 +4,7 @@
  * "did you mean" for a typo. Arguments keep the case the user typed (rule ids and rule JSON
  * are case-sensitive); only the command words are folded.
  */
-import type { EvidenceVerb } from './evidence.js';
-import type { RotationVerb } from './provenance.js';
+import type { EvidenceVerb, RotationVerb } from './verbs.js';
 import { closest, findFramework } from '../../scanner/frameworks/index.js';
 
 /** Commands whose handler reads the rest of the line itself (a framework and period, a target…). */

@@ -4,25 +4,17 @@
  * exists only inside the rotation step, between the generator and Key Vault.
  */
 import type { ActionView, EvidenceView, MessageView, View } from '../../cards/views.js';
-import type { CertificateLookup, ProvenanceService } from '../../provenance/service.js';
+import type { CertificateLookup, ProvenanceService } from '../../services/rotation.js';
 import { DEFAULT_PRESET_ID, findPreset, listPresets } from '../../provenance/presets.js';
 import { presetEntropyBits } from '../../provenance/generate.js';
-import { CertifyError, isCertifyError } from '../../scanner/errors.js';
+import { CertifyError, isCertifyError } from '../../base/errors.js';
 import type { RotationRequest } from '../../store/provenance.js';
 import type { DeepReadonly } from '../../store/json-file.js';
-import type { CommandContext } from './handlers.js';
+import { actorOf, type CommandContext } from './context.js';
+import type { RotationVerb } from './verbs.js';
 import { formatWhen } from '../../cards/text.js';
 
-import { actorOf } from './evidence.js';
-
-export const ROTATION_VERBS = [
-  'rotation.show',
-  'rotation.approve',
-  'rotation.reject',
-  'rotation.reject-confirm',
-  'rotation.cancel',
-] as const;
-export type RotationVerb = (typeof ROTATION_VERBS)[number];
+export { ROTATION_VERBS, type RotationVerb } from './verbs.js';
 
 function service(ctx: CommandContext): ProvenanceService {
   if (!ctx.provenance)

@@ -1,5 +1,5 @@
 /** Report 10: the Key Vault asset register: every secret, key and certificate, and its lifecycle dates. */
-import { toMs } from '../../scanner/time.js';
+import { toMs } from '../../base/time.js';
 import type { Cell } from '../types.js';
 import { col, count, days2, iso, scanTimeMs, type ReportSpec } from './common.js';
 

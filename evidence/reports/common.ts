@@ -3,7 +3,7 @@
  * the small conversions (times, days, ids) that have to read the same in every table.
  */
 import type { Cell, EvidenceInput, ReportColumn, ReportTable } from '../types.js';
-import { DAY_MS, toMs } from '../../scanner/time.js';
+import { DAY_MS, toMs } from '../../base/time.js';
 
 /** The strings a description is written from; the docs fill them with placeholders. */
 export interface ReportContext {

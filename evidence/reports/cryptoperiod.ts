@@ -2,7 +2,7 @@
  * Report 8: each enabled credential's age (time since its current version was written) against
  * the cryptoperiod it should be rotated within.
  */
-import { DAY_MS, toMs } from '../../scanner/time.js';
+import { DAY_MS, toMs } from '../../base/time.js';
 import type { Tags } from '../../scanner/inventory/types.js';
 import type { Cell } from '../types.js';
 import { col, count, days2, iso, scanTimeMs, type ReportSpec } from './common.js';

@@ -2,7 +2,7 @@
  * Report 2: the rotation event population over the period, from the source's rotation events
  * and from the rotations Certify itself performed (audit entries `credential.rotated`).
  */
-import { toMs } from '../../scanner/time.js';
+import { toMs } from '../../base/time.js';
 import type { AuditEntry, Cell } from '../types.js';
 import { col, count, iso, notCollected, parseAssetUrl, type ReportSpec } from './common.js';
 

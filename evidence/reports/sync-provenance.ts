@@ -1,5 +1,5 @@
 /** Report 5: every multi-cloud sync run in the period, with the hashes that prove what was copied. */
-import { toMs } from '../../scanner/time.js';
+import { toMs } from '../../base/time.js';
 import type { Cell } from '../types.js';
 import { col, count, iso, notCollected, type ReportSpec } from './common.js';
 

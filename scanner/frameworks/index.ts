@@ -2,8 +2,8 @@
  * The framework catalogue (frameworks.md) and look-ups over it. Frameworks are data that cite rule
  * ids; nothing here evaluates a rule.
  */
-import { CertifyError } from '../errors.js';
-import { closest } from './closest.js';
+import { CertifyError } from '../../base/errors.js';
+import { closest } from '../../base/closest.js';
 import { asb } from './data/asb.js';
 import { cis } from './data/cis.js';
 import { hipaa } from './data/hipaa.js';
@@ -14,8 +14,8 @@ import { soc2 } from './data/soc2.js';
 import type { Control, Framework, FrameworkId, Redirect } from './types.js';
 
 export type * from './types.js';
-export { closest, levenshtein } from './closest.js';
-export type { ClosestOptions } from './closest.js';
+export { closest, levenshtein } from '../../base/closest.js';
+export type { ClosestOptions } from '../../base/closest.js';
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {

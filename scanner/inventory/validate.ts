@@ -10,8 +10,8 @@
  * per-field closures) and builds a problem's path only when it reports one, so that a
  * million-asset inventory validates in about two seconds (JSON.parse of its text takes as long).
  */
-import { CertifyError } from '../errors.js';
-import { isIsoShape, isIsoTime } from '../time.js';
+import { CertifyError } from '../../base/errors.js';
+import { isIsoShape, isIsoTime } from '../../base/time.js';
 import { normalizeAssetId } from './ids.js';
 import type {
   AppRegistration,

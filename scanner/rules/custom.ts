@@ -3,9 +3,9 @@
  * and compiled into a plain predicate. Nothing a user writes is ever evaluated as code: every
  * string is only compared (equality or substring), never parsed, matched as a pattern or run.
  */
-import { CertifyError } from '../errors.js';
+import { CertifyError } from '../../base/errors.js';
 import type { Certificate, Inventory, Key, Secret } from '../inventory/types.js';
-import { DAY_MS } from '../time.js';
+import { DAY_MS } from '../../base/time.js';
 import { CUSTOM_FIELDS, CUSTOM_OPERATORS, CUSTOM_SCOPES } from './custom-types.js';
 import type {
   CustomCondition,

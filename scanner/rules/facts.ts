@@ -4,7 +4,7 @@
  * the cache only saves repeated parsing when 42 rules read the same million assets.
  */
 import type { Inventory } from '../inventory/types.js';
-import { toMs } from '../time.js';
+import { toMs } from '../../base/time.js';
 import { buildSecretLookup } from './secret-lookup.js';
 
 const timeCache = new WeakMap<object, Map<string, Float64Array>>();

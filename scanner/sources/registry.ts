@@ -2,7 +2,7 @@
  * The explicit registry of inventory sources (Renovate-style): one folder per source, one
  * parser from the `--source` text to a configured Source.
  */
-import { CertifyError } from '../errors.js';
+import { CertifyError } from '../../base/errors.js';
 import { demoSource } from './demo/index.js';
 import { snapshotSource } from './snapshot/index.js';
 import type { Source } from './types.js';

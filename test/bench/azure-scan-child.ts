@@ -20,8 +20,8 @@ import { DefaultAzureCredential } from '@azure/identity';
 import { CertificateClient } from '@azure/keyvault-certificates';
 import { KeyClient } from '@azure/keyvault-keys';
 import { SecretClient } from '@azure/keyvault-secrets';
-import { TunnelAgent } from '../../core/tunnel-agent.js';
-import { azureSourceFromEnv } from '../../core/azure.js';
+import { TunnelAgent } from '../../base/tunnel-agent.js';
+import { azureSourceFromEnv } from '../../adapters/azure-source.js';
 
 const { values } = parseArgs({ options: { mode: { type: 'string' } } });
 

@@ -16,7 +16,7 @@ import { createBotCore } from '../../bot/core.js';
 import { createServer } from '../../bot/server.js';
 import { createSlackRoute } from '../../bot/slack/index.js';
 import { createMemoryReferenceStore, createTeamsRoute } from '../../bot/teams/index.js';
-import { openPorts, scan } from '../../core/certify.js';
+import { openPorts, scan } from '../../services/scan.js';
 import { demoSource } from '../../scanner/sources/demo/index.js';
 import { startFakeConnector } from '../support/fake-botconnector/index.js';
 import { startFakeSlack } from '../support/fake-slack/index.js';

@@ -4,8 +4,8 @@
  * requests, stages, signs and writes the bundle from that saved scan, and prints its figures.
  */
 import { parseArgs } from 'node:util';
-import { openPorts, scan } from '../../core/certify.js';
-import { openEvidence } from '../../core/evidence.js';
+import { openPorts, scan } from '../../services/scan.js';
+import { openEvidence } from '../../app/evidence.js';
 import { parsePeriod } from '../../evidence/period.js';
 import { findFramework } from '../../scanner/frameworks/index.js';
 import { demoSource } from '../../scanner/sources/demo/index.js';

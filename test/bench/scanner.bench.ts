@@ -10,7 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { evaluateInventory } from '../../core/certify.js';
+import { evaluateInventory } from '../../services/scan.js';
 import type { Inventory } from '../../scanner/inventory/types.js';
 import { generateDemoInventory } from '../../scanner/sources/demo/index.js';
 

@@ -11,7 +11,7 @@ import { afterAll, describe, it } from 'vitest';
 import { runAlerts } from '../../bot/alerts/deliver.js';
 import { createBotCore } from '../../bot/core.js';
 import type { AlertView, MessageView, View } from '../../cards/views.js';
-import { openPorts, scan } from '../../core/certify.js';
+import { openPorts, scan } from '../../services/scan.js';
 import type { Source } from '../../scanner/sources/types.js';
 import { demoSource } from '../../scanner/sources/demo/index.js';
 import { createAlertStore, type AlertStore } from '../../store/alerts.js';

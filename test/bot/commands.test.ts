@@ -15,7 +15,7 @@ import {
   type CommandContext,
 } from '../../bot/commands/index.js';
 import type { ControlView, HelpView, MessageView, RulesView, ScoreView, View } from '../../cards/views.js';
-import { openPorts } from '../../core/certify.js';
+import { openPorts } from '../../services/scan.js';
 import { FRAMEWORKS } from '../../scanner/frameworks/index.js';
 import { demoSource } from '../../scanner/sources/demo/index.js';
 

@@ -21,9 +21,9 @@ import { createMemoryReferenceStore, createTeamsRoute } from '../../bot/teams/in
 import type { BotServer } from '../../bot/server.js';
 import type { Log } from '../../bot/types.js';
 import type { EvidenceView, View } from '../../cards/views.js';
-import { openPorts } from '../../core/certify.js';
-import { openEvidence, type EvidenceWiring } from '../../core/evidence.js';
-import { verifyAuditLog } from '../../evidence/audit-log.js';
+import { openPorts } from '../../services/scan.js';
+import { openEvidence, type EvidenceWiring } from '../../app/evidence.js';
+import { verifyAuditLog } from '../../store/audit-log.js';
 import { verifyBundle } from '../../evidence/verify.js';
 import { demoSource } from '../../scanner/sources/demo/index.js';
 import { startFakeSlack, type FakeSlack, type FakeSlackCall } from '../support/fake-slack/index.js';

@@ -20,10 +20,10 @@ import {
   type DeliveryLedger,
 } from '../../bot/slack/index.js';
 import type { BotCore, Log, Route } from '../../bot/types.js';
-import { openPorts, scan } from '../../core/certify.js';
-import { openEvidence } from '../../core/evidence.js';
+import { openPorts, scan } from '../../services/scan.js';
+import { openEvidence } from '../../app/evidence.js';
 import type { View } from '../../cards/views.js';
-import type { EvidenceService } from '../../evidence/service.js';
+import type { EvidenceService } from '../../services/evidence.js';
 import { demoSource } from '../../scanner/sources/demo/index.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack/index.js';
 

@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { runCli } from './harness.js';
-import { AUDIT_LOG_FILE } from '../../evidence/audit-log.js';
+import { AUDIT_LOG_FILE } from '../../store/audit-log.js';
 import { CUSTOM_RULES_FILE } from '../../store/custom-rules.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, it } from 'vitest';
-import { loadOrCreateSigningKey, SIGNING_KEY_FILE } from '../../core/signing-key.js';
+import { loadOrCreateSigningKey, SIGNING_KEY_FILE } from '../../store/signing-key.js';
 
 const dirs: string[] = [];
 afterAll(() => {

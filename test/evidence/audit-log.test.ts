@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, it } from 'vitest';
-import { signCompact, signerFromKey, type Jwks } from '../../core/jws.js';
+import { signCompact, signerFromKey, type Jwks } from '../../base/jws.js';
 import {
   AUDIT_LOG_FILE,
   canonicalJson,
@@ -17,9 +17,9 @@ import {
   verifyAuditLog,
   type AuditProblemKind,
   type AuditVerification,
-} from '../../evidence/audit-log.js';
+} from '../../store/audit-log.js';
 import type { AuditEntry, AuditEvent } from '../../evidence/types.js';
-import { CertifyError } from '../../scanner/errors.js';
+import { CertifyError } from '../../base/errors.js';
 
 const run = promisify(execFile);
 const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });

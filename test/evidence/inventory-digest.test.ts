@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'vitest';
-import { canonicalJson } from '../../evidence/audit-log.js';
+import { canonicalJson } from '../../store/audit-log.js';
 import { inventorySha256 } from '../../evidence/inventory-digest.js';
 import { demoSource } from '../../scanner/sources/demo/index.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
 import { parsePeriod, periodBetween } from '../../evidence/period.js';
-import { isCertifyError } from '../../scanner/errors.js';
+import { isCertifyError } from '../../base/errors.js';
 
 const NOW = Date.parse('2026-11-26T11:00:00Z');
 

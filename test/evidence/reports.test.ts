@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'vitest';
-import { signerFromKey } from '../../core/jws.js';
+import { signerFromKey } from '../../base/jws.js';
 import { toCsv, parseCsv } from '../../evidence/csv.js';
 import { renderEvidenceDocs } from '../../evidence/reports/docs.js';
 import {

@@ -6,13 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { CertifyError } from '../../scanner/errors.js';
-import {
-  createLocalTsa,
-  createRemoteTsa,
-  LOCAL_TSA_POLICY_OID,
-  verifyTimestampToken,
-} from '../../evidence/timestamp/index.js';
+import { CertifyError } from '../../base/errors.js';
+import { createLocalTsa, createRemoteTsa } from '../../adapters/tsa/index.js';
+import { LOCAL_TSA_POLICY_OID, verifyTimestampToken } from '../../evidence/timestamp/index.js';
 import type { LocalTsa, TimestampResult } from '../../evidence/timestamp/index.js';
 import { startFakeTsa } from '../support/fake-tsa.js';
 

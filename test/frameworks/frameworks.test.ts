@@ -1,8 +1,8 @@
 import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 
-import { CertifyError } from '../../scanner/errors.js';
-import { closest, levenshtein } from '../../scanner/frameworks/closest.js';
+import { CertifyError } from '../../base/errors.js';
+import { closest, levenshtein } from '../../base/closest.js';
 import {
   allCitedRuleIds,
   citedRuleIds,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { CertifyError } from '../../scanner/errors.js';
+import { CertifyError } from '../../base/errors.js';
 import type { Inventory } from '../../scanner/inventory/types.js';
 import { INVENTORY_LIMITS, parseInventoryText, validateInventory } from '../../scanner/inventory/validate.js';
 import {

@@ -1,8 +1,8 @@
 import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { b64url, signCompact, signerFromKey, type Jwks, type Signer } from '../../core/jws.js';
-import { CertifyError } from '../../scanner/errors.js';
+import { b64url, signCompact, signerFromKey, type Jwks, type Signer } from '../../base/jws.js';
+import { CertifyError } from '../../base/errors.js';
 import {
   PROVENANCE_TYP,
   findPreset,

@@ -1,7 +1,7 @@
 import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { getFips, randomBytes, randomInt } from 'node:crypto';
-import { CertifyError } from '../../scanner/errors.js';
+import { CertifyError } from '../../base/errors.js';
 import {
   CHAR_CLASSES,
   ENTROPY_SOURCE,

@@ -1,6 +1,6 @@
 import { test } from 'vitest';
 import assert from 'node:assert/strict';
-import { CertifyError } from '../../scanner/errors.js';
+import { CertifyError } from '../../base/errors.js';
 import {
   CHAR_CLASSES,
   DEFAULT_PRESET_ID,

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
-import { CertifyError } from '../../scanner/errors.js';
+import { CertifyError } from '../../base/errors.js';
 import type { Inventory } from '../../scanner/inventory/types.js';
 import {
   CUSTOM_FIELD_OPERATORS,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
-import { isIsoTime, isExpired, isExpiringWithin, parseNow, toMs, DAY_MS } from '../../scanner/time.js';
+import { isIsoTime, isExpired, isExpiringWithin, parseNow, toMs, DAY_MS } from '../../base/time.js';
 
 describe('toMs', () => {
   it('agrees with Date.parse on generated times (fast path) and on other forms (fallback)', () => {

@@ -14,7 +14,7 @@ import {
   demoSource,
   generateDemoInventory,
 } from '../../scanner/sources/demo/index.js';
-import { DAY_MS, MINUTE_MS, isIsoTime } from '../../scanner/time.js';
+import { DAY_MS, MINUTE_MS, isIsoTime } from '../../base/time.js';
 
 const NOW = Date.parse('2026-11-23T06:00:00Z');
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { CertifyError } from '../../scanner/errors.js';
+import { CertifyError } from '../../base/errors.js';
 import type { Inventory } from '../../scanner/inventory/types.js';
 import { parseInventoryText } from '../../scanner/inventory/validate.js';
 import { snapshotSource, writeSnapshot } from '../../scanner/sources/snapshot/index.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { CertifyError } from '../../scanner/errors.js';
+import { CertifyError } from '../../base/errors.js';
 import { ALERTS_FILE, createAlertStore, MAX_SENT_KEYS } from '../../store/alerts.js';
 import type { AlertSubscription } from '../../store/alerts.js';
 

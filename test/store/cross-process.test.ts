@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { CertifyError } from '../../scanner/errors.js';
+import { CertifyError } from '../../base/errors.js';
 import { acquireFileLock, lockPathOf } from '../../store/file-lock.js';
 import { createDocument, type DocumentOptions } from '../../store/json-file.js';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, it } from 'vitest';
-import { isCertifyError } from '../../scanner/errors.js';
+import { isCertifyError } from '../../base/errors.js';
 import { createSnapshotStore } from '../../store/snapshots.js';
 
 const dirs: string[] = [];

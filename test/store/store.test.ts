@@ -5,15 +5,15 @@ import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
-import { CertifyError } from '../../scanner/errors.js';
-import type { ErrorCode } from '../../scanner/errors.js';
+import { CertifyError } from '../../base/errors.js';
+import type { ErrorCode } from '../../base/errors.js';
 import type { CustomRuleDef } from '../../scanner/rules/custom-types.js';
 import { createCustomRuleStore } from '../../store/custom-rules.js';
 import type { CustomRuleValidator } from '../../store/custom-rules.js';
 import { createDocument, openDocument } from '../../store/json-file.js';
 import type { DocumentOptions } from '../../store/json-file.js';
 import { createScanStore, FAILING_ASSETS_CAP } from '../../store/scans.js';
-import type { ScanSummary } from '../../store/scans.js';
+import type { ScanSummary } from '../../scanner/summary.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');

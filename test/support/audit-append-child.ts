@@ -5,8 +5,8 @@
  */
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { signerFromKey } from '../../core/jws.js';
-import { openAuditLog } from '../../evidence/audit-log.js';
+import { signerFromKey } from '../../base/jws.js';
+import { openAuditLog } from '../../store/audit-log.js';
 
 const [dataDir, keyPath, label, count, startAt] = process.argv.slice(2);
 if (!dataDir || !keyPath || !label || !count || !startAt)

@@ -1,5 +1,5 @@
 import { timesOf } from '../facts.js';
-import { DAY_MS } from '../../time.js';
+import { DAY_MS } from '../../../base/time.js';
 import { defineRule, listOutcome } from '../types.js';
 
 /** Rotation cadence the seed names: a secret untouched for longer has not been rotated. */

@@ -1,5 +1,5 @@
 import { SYNC_WORKER_ID } from '../../inventory/ids.js';
-import { MINUTE_MS, toMs } from '../../time.js';
+import { MINUTE_MS, toMs } from '../../../base/time.js';
 import { defineRule, listOutcome, NOT_APPLICABLE } from '../types.js';
 
 const HEARTBEAT_MAX_MINUTES = 15;

@@ -1,4 +1,4 @@
-import { DAY_MS, inWindow } from '../../time.js';
+import { DAY_MS, inWindow } from '../../../base/time.js';
 import { timesOf } from '../facts.js';
 import { defineRule, listOutcome } from '../types.js';
 

@@ -1,6 +1,6 @@
 /** Sync runs in the last 24 hours (SYN002, SYN004). */
 import type { SyncRecord, SyncRun } from '../../inventory/types.js';
-import { HOUR_MS, inWindow, toMs } from '../../time.js';
+import { HOUR_MS, inWindow, toMs } from '../../../base/time.js';
 
 const WINDOW_MS = 24 * HOUR_MS;
 

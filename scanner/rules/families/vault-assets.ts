@@ -3,7 +3,7 @@
  * P001, P002, P003, P004 and P007 applied to another section (rules.md).
  */
 import type { Inventory } from '../../inventory/types.js';
-import { isExpired, isExpiringWithin } from '../../time.js';
+import { isExpired, isExpiringWithin } from '../../../base/time.js';
 import { timesOf } from '../facts.js';
 import { listOutcome, type Rule, type RuleOutcome } from '../types.js';
 

@@ -39,7 +39,7 @@ import type {
   Secret,
   Vault,
 } from '../../inventory/types.js';
-import { CertifyError } from '../../errors.js';
+import { CertifyError } from '../../../base/errors.js';
 import { vaultAndName } from '../../inventory/ids.js';
 import type { CollectContext } from '../types.js';
 import { classifyAppSettings } from './app-settings.js';

@@ -2,7 +2,7 @@
  * Settings of the Azure source, read from the environment by a pure function so that
  * mistakes are reported at start-up with what to fix (contract.md, "Configuration").
  */
-import { CertifyError } from '../../errors.js';
+import { CertifyError } from '../../../base/errors.js';
 
 export interface AzureSettings {
   /** AZURE_TENANT_ID when set; otherwise the tenant ARM reports for the vaults. */

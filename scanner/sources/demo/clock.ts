@@ -1,4 +1,4 @@
-import { HOUR_MS, MINUTE_MS } from '../../time.js';
+import { HOUR_MS, MINUTE_MS } from '../../../base/time.js';
 
 /** Hours before `now` covered by the cache: the oldest creation date the tenant uses, with room. */
 const PAST_HOURS = 2_000 * 24;

@@ -9,7 +9,7 @@
  * whose private scalar is the nonce, and only `s` is computed here with BigInt.
  */
 import { createHash, createHmac, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { publicJwkOf, signCompact, type Signer } from '../../../core/jws.js';
+import { publicJwkOf, signCompact, type Signer } from '../../../base/jws.js';
 import {
   PROVENANCE_SCHEMA,
   PROVENANCE_TYP,
@@ -19,7 +19,7 @@ import { classAlphabets, presetEntropyBits, requiredClasses } from '../../../pro
 import { CHAR_CLASSES, listPresets, type Preset } from '../../../provenance/presets.js';
 import { PRESET_TAG, PROVENANCE_TAG } from '../../../provenance/writer.js';
 import type { ProvenanceSection, Secret } from '../../inventory/types.js';
-import { HOUR_MS } from '../../time.js';
+import { HOUR_MS } from '../../../base/time.js';
 import type { Assets } from './assets.js';
 import { DEMO_ROTATION_SECRET, DEMO_ROTATION_VAULT } from './catalog.js';
 import type { Rng } from './random.js';

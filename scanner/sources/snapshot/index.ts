@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { CertifyError } from '../../errors.js';
+import { CertifyError } from '../../../base/errors.js';
 import type { Inventory } from '../../inventory/types.js';
 import {
   INVALID_INVENTORY_MESSAGE,

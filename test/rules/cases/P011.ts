@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { signerFromKey, type Signer } from '../../../core/jws.js';
+import { signerFromKey, type Signer } from '../../../base/jws.js';
 import { issueCertificate, type IssuedCertificate } from '../../../provenance/certificate.js';
 import { generateCredential } from '../../../provenance/generate.js';
 import { findPreset } from '../../../provenance/presets.js';

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { azureSourceFromEnv } from '../../../core/azure.js';
+import { azureSourceFromEnv } from '../../../adapters/azure-source.js';
 import { normalizeAssetId } from '../../../scanner/inventory/ids.js';
 import { parseInventoryText } from '../../../scanner/inventory/validate.js';
 import type { Inventory } from '../../../scanner/inventory/types.js';

@@ -13,11 +13,12 @@ import type { Rule } from '../scanner/rules/types.js';
 import { runScan, type ScanResult } from '../scanner/scan.js';
 import type { CollectContext, Source } from '../scanner/sources/types.js';
 import { createCustomRuleStore, type CustomRuleStore } from '../store/custom-rules.js';
-import { createScanStore, type ScanStore, type ScanSummary } from '../store/scans.js';
+import { createScanStore, type ScanStore } from '../store/scans.js';
+import { summarize } from '../scanner/summary.js';
 import { createSnapshotStore, type SnapshotStore } from '../store/snapshots.js';
 import { createEvidenceRequestStore, scanIdsInUse } from '../store/evidence-requests.js';
 import { enrichInventory, type ScanExtras } from './enrich.js';
-import type { AuditLog } from '../evidence/audit-log.js';
+import type { AuditLog } from '../store/audit-log.js';
 import { inventorySha256 } from '../evidence/inventory-digest.js';
 import { scanSavedEvent } from '../evidence/scan-record.js';
 import type { Actor } from '../evidence/types.js';
@@ -81,32 +82,6 @@ export function evaluateInventory(
     source: opts.source,
     scanId: opts.scanId,
   });
-}
-
-/** Largest number of failing ids kept per rule in a summary (enough to diff scans for alerts). */
-const SUMMARY_FAILING_CAP = 1000;
-
-export function summarize(result: ScanResult): ScanSummary {
-  return {
-    scanId: result.scanId,
-    now: result.now,
-    source: result.source,
-    score: result.score,
-    rating: result.rating,
-    failingRules: result.rules.filter((r) => r.status === 'fail').map((r) => r.id),
-    frameworkScores: Object.fromEntries(result.frameworks.map((f) => [f.id, f.score])),
-    assetCounts: {
-      vaults: result.assets.vaults,
-      secrets: result.assets.secrets,
-      keys: result.assets.keys,
-      certificates: result.assets.certificates,
-    },
-    failingAssets: Object.fromEntries(
-      result.rules
-        .filter((r) => r.failing.length > 0)
-        .map((r) => [r.id, r.failing.slice(0, SUMMARY_FAILING_CAP)]),
-    ),
-  };
 }
 
 export interface ScanRun {

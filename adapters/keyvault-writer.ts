@@ -15,10 +15,10 @@ import { DefaultAzureCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
 import type { SecretWrite, SecretWriter, SecretWriteResult } from '../provenance/writer.js';
 import { MAX_TAG_VALUE } from '../provenance/writer.js';
-import { CertifyError } from '../scanner/errors.js';
+import { CertifyError } from '../base/errors.js';
 import { readAzureEnv, type AzureSettings } from '../scanner/sources/azure/index.js';
 import { retryPolicy } from '../scanner/sources/azure/retry.js';
-import { TunnelAgent } from './tunnel-agent.js';
+import { TunnelAgent } from '../base/tunnel-agent.js';
 
 /** Key Vault's naming rules (no consecutive hyphens in a vault name). */
 const VAULT_NAME = /^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/;

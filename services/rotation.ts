@@ -5,12 +5,12 @@
  * kept. The credential lives in one local variable between generation and the write: it is
  * never logged, stored, shown or put in the audit log. Every step, refusals included, is audited.
  */
-import { approvalGate } from '../evidence/approval-gate.js';
+import { approvalGate } from './approval-gate.js';
 import { randomBytes } from 'node:crypto';
-import type { Jwks, Signer } from '../core/jws.js';
-import type { AuditLog } from '../evidence/audit-log.js';
+import type { Jwks, Signer } from '../base/jws.js';
+import type { AuditLog } from '../store/audit-log.js';
 import type { Actor } from '../evidence/types.js';
-import { CertifyError, isCertifyError } from '../scanner/errors.js';
+import { CertifyError, isCertifyError } from '../base/errors.js';
 import type { DeepReadonly } from '../store/json-file.js';
 import type {
   ProvenanceStore,
@@ -23,16 +23,16 @@ import {
   newCertificateId,
   verifyCertificate,
   type CertificateCheck,
-} from './certificate.js';
-import { generateCredential } from './generate.js';
-import { findPreset, type Preset } from './presets.js';
+} from '../provenance/certificate.js';
+import { generateCredential } from '../provenance/generate.js';
+import { findPreset, type Preset } from '../provenance/presets.js';
 import {
   MAX_TAG_VALUE,
   PRESET_TAG,
   PROVENANCE_TAG,
   PROVENANCE_URL_TAG,
   type SecretWriter,
-} from './writer.js';
+} from '../provenance/writer.js';
 
 const DAY_MS = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();

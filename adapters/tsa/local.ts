@@ -16,9 +16,9 @@ import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:f
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as asn1js from 'asn1js';
-import { CertifyError } from '../../scanner/errors.js';
-import { readCert, toPem, validAt } from './certs.js';
-import type { CertInfo } from './certs.js';
+import { CertifyError } from '../../base/errors.js';
+import { readCert, toPem, validAt } from '../../evidence/timestamp/certs.js';
+import type { CertInfo } from '../../evidence/timestamp/certs.js';
 import { acceptResponse, assertSha256, buildRequest } from './client.js';
 import {
   algorithm,
@@ -45,9 +45,9 @@ import {
   setOf,
   tlv,
   utf8,
-} from './der.js';
-import { LOCAL_TSA_POLICY_OID } from './types.js';
-import type { LocalTsa, TimestampResult } from './types.js';
+} from '../../evidence/timestamp/der.js';
+import { LOCAL_TSA_POLICY_OID } from '../../evidence/timestamp/types.js';
+import type { LocalTsa, TimestampResult } from '../../evidence/timestamp/types.js';
 
 export const LOCAL_TSA_NAME = 'Certify local TSA (not a trusted third party)';
 export const LOCAL_TSA_ROOT_NAME = 'Certify local TSA root (not a trusted third party)';

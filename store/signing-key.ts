@@ -7,8 +7,8 @@ import { createPrivateKey, generateKeyPairSync, randomBytes, type KeyObject } fr
 import { mkdirSync, readFileSync } from 'node:fs';
 import { link, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CertifyError } from '../scanner/errors.js';
-import { signerFromKey, type Jwks, type Signer } from './jws.js';
+import { CertifyError } from '../base/errors.js';
+import { signerFromKey, type Jwks, type Signer } from '../base/jws.js';
 
 export const SIGNING_KEY_FILE = 'signing-key.pem';
 

@@ -6,8 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { createDocument, isPlainObject, type DeepReadonly } from '../store/json-file.js';
-import type { SecretWriter } from './writer.js';
+import { createDocument, isPlainObject, type DeepReadonly } from './json-file.js';
+import type { SecretWriter } from '../provenance/writer.js';
 
 export const DEMO_WRITES_FILE = 'demo-writes.json';
 

@@ -4,14 +4,15 @@
  * log and the request store. Shared by the bot service and the CLI, so both sign with one key
  * and append to one log.
  */
-import { createEvidenceService, type EvidenceService } from '../evidence/service.js';
-import { openAuditLog, type AuditLog } from '../evidence/audit-log.js';
-import { createLocalTsa, createRemoteTsa, type TimestampAuthority } from '../evidence/timestamp/index.js';
+import { createEvidenceService, type EvidenceService } from '../services/evidence.js';
+import { openAuditLog, type AuditLog } from '../store/audit-log.js';
+import { createLocalTsa, createRemoteTsa } from '../adapters/tsa/index.js';
+import type { TimestampAuthority } from '../evidence/timestamp/index.js';
 import type { Source } from '../scanner/sources/types.js';
 import { createEvidenceRequestStore } from '../store/evidence-requests.js';
-import type { CertifyPorts } from './certify.js';
-import { packageInfo } from './package-info.js';
-import { loadOrCreateSigningKey, type SigningKey } from './signing-key.js';
+import type { CertifyPorts } from '../services/scan.js';
+import { packageInfo } from '../base/package-info.js';
+import { loadOrCreateSigningKey, type SigningKey } from '../store/signing-key.js';
 
 export interface EvidenceWiring {
   signer: SigningKey;

@@ -3,7 +3,7 @@
  * start-up, every mistake reported with what to change.
  */
 import { resolve } from 'node:path';
-import { CertifyError } from '../scanner/errors.js';
+import { CertifyError } from '../base/errors.js';
 
 export interface Config {
   dataDir: string;

@@ -15,11 +15,11 @@ import { createHash } from 'node:crypto';
 import { open, readFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { signCompact, verifyCompact, type Jwks, type Signer } from '../core/jws.js';
-import { CertifyError } from '../scanner/errors.js';
-import { acquireFileLock, lockPathOf, type HeldLock } from '../store/file-lock.js';
-import { syncDirectory, writeFileAtomic } from '../store/json-file.js';
-import type { AuditEntry, AuditEvent } from './types.js';
+import { signCompact, verifyCompact, type Jwks, type Signer } from '../base/jws.js';
+import { CertifyError } from '../base/errors.js';
+import { acquireFileLock, lockPathOf, type HeldLock } from './file-lock.js';
+import { syncDirectory, writeFileAtomic } from './json-file.js';
+import type { AuditEntry, AuditEvent } from '../evidence/types.js';
 
 export const AUDIT_LOG_FILE = 'audit-log.jsonl';
 export const AUDIT_CHECKPOINTS_FILE = 'audit-checkpoints.jsonl';

@@ -8,7 +8,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { DefaultAzureCredential } from '@azure/identity';
 import { azureSource, readAzureEnv, type AzureSettings } from '../scanner/sources/azure/index.js';
 import type { Source } from '../scanner/sources/types.js';
-import { TunnelAgent } from './tunnel-agent.js';
+import { TunnelAgent } from '../base/tunnel-agent.js';
 
 function bypassesProxy(settings: AzureSettings): boolean {
   const host = new URL(settings.armEndpoint).hostname.toLowerCase();

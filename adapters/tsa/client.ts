@@ -3,11 +3,11 @@
  * token passes through exactly the checks a remote one does.
  */
 import { randomBytes } from 'node:crypto';
-import { CertifyError } from '../../scanner/errors.js';
-import { commonName, orderFromSigner, subjectText, toPem } from './certs.js';
-import { algorithm, bool, int, octets, OID, seq } from './der.js';
-import { describeStatus, inspectTimestampToken, parseResponse } from './verify.js';
-import type { TimestampResult } from './types.js';
+import { CertifyError } from '../../base/errors.js';
+import { commonName, orderFromSigner, subjectText, toPem } from '../../evidence/timestamp/certs.js';
+import { algorithm, bool, int, octets, OID, seq } from '../../evidence/timestamp/der.js';
+import { describeStatus, inspectTimestampToken, parseResponse } from '../../evidence/timestamp/verify.js';
+import type { TimestampResult } from '../../evidence/timestamp/types.js';
 
 export interface StampRequest {
   der: Buffer;

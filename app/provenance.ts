@@ -4,13 +4,13 @@
  * metadata-only writer otherwise), and the scan extras that let every scan see what Certify
  * issued and rotated.
  */
-import type { AuditLog } from '../evidence/audit-log.js';
-import { createDemoWriter } from '../provenance/demo-writer.js';
-import { createProvenanceService, type ProvenanceService } from '../provenance/service.js';
+import type { AuditLog } from '../store/audit-log.js';
+import { createDemoWriter } from '../store/demo-writer.js';
+import { createProvenanceService, type ProvenanceService } from '../services/rotation.js';
 import type { SecretWriter } from '../provenance/writer.js';
 import { createProvenanceStore, type ProvenanceStore } from '../store/provenance.js';
-import type { ScanExtras } from './enrich.js';
-import type { SigningKey } from './signing-key.js';
+import type { ScanExtras } from '../services/enrich.js';
+import type { SigningKey } from '../store/signing-key.js';
 
 export interface ProvenanceWiring {
   store: ProvenanceStore;

@@ -3,9 +3,9 @@
  * they cannot drift apart: only configured approvers decide, never on their own request, and
  * every step — a refusal included, with its reason — is written to the operator audit log.
  */
-import { CertifyError } from '../scanner/errors.js';
-import type { AuditLog } from './audit-log.js';
-import type { Actor } from './types.js';
+import { CertifyError } from '../base/errors.js';
+import type { AuditLog } from '../store/audit-log.js';
+import type { Actor } from '../evidence/types.js';
 
 export type RefusalCode = 'FORBIDDEN' | 'CONFLICT' | 'NOT_FOUND' | 'EXPIRED' | 'BAD_INPUT';
 

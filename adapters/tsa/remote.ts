@@ -1,7 +1,7 @@
 /** The client for a third-party RFC 3161 time-stamping authority over HTTP(S). */
-import { CertifyError } from '../../scanner/errors.js';
+import { CertifyError } from '../../base/errors.js';
 import { acceptResponse, assertSha256, buildRequest } from './client.js';
-import type { TimestampAuthority, TimestampResult } from './types.js';
+import type { TimestampAuthority, TimestampResult } from '../../evidence/timestamp/types.js';
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 /** Real responses are a few kilobytes; anything this large is not a time-stamp. */
