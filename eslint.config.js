@@ -25,9 +25,7 @@ const boundaries = [
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            { group: CHAT_SDKS, message: 'scanner/ must not depend on a chat SDK.' },
-          ],
+          patterns: [{ group: CHAT_SDKS, message: 'scanner/ must not depend on a chat SDK.' }],
         },
       ],
     },

@@ -46,4 +46,3 @@ export function summarize(result: ScanResult): ScanSummary {
     ),
   };
 }
-

@@ -18,8 +18,18 @@ import type { DeepReadonly } from '../store/json-file.js';
 import type { ScanSummary } from '../scanner/summary.js';
 import { writeFileAtomic } from '../store/json-file.js';
 import type { AuditLog } from '../store/audit-log.js';
-import { finalizeBundle, loadStaged, saveStaged, stageBundle, type StagedBundle } from '../evidence/bundle.js';
-import { downloadTokenSha256, isWellFormedDownloadToken, newDownloadToken } from '../evidence/download-token.js';
+import {
+  finalizeBundle,
+  loadStaged,
+  saveStaged,
+  stageBundle,
+  type StagedBundle,
+} from '../evidence/bundle.js';
+import {
+  downloadTokenSha256,
+  isWellFormedDownloadToken,
+  newDownloadToken,
+} from '../evidence/download-token.js';
 import { linkRefusal, linkState, NOT_VALID } from './link-state.js';
 import type { TimestampAuthority } from '../evidence/timestamp/index.js';
 import type { Actor, Assertion, EvidenceInput, EvidenceSnapshot, Period } from '../evidence/types.js';
