@@ -1,7 +1,7 @@
 /**
  * The product's one write, against Azure: a new Key Vault secret version through the official
  * SDK (`SecretClient.setSecret`), built from the environment at the edge like the Azure source
- * (core/azure.ts): DefaultAzureCredential, one keep-alive agent (a CONNECT tunnel through
+ * (azure-wiring.ts): DefaultAzureCredential, one keep-alive agent (a CONNECT tunnel through
  * HTTPS_PROXY), the scanner's retry layer and Key Vault challenge-verification setting.
  *
  * The value goes into the request and nowhere else. Failures are reported from the status and
@@ -9,20 +9,16 @@
  * neither the error, its message nor its cause is ever passed on or logged.
  */
 import { STATUS_CODES, type Agent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import type { TokenCredential } from '@azure/core-auth';
-import { DefaultAzureCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
 import type { SecretWrite, SecretWriter, SecretWriteResult } from '../provenance/writer.js';
 import { MAX_TAG_VALUE } from '../provenance/writer.js';
 import { CertifyError } from '../base/errors.js';
 import { readAzureEnv, type AzureSettings } from '../scanner/sources/azure/index.js';
+import { SECRET_NAME, VAULT_NAME } from '../scanner/sources/azure/names.js';
 import { retryPolicy } from '../scanner/sources/azure/retry.js';
-import { TunnelAgent } from '../base/tunnel-agent.js';
+import { agentsFor, azureCredential } from './azure-wiring.js';
 
-/** Key Vault's naming rules (no consecutive hyphens in a vault name). */
-const VAULT_NAME = /^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/;
-const SECRET_NAME = /^[0-9a-zA-Z-]{1,127}$/;
 /** Key Vault's documented limits: 25 KB per secret value, 15 tags, tag names up to 512 characters. */
 const MAX_VALUE_BYTES = 25 * 1024;
 const MAX_TAGS = 15;
@@ -39,18 +35,12 @@ export interface KeyVaultWriterPorts {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-function bypassesProxy(host: string, noProxy: readonly string[]): boolean {
-  const h = host.toLowerCase();
-  return noProxy.some(
-    (p) => p === '*' || h === p.replace(/^\./, '') || h.endsWith(p.startsWith('.') ? p : `.${p}`),
-  );
-}
-
 /** Checks what Key Vault would refuse, before any request, naming the field and never the value. */
 function validate(request: SecretWrite): void {
   const problems: string[] = [];
   const vault = typeof request.vault === 'string' ? request.vault : '';
   const name = typeof request.name === 'string' ? request.name : '';
+  // Key Vault's naming rules, and no consecutive hyphens in a vault name.
   if (!VAULT_NAME.test(vault) || vault.includes('--'))
     problems.push(
       `vault "${vault}": 3–24 characters, letters, digits and single hyphens, starting with a letter and not ending with a hyphen`,
@@ -193,16 +183,7 @@ export function keyVaultWriter(ports: KeyVaultWriterPorts): SecretWriter {
 
 export function keyVaultWriterFromEnv(env: Env): SecretWriter {
   const settings = readAzureEnv(env);
-  const credential = new DefaultAzureCredential(
-    settings.authorityHost ? { authorityHost: settings.authorityHost } : {},
-  );
-  const sockets = { keepAlive: true, maxSockets: settings.perVaultConcurrency };
-  let tunnel: Agent | undefined;
-  let direct: Agent | undefined;
   // Decided per vault host (not by the ARM endpoint as the scanner does): NO_PROXY may list vaults.
-  const agentFor = (host: string): Agent =>
-    settings.proxyUrl && !bypassesProxy(host, settings.noProxy)
-      ? (tunnel ??= new TunnelAgent(settings.proxyUrl, sockets))
-      : (direct ??= new HttpsAgent(sockets));
-  return keyVaultWriter({ credential, settings, agentFor });
+  const agentFor = agentsFor(settings, settings.perVaultConcurrency);
+  return keyVaultWriter({ credential: azureCredential(settings), settings, agentFor });
 }

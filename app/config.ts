@@ -33,3 +33,41 @@ export function readEnv(env: Readonly<Record<string, string | undefined>>, cwd: 
     historyLimit,
   };
 }
+
+/** What the composition root builds every service from (the bot's configuration is a superset). */
+export interface ServiceConfig extends Config {
+  /** User ids allowed to sign or reject evidence bundles and approve rotations. */
+  approvers: readonly string[];
+  /** Base URL of download and certificate links. */
+  publicUrl: string;
+  /** RFC 3161 time-stamping authority; null: the embedded local TSA. */
+  tsaUrl: string | null;
+  /** How long a download link works (default: the evidence service's). */
+  linkTtlMs?: number;
+  /**
+   * Where a rotation writes the new secret version: Key Vault through the SDK, or the demo
+   * tenant's metadata-only writer.
+   */
+  secretWriter: 'keyvault' | 'demo';
+}
+
+/** Key Vault when the source is Azure; the demo writer otherwise. */
+export function secretWriterFor(source: string): ServiceConfig['secretWriter'] {
+  return source === 'azure' ? 'keyvault' : 'demo';
+}
+
+/**
+ * The CLI's configuration: the store and source settings the bot reads too, CERTIFY_TSA_URL for
+ * the bundles it builds and CERTIFY_PUBLIC_URL for the certificates it issues. The CLI approves
+ * nothing and writes to no vault (`generate` prints the credential), so it has no approvers and
+ * the demo writer.
+ */
+export function readCliEnv(env: Readonly<Record<string, string | undefined>>, cwd: string): ServiceConfig {
+  return {
+    ...readEnv(env, cwd),
+    approvers: [],
+    publicUrl: env.CERTIFY_PUBLIC_URL?.trim() || 'http://localhost:3978',
+    tsaUrl: env.CERTIFY_TSA_URL?.trim() || null,
+    secretWriter: 'demo',
+  };
+}

@@ -32,9 +32,13 @@ export async function openEvidence(opts: {
   /** Epoch ms, real time: the local TSA's certificate starts here. */
   now: number;
   onNotice?: (message: string) => void;
+  /** The signing key and the audit log when the caller has them open already (the composition root). */
+  signer?: SigningKey;
+  audit?: AuditLog;
 }): Promise<EvidenceWiring> {
-  const signer = await loadOrCreateSigningKey(opts.dataDir);
-  const audit = openAuditLog(opts.dataDir, signer, opts.onNotice ? { onNotice: opts.onNotice } : {});
+  const signer = opts.signer ?? (await loadOrCreateSigningKey(opts.dataDir));
+  const audit =
+    opts.audit ?? openAuditLog(opts.dataDir, signer, opts.onNotice ? { onNotice: opts.onNotice } : {});
   const tsa = opts.tsaUrl ? createRemoteTsa(opts.tsaUrl) : await createLocalTsa(opts.dataDir, opts.now);
   const service = createEvidenceService({
     dataDir: opts.dataDir,

@@ -1,4 +1,5 @@
 /** Wording and short forms shared by every place that shows results (CLI, cards). */
+import { parseVaultAssetUrl } from './asset-url.js';
 
 export const DISCLAIMER =
   'A technical evidence score, not a compliance verdict: your auditor makes that determination.';
@@ -7,8 +8,9 @@ export const DISCLAIMER =
 export function shortId(id: string): string {
   const arrow = id.indexOf(' -> ');
   if (arrow > 0) return `${shortId(id.slice(0, arrow))} → ${shortId(id.slice(arrow + 4))}`;
-  const kv = /^https:\/\/([^./]+)\.[^/]+\/(secrets|keys|certificates)\/([^/]+)/i.exec(id);
-  if (kv) return `${kv[1]}/${kv[2]}/${kv[3]}`;
+  const kv = parseVaultAssetUrl(id);
+  // Kind and name as written, up to the next `/`.
+  if (kv) return `${kv.vault}/${id.slice(kv.start).split('/', 2).join('/')}`;
   const arm = /\/providers\/[^/]+\/[^/]+\/([^/]+)(\/settings\/.+)?$/i.exec(id);
   if (arm) return `${arm[1]}${arm[2] ?? ''}`;
   return id;

@@ -1,5 +1,7 @@
 import type { View } from '../cards/views.js';
-import type { CertifyPorts } from '../services/scan.js';
+import { portServices } from '../app/ports.js';
+import type { RuleService } from '../services/rules.js';
+import type { CertifyPorts, ScanService } from '../services/scan.js';
 import type { AuditLog } from '../store/audit-log.js';
 import type { EvidenceService } from '../services/evidence.js';
 import type { ProvenanceService } from '../services/rotation.js';
@@ -15,6 +17,12 @@ const AUDIT_TEXT_MAX = 500;
 export function createBotCore(deps: {
   ports: CertifyPorts;
   source: Source;
+  /**
+   * Scans and custom rules (the composition root's); a core given only ports and a source (tests)
+   * has them built over those, recording in `audit`.
+   */
+  scans?: ScanService;
+  rules?: RuleService;
   clock: () => number;
   /** Proactive-alert state (subscribe, alerts, Acknowledge / Snooze); absent: alerts are off. */
   alerts?: AlertStore;
@@ -29,9 +37,17 @@ export function createBotCore(deps: {
   progressAfterMs?: number;
   onError?: (error: unknown) => void;
 }): BotCore {
+  const over =
+    deps.scans && deps.rules
+      ? null
+      : portServices({ ports: deps.ports, source: () => deps.source, audit: deps.audit ?? null });
+  const scans = deps.scans ?? over!.scans;
+  const rules = deps.rules ?? over!.rules;
   const context = (user: BotUser, channel: BotChannel, now: number) => ({
     ports: deps.ports,
     source: deps.source,
+    scans,
+    rules,
     now,
     user,
     channel,

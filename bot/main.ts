@@ -1,20 +1,16 @@
 /**
- * `npm start`: the bot service. Everything is built here, at the edge, from the environment:
- * configuration, stores, the inventory source, the core, the channel adapters and the server.
+ * `npm start`: the bot service. The configuration is read from the environment here, every
+ * service is built from it by the composition root (app/compose.ts), and the edge adds the core,
+ * the channel adapters, the scheduler and the server.
  * This is the one bot module that prints (its start-up lines); everything else logs structured lines.
  */
 /* eslint-disable no-console -- the entry point prints its start-up lines and fatal errors; the rest logs */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { azureSourceFromEnv } from '../adapters/azure-source.js';
-import { openPorts } from '../services/scan.js';
-import { openEvidence } from '../app/evidence.js';
-import { keyVaultWriterFromEnv } from '../adapters/keyvault-writer.js';
-import { openProvenance } from '../app/provenance.js';
+import { composeServices } from '../app/compose.js';
+import { secretWriterFor } from '../app/config.js';
 import { packageInfo } from '../base/package-info.js';
 import { isCertifyError } from '../base/errors.js';
-import { resolveSource } from '../scanner/sources/registry.js';
-import { createAlertStore } from '../store/alerts.js';
 import { readBotEnv, type BotConfig } from './config.js';
 import { runAlerts, type AlertNotifiers } from './alerts/deliver.js';
 import { createBotCore } from './core.js';
@@ -23,9 +19,9 @@ import { scheduledScan } from './scheduled-scan.js';
 import { guardDownloads } from './download-guard.js';
 import { createPlaygroundFeed } from './playground-feed.js';
 import { createServer } from './server.js';
-import { createConversationStore } from '../store/conversations.js';
 import type { StoredReference } from './teams/references.js';
 import type { BotChannel, BotCore, Log, Route } from './types.js';
+import type { Services } from '../app/compose.js';
 import type { View } from '../cards/views.js';
 
 /** One JSON line per event on stdout: what log collectors ingest without parsing rules. */
@@ -42,6 +38,7 @@ const log: Log = (event, fields = {}) => {
 async function adapterRoutes(
   config: BotConfig,
   core: BotCore,
+  services: Services,
 ): Promise<{ routes: Record<string, Route>; notifiers: AlertNotifiers }> {
   const routes: Record<string, Route> = {};
   const notifiers: AlertNotifiers = {};
@@ -59,7 +56,7 @@ async function adapterRoutes(
     try {
       const { createTeamsRoute, createTeamsNotifier } = await import('./teams/index.js');
       // In the data dir, so proactive alerts still reach known conversations after a restart.
-      const references = createConversationStore<StoredReference>(config.dataDir);
+      const references = services.conversations<StoredReference>();
       routes['POST /api/messages'] = createTeamsRoute({ config, core, log, references });
       notifiers.teams = createTeamsNotifier({ config, log, references });
     } catch (e) {
@@ -97,44 +94,36 @@ async function main(): Promise<number> {
     return e.exitCode;
   }
 
-  const ports = openPorts(config.dataDir, config.historyLimit);
+  // Every service from the composition root; the bot builds them all now, so a broken setting
+  // (a source, a key, the time-stamping authority) stops the start-up here.
+  const services = composeServices(
+    { ...config, secretWriter: secretWriterFor(config.source) },
+    {
+      env: process.env,
+      cwd,
+      clock: Date.now,
+      onNotice: (message) => log('audit_log_repaired', { level: 'warn', message }),
+    },
+  );
+  const ports = services.ports;
   // A scan killed between its snapshot and its history leaves a file nothing names.
   const orphans = await ports.snapshots.removeOrphans().catch((e: unknown) => {
     log('snapshots.orphans_failed', { level: 'warn', error: (e as Error).message });
     return [];
   });
   if (orphans.length > 0) log('snapshots.orphans_removed', { count: orphans.length, scanIds: orphans });
-  const source = resolveSource(config.source, {
-    cwd,
-    extra: { azure: () => azureSourceFromEnv(process.env) },
-  });
-  const alerts = createAlertStore(config.dataDir);
-  const evidence = await openEvidence({
-    dataDir: config.dataDir,
-    ports,
-    source,
-    approvers: config.approvers,
-    publicUrl: config.publicUrl,
-    tsaUrl: config.tsaUrl,
-    linkTtlMs: config.linkTtlMs,
-    now: Date.now(),
-    onNotice: (message) => log('audit_log_repaired', { level: 'warn', message }),
-  });
-  const provenance = openProvenance({
-    dataDir: config.dataDir,
-    signer: evidence.signer,
-    audit: evidence.audit,
-    approvers: config.approvers,
-    publicUrl: config.publicUrl,
-    azureWriter: config.source === 'azure' ? () => keyVaultWriterFromEnv(process.env) : null,
-  });
-  // Every scan from here on sees what this service issued and rotated.
-  ports.extras = provenance.extras;
+  const source = services.source;
+  const alerts = services.alerts;
+  const evidence = await services.evidence();
+  // From here on every scan sees what this service issued and rotated.
+  const provenance = await services.provenance();
   // Filled in once the adapters exist: the core posts long builds' approval cards through them.
   let notifiers: AlertNotifiers = {};
   const core = createBotCore({
     ports,
     source,
+    scans: services.scans,
+    rules: services.rules,
     clock: Date.now,
     alerts,
     evidence: evidence.service,
@@ -143,7 +132,7 @@ async function main(): Promise<number> {
     notify: (channel, view) => postTo(notifiers, channel, view),
     onError: (e) => log('command_error', { level: 'error', error: (e as Error).message ?? String(e) }),
   });
-  const adapters = await adapterRoutes(config, core);
+  const adapters = await adapterRoutes(config, core, services);
   const routes = adapters.routes;
   notifiers = adapters.notifiers;
   const feed = config.playground ? createPlaygroundFeed() : null;

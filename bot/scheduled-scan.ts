@@ -2,7 +2,7 @@
  * The scan of a scheduled run (and of the playground's "run the scheduled scan now"): saved, and
  * recorded in the operator audit log as the scheduler's, like every saved scan.
  */
-import { scan, type CertifyPorts, type ScanRun } from '../services/scan.js';
+import { createScanService, type CertifyPorts, type ScanRun } from '../services/scan.js';
 import type { AuditLog } from '../store/audit-log.js';
 import type { Actor } from '../evidence/types.js';
 import type { Source } from '../scanner/sources/types.js';
@@ -16,9 +16,6 @@ export function scheduledScan(deps: {
   audit: Pick<AuditLog, 'append'>;
   clock: () => number;
 }): Promise<ScanRun> {
-  return scan(deps.ports, deps.source, {
-    now: deps.clock(),
-    save: true,
-    audit: { log: deps.audit, actor: SCHEDULER_ACTOR, clock: deps.clock },
-  });
+  const scans = createScanService({ ports: deps.ports, source: () => deps.source, audit: deps.audit });
+  return scans.run({ now: deps.clock(), save: true, by: { actor: SCHEDULER_ACTOR, clock: deps.clock } });
 }

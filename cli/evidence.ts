@@ -5,9 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { hostname, userInfo } from 'node:os';
-import { openEvidence } from '../app/evidence.js';
-import { loadOrCreateSigningKey } from '../store/signing-key.js';
-import { readEnv } from '../app/config.js';
+import type { Services } from '../app/compose.js';
 import { verifyAuditLog } from '../store/audit-log.js';
 import { parsePeriod, periodBetween } from '../evidence/period.js';
 import { gatherEvidence } from '../services/evidence.js';
@@ -17,7 +15,6 @@ import { writeFileAtomic } from '../store/json-file.js';
 import { CertifyError } from '../base/errors.js';
 import { findFramework } from '../scanner/frameworks/index.js';
 import { sourceFromFlags } from './source.js';
-import type { CertifyPorts } from '../services/scan.js';
 import { nowFrom, parse, str } from './args.js';
 import { readKeySet } from './keys.js';
 import type { Colors } from './render.js';
@@ -30,7 +27,7 @@ export interface EvidenceCliCtx {
     cwd: string;
   };
   c: Colors;
-  ports: () => CertifyPorts;
+  services: () => Services;
   clock: () => number;
 }
 
@@ -89,22 +86,14 @@ export async function cmdEvidence(ctx: EvidenceCliCtx, argv: readonly string[]):
     from !== undefined && to !== undefined
       ? periodBetween(from, to, now)
       : parsePeriod(str(values, 'period'), now);
-  const config = readEnv(ctx.io.env, ctx.io.cwd);
-  const source = sourceFromFlags(ctx.io, values);
-  const tsaUrl = ctx.io.env.CERTIFY_TSA_URL?.trim() || null;
-  const wiring = await openEvidence({
-    dataDir: config.dataDir,
-    ports: ctx.ports(),
-    source,
-    approvers: [],
-    publicUrl: 'http://localhost',
-    tsaUrl,
-    // The timestamp certifies real time, whatever --now says about the evaluation.
-    now: Date.now(),
-  });
+  const services = ctx.services();
+  const source = sourceFromFlags(services, values);
+  const tsaUrl = services.config.tsaUrl;
+  // The timestamps certify real time (the root's clock), whatever --now says about the evaluation.
+  const wiring = await services.evidence();
   note(ctx, ctx.c.dim(`Building the ${framework.name} bundle for ${period.from} → ${period.to}…`));
   const input = await gatherEvidence(
-    { ports: ctx.ports(), source, audit: wiring.audit, actor: cliActor(ctx.io.env), clock: ctx.clock },
+    { ports: services.ports, source, audit: wiring.audit, actor: cliActor(ctx.io.env), clock: ctx.clock },
     framework,
     period,
     now,
@@ -200,14 +189,12 @@ export async function cmdAudit(ctx: EvidenceCliCtx, argv: readonly string[]): Pr
     );
   }
   const { values } = parse('audit verify', rest, { json: { type: 'boolean' } }, 0);
-  const config = readEnv(ctx.io.env, ctx.io.cwd);
-  const key = await loadOrCreateSigningKey(config.dataDir);
-  const result = await verifyAuditLog(config.dataDir, key.jwks());
+  const services = ctx.services();
+  const { dataDir } = services.config;
+  const key = await services.signer();
+  const result = await verifyAuditLog(dataDir, key.jwks());
   if (values.json) {
-    say(
-      ctx,
-      JSON.stringify({ schema: 'certify.audit-verify/v1', dataDir: config.dataDir, ...result }, null, 2),
-    );
+    say(ctx, JSON.stringify({ schema: 'certify.audit-verify/v1', dataDir, ...result }, null, 2));
     return result.ok ? 0 : 1;
   }
   for (const p of result.problems) {

@@ -4,9 +4,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { openPorts, scan, type CertifyPorts, type ScanAudit } from '../services/scan.js';
-import { readEnv } from '../app/config.js';
+import { composeServices, type Services } from '../app/compose.js';
+import { readCliEnv } from '../app/config.js';
 import { CertifyError, isCertifyError } from '../base/errors.js';
+import { controlView, rulesView, scoreView } from '../cards/scan-views.js';
+import { toTerminalText } from '../cards/terminal.js';
 import { findFramework, lookupControl } from '../scanner/frameworks/index.js';
 import { BUILTIN_RULES } from '../scanner/rules/builtin/index.js';
 import { compileCustomRule, describeCondition } from '../scanner/rules/custom.js';
@@ -14,24 +16,13 @@ import type { CustomRuleDef } from '../scanner/rules/custom-types.js';
 import type { ScanResult } from '../scanner/scan.js';
 import { writeSnapshot } from '../scanner/sources/snapshot/index.js';
 import type { SourceProgress } from '../scanner/sources/types.js';
+import type { RuleChangeBy } from '../services/rules.js';
 import { nowFrom, parse, SOURCE_OPTIONS, str, type Parsed } from './args.js';
 import { HELP, commandHelp, version } from './help.js';
 import { sourceFromFlags } from './source.js';
 import { cliActor, cmdAudit, cmdEvidence, cmdVerify } from './evidence.js';
 import { cmdCert, cmdGenerate, cmdPresets } from './provenance.js';
-import { openAuditLog } from '../store/audit-log.js';
-import { loadOrCreateSigningKey, signingKeyIfPresent } from '../store/signing-key.js';
-import { scanExtras } from '../app/provenance.js';
-import { createDemoWriter } from '../store/demo-writer.js';
-import { createProvenanceStore } from '../store/provenance.js';
-import {
-  colors,
-  renderControl,
-  renderFrameworkScore,
-  renderRules,
-  renderScore,
-  type Colors,
-} from './render.js';
+import { colors, type Colors } from './render.js';
 
 export interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -47,7 +38,8 @@ export interface Io {
 interface Ctx {
   io: Io;
   c: Colors;
-  ports: () => CertifyPorts;
+  /** Every service, from the composition root; composed on first use (`help` reads no configuration). */
+  services: () => Services;
   clock: () => number;
 }
 
@@ -58,25 +50,18 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const useColor = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR && io.env.TERM !== 'dumb';
   const c = colors(useColor);
   const errc = colors(Boolean(io.stderr.isTTY) && !io.env.NO_COLOR);
-  let ports: CertifyPorts | undefined;
+  let services: Services | undefined;
   const ctx: Ctx = {
     io,
     c,
     clock: io.clock ?? Date.now,
-    ports: () => {
-      if (!ports) {
-        const config = readEnv(io.env, io.cwd);
-        ports = openPorts(config.dataDir, config.historyLimit);
-        // Where the service runs (its key is here), CLI scans see what it issued and rotated, so
-        // both score the same data dir the same way.
-        const key = signingKeyIfPresent(config.dataDir);
-        if (key) {
-          const demo = createDemoWriter(config.dataDir);
-          ports.extras = scanExtras(createProvenanceStore(config.dataDir), key, () => demo.writes());
-        }
-      }
-      return ports;
-    },
+    // Real time for the root (a time-stamp certifies it), whatever --now or the injected clock say.
+    services: () =>
+      (services ??= composeServices(readCliEnv(io.env, io.cwd), {
+        env: io.env,
+        cwd: io.cwd,
+        clock: Date.now,
+      })),
   };
   const [command = 'help', ...rest] = argv;
   try {
@@ -159,31 +144,24 @@ function progressReporter(io: Io, clock: () => number): ((p: SourceProgress) => 
 }
 
 async function runFromSource(ctx: Ctx, values: Parsed['values'], save: boolean) {
-  const source = sourceFromFlags(ctx.io, values);
+  const services = ctx.services();
+  const source = sourceFromFlags(services, values);
   const now = nowFrom(values, ctx.clock);
   const onProgress = progressReporter(ctx.io, Date.now);
   const onNotice = (message: string) => ctx.io.stderr.write(`note: ${message}\n`);
-  const recorded = save ? { save: true as const, audit: cliScanAudit(ctx) } : { save: false as const };
+  // A scan saved from the CLI lands in the same operator audit log as the bot's.
+  const recorded = save
+    ? { save: true as const, by: { actor: cliActor(ctx.io.env), clock: ctx.clock } }
+    : { save: false as const };
   try {
-    return await scan(ctx.ports(), source, { now, ...recorded, onProgress, onNotice });
+    return await services.scans.run({ source, now, ...recorded, onProgress, onNotice });
   } finally {
     if (ctx.io.stderr.isTTY) ctx.io.stderr.write('\r\u001b[2K');
   }
 }
 
-/**
- * A scan saved from the CLI lands in the same operator audit log as the bot's. Opened at the
- * append, so a scan that fails before it is saved leaves the data dir as it was.
- */
-function cliScanAudit(ctx: Ctx): ScanAudit {
-  const log: ScanAudit['log'] = {
-    async append(event, now) {
-      const { dataDir } = readEnv(ctx.io.env, ctx.io.cwd);
-      return openAuditLog(dataDir, await loadOrCreateSigningKey(dataDir)).append(event, now);
-    },
-  };
-  return { log, actor: cliActor(ctx.io.env), clock: ctx.clock };
-}
+/** A terminal has room for every failing rule; the views a card shows are cut for chat. */
+const ALL = Number.POSITIVE_INFINITY;
 
 async function cmdScan(ctx: Ctx, argv: readonly string[]): Promise<number> {
   const { values } = parse('scan', argv, { ...SOURCE_OPTIONS, export: { type: 'string' } }, 0);
@@ -192,7 +170,14 @@ async function cmdScan(ctx: Ctx, argv: readonly string[]): Promise<number> {
   if (exportPath) await writeSnapshot(resolve(ctx.io.cwd, exportPath), inventory);
   if (values.json) json(ctx, result);
   else {
-    out(ctx, renderScore(result, ctx.c));
+    const previous = ctx.services().ports.scans.previous();
+    out(
+      ctx,
+      toTerminalText(
+        scoreView(result, { framework: null, previous, title: 'Scan finished', maxFailing: ALL }),
+        ctx.c,
+      ),
+    );
     out(
       ctx,
       ctx.c.dim(`\nSaved as ${result.scanId}.${exportPath ? ` Inventory exported to ${exportPath}.` : ''}`),
@@ -212,14 +197,12 @@ async function cmdScore(ctx: Ctx, argv: readonly string[]): Promise<number> {
   const { values, positionals } = parse('score', argv, SOURCE_OPTIONS, 1);
   const framework = positionals[0] ? findFramework(positionals[0]) : null;
   const { result } = await runFromSource(ctx, values, false);
-  if (!framework) {
-    if (values.json) json(ctx, result);
-    else out(ctx, renderScore(result, ctx.c));
+  if (values.json) {
+    json(ctx, framework ? narrowToFramework(result, framework.id) : result);
     return 0;
   }
-  const narrowed = narrowToFramework(result, framework.id);
-  if (values.json) json(ctx, narrowed);
-  else out(ctx, renderFrameworkScore(result, narrowed.frameworks[0]!, narrowed.rules, ctx.c));
+  // An evaluation at --now, not saved: nothing in the history to show a trend against.
+  out(ctx, toTerminalText(scoreView(result, { framework, previous: null, maxFailing: ALL }), ctx.c));
   return 0;
 }
 
@@ -234,38 +217,32 @@ async function cmdControl(ctx: Ctx, argv: readonly string[]): Promise<number> {
     );
   }
   const framework = findFramework(positionals[0]!);
-  const found = lookupControl(framework, positionals[1]!);
-  const controls = found.kind === 'control' ? [found.control] : found.controls;
+  const query = positionals[1]!;
+  const found = lookupControl(framework, query);
   const { result } = await runFromSource(ctx, values, false);
-  const fwResult = result.frameworks.find((f) => f.id === framework.id)!;
-  const picked = controls.map((control) => {
-    const ctlResult = fwResult.controls.find((x) => x.id === control.id)!;
-    const rules = result.rules.filter((r) => ctlResult.rules.includes(r.id));
-    return { control, result: ctlResult, rules };
-  });
   if (values.json) {
+    const controls = found.kind === 'control' ? [found.control] : found.controls;
+    const fwResult = result.frameworks.find((f) => f.id === framework.id)!;
     json(ctx, {
       schema: 'certify.control/v1',
       framework: { id: framework.id, name: framework.name },
-      query: positionals[1],
+      query,
       redirect: found.kind === 'redirect' ? found.redirect : null,
       now: result.now,
       source: result.source,
-      controls: picked.map((p) => ({
-        ...p.result,
-        summary: p.control.summary,
-        customerNote: p.control.customerNote,
-        ruleResults: p.rules,
-      })),
+      controls: controls.map((control) => {
+        const ctlResult = fwResult.controls.find((x) => x.id === control.id)!;
+        return {
+          ...ctlResult,
+          summary: control.summary,
+          customerNote: control.customerNote,
+          ruleResults: result.rules.filter((r) => ctlResult.rules.includes(r.id)),
+        };
+      }),
     });
     return 0;
   }
-  const parts: string[] = [];
-  if (found.kind === 'redirect') parts.push(ctx.c.yellow(`${positionals[1]}: ${found.redirect.note}`), '');
-  if (found.kind === 'prefix')
-    parts.push(ctx.c.dim(`${controls.length} controls match "${positionals[1]}":`), '');
-  parts.push(picked.map((p) => renderControl(framework, p.control, p.result, p.rules, ctx.c)).join('\n\n'));
-  out(ctx, parts.join('\n'));
+  out(ctx, toTerminalText(controlView(framework, query, found, result), ctx.c));
   return 0;
 }
 
@@ -288,7 +265,7 @@ function ruleJson(def: CustomRuleDef | null, rule: (typeof BUILTIN_RULES)[number
 
 async function cmdRules(ctx: Ctx, argv: readonly string[]): Promise<number> {
   const { values } = parse('rules', argv, { json: { type: 'boolean' } }, 0);
-  const custom = await ctx.ports().customRules.list();
+  const custom = ctx.services().rules.list();
   if (values.json) {
     json(ctx, {
       schema: 'certify.rules/v1',
@@ -299,23 +276,15 @@ async function cmdRules(ctx: Ctx, argv: readonly string[]): Promise<number> {
     });
     return 0;
   }
-  out(ctx, `${ctx.c.bold(`Built-in rules (${BUILTIN_RULES.length})`)}\n${renderRules(BUILTIN_RULES, ctx.c)}`);
-  out(ctx, `\n${renderCustomRules(custom, ctx.c)}`);
+  out(ctx, rulesText(ctx, BUILTIN_RULES, custom));
   return 0;
 }
 
-function renderCustomRules(custom: readonly CustomRuleDef[], c: Colors): string {
-  if (custom.length === 0)
-    return c.dim('No custom rules. Add one with `certify rule add` (see `certify help rule`).');
-  const rows = custom.map((d) => [
-    d.id,
-    d.severity,
-    String(d.weight),
-    d.enabled ? c.green('enabled') : c.dim('disabled'),
-    `${d.name} — ${c.dim(describeCondition(d.condition))}`,
-  ]);
-  const lines = rows.map((r) => r.join('  '));
-  return `${c.bold(`Custom rules (${custom.length})`)}\n${lines.join('\n')}`;
+/** The rules view as text, and where to start when there is no custom rule yet. */
+function rulesText(ctx: Ctx, builtIn: typeof BUILTIN_RULES, custom: readonly CustomRuleDef[]): string {
+  const text = toTerminalText(rulesView(builtIn, custom), ctx.c);
+  if (custom.length > 0) return text;
+  return `${text}\n${ctx.c.dim('Add one with `certify rule add` (see `certify help rule`).')}`;
 }
 
 const RULE_FLAGS = {
@@ -389,35 +358,23 @@ async function ruleInput(
   return input;
 }
 
-/** A rule change made from the CLI lands in the same operator audit log as the bot's. */
-async function auditRuleChange(ctx: Ctx, action: string, subject: string, details: Record<string, string>) {
-  const { dataDir } = readEnv(ctx.io.env, ctx.io.cwd);
-  const log = openAuditLog(dataDir, await loadOrCreateSigningKey(dataDir));
-  await log.append({ action, actor: cliActor(ctx.io.env), subject, details }, ctx.clock());
-}
-
 async function cmdRule(ctx: Ctx, argv: readonly string[]): Promise<number> {
   const [sub = 'list', ...rest] = argv;
-  const store = ctx.ports().customRules;
+  const rules = ctx.services().rules;
+  // A rule change made from the CLI lands in the same operator audit log as the bot's.
+  const by = (): RuleChangeBy => ({ actor: cliActor(ctx.io.env), at: ctx.clock() });
   const say = (text: string) => out(ctx, text);
   switch (sub) {
     case 'list': {
       const { values } = parse('rule list', rest, { json: { type: 'boolean' } }, 0);
-      const custom = await store.list();
+      const custom = rules.list();
       if (values.json) json(ctx, { schema: 'certify.custom-rules/v1', rules: custom });
-      else say(renderCustomRules(custom, ctx.c));
+      else say(rulesText(ctx, [], custom));
       return 0;
     }
     case 'add': {
       const { values } = parse('rule add', rest, RULE_FLAGS, 0);
-      const input = await ruleInput(ctx, values);
-      if (input.condition && typeof input.condition === 'object' && !('value' in input.condition)) {
-        (input.condition as Record<string, unknown>).value = null;
-      }
-      const created = await store.create(input);
-      await auditRuleChange(ctx, 'rule.added', created.id, {
-        condition: describeCondition(created.condition),
-      });
+      const created = await rules.add(await ruleInput(ctx, values), by());
       say(
         `Added custom rule ${created.id} (${created.enabled ? 'enabled' : 'disabled'}): ${describeCondition(created.condition)}`,
       );
@@ -433,12 +390,8 @@ async function cmdRule(ctx: Ctx, argv: readonly string[]): Promise<number> {
           [],
           'e.g. certify rule update PROD-TAG --severity High',
         );
-      const current = await store.get(id);
-      const patch = await ruleInput(ctx, values, current ?? undefined);
-      const updated = await store.update(id, patch);
-      await auditRuleChange(ctx, 'rule.updated', updated.id, {
-        condition: describeCondition(updated.condition),
-      });
+      const patch = await ruleInput(ctx, values, rules.get(id) ?? undefined);
+      const updated = await rules.update(id, patch, by());
       say(`Updated custom rule ${updated.id}: ${describeCondition(updated.condition)}`);
       return 0;
     }
@@ -446,8 +399,7 @@ async function cmdRule(ctx: Ctx, argv: readonly string[]): Promise<number> {
     case 'delete': {
       const { positionals } = parse('rule remove', rest, {}, 1);
       if (!positionals[0]) throw new CertifyError('BAD_USAGE', 'rule remove needs a rule id');
-      await store.remove(positionals[0]);
-      await auditRuleChange(ctx, 'rule.removed', positionals[0], {});
+      await rules.remove(positionals[0], by());
       say(`Removed custom rule ${positionals[0]}.`);
       return 0;
     }
@@ -455,8 +407,7 @@ async function cmdRule(ctx: Ctx, argv: readonly string[]): Promise<number> {
     case 'disable': {
       const { positionals } = parse(`rule ${sub}`, rest, {}, 1);
       if (!positionals[0]) throw new CertifyError('BAD_USAGE', `rule ${sub} needs a rule id`);
-      await store.setEnabled(positionals[0], sub === 'enable');
-      await auditRuleChange(ctx, sub === 'enable' ? 'rule.enabled' : 'rule.disabled', positionals[0], {});
+      await rules.setEnabled(positionals[0], sub === 'enable', by());
       say(`Custom rule ${positionals[0]} ${sub}d.`);
       return 0;
     }

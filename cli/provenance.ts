@@ -4,20 +4,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { readEnv } from '../app/config.js';
+import type { Services } from '../app/compose.js';
 import type { Jwks } from '../base/jws.js';
-import { loadOrCreateSigningKey } from '../store/signing-key.js';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { openAuditLog } from '../store/audit-log.js';
 import { verifyCertificate } from '../provenance/certificate.js';
-import { createDemoWriter } from '../store/demo-writer.js';
 import { presetEntropyBits } from '../provenance/generate.js';
 import { DEFAULT_PRESET_ID, findPreset, listPresets } from '../provenance/presets.js';
-import { createProvenanceService } from '../services/rotation.js';
-import { SIGNING_KEY_FILE } from '../store/signing-key.js';
 import { CertifyError } from '../base/errors.js';
-import { createProvenanceStore } from '../store/provenance.js';
 import { writeFileAtomic } from '../store/json-file.js';
 import { parse, str } from './args.js';
 import { fetchText, readKeySet } from './keys.js';
@@ -33,6 +25,7 @@ export interface ProvenanceCliCtx {
     cwd: string;
   };
   c: Colors;
+  services: () => Services;
   clock: () => number;
 }
 
@@ -88,16 +81,7 @@ export async function cmdGenerate(ctx: ProvenanceCliCtx, argv: readonly string[]
     );
   }
   const preset = findPreset(str(values, 'preset') ?? DEFAULT_PRESET_ID);
-  const { dataDir } = readEnv(ctx.io.env, ctx.io.cwd);
-  const signer = await loadOrCreateSigningKey(dataDir);
-  const service = createProvenanceService({
-    store: createProvenanceStore(dataDir),
-    signer,
-    writer: createDemoWriter(dataDir),
-    audit: openAuditLog(dataDir, signer),
-    approvers: [],
-    publicUrl: ctx.io.env.CERTIFY_PUBLIC_URL?.trim() || 'http://localhost:3978',
-  });
+  const { service } = await ctx.services().provenance();
   const generated = await service.generate(preset, ctx.clock(), cliActor(ctx.io.env));
   const path = abs(ctx, certFile);
   // The certificate first: a pipeline that captured the credential always has its certificate.
@@ -176,8 +160,9 @@ export async function cmdCert(ctx: ProvenanceCliCtx, argv: readonly string[]): P
     jwks = await readKeySet(ctx.io.cwd, keysFrom);
     keySource = keysFrom;
   } else {
-    const { dataDir } = readEnv(ctx.io.env, ctx.io.cwd);
-    if (!existsSync(join(dataDir, SIGNING_KEY_FILE))) {
+    const services = ctx.services();
+    const key = services.existingSigner();
+    if (!key) {
       throw new CertifyError(
         'BAD_USAGE',
         'no key set to verify against',
@@ -185,8 +170,8 @@ export async function cmdCert(ctx: ProvenanceCliCtx, argv: readonly string[]): P
         "pass --jwks with the service's key set (https://<certify>/.well-known/jwks.json), or run where the service's data dir is",
       );
     }
-    jwks = (await loadOrCreateSigningKey(dataDir)).jwks();
-    keySource = `the signing key in ${dataDir}`;
+    jwks = key.jwks();
+    keySource = `the signing key in ${services.config.dataDir}`;
   }
   let expectTarget: { vault: string; secret: string } | undefined;
   const target = str(values, 'target');

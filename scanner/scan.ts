@@ -103,10 +103,11 @@ function toResult(rule: Rule, outcome: RuleOutcome): RuleResult {
 }
 
 /**
- * The inventory narrowed to the assets of vaults with (or without) RBAC, for CIS 8.1–8.4.
+ * The inventory narrowed to the assets of vaults with (or without) RBAC, for CIS 8.1–8.4; the
+ * one narrowing, so the control matrix re-runs a subset citation on what the scan judged.
  * Partitioned once per scan: four controls need it and the sections can hold a million assets.
  */
-function narrower(inv: Inventory): (subset: CitationSubset) => Inventory {
+export function subsetNarrower(inv: Inventory): (subset: CitationSubset) => Inventory {
   const rbacByVault = new Map(inv.vaults.map((v) => [v.name, v.rbacAuthorization]));
   const isRbac = (vault: string) => rbacByVault.get(vault) ?? rbacByVault.get(vault.toLowerCase()) ?? false;
   const parts = new Map<string, Inventory>();
@@ -171,7 +172,7 @@ export function runScan(input: ScanInput): ScanResult {
     rules.push(result);
   }
   const score = scoreOf(rules);
-  const narrow = narrower(inventory);
+  const narrow = subsetNarrower(inventory);
   return {
     schema: SCAN_SCHEMA,
     scanId: input.scanId,

@@ -9,6 +9,47 @@ import type { Actor } from '../evidence/types.js';
 
 export type RefusalCode = 'FORBIDDEN' | 'CONFLICT' | 'NOT_FOUND' | 'EXPIRED' | 'BAD_INPUT';
 
+/** Who asked or decided, as a stored request records them. */
+export interface DecisionPerson {
+  id: string;
+  name: string;
+  channel: string;
+}
+
+export function personOf(actor: Actor): DecisionPerson {
+  return { id: actor.id, name: actor.name, channel: actor.channel };
+}
+
+/** A rejection as a stored request records it. */
+export interface Rejection {
+  by: DecisionPerson;
+  reason: string;
+  at: string;
+}
+
+/** The longest reason kept; a longer one is cut. */
+export const REASON_MAX = 1000;
+
+/** What the reject flow reads of a request. */
+export interface Rejectable {
+  id: string;
+  status: string;
+  requestedBy: { id: string };
+  rejection: { by: { id: string } } | null;
+}
+
+/** The request's store, as the reject flow needs it. */
+export interface RejectSteps<R> {
+  /** Serialised read-modify-write of the request; returns what `mutate` returns. */
+  update(mutate: (stored: { status: string; rejection: Rejection | null }) => boolean): Promise<boolean>;
+  /** The request as stored now. */
+  current(): R;
+  /** Why a request can no longer be decided, naming who settled it. */
+  settled(request: R): string;
+  /** Runs once the rejection is stored, before it is logged (e.g. removing a staged bundle). */
+  afterReject?(): Promise<unknown>;
+}
+
 export interface ApprovalGate {
   log(
     action: string,
@@ -35,6 +76,20 @@ export interface ApprovalGate {
     action: string,
     now: number,
   ): Promise<void>;
+  /**
+   * The reject flow of a `kind` (`evidence`, `rotation`): an approver other than the requester
+   * rejects a pending request with a reason (logged as `<kind>.rejected`; a refusal as
+   * `<kind>.reject.refused`). A repeat by the same approver changes nothing; a request settled
+   * meanwhile is refused with `settled`.
+   */
+  reject<R extends Rejectable>(
+    kind: string,
+    request: R,
+    actor: Actor,
+    reason: string,
+    now: number,
+    steps: RejectSteps<R>,
+  ): Promise<R>;
 }
 
 /** `what` completes "only the users in CERTIFY_APPROVERS can …", e.g. "sign or reject evidence bundles". */
@@ -47,35 +102,58 @@ export function approvalGate(audit: AuditLog, approverIds: readonly string[], wh
     await log(`${action}.refused`, actor, subject, { reason: message }, now);
     throw new CertifyError(code, message, [], hint);
   };
+  const mayDecide: ApprovalGate['mayDecide'] = async (request, actor, action, now) => {
+    const who = actor.name || actor.id;
+    if (!approvers.has(actor.id)) {
+      await refuse(
+        'FORBIDDEN',
+        `${who} is not an approver: only the users in CERTIFY_APPROVERS can ${what}`,
+        action,
+        actor,
+        request.id,
+        now,
+        approvers.size === 0
+          ? 'No approvers are configured: set CERTIFY_APPROVERS to a comma-separated list of user ids.'
+          : undefined,
+      );
+    }
+    if (request.requestedBy.id === actor.id) {
+      await refuse(
+        'FORBIDDEN',
+        `${who} requested ${request.id} and cannot approve their own request: another approver must`,
+        action,
+        actor,
+        request.id,
+        now,
+      );
+    }
+  };
   return {
     log,
     refuse,
     isApprover: (userId) => approvers.has(userId),
-    async mayDecide(request, actor, action, now) {
-      const who = actor.name || actor.id;
-      if (!approvers.has(actor.id)) {
-        await refuse(
-          'FORBIDDEN',
-          `${who} is not an approver: only the users in CERTIFY_APPROVERS can ${what}`,
-          action,
-          actor,
-          request.id,
-          now,
-          approvers.size === 0
-            ? 'No approvers are configured: set CERTIFY_APPROVERS to a comma-separated list of user ids.'
-            : undefined,
-        );
-      }
-      if (request.requestedBy.id === actor.id) {
-        await refuse(
-          'FORBIDDEN',
-          `${who} requested ${request.id} and cannot approve their own request: another approver must`,
-          action,
-          actor,
-          request.id,
-          now,
-        );
-      }
+    mayDecide,
+    async reject(kind, request, actor, reason, now, steps) {
+      const action = `${kind}.reject`;
+      await mayDecide(request, actor, action, now);
+      const why = reason.trim();
+      if (!why) await refuse('BAD_INPUT', 'a rejection needs a reason', action, actor, request.id, now);
+      if (request.status === 'rejected' && request.rejection?.by.id === actor.id) return request;
+      const rejection: Rejection = {
+        by: personOf(actor),
+        reason: why.slice(0, REASON_MAX),
+        at: new Date(now).toISOString(),
+      };
+      const done = await steps.update((stored) => {
+        if (stored.status !== 'pending') return false;
+        stored.status = 'rejected';
+        stored.rejection = rejection;
+        return true;
+      });
+      if (!done) await refuse('CONFLICT', steps.settled(steps.current()), action, actor, request.id, now);
+      await steps.afterReject?.();
+      await log(`${kind}.rejected`, actor, request.id, { reason: rejection.reason }, now);
+      return steps.current();
     },
   };
 }

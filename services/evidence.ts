@@ -4,7 +4,7 @@
  * requester's), release it through expiring single-use links, and write every step — refusals
  * included — to the operator audit log. Every port is passed in; `now` is always a parameter.
  */
-import { approvalGate } from './approval-gate.js';
+import { approvalGate, personOf } from './approval-gate.js';
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -173,10 +173,6 @@ export function newBundleId(): string {
   return `ev-${randomBytes(8).toString('hex')}`;
 }
 
-function person(actor: Actor): EvidencePerson {
-  return { id: actor.id, name: actor.name, channel: actor.channel };
-}
-
 const NAME_MAX = 120;
 
 export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceService {
@@ -240,7 +236,7 @@ export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceServic
         id,
         framework: framework.id,
         period,
-        requestedBy: person(requester),
+        requestedBy: personOf(requester),
         channel,
         createdAt: iso(now),
         status: 'building',
@@ -280,7 +276,7 @@ export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceServic
           input,
           productVersion: deps.productVersion,
           tsa: deps.tsa,
-          requestedBy: person(requester),
+          requestedBy: personOf(requester),
           local: false,
           stampAt: clock(),
         });
@@ -392,21 +388,12 @@ export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceServic
 
     async reject(id, actor, reason, now) {
       const request = await requireRequest(id, actor, 'evidence.reject', now);
-      await mayDecide(request, actor, 'evidence.reject', now);
-      const why = reason.trim();
-      if (!why) await refuse('BAD_INPUT', 'a rejection needs a reason', 'evidence.reject', actor, id, now);
-      if (request.status === 'rejected' && request.rejection?.by.id === actor.id) return request;
-      const done = await deps.requests.update(id, (r) => {
-        if (r.status !== 'pending') return false;
-        r.status = 'rejected';
-        r.rejection = { by: person(actor), reason: why.slice(0, 1000), at: iso(now) };
-        return true;
+      return gate.reject('evidence', request, actor, reason, now, {
+        update: (mutate) => deps.requests.update(id, mutate),
+        current: () => deps.requests.get(id)!,
+        settled: describeSettled,
+        afterReject: () => rm(stagedPath(id), { recursive: true, force: true }),
       });
-      if (!done)
-        await refuse('CONFLICT', describeSettled(deps.requests.get(id)!), 'evidence.reject', actor, id, now);
-      await rm(stagedPath(id), { recursive: true, force: true });
-      await log('evidence.rejected', actor, id, { reason: why.slice(0, 1000) }, now);
-      return deps.requests.get(id)!;
     },
 
     async newLink(id, actor, now) {
@@ -474,7 +461,7 @@ export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceServic
         input,
         productVersion: deps.productVersion,
         tsa: deps.tsa,
-        requestedBy: person(actor),
+        requestedBy: personOf(actor),
         local: true,
         stampAt: clock(),
       });

@@ -5,19 +5,14 @@
  * kept. The credential lives in one local variable between generation and the write: it is
  * never logged, stored, shown or put in the audit log. Every step, refusals included, is audited.
  */
-import { approvalGate } from './approval-gate.js';
+import { approvalGate, personOf } from './approval-gate.js';
 import { randomBytes } from 'node:crypto';
 import type { Jwks, Signer } from '../base/jws.js';
 import type { AuditLog } from '../store/audit-log.js';
 import type { Actor } from '../evidence/types.js';
 import { CertifyError, isCertifyError } from '../base/errors.js';
 import type { DeepReadonly } from '../store/json-file.js';
-import type {
-  ProvenanceStore,
-  RotationPerson,
-  RotationRequest,
-  StoredCertificate,
-} from '../store/provenance.js';
+import type { ProvenanceStore, RotationRequest, StoredCertificate } from '../store/provenance.js';
 import {
   issueCertificate,
   newCertificateId,
@@ -26,6 +21,7 @@ import {
 } from '../provenance/certificate.js';
 import { generateCredential } from '../provenance/generate.js';
 import { findPreset, type Preset } from '../provenance/presets.js';
+import { SECRET_NAME, VAULT_NAME } from '../scanner/sources/azure/names.js';
 import {
   MAX_TAG_VALUE,
   PRESET_TAG,
@@ -36,10 +32,6 @@ import {
 
 const DAY_MS = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
-
-// Key Vault's naming rules, checked before anything is asked of anyone.
-const VAULT_NAME = /^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/;
-const SECRET_NAME = /^[0-9a-zA-Z-]{1,127}$/;
 
 export interface ProvenanceServiceDeps {
   store: ProvenanceStore;
@@ -94,10 +86,6 @@ export function newRotationId(): string {
   return `rot-${randomBytes(8).toString('hex')}`;
 }
 
-function person(a: Actor): RotationPerson {
-  return { id: a.id, name: a.name, channel: a.channel };
-}
-
 export function createProvenanceService(deps: ProvenanceServiceDeps): ProvenanceService {
   const gate = approvalGate(deps.audit, deps.approvers, 'approve or reject a rotation');
   const { log, refuse, mayDecide } = gate;
@@ -110,6 +98,35 @@ export function createProvenanceService(deps: ProvenanceServiceDeps): Provenance
     const r = deps.store.rotation(id);
     if (!r) return refuse('NOT_FOUND', `there is no rotation request ${id}`, action, actor, id, now);
     return r;
+  }
+
+  /** Signs the provenance certificate of a generated credential and keeps it (never the credential). */
+  async function certify(
+    preset: Preset,
+    generated: ReturnType<typeof generateCredential>,
+    now: number,
+    target: StoredCertificate['target'],
+    ids: { id?: string; rotationId: string | null },
+  ) {
+    const issued = issueCertificate({
+      signer: deps.signer,
+      preset,
+      credential: generated.value,
+      generated,
+      now,
+      target,
+      jwksUrl: jwksUrl(),
+      ...(ids.id !== undefined ? { id: ids.id } : {}),
+    });
+    await deps.store.addCertificate({
+      id: issued.id,
+      jws: issued.jws,
+      presetId: preset.id,
+      generatedAt: issued.payload.generatedAt,
+      target,
+      rotationId: ids.rotationId,
+    });
+    return issued;
   }
 
   function settled(r: DeepReadonly<RotationRequest>): string {
@@ -142,6 +159,7 @@ export function createProvenanceService(deps: ProvenanceServiceDeps): Provenance
         );
       }
       const [, vault, secret] = m as unknown as [string, string, string];
+      // Key Vault's naming rules, checked before anything is asked of anyone.
       const problems: string[] = [];
       if (!VAULT_NAME.test(vault))
         problems.push(`vault "${vault}": 3–24 letters, digits and hyphens, starting with a letter`);
@@ -157,7 +175,7 @@ export function createProvenanceService(deps: ProvenanceServiceDeps): Provenance
         vault,
         secret,
         presetId: preset.id,
-        requestedBy: person(requester),
+        requestedBy: personOf(requester),
         channel,
         createdAt: iso(now),
         status: 'pending',
@@ -194,7 +212,7 @@ export function createProvenanceService(deps: ProvenanceServiceDeps): Provenance
       const claimed = await deps.store.updateRotation(id, (x) => {
         if (x.status !== 'pending') return false;
         x.status = 'rotating';
-        x.approval = { by: person(actor), at: iso(now) };
+        x.approval = { by: personOf(actor), at: iso(now) };
         return true;
       });
       if (!claimed) {
@@ -238,24 +256,13 @@ export function createProvenanceService(deps: ProvenanceServiceDeps): Provenance
           expiresOn: new Date(expiresAt),
           contentType: `text/plain; certify-preset=${preset.id}`,
         });
-        const issued = issueCertificate({
-          signer: deps.signer,
+        const issued = await certify(
           preset,
-          credential: generated.value,
           generated,
           now,
-          target: { vault: r.vault, secret: r.secret, version: written.version },
-          jwksUrl: jwksUrl(),
-          id: certificateId,
-        });
-        await deps.store.addCertificate({
-          id: issued.id,
-          jws: issued.jws,
-          presetId: preset.id,
-          generatedAt: issued.payload.generatedAt,
-          target: { vault: r.vault, secret: r.secret, version: written.version },
-          rotationId: id,
-        });
+          { vault: r.vault, secret: r.secret, version: written.version },
+          { id: certificateId, rotationId: id },
+        );
         const finishedAt = iso(now);
         await deps.store.updateRotation(id, (x) => {
           x.status = 'rotated';
@@ -289,20 +296,11 @@ export function createProvenanceService(deps: ProvenanceServiceDeps): Provenance
 
     async reject(id, actor, reason, now) {
       const r = await requireRotation(id, actor, 'rotation.reject', now);
-      await mayDecide(r, actor, 'rotation.reject', now);
-      const why = reason.trim();
-      if (!why) await refuse('BAD_INPUT', 'a rejection needs a reason', 'rotation.reject', actor, id, now);
-      if (r.status === 'rejected' && r.rejection?.by.id === actor.id) return r;
-      const done = await deps.store.updateRotation(id, (x) => {
-        if (x.status !== 'pending') return false;
-        x.status = 'rejected';
-        x.rejection = { by: person(actor), reason: why.slice(0, 1000), at: iso(now) };
-        return true;
+      return gate.reject('rotation', r, actor, reason, now, {
+        update: (mutate) => deps.store.updateRotation(id, mutate),
+        current: () => deps.store.rotation(id)!,
+        settled,
       });
-      if (!done)
-        await refuse('CONFLICT', settled(deps.store.rotation(id)!), 'rotation.reject', actor, id, now);
-      await log('rotation.rejected', actor, id, { reason: why.slice(0, 1000) }, now);
-      return deps.store.rotation(id)!;
     },
 
     rotation: (id) => deps.store.rotation(id),
@@ -319,23 +317,7 @@ export function createProvenanceService(deps: ProvenanceServiceDeps): Provenance
 
     async generate(preset, now, actor) {
       const generated = generateCredential(preset);
-      const issued = issueCertificate({
-        signer: deps.signer,
-        preset,
-        credential: generated.value,
-        generated,
-        now,
-        target: null,
-        jwksUrl: jwksUrl(),
-      });
-      await deps.store.addCertificate({
-        id: issued.id,
-        jws: issued.jws,
-        presetId: preset.id,
-        generatedAt: issued.payload.generatedAt,
-        target: null,
-        rotationId: null,
-      });
+      const issued = await certify(preset, generated, now, null, { rotationId: null });
       await log(
         'credential.generated',
         actor,

@@ -6,17 +6,16 @@
 import { randomBytes } from 'node:crypto';
 import { FRAMEWORKS } from '../scanner/frameworks/index.js';
 import type { Inventory } from '../scanner/inventory/types.js';
-import { BUILTIN_RULE_IDS, BUILTIN_RULES } from '../scanner/rules/builtin/index.js';
-import { compileCustomRule, validateCustomRule } from '../scanner/rules/custom.js';
+import { BUILTIN_RULES } from '../scanner/rules/builtin/index.js';
+import { compileCustomRule } from '../scanner/rules/custom.js';
 import type { CustomRuleDef } from '../scanner/rules/custom-types.js';
 import type { Rule } from '../scanner/rules/types.js';
 import { runScan, type ScanResult } from '../scanner/scan.js';
 import type { CollectContext, Source } from '../scanner/sources/types.js';
-import { createCustomRuleStore, type CustomRuleStore } from '../store/custom-rules.js';
-import { createScanStore, type ScanStore } from '../store/scans.js';
+import type { CustomRuleStore } from '../store/custom-rules.js';
+import type { ScanStore } from '../store/scans.js';
 import { summarize } from '../scanner/summary.js';
-import { createSnapshotStore, type SnapshotStore } from '../store/snapshots.js';
-import { createEvidenceRequestStore, scanIdsInUse } from '../store/evidence-requests.js';
+import type { SnapshotStore } from '../store/snapshots.js';
 import { enrichInventory, type ScanExtras } from './enrich.js';
 import type { AuditLog } from '../store/audit-log.js';
 import { inventorySha256 } from '../evidence/inventory-digest.js';
@@ -37,32 +36,6 @@ export interface CertifyPorts {
 export function defaultScanId(now: number): string {
   const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
   return `scan-${stamp}-${randomBytes(4).toString('hex')}`;
-}
-
-export function openPorts(dataDir: string, historyLimit: number, snapshotLimit?: number): CertifyPorts {
-  const scans = createScanStore<ScanResult>(dataDir, { limit: historyLimit });
-  // Read-only here: what evidence was built from must outlive snapshot pruning. Another process
-  // (the bot) may add requests at any time, so each question re-reads the file.
-  const requests = createEvidenceRequestStore(dataDir);
-  return {
-    snapshots: createSnapshotStore<Inventory, ScanResult>(dataDir, {
-      ...(snapshotLimit === undefined ? {} : { limit: snapshotLimit }),
-      referenced: async () => {
-        await requests.reload();
-        return scanIdsInUse(requests.list());
-      },
-      saved: async () => {
-        const latest = await scans.latest();
-        return new Set([...scans.history().map((s) => s.scanId), ...(latest ? [latest.scanId] : [])]);
-      },
-    }),
-    scans,
-    customRules: createCustomRuleStore(dataDir, {
-      builtinIds: BUILTIN_RULE_IDS,
-      validate: (input) => validateCustomRule(input, { builtinIds: BUILTIN_RULE_IDS }),
-    }),
-    newScanId: defaultScanId,
-  };
 }
 
 /** Built-in rules followed by the enabled custom rules. */
@@ -146,4 +119,56 @@ export async function scan(ports: CertifyPorts, source: Source, ctx: ScanOptions
     await ports.scans.save(result, summarize(result));
   }
   return { inventory, result };
+}
+
+/** Who a saved scan is recorded for, and the real-time clock its audit entry is stamped with. */
+export interface ScanBy {
+  actor: Actor;
+  clock: () => number;
+}
+
+/** What a scan collects with, and whether (and for whom) it is saved. */
+export type ScanRequest = CollectContext & {
+  /** Where to collect from instead of the service's source (the CLI's `--source`). */
+  source?: Source;
+} & ({ save: false } | { save: true; by: ScanBy });
+
+/** Scans as one service for every edge: each saved scan is snapshotted, recorded and saved alike. */
+export interface ScanService {
+  run(request: ScanRequest): Promise<ScanRun>;
+  /** The latest saved scan; when there is none yet, a scan run (of `source`, if given) and saved now for `by`. */
+  latestOrFresh(now: number, by: ScanBy, source?: Source): Promise<ScanResult>;
+}
+
+/**
+ * `source` is called when a scan needs it (so a CLI scan of another source never builds the
+ * configured one); `audit: null` is for wirings without an operator audit log.
+ */
+export function createScanService(deps: {
+  ports: CertifyPorts;
+  source: () => Source;
+  audit: Pick<AuditLog, 'append'> | null;
+}): ScanService {
+  const run = (request: ScanRequest): Promise<ScanRun> => {
+    const { source, now, onProgress, onNotice, signal } = request;
+    const collect: CollectContext = {
+      now,
+      ...(onProgress ? { onProgress } : {}),
+      ...(onNotice ? { onNotice } : {}),
+      ...(signal ? { signal } : {}),
+    };
+    const from = source ?? deps.source();
+    if (!request.save) return scan(deps.ports, from, { ...collect, save: false });
+    const { actor, clock } = request.by;
+    const audit = deps.audit ? { log: deps.audit, actor, clock } : null;
+    return scan(deps.ports, from, { ...collect, save: true, audit });
+  };
+  return {
+    run,
+    async latestOrFresh(now, by, source) {
+      const latest = await deps.ports.scans.latest();
+      if (latest !== null) return latest;
+      return (await run({ now, save: true, by, ...(source ? { source } : {}) })).result;
+    },
+  };
 }

@@ -4,6 +4,9 @@
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { SEVERITY_ORDER } from '../base/severity.js';
+import type { SeverityName } from '../base/severity.js';
+import { withNewest } from './capped-list.js';
 import { createDocument, isPlainObject } from './json-file.js';
 import type { JsonDocument } from './json-file.js';
 
@@ -21,7 +24,7 @@ export interface AlertChannel {
 /** Per-channel filters; the same shape as `AlertFilters` in bot/alerts (store/ does not import bot/). */
 export interface AlertSubscriptionFilters {
   vault?: string;
-  severity?: 'Critical' | 'High' | 'Medium' | 'Low';
+  severity?: SeverityName;
   framework?: string;
 }
 
@@ -102,7 +105,7 @@ interface AlertsData {
 }
 
 const CHANNEL_KINDS: ReadonlySet<string> = new Set(['teams', 'slack', 'playground']);
-const SEVERITIES: ReadonlySet<string> = new Set(['Critical', 'High', 'Medium', 'Low']);
+const SEVERITIES: ReadonlySet<string> = new Set(SEVERITY_ORDER);
 
 /** Builds the store without touching the disk; the file is read on first use. */
 export function createAlertStore(dir: string, options: AlertStoreOptions = {}): AlertStore {
@@ -187,27 +190,22 @@ export function createAlertStore(dir: string, options: AlertStoreOptions = {}): 
     async acknowledge(key, by, at) {
       const stamp = iso(at);
       await doc.update((data) => {
-        data.acknowledged = data.acknowledged.filter((e) => e.key !== key);
-        data.acknowledged.push({ key, by, at: stamp });
-        if (data.acknowledged.length > cap) data.acknowledged = data.acknowledged.slice(-cap);
+        data.acknowledged = withNewest(data.acknowledged, { key, by, at: stamp }, cap, (e) => e.key === key);
       });
     },
 
     async snooze(key, by, until) {
       const stamp = iso(until);
       await doc.update((data) => {
-        data.snoozed = data.snoozed.filter((e) => e.key !== key);
-        data.snoozed.push({ key, by, until: stamp });
-        if (data.snoozed.length > cap) data.snoozed = data.snoozed.slice(-cap);
+        data.snoozed = withNewest(data.snoozed, { key, by, until: stamp }, cap, (e) => e.key === key);
       });
     },
 
     async saveGroup(keys, at) {
       const id = `g-${createHash('sha256').update(keys.join('\n')).digest('hex').slice(0, 16)}`;
       await doc.update((data) => {
-        const groups = (data.groups ?? []).filter((g) => g.id !== id);
-        groups.push({ id, keys: [...keys], at: new Date(at).toISOString() });
-        data.groups = groups.slice(-MAX_GROUPS);
+        const group = { id, keys: [...keys], at: new Date(at).toISOString() };
+        data.groups = withNewest(data.groups ?? [], group, MAX_GROUPS, (g) => g.id === id);
       });
       return id;
     },

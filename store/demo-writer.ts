@@ -6,10 +6,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { createDocument, isPlainObject, type DeepReadonly } from './json-file.js';
+import { cappedList } from './capped-list.js';
+import type { DeepReadonly } from './json-file.js';
 import type { SecretWriter } from '../provenance/writer.js';
 
 export const DEMO_WRITES_FILE = 'demo-writes.json';
+/** The most writes kept; the oldest are dropped beyond it. */
+const MAX_WRITES = 10_000;
 
 export interface DemoWrite {
   vault: string;
@@ -26,12 +29,12 @@ export interface DemoWriter extends SecretWriter {
 }
 
 export function createDemoWriter(dataDir: string, clock: () => number = Date.now): DemoWriter {
-  const doc = createDocument<{ writes: DemoWrite[] }>({
+  const doc = cappedList<'writes', DemoWrite>({
     path: join(dataDir, DEMO_WRITES_FILE),
     kind: 'certify.demo-writes',
     version: 1,
-    empty: () => ({ writes: [] }),
-    check: (d) => (isPlainObject(d) && Array.isArray(d.writes) ? [] : ['"data.writes" must be an array']),
+    key: 'writes',
+    max: MAX_WRITES,
   });
   return {
     kind: 'demo',
@@ -39,20 +42,17 @@ export function createDemoWriter(dataDir: string, clock: () => number = Date.now
       const version = randomBytes(16).toString('hex');
       const vaultUrl = `https://${request.vault}.vault.azure.net`;
       // Only metadata: request.value is not read here.
-      await doc.update((d) => {
-        d.writes.push({
-          vault: request.vault,
-          name: request.name,
-          version,
-          tags: { ...request.tags },
-          expires: request.expiresOn ? request.expiresOn.toISOString() : null,
-          contentType: request.contentType,
-          at: new Date(clock()).toISOString(),
-        });
-        if (d.writes.length > 10_000) d.writes.splice(0, d.writes.length - 10_000);
+      await doc.append({
+        vault: request.vault,
+        name: request.name,
+        version,
+        tags: { ...request.tags },
+        expires: request.expiresOn ? request.expiresOn.toISOString() : null,
+        contentType: request.contentType,
+        at: new Date(clock()).toISOString(),
       });
       return { id: `${vaultUrl}/secrets/${request.name}/${version}`, version, vaultUrl };
     },
-    writes: () => [...doc.read().writes],
+    writes: () => [...doc.items()],
   };
 }

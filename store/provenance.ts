@@ -4,8 +4,9 @@
  * requests: who asked, who approved or rejected, what was written).
  */
 import { join } from 'node:path';
-import { createDocument, isPlainObject, updateById } from './json-file.js';
-import type { DeepReadonly, JsonDocument } from './json-file.js';
+import { cappedList } from './capped-list.js';
+import { updateById } from './json-file.js';
+import type { DeepReadonly } from './json-file.js';
 
 export const CERTIFICATES_FILE = 'certificates.json';
 export const ROTATIONS_FILE = 'rotations.json';
@@ -67,43 +68,31 @@ export interface ProvenanceStore {
 const MAX_KEPT = 100_000;
 
 export function createProvenanceStore(dir: string): ProvenanceStore {
-  const certs: JsonDocument<{ certificates: StoredCertificate[] }> = createDocument({
+  const certs = cappedList<'certificates', StoredCertificate>({
     path: join(dir, CERTIFICATES_FILE),
     kind: 'certify.certificates',
     version: 1,
-    empty: () => ({ certificates: [] }),
-    check: (d) =>
-      isPlainObject(d) && Array.isArray(d.certificates) ? [] : ['"data.certificates" must be an array'],
+    key: 'certificates',
+    max: MAX_KEPT,
   });
-  const rotations: JsonDocument<{ rotations: RotationRequest[] }> = createDocument({
+  const rotations = cappedList<'rotations', RotationRequest>({
     path: join(dir, ROTATIONS_FILE),
     kind: 'certify.rotations',
     version: 1,
-    empty: () => ({ rotations: [] }),
-    check: (d) =>
-      isPlainObject(d) && Array.isArray(d.rotations) ? [] : ['"data.rotations" must be an array'],
+    key: 'rotations',
+    max: MAX_KEPT,
   });
   return {
-    certificate: (id) => certs.read().certificates.find((c) => c.id === id) ?? null,
-    certificates: () => [...certs.read().certificates],
-    async addCertificate(cert) {
-      await certs.update((d) => {
-        d.certificates.push(cert);
-        if (d.certificates.length > MAX_KEPT) d.certificates.splice(0, d.certificates.length - MAX_KEPT);
-      });
-    },
-    rotation: (id) => rotations.read().rotations.find((r) => r.id === id) ?? null,
-    rotations: () => [...rotations.read().rotations],
-    async addRotation(request) {
-      await rotations.update((d) => {
-        d.rotations.push(request);
-        if (d.rotations.length > MAX_KEPT) d.rotations.splice(0, d.rotations.length - MAX_KEPT);
-      });
-    },
-    updateRotation: (id, mutator) => updateById(rotations, (d) => d.rotations, id, mutator),
+    certificate: (id) => certs.items().find((c) => c.id === id) ?? null,
+    certificates: () => [...certs.items()],
+    addCertificate: (cert) => certs.append(cert),
+    rotation: (id) => rotations.items().find((r) => r.id === id) ?? null,
+    rotations: () => [...rotations.items()],
+    addRotation: (request) => rotations.append(request),
+    updateRotation: (id, mutator) => updateById(rotations.doc, (d) => d.rotations, id, mutator),
     async reload() {
-      await certs.reload();
-      await rotations.reload();
+      await certs.doc.reload();
+      await rotations.doc.reload();
     },
   };
 }

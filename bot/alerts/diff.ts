@@ -3,6 +3,8 @@
  * channel has not been sent yet. Pure: no clock, no I/O; the caller passes both scans and the
  * keys already sent.
  */
+import { parseVaultAssetUrl } from '../../base/asset-url.js';
+import { severityRank } from '../../base/severity.js';
 import type { ScanResult } from '../../scanner/scan.js';
 import type { Severity } from '../../scanner/rules/types.js';
 
@@ -50,8 +52,6 @@ export const THRESHOLD_RULES: Readonly<Record<Threshold, readonly string[]>> = {
   '30d': ['P003', 'C003', 'K003'],
 };
 
-const SEVERITY_RANK: Readonly<Record<Severity, number>> = { Critical: 0, High: 1, Medium: 2, Low: 3 };
-
 type Rules = ScanResult['rules'];
 type RuleResult = Rules[number];
 
@@ -65,17 +65,7 @@ function compare(a: string, b: string): number {
 
 /** `kv-prod` for `https://kv-prod.vault.azure.net/secrets/db`; null when the id is not such a URL. */
 export function vaultOf(assetId: string): string | null {
-  let host: string;
-  try {
-    const url = new URL(assetId);
-    if (url.protocol !== 'https:') return null;
-    host = url.hostname;
-  } catch {
-    return null;
-  }
-  const dot = host.indexOf('.');
-  if (dot <= 0) return null;
-  return host.slice(0, dot).toLowerCase();
+  return parseVaultAssetUrl(assetId)?.vault.toLowerCase() ?? null;
 }
 
 /**
@@ -228,7 +218,7 @@ export function filterFor(
       } else {
         const severity: Severity | undefined =
           event.kind === 'critical-rule' ? 'Critical' : rules.get(event.ruleId)?.severity;
-        if (severity === undefined || SEVERITY_RANK[severity] > SEVERITY_RANK[filters.severity]) return false;
+        if (severity === undefined || severityRank(severity) > severityRank(filters.severity)) return false;
       }
     }
     const ruleId = ruleIdOf(event);

@@ -2,7 +2,8 @@
 import type { View } from '../../cards/views.js';
 import type { EvidenceService } from '../../services/evidence.js';
 import type { ProvenanceService } from '../../services/rotation.js';
-import type { CertifyPorts } from '../../services/scan.js';
+import type { RuleService } from '../../services/rules.js';
+import type { CertifyPorts, ScanService } from '../../services/scan.js';
 import type { Source } from '../../scanner/sources/types.js';
 import type { AlertStore } from '../../store/alerts.js';
 import type { AuditLog } from '../../store/audit-log.js';
@@ -12,6 +13,10 @@ export interface CommandContext {
   ports: CertifyPorts;
   /** Where a scan collects from, when one is needed. */
   source: Source;
+  /** Scans over `ports` and `source`; a saved one is recorded in the audit log. */
+  scans: ScanService;
+  /** Custom rules over `ports`; every change is recorded in the audit log. */
+  rules: RuleService;
   /** Epoch ms: the time of any scan this command runs. */
   now: number;
   user: { id: string; name: string };

@@ -4,13 +4,21 @@
  * decided by the evidence service on the server, never by which buttons a card shows; a refused
  * click leaves the card usable and says why.
  */
-import type { ActionView, EvidenceView, InputView, MessageView, View } from '../../cards/views.js';
+import type { EvidenceView, MessageView, View } from '../../cards/views.js';
 import { DEFAULT_PERIOD, parsePeriod, PERIOD_FORMS } from '../../evidence/period.js';
 import type { EvidenceService, IssuedLink } from '../../services/evidence.js';
-import { CertifyError, isCertifyError } from '../../base/errors.js';
+import { CertifyError } from '../../base/errors.js';
 import { FRAMEWORKS, findFramework } from '../../scanner/frameworks/index.js';
 import type { EvidenceRequest } from '../../store/evidence-requests.js';
 import type { DeepReadonly } from '../../store/json-file.js';
+import {
+  approvalButton,
+  approvalCard,
+  approvalInput,
+  refusedClick,
+  rejectedState,
+  rejectingState,
+} from './approval-card.js';
 import { actorOf, type CommandContext } from './context.js';
 import type { EvidenceVerb } from './verbs.js';
 
@@ -77,31 +85,6 @@ function tsaNote(r: Request): string | null {
     : null;
 }
 
-const input = (
-  id: string,
-  label: string,
-  value: string,
-  placeholder: string,
-  multiline = false,
-): InputView => ({
-  id,
-  label,
-  placeholder,
-  value,
-  required: true,
-  maxLength: multiline ? 1000 : 120,
-  multiline,
-});
-
-const button = (verb: EvidenceVerb, title: string, id: string, style?: ActionView['style']): ActionView => ({
-  verb,
-  title,
-  data: { id },
-  ...(style ? { style } : {}),
-  // Cancel must work with the required inputs still empty.
-  ...(verb === 'evidence.cancel' ? { ignoresInputs: true } : {}),
-});
-
 /** The card for a request in its current state; `mode` shows the signing or rejecting step. */
 export function evidenceView(
   r: Request,
@@ -112,91 +95,70 @@ export function evidenceView(
     signerName?: string;
   } = {},
 ): EvidenceView {
-  const base = {
-    kind: 'evidence' as const,
-    title: titleOf(r),
-    bundleId: r.id,
-    facts: factsOf(r),
-    statement: null as string | null,
-    inputs: [] as InputView[],
-    link: null as EvidenceView['link'],
-    note: opts.note ?? tsaNote(r),
-    actions: [] as ActionView[],
-  };
+  const frame = { title: titleOf(r), id: r.id, facts: factsOf(r), note: opts.note ?? tsaNote(r) };
   switch (r.status) {
     case 'building':
-      return { ...base, tone: 'neutral', status: 'pending', text: 'Building the bundle…' };
+      return approvalCard(frame, { tone: 'neutral', status: 'pending', text: 'Building the bundle…' });
     case 'failed':
-      return {
-        ...base,
+      return approvalCard(frame, {
         tone: 'attention',
         status: 'failed',
         text: `The bundle could not be built: ${r.error ?? 'unknown error'}`,
-      };
+      });
     case 'rejected':
-      return {
-        ...base,
-        tone: 'attention',
-        status: 'rejected',
-        text: `Rejected by ${r.rejection?.by.name ?? '?'} at ${formatWhen(r.rejection?.at ?? '')}: ${r.rejection?.reason ?? ''}`,
-      };
+      return approvalCard(frame, rejectedState(r.rejection));
     case 'signed': {
       const s = r.signature!;
       const link = opts.link
         ? { url: opts.link.url, title: 'Download bundle (.zip)', expiresAt: opts.link.expiresAt }
         : null;
-      return {
-        ...base,
+      return approvalCard(frame, {
         tone: 'good',
         status: 'signed',
         text: `Signed by ${s.by.name} (${s.role}) at ${formatWhen(s.at)}.${link ? ` The link works once and expires ${formatWhen(link.expiresAt)}; a new link replaces it.` : ' Ask for a new link to download it.'}`,
-        facts: [...base.facts, { label: 'Manifest SHA-256', value: s.manifestSha256 }],
+        facts: [...frame.facts, { label: 'Manifest SHA-256', value: s.manifestSha256 }],
         statement: r.statement,
         link,
-        actions: [button('evidence.link', link ? 'New download link' : 'Get download link', r.id)],
-      };
+        actions: [approvalButton('evidence.link', link ? 'New download link' : 'Get download link', r.id)],
+      });
     }
     case 'pending':
       if (opts.mode === 'signing') {
-        return {
-          ...base,
+        return approvalCard(frame, {
           tone: 'warning',
           status: 'signing',
           text: 'Read the management assertion, then sign with your name and role.',
           statement: r.statement,
           inputs: [
-            input('name', 'Your name', opts.signerName ?? '', 'e.g. Dana Li'),
-            input('role', 'Your role', '', 'e.g. Chief Information Security Officer'),
+            approvalInput('name', 'Your name', opts.signerName ?? '', 'e.g. Dana Li'),
+            approvalInput('role', 'Your role', '', 'e.g. Chief Information Security Officer'),
           ],
           actions: [
-            button('evidence.confirm', 'Sign the assertion', r.id, 'positive'),
-            button('evidence.cancel', 'Cancel', r.id),
+            approvalButton('evidence.confirm', 'Sign the assertion', r.id, 'positive'),
+            approvalButton('evidence.cancel', 'Cancel', r.id),
           ],
-        };
+        });
       }
       if (opts.mode === 'rejecting') {
-        return {
-          ...base,
-          tone: 'warning',
-          status: 'rejecting',
-          text: 'Say why the bundle is rejected; the reason is kept in the audit log.',
-          inputs: [input('reason', 'Reason', '', 'e.g. scope is missing the payments subscription', true)],
-          actions: [
-            button('evidence.reject-confirm', 'Reject the bundle', r.id, 'destructive'),
-            button('evidence.cancel', 'Cancel', r.id),
-          ],
-        };
+        return approvalCard(
+          frame,
+          rejectingState(
+            'the bundle',
+            { confirm: 'evidence.reject-confirm', cancel: 'evidence.cancel' },
+            r.id,
+            'e.g. scope is missing the payments subscription',
+          ),
+        );
       }
-      return {
-        ...base,
+      return approvalCard(frame, {
         tone: 'warning',
         status: 'pending',
         text: 'Waiting for an approver to sign the management assertion. The requester cannot approve their own request.',
         actions: [
-          button('evidence.sign', 'Sign assertion', r.id, 'positive'),
-          button('evidence.reject', 'Reject', r.id, 'destructive'),
+          approvalButton('evidence.sign', 'Sign assertion', r.id, 'positive'),
+          approvalButton('evidence.reject', 'Reject', r.id, 'destructive'),
         ],
-      };
+      });
   }
 }
 
@@ -292,20 +254,15 @@ export async function evidenceAction(
       }
     }
   } catch (e) {
-    const r = current();
-    if (!isCertifyError(e) || !r || e.code === 'NOT_FOUND') throw e;
-    // Keep the card (it is shared by the channel) and say why this click was refused.
+    const { request, code, note } = refusedClick(e, current());
     const mode =
-      e.code === 'BAD_INPUT'
+      code === 'BAD_INPUT'
         ? verb === 'evidence.confirm'
           ? 'signing'
           : verb === 'evidence.reject-confirm'
             ? 'rejecting'
             : undefined
         : undefined;
-    return evidenceView(r, {
-      ...(mode ? { mode, signerName: data.name ?? ctx.user.name } : {}),
-      note: `${e.message.charAt(0).toUpperCase()}${e.message.slice(1)}.`,
-    });
+    return evidenceView(request, { ...(mode ? { mode, signerName: data.name ?? ctx.user.name } : {}), note });
   }
 }

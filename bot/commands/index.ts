@@ -15,5 +15,7 @@ export type {
   RuleAction,
   RuleCommand,
 } from './parse.js';
-export { handleCommand, HELP_COMMANDS, MAX_FAILING, MAX_SAMPLES } from './handlers.js';
-export type { CommandContext } from './handlers.js';
+export { handleCommand } from './dispatch.js';
+export { HELP_COMMANDS } from './help.js';
+export { MAX_FAILING, MAX_SAMPLES } from '../../cards/scan-views.js';
+export type { CommandContext } from './context.js';

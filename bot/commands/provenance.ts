@@ -3,13 +3,20 @@
  * evidence) and `/certify cert <id>`. Cards show certificates, never a credential: the value
  * exists only inside the rotation step, between the generator and Key Vault.
  */
-import type { ActionView, EvidenceView, MessageView, View } from '../../cards/views.js';
+import type { EvidenceView, MessageView, View } from '../../cards/views.js';
 import type { CertificateLookup, ProvenanceService } from '../../services/rotation.js';
 import { DEFAULT_PRESET_ID, findPreset, listPresets } from '../../provenance/presets.js';
 import { presetEntropyBits } from '../../provenance/generate.js';
-import { CertifyError, isCertifyError } from '../../base/errors.js';
+import { CertifyError } from '../../base/errors.js';
 import type { RotationRequest } from '../../store/provenance.js';
 import type { DeepReadonly } from '../../store/json-file.js';
+import {
+  approvalButton,
+  approvalCard,
+  refusedClick,
+  rejectedState,
+  rejectingState,
+} from './approval-card.js';
 import { actorOf, type CommandContext } from './context.js';
 import type { RotationVerb } from './verbs.js';
 import { formatWhen } from '../../cards/text.js';
@@ -42,14 +49,6 @@ export function presetsView(): MessageView {
   };
 }
 
-const button = (verb: RotationVerb, title: string, id: string, style?: ActionView['style']): ActionView => ({
-  verb,
-  title,
-  data: { id },
-  ...(style ? { style } : {}),
-  ...(verb === 'rotation.cancel' ? { ignoresInputs: true } : {}),
-});
-
 function rotationFacts(r: DeepReadonly<RotationRequest>): EvidenceView['facts'] {
   const preset = findPreset(r.presetId);
   const facts: EvidenceView['facts'] = [
@@ -79,66 +78,45 @@ export function rotationView(
   r: DeepReadonly<RotationRequest>,
   opts: { mode?: 'rejecting'; note?: string | null; certificateUrl?: string | null; demo?: boolean } = {},
 ): EvidenceView {
-  const base = {
-    kind: 'evidence' as const,
+  const frame = {
     title: `Credential rotation · ${r.vault}/${r.secret}`,
-    bundleId: r.id,
+    id: r.id,
     facts: rotationFacts(r),
-    statement: null,
-    inputs: [] as EvidenceView['inputs'],
-    link: null as EvidenceView['link'],
     note: opts.note ?? null,
-    actions: [] as ActionView[],
   };
   switch (r.status) {
     case 'pending':
       if (opts.mode === 'rejecting') {
-        return {
-          ...base,
-          tone: 'warning',
-          status: 'rejecting',
+        return approvalCard(frame, {
+          ...rejectingState(
+            'the rotation',
+            { confirm: 'rotation.reject-confirm', cancel: 'rotation.cancel' },
+            r.id,
+            'e.g. rotate after the release freeze',
+          ),
           badge: 'REJECTING',
-          text: 'Say why the rotation is rejected; the reason is kept in the audit log.',
-          inputs: [
-            {
-              id: 'reason',
-              label: 'Reason',
-              placeholder: 'e.g. rotate after the release freeze',
-              value: '',
-              required: true,
-              maxLength: 1000,
-              multiline: true,
-            },
-          ],
-          actions: [
-            button('rotation.reject-confirm', 'Reject the rotation', r.id, 'destructive'),
-            button('rotation.cancel', 'Cancel', r.id),
-          ],
-        };
+        });
       }
-      return {
-        ...base,
+      return approvalCard(frame, {
         tone: 'warning',
         status: 'pending',
         badge: 'AWAITING APPROVAL',
         text: 'An approver other than the requester must agree. Approving generates the credential, writes it to Key Vault as a new version and signs its provenance certificate; nobody sees the value.',
         actions: [
-          button('rotation.approve', 'Approve and rotate', r.id, 'positive'),
-          button('rotation.reject', 'Reject', r.id, 'destructive'),
+          approvalButton('rotation.approve', 'Approve and rotate', r.id, 'positive'),
+          approvalButton('rotation.reject', 'Reject', r.id, 'destructive'),
         ],
-      };
+      });
     case 'rotating':
-      return {
-        ...base,
+      return approvalCard(frame, {
         tone: 'neutral',
         status: 'pending',
         badge: 'ROTATING',
         text: `Approved by ${r.approval?.by.name ?? '?'}; rotating…`,
-      };
+      });
     case 'rotated': {
       const url = opts.certificateUrl ?? null;
-      return {
-        ...base,
+      return approvalCard(frame, {
         tone: 'good',
         status: 'signed',
         badge: 'ROTATED',
@@ -156,24 +134,17 @@ export function rotationView(
           (opts.demo
             ? 'Demo tenant: no real Key Vault was written; the next demo scan shows the new version and its tags.'
             : null),
-      };
+      });
     }
     case 'rejected':
-      return {
-        ...base,
-        tone: 'attention',
-        status: 'rejected',
-        badge: 'REJECTED',
-        text: `Rejected by ${r.rejection?.by.name ?? '?'} at ${formatWhen(r.rejection?.at ?? '')}: ${r.rejection?.reason ?? ''}`,
-      };
+      return approvalCard(frame, { ...rejectedState(r.rejection), badge: 'REJECTED' });
     case 'failed':
-      return {
-        ...base,
+      return approvalCard(frame, {
         tone: 'attention',
         status: 'failed',
         badge: 'FAILED',
         text: `The rotation failed: ${r.error ?? 'unknown error'}. The secret keeps its current version.`,
-      };
+      });
   }
 }
 
@@ -316,11 +287,9 @@ export async function rotationAction(
         return shown(await provenance.reject(id, actor, data.reason ?? '', ctx.now));
     }
   } catch (e) {
-    const r = provenance.rotation(id);
-    if (!isCertifyError(e) || !r || e.code === 'NOT_FOUND') throw e;
-    const note = `${e.message.charAt(0).toUpperCase()}${e.message.slice(1)}.`;
-    return e.code === 'BAD_INPUT' && verb === 'rotation.reject-confirm'
-      ? rotationView(r, { mode: 'rejecting', note })
-      : shown(r, note);
+    const { request, code, note } = refusedClick(e, provenance.rotation(id));
+    return code === 'BAD_INPUT' && verb === 'rotation.reject-confirm'
+      ? rotationView(request, { mode: 'rejecting', note })
+      : shown(request, note);
   }
 }

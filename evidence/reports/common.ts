@@ -114,41 +114,6 @@ export function count(n: number, singular: string, plural = `${singular}s`): str
   return `${n} ${n === 1 ? singular : plural}`;
 }
 
-export interface AssetUrlParts {
-  /** First label of the host: the vault name. */
-  vault: string;
-  kind: string;
-  name: string;
-}
-
-/**
- * Vault, kind and name of a vault asset URL without `new URL`, which dominated large exports.
- * Case is kept as written (reports show names as the owner spelled them).
- */
-export function parseAssetUrl(url: string): AssetUrlParts | null {
-  const scheme = url.indexOf('://');
-  if (scheme < 0) return null;
-  const hostEnd = url.indexOf('/', scheme + 3);
-  if (hostEnd < 0) return null;
-  const host = url.slice(scheme + 3, hostEnd);
-  const dot = host.indexOf('.');
-  const kindEnd = url.indexOf('/', hostEnd + 1);
-  if (kindEnd < 0) return null;
-  let nameEnd = kindEnd + 1;
-  while (nameEnd < url.length) {
-    const ch = url.charCodeAt(nameEnd);
-    if (ch === 47 /* / */ || ch === 63 /* ? */ || ch === 35 /* # */) break;
-    nameEnd++;
-  }
-  const name = url.slice(kindEnd + 1, nameEnd);
-  if (name === '') return null;
-  return {
-    vault: (dot < 0 ? host : host.slice(0, dot)).replace(/:\d+$/, ''),
-    kind: url.slice(hostEnd + 1, kindEnd).toLowerCase(),
-    name,
-  };
-}
-
 /** Singular asset type from a URL kind segment (`secrets` → `secret`). */
 export function assetTypeOf(kind: string | undefined): string | null {
   if (kind === 'secrets') return 'secret';

@@ -3,10 +3,9 @@
  * rule results behind it.
  */
 import type { CitationSubset, Control } from '../../scanner/frameworks/types.js';
-import type { Inventory } from '../../scanner/inventory/types.js';
 import { BUILTIN_RULES } from '../../scanner/rules/builtin/index.js';
 import type { Rule, RuleStatus } from '../../scanner/rules/types.js';
-import type { ControlResult, RuleResult } from '../../scanner/scan.js';
+import { subsetNarrower, type ControlResult, type RuleResult } from '../../scanner/scan.js';
 import type { Cell, EvidenceInput } from '../types.js';
 import { col, count, scanTimeMs, type ReportSpec } from './common.js';
 
@@ -26,10 +25,8 @@ const BUILTIN = new Map<string, Rule>(BUILTIN_RULES.map((r) => [r.meta.id, r]));
 function subsetEvaluator(input: EvidenceInput): (rule: string, subset: CitationSubset) => Outcome | null {
   const inv = input.snapshot.inventory;
   const now = scanTimeMs(input);
-  // Same look-up as the scanner's, so a vault name's case resolves the same way.
-  const rbacByVault = new Map(inv.vaults.map((v) => [v.name, v.rbacAuthorization]));
-  const isRbac = (vault: string) => rbacByVault.get(vault) ?? rbacByVault.get(vault.toLowerCase()) ?? false;
-  const narrowed = new Map<string, Inventory>();
+  // The scanner's own narrowing, so a vault name's case resolves the same way.
+  const narrow = subsetNarrower(inv);
   const cache = new Map<string, Outcome>();
   return (ruleId, subset) => {
     const rule = BUILTIN.get(ruleId);
@@ -37,17 +34,7 @@ function subsetEvaluator(input: EvidenceInput): (rule: string, subset: CitationS
     const key = `${ruleId}:${subset.section}:${subset.vaultRbac}`;
     const hit = cache.get(key);
     if (hit) return hit;
-    const nKey = `${subset.section}:${subset.vaultRbac}`;
-    let part = narrowed.get(nKey);
-    if (!part) {
-      const keep = (a: { vault: string }) => isRbac(a.vault) === subset.vaultRbac;
-      part =
-        subset.section === 'keys'
-          ? { ...inv, keys: inv.keys.filter(keep) }
-          : { ...inv, secrets: inv.secrets.filter(keep) };
-      narrowed.set(nKey, part);
-    }
-    const o = rule.evaluate(part, now);
+    const o = rule.evaluate(narrow(subset), now);
     const out = { status: o.status, evaluated: o.evaluated, failing: o.failing.length };
     cache.set(key, out);
     return out;

@@ -2,10 +2,11 @@
  * Report 4: which resources depend on which credentials, and each credential's blast radius
  * (how many resources a leak or a botched rotation of it would reach).
  */
+import { parseAssetUrl } from '../../base/asset-url.js';
 import { normalizeAssetId } from '../../scanner/inventory/ids.js';
 import type { Resource } from '../../scanner/inventory/types.js';
 import type { Cell } from '../types.js';
-import { assetTypeOf, col, count, notCollected, parseAssetUrl, type ReportSpec } from './common.js';
+import { assetTypeOf, col, count, notCollected, type ReportSpec } from './common.js';
 
 /** VM005's threshold: below it a dependency was inferred too weakly to trust without review. */
 export const REVIEW_CONFIDENCE = 0.7;

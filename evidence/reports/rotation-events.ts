@@ -2,9 +2,10 @@
  * Report 2: the rotation event population over the period, from the source's rotation events
  * and from the rotations Certify itself performed (audit entries `credential.rotated`).
  */
+import { parseAssetUrl } from '../../base/asset-url.js';
 import { toMs } from '../../base/time.js';
 import type { AuditEntry, Cell } from '../types.js';
-import { col, count, iso, notCollected, parseAssetUrl, type ReportSpec } from './common.js';
+import { col, count, iso, notCollected, type ReportSpec } from './common.js';
 
 export const CERTIFY_ROTATION_ACTION = 'credential.rotated';
 

@@ -2,35 +2,12 @@
  * Asset identifiers (inventory.md, "Asset identifiers"). Secret and reference ids compare
  * case-insensitively, without a trailing version segment and without a trailing slash.
  */
+import { ASSET_KINDS, parseAssetUrl, type AssetUrlParts } from '../../base/asset-url.js';
 
-const KINDS: ReadonlySet<string> = new Set(['secrets', 'keys', 'certificates']);
-
-/**
- * Splits a vault asset URL into host, kind and name without a regex or `new URL`: the scanner
- * calls this for every secret and every reference, a million times on a large tenant.
- */
-function splitAssetUrl(url: string): { host: string; kind: string; name: string; end: number } | null {
-  const scheme = url.indexOf('://');
-  if (scheme < 0) return null;
-  const pathStart = url.indexOf('/', scheme + 3);
-  if (pathStart < 0) return null;
-  const kindEnd = url.indexOf('/', pathStart + 1);
-  if (kindEnd < 0) return null;
-  const kind = url.slice(pathStart + 1, kindEnd).toLowerCase();
-  if (!KINDS.has(kind)) return null;
-  let nameEnd = kindEnd + 1;
-  while (nameEnd < url.length) {
-    const ch = url.charCodeAt(nameEnd);
-    if (ch === 47 /* / */ || ch === 63 /* ? */ || ch === 35 /* # */) break;
-    nameEnd++;
-  }
-  if (nameEnd === kindEnd + 1) return null;
-  return {
-    host: url.slice(scheme + 3, pathStart),
-    kind,
-    name: url.slice(kindEnd + 1, nameEnd),
-    end: nameEnd,
-  };
+/** Host, kind and name of a vault asset URL (a kind in {@link ASSET_KINDS}), or null. */
+function splitAssetUrl(url: string): AssetUrlParts | null {
+  const parts = parseAssetUrl(url);
+  return parts !== null && ASSET_KINDS.has(parts.kind) ? parts : null;
 }
 
 /** Canonical form of a vault asset URL: lowercase, no version, no trailing slash. */
@@ -45,9 +22,7 @@ export function normalizeAssetId(url: string): string {
 export function vaultAndName(url: string): string | null {
   const parts = splitAssetUrl(url.trim());
   if (!parts) return null;
-  const host = parts.host.replace(/:\d+$/, '');
-  const dot = host.indexOf('.');
-  return `${dot < 0 ? host : host.slice(0, dot)}/${parts.name}`.toLowerCase();
+  return `${parts.vault}/${parts.name}`.toLowerCase();
 }
 
 export function appCredentialId(appId: string, keyId: string): string {

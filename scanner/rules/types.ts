@@ -1,7 +1,9 @@
+import { SEVERITY_ORDER } from '../../base/severity.js';
+import type { SeverityName } from '../../base/severity.js';
 import type { Inventory, OptionalSection } from '../inventory/types.js';
 
-export type Severity = 'Critical' | 'High' | 'Medium' | 'Low';
-export const SEVERITIES: readonly Severity[] = ['Critical', 'High', 'Medium', 'Low'];
+export type Severity = SeverityName;
+export const SEVERITIES: readonly Severity[] = SEVERITY_ORDER;
 
 /** Default weight by severity (rules.md, "Weights and score"). */
 export const SEVERITY_WEIGHT: Readonly<Record<Severity, number>> = {

@@ -4,7 +4,8 @@
  * requests, stages, signs and writes the bundle from that saved scan, and prints its figures.
  */
 import { parseArgs } from 'node:util';
-import { openPorts, scan } from '../../services/scan.js';
+import { openPorts } from '../../app/ports.js';
+import { scan } from '../../services/scan.js';
 import { openEvidence } from '../../app/evidence.js';
 import { parsePeriod } from '../../evidence/period.js';
 import { findFramework } from '../../scanner/frameworks/index.js';

@@ -15,7 +15,7 @@ import {
   type CommandContext,
 } from '../../bot/commands/index.js';
 import type { ControlView, HelpView, MessageView, RulesView, ScoreView, View } from '../../cards/views.js';
-import { openPorts } from '../../services/scan.js';
+import { openPorts, portServices } from '../../app/ports.js';
 import { FRAMEWORKS } from '../../scanner/frameworks/index.js';
 import { demoSource } from '../../scanner/sources/demo/index.js';
 
@@ -30,9 +30,12 @@ afterAll(() => {
 function context(now = NOW, dir?: string): CommandContext {
   const dataDir = dir ?? mkdtempSync(join(tmpdir(), 'certify-bot-'));
   if (dir === undefined) dirs.push(dataDir);
+  const ports = openPorts(dataDir, 50);
+  const source = demoSource({ size: 200 });
   return {
-    ports: openPorts(dataDir, 50),
-    source: demoSource({ size: 200 }),
+    ports,
+    source,
+    ...portServices({ ports, source: () => source, audit: null }),
     now,
     user: { id: 'u1', name: 'Test User' },
     channel: { kind: 'playground', id: 'c1' },

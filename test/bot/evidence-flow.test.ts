@@ -21,7 +21,7 @@ import { createMemoryReferenceStore, createTeamsRoute } from '../../bot/teams/in
 import type { BotServer } from '../../bot/server.js';
 import type { Log } from '../../bot/types.js';
 import type { EvidenceView, View } from '../../cards/views.js';
-import { openPorts } from '../../services/scan.js';
+import { openPorts } from '../../app/ports.js';
 import { openEvidence, type EvidenceWiring } from '../../app/evidence.js';
 import { verifyAuditLog } from '../../store/audit-log.js';
 import { verifyBundle } from '../../evidence/verify.js';

@@ -14,7 +14,7 @@ import { PLAYGROUND_APPROVER, readBotEnv, type BotConfig } from '../../bot/confi
 import { createBotCore } from '../../bot/core.js';
 import { createServer } from '../../bot/server.js';
 import type { BotCore } from '../../bot/types.js';
-import { openPorts } from '../../services/scan.js';
+import { openPorts } from '../../app/ports.js';
 import { demoSource } from '../../scanner/sources/demo/index.js';
 
 const dirs: string[] = [];

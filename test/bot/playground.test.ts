@@ -13,7 +13,7 @@ import { readBotEnv } from '../../bot/config.js';
 import { createBotCore } from '../../bot/core.js';
 import { guardDownloads } from '../../bot/download-guard.js';
 import { createServer } from '../../bot/server.js';
-import { openPorts } from '../../services/scan.js';
+import { openPorts } from '../../app/ports.js';
 import { openEvidence } from '../../app/evidence.js';
 import { openProvenance } from '../../app/provenance.js';
 import { runCli } from '../cli/harness.js';

@@ -12,7 +12,7 @@ import { readBotEnv, type BotConfig } from '../../bot/config.js';
 import { createBotCore } from '../../bot/core.js';
 import { createServer } from '../../bot/server.js';
 import type { Log } from '../../bot/types.js';
-import { openPorts } from '../../services/scan.js';
+import { openPorts } from '../../app/ports.js';
 import { isCertifyError } from '../../base/errors.js';
 import { demoSource } from '../../scanner/sources/demo/index.js';
 

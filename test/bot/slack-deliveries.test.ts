@@ -20,7 +20,8 @@ import {
   type DeliveryLedger,
 } from '../../bot/slack/index.js';
 import type { BotCore, Log, Route } from '../../bot/types.js';
-import { openPorts, scan } from '../../services/scan.js';
+import { openPorts } from '../../app/ports.js';
+import { scan } from '../../services/scan.js';
 import { openEvidence } from '../../app/evidence.js';
 import type { View } from '../../cards/views.js';
 import type { EvidenceService } from '../../services/evidence.js';

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createBotCore } from '../../bot/core.js';
 import { createSlackNotifier, createSlackRoute, FAILED_TEXT, WORKING_TEXT } from '../../bot/slack/index.js';
 import type { Log, Route } from '../../bot/types.js';
-import { openPorts } from '../../services/scan.js';
+import { openPorts } from '../../app/ports.js';
 import { demoSource } from '../../scanner/sources/demo/index.js';
 import { startFakeSlack, type FakeSlack, type FakeSlackCall } from '../support/fake-slack/index.js';
 

@@ -22,7 +22,7 @@ import type { ConversationReferenceStore, TeamsConfig } from '../../bot/teams/in
 import type { BotCore, Route } from '../../bot/types.js';
 import { toAdaptiveCard } from '../../cards/index.js';
 import type { AdaptiveCard, View } from '../../cards/index.js';
-import { openPorts } from '../../services/scan.js';
+import { openPorts } from '../../app/ports.js';
 import { demoSource } from '../../scanner/sources/demo/index.js';
 import { startFakeConnector } from '../support/fake-botconnector/index.js';
 import type { FakeConnector } from '../support/fake-botconnector/index.js';

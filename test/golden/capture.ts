@@ -12,7 +12,7 @@ import { createBotCore } from '../../bot/core.js';
 import type { BotChannel, BotUser } from '../../bot/types.js';
 import { toAdaptiveCard, toBlockKit } from '../../cards/index.js';
 import type { View } from '../../cards/views.js';
-import { openPorts } from '../../services/scan.js';
+import { openPorts } from '../../app/ports.js';
 import { openEvidence } from '../../app/evidence.js';
 import { createAlertStore } from '../../store/alerts.js';
 import { demoSource } from '../../scanner/sources/demo/index.js';

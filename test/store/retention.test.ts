@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync, utimesSync, writeFileSync, mkdirSync, existsSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, it } from 'vitest';
-import { openPorts, scan } from '../../services/scan.js';
+import { openPorts } from '../../app/ports.js';
+import { scan } from '../../services/scan.js';
 import { demoSource } from '../../scanner/sources/demo/index.js';
 import {
   createEvidenceRequestStore,

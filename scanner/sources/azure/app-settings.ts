@@ -12,6 +12,7 @@
  * starts, so no run is rescanned from every one of its positions).
  */
 import type { ResourceSetting } from '../../inventory/types.js';
+import { SECRET_NAME } from './names.js';
 
 export interface KeyVaultReference {
   settingName: string;
@@ -117,8 +118,11 @@ const REFERENCE_START = /^@Microsoft\.KeyVault\s*\(/i;
 /** `https://<host>[:port]/secrets/<name>[/<version>][/]`; anchored, so one attempt only. */
 const SECRET_URI =
   /^https:\/\/([a-z0-9][a-z0-9.-]*(?::[0-9]{1,5})?)\/secrets\/([a-z0-9-]{1,127})(?:\/[a-z0-9]{1,64})?\/?$/i;
-const VAULT_NAME = /^[a-z0-9-]{1,63}$/i;
-const SECRET_NAME = /^[a-z0-9-]{1,127}$/i;
+/**
+ * A reference's vault name is taken by its shape as a DNS label, not by Key Vault's stricter
+ * rule (names.ts): a reference to a vault that does not exist is VM001's to flag, by look-up.
+ */
+const VAULT_LABEL = /^[a-z0-9-]{1,63}$/i;
 
 /** `a=b; c = d` → `{a: 'b', c: 'd'}`, keys lowercased, the first occurrence of a key winning. */
 function referenceParameters(body: string): Map<string, string> {
@@ -189,7 +193,7 @@ export function parseKeyVaultReference(value: string, vaultDnsSuffix: string): s
 
   const vault = params.get('vaultname');
   const secret = params.get('secretname');
-  if (vault !== undefined && secret !== undefined && VAULT_NAME.test(vault) && SECRET_NAME.test(secret)) {
+  if (vault !== undefined && secret !== undefined && VAULT_LABEL.test(vault) && SECRET_NAME.test(secret)) {
     const suffix = normalizeSuffix(vaultDnsSuffix);
     const host = suffix === '' ? vault.toLowerCase() : `${vault.toLowerCase()}.${suffix}`;
     return `https://${host}/secrets/${secret}`;

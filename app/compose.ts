@@ -1,0 +1,178 @@
+/**
+ * The composition root: every service the bot and the CLI use, built from one configuration. The
+ * edges never wire stores, keys, time-stamping authorities, writers or clients by hand; they ask
+ * the root for what they use.
+ *
+ * Every part is built on first use and then kept, so a command pays only for what it touches:
+ * `certify rules` opens the custom-rule store and nothing else, a scan creates the signing key
+ * and the audit log only when it records a saved scan, and only evidence makes the local TSA's
+ * files. The bot asks for everything at start-up, so a broken setting stops it there. Nothing here
+ * builds a client on import: the Azure adapters are called when the source or the writer is used.
+ */
+import { azureSourceFromEnv } from '../adapters/azure-source.js';
+import { keyVaultWriterFromEnv } from '../adapters/keyvault-writer.js';
+import { resolveSource } from '../scanner/sources/registry.js';
+import type { CollectContext, Source } from '../scanner/sources/types.js';
+import type { CertifyPorts, ScanService } from '../services/scan.js';
+import type { RuleService } from '../services/rules.js';
+import { createAlertStore, type AlertStore } from '../store/alerts.js';
+import { createConversationStore, type ConversationStore } from '../store/conversations.js';
+import { openAuditLog, type AuditLog } from '../store/audit-log.js';
+import { createDemoWriter } from '../store/demo-writer.js';
+import { createProvenanceStore } from '../store/provenance.js';
+import { loadOrCreateSigningKey, signingKeyIfPresent, type SigningKey } from '../store/signing-key.js';
+import type { ServiceConfig } from './config.js';
+import { openEvidence, type EvidenceWiring } from './evidence.js';
+import { openPorts, portServices, type PortServices } from './ports.js';
+import { openProvenance, scanExtras, type ProvenanceWiring } from './provenance.js';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface ComposeDeps {
+  /** Where the Azure adapters read their settings (AZURE_*, HTTPS_PROXY, NO_PROXY). */
+  env: Env;
+  /** Where a relative snapshot path is read from. */
+  cwd: string;
+  /** Real time: the embedded TSA's certificate starts here, whatever "as of" time a command uses. */
+  clock: () => number;
+  /** Told when opening the audit log repaired it (an append torn by a crash). */
+  onNotice?: (message: string) => void;
+}
+
+/** A demo tenant's size and seed, when a command asks for other than the default. */
+export interface DemoOptions {
+  size?: number | undefined;
+  seed?: number | undefined;
+}
+
+export interface Services {
+  readonly config: ServiceConfig;
+  /** The stores of the data dir; scans see what this data dir's service issued and rotated. */
+  readonly ports: CertifyPorts;
+  /** The configured source, resolved (and, for Azure, its client built) on first use. */
+  readonly source: Source;
+  /** Another source (the CLI's `--source`, `--size`, `--seed`), resolved like the configured one. */
+  sourceFor(spec: string | undefined, demo?: DemoOptions): Source;
+  /** Scans over the ports; a saved scan is recorded in the audit log. */
+  readonly scans: ScanService;
+  /** Custom rules; every change is recorded in the audit log. */
+  readonly rules: RuleService;
+  /** The operator audit log as a port: opened (and the signing key created) at its first append. */
+  readonly audit: Pick<AuditLog, 'append'>;
+  /** Proactive-alert state. */
+  readonly alerts: AlertStore;
+  /** The conversations a channel adapter may post to later (Teams' references), kept across restarts. */
+  conversations<T extends object>(): ConversationStore<T>;
+  /** The signing key, created on first use. */
+  signer(): Promise<SigningKey>;
+  /** The signing key when the data dir has one, without creating it. */
+  existingSigner(): SigningKey | null;
+  /** The operator audit log, opened with the signing key. */
+  auditLog(): Promise<AuditLog>;
+  /** The evidence workflow: the signing key, the audit log, the time-stamping authority, the service. */
+  evidence(): Promise<EvidenceWiring>;
+  /** Rotation with provenance; from then on every scan sees its certificates and rotations. */
+  provenance(): Promise<ProvenanceWiring>;
+}
+
+/** One value, built on first use and kept. */
+function once<T>(build: () => T): () => T {
+  let built: { value: T } | null = null;
+  return () => (built ??= { value: build() }).value;
+}
+
+export function composeServices(config: ServiceConfig, deps: ComposeDeps): Services {
+  const { dataDir } = config;
+  const sourceFor = (spec: string | undefined, demo: DemoOptions = {}): Source =>
+    resolveSource(spec ?? config.source, {
+      ...(demo.size !== undefined ? { demoSize: demo.size } : {}),
+      ...(demo.seed !== undefined ? { demoSeed: demo.seed } : {}),
+      cwd: deps.cwd,
+      extra: { azure: () => azureSourceFromEnv(deps.env) },
+    });
+  const source = once(() => sourceFor(undefined));
+  /** The configured source for a service that holds one, resolved only when it collects. */
+  const deferredSource: Source = {
+    get id() {
+      return source().id;
+    },
+    collect: (ctx: CollectContext) => source().collect(ctx),
+  };
+
+  let provenanceBuilt = false;
+  const ports = once((): CertifyPorts => {
+    const opened = openPorts(dataDir, config.historyLimit);
+    // Where the service has run (its key is here), scans see what it issued and rotated, so the
+    // CLI and the bot score one data dir alike; provenance() replaces these with its own.
+    const key = provenanceBuilt ? null : signingKeyIfPresent(dataDir);
+    if (key) {
+      const demo = createDemoWriter(dataDir);
+      opened.extras = scanExtras(createProvenanceStore(dataDir), key, () => demo.writes());
+    }
+    return opened;
+  });
+  const signer = once(() => loadOrCreateSigningKey(dataDir));
+  const auditLog = once(async () =>
+    openAuditLog(dataDir, await signer(), deps.onNotice ? { onNotice: deps.onNotice } : {}),
+  );
+  const audit: Pick<AuditLog, 'append'> = {
+    append: async (event, now) => (await auditLog()).append(event, now),
+  };
+  const overPorts = once((): PortServices => portServices({ ports: ports(), source, audit }));
+  const alerts = once(() => createAlertStore(dataDir));
+  const evidence = once(async () =>
+    openEvidence({
+      dataDir,
+      ports: ports(),
+      source: deferredSource,
+      approvers: config.approvers,
+      publicUrl: config.publicUrl,
+      tsaUrl: config.tsaUrl,
+      ...(config.linkTtlMs !== undefined ? { linkTtlMs: config.linkTtlMs } : {}),
+      now: deps.clock(),
+      signer: await signer(),
+      audit: await auditLog(),
+    }),
+  );
+  const provenance = once(async () => {
+    const wiring = openProvenance({
+      dataDir,
+      signer: await signer(),
+      audit: await auditLog(),
+      approvers: config.approvers,
+      publicUrl: config.publicUrl,
+      azureWriter: config.secretWriter === 'keyvault' ? () => keyVaultWriterFromEnv(deps.env) : null,
+    });
+    // Every scan from here on sees what this wiring issued and rotated.
+    provenanceBuilt = true;
+    ports().extras = wiring.extras;
+    return wiring;
+  });
+
+  return {
+    config,
+    get ports() {
+      return ports();
+    },
+    get source() {
+      return source();
+    },
+    sourceFor,
+    get scans() {
+      return overPorts().scans;
+    },
+    get rules() {
+      return overPorts().rules;
+    },
+    audit,
+    get alerts() {
+      return alerts();
+    },
+    conversations: () => createConversationStore(dataDir),
+    signer,
+    existingSigner: () => signingKeyIfPresent(dataDir),
+    auditLog,
+    evidence,
+    provenance,
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * The stores of a data dir as the services' ports, and the scan and rule services over them. No
+ * store touches the disk until it is used, so building the ports creates no file.
+ */
+import type { Inventory } from '../scanner/inventory/types.js';
+import { BUILTIN_RULE_IDS } from '../scanner/rules/builtin/index.js';
+import { validateCustomRule } from '../scanner/rules/custom.js';
+import type { ScanResult } from '../scanner/scan.js';
+import type { Source } from '../scanner/sources/types.js';
+import type { AuditLog } from '../store/audit-log.js';
+import { createCustomRuleStore } from '../store/custom-rules.js';
+import { createEvidenceRequestStore, scanIdsInUse } from '../store/evidence-requests.js';
+import { createScanStore } from '../store/scans.js';
+import { createSnapshotStore } from '../store/snapshots.js';
+import { createRuleService, type RuleService } from '../services/rules.js';
+import { createScanService, defaultScanId, type CertifyPorts, type ScanService } from '../services/scan.js';
+
+export function openPorts(dataDir: string, historyLimit: number, snapshotLimit?: number): CertifyPorts {
+  const scans = createScanStore<ScanResult>(dataDir, { limit: historyLimit });
+  // Read-only here: what evidence was built from must outlive snapshot pruning. Another process
+  // (the bot) may add requests at any time, so each question re-reads the file.
+  const requests = createEvidenceRequestStore(dataDir);
+  return {
+    snapshots: createSnapshotStore<Inventory, ScanResult>(dataDir, {
+      ...(snapshotLimit === undefined ? {} : { limit: snapshotLimit }),
+      referenced: async () => {
+        await requests.reload();
+        return scanIdsInUse(requests.list());
+      },
+      saved: async () => {
+        const latest = await scans.latest();
+        return new Set([...scans.history().map((s) => s.scanId), ...(latest ? [latest.scanId] : [])]);
+      },
+    }),
+    scans,
+    customRules: createCustomRuleStore(dataDir, {
+      builtinIds: BUILTIN_RULE_IDS,
+      validate: (input) => validateCustomRule(input, { builtinIds: BUILTIN_RULE_IDS }),
+    }),
+    newScanId: defaultScanId,
+  };
+}
+
+/** The services that need nothing but the ports, a source and the audit log: scans and custom rules. */
+export interface PortServices {
+  scans: ScanService;
+  rules: RuleService;
+}
+
+export function portServices(deps: {
+  ports: CertifyPorts;
+  /** Called when a scan needs the configured source. */
+  source: () => Source;
+  audit: Pick<AuditLog, 'append'> | null;
+}): PortServices {
+  return {
+    scans: createScanService(deps),
+    rules: createRuleService({ store: deps.ports.customRules, audit: deps.audit }),
+  };
+}

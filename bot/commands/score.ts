@@ -1,0 +1,29 @@
+/** `/certify score [framework]` and `/certify scan`: the score view of the latest or a fresh scan. */
+import type { ScoreView, View } from '../../cards/views.js';
+import { scoreView } from '../../cards/scan-views.js';
+import { findFramework } from '../../scanner/frameworks/index.js';
+import type { ScanResult } from '../../scanner/scan.js';
+import type { ScanBy } from '../../services/scan.js';
+import { actorOf, type CommandContext } from './context.js';
+
+/** A scan saved by a command is recorded for the user who typed it, at the command's time. */
+export function scanBy(ctx: CommandContext): ScanBy {
+  return { actor: actorOf(ctx), clock: () => ctx.now };
+}
+
+/** The latest saved scan; when there is none yet, a scan of the context's source run and saved now. */
+export function latestScan(ctx: CommandContext): Promise<ScanResult> {
+  return ctx.scans.latestOrFresh(ctx.now, scanBy(ctx), ctx.source);
+}
+
+export async function scoreCommand(framework: string | null, ctx: CommandContext): Promise<View> {
+  // Resolved before any scan, so an unknown name costs nothing.
+  const fw = framework === null ? null : findFramework(framework);
+  const result = await latestScan(ctx);
+  return scoreView(result, { framework: fw, previous: ctx.ports.scans.previous() });
+}
+
+export async function scanCommand(ctx: CommandContext): Promise<ScoreView> {
+  const { result } = await ctx.scans.run({ source: ctx.source, now: ctx.now, save: true, by: scanBy(ctx) });
+  return scoreView(result, { framework: null, previous: ctx.ports.scans.previous(), title: 'Scan finished' });
+}

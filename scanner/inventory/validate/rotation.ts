@@ -1,0 +1,93 @@
+/**
+ * The rotation sections: `appRegistrations` (with their password credentials), the
+ * `rotationPolicies` that rotate them into vault secrets, and the `rotationEvents` they left.
+ */
+import type {
+  AppRegistration,
+  MatchState,
+  PasswordCredential,
+  RotationEvent,
+  RotationPolicy,
+} from '../types.js';
+import {
+  NULLABLE,
+  REQUIRED,
+  bool,
+  id,
+  nested,
+  oneOf,
+  str,
+  strOrNull,
+  time,
+  timeOrNull,
+  type Obj,
+} from './fields.js';
+import { IGNORING_CASE, array, byId, eachElement, type Section } from './lists.js';
+import { at, type Problems } from './problems.js';
+
+const MATCH_STATES: readonly MatchState[] = ['verified', 'unverified', 'excluded'];
+export const OUTCOMES = ['succeeded', 'failed'] as const;
+
+function passwordCredential(p: Problems, o: Obj, sec: string, i: number): PasswordCredential {
+  return {
+    keyId: id(p, o, sec, i, 'keyId'),
+    displayName: strOrNull(p, o, sec, i, 'displayName', NULLABLE),
+    endDateTime: timeOrNull(p, o, sec, i, 'endDateTime', NULLABLE),
+  };
+}
+
+const PASSWORD_CREDENTIALS: Section<PasswordCredential> = {
+  build: passwordCredential,
+  key: { field: 'keyId', of: (c) => c.keyId.toLowerCase(), rule: IGNORING_CASE },
+};
+
+function appRegistration(p: Problems, o: Obj, sec: string, i: number): AppRegistration {
+  const credentials = array(p, o, sec, i, 'passwordCredentials');
+  return {
+    appId: id(p, o, sec, i, 'appId'),
+    displayName: str(p, o, sec, i, 'displayName'),
+    passwordCredentials: eachElement(p, credentials, at(sec, i, 'passwordCredentials'), PASSWORD_CREDENTIALS),
+  };
+}
+
+export const APP_REGISTRATIONS: Section<AppRegistration> = {
+  build: appRegistration,
+  key: { field: 'appId', of: (a) => a.appId.toLowerCase(), rule: IGNORING_CASE },
+};
+
+const MATCHES: Section<RotationPolicy['matches'][number]> = {
+  build: (p, o, sec, i) => ({
+    secretId: str(p, o, sec, i, 'secretId'),
+    state: oneOf(p, o, sec, i, 'state', MATCH_STATES, REQUIRED)!,
+  }),
+};
+
+function rotationPolicy(p: Problems, o: Obj, sec: string, i: number): RotationPolicy {
+  const cred = nested(p, o, sec, i, 'credential', REQUIRED);
+  const credPath = at(sec, i, 'credential');
+  const matches = array(p, o, sec, i, 'matches');
+  return {
+    id: id(p, o, sec, i, 'id'),
+    credential: cred
+      ? { appId: str(p, cred, credPath, -1, 'appId'), keyId: str(p, cred, credPath, -1, 'keyId') }
+      : { appId: '', keyId: '' },
+    enabled: bool(p, o, sec, i, 'enabled'),
+    targetVault: strOrNull(p, o, sec, i, 'targetVault', NULLABLE),
+    matches: eachElement(p, matches, at(sec, i, 'matches'), MATCHES),
+  };
+}
+
+export const ROTATION_POLICIES: Section<RotationPolicy> = { build: rotationPolicy, key: byId };
+
+function rotationEvent(p: Problems, o: Obj, sec: string, i: number): RotationEvent {
+  return {
+    id: id(p, o, sec, i, 'id'),
+    credentialId: str(p, o, sec, i, 'credentialId'),
+    fullStack: bool(p, o, sec, i, 'fullStack'),
+    status: oneOf(p, o, sec, i, 'status', OUTCOMES, REQUIRED)!,
+    startedAt: time(p, o, sec, i, 'startedAt'),
+    finishedAt: timeOrNull(p, o, sec, i, 'finishedAt', NULLABLE),
+  };
+}
+
+export const ROTATION_EVENTS: Section<RotationEvent> = { build: rotationEvent, key: byId };
