@@ -4,9 +4,9 @@
  * the root for what they use.
  *
  * Every part is built on first use and then kept, so a command pays only for what it touches:
- * `certify rules` opens the custom-rule store and nothing else, a scan creates the signing key
- * and the audit log only when it records a saved scan, and only evidence makes the local TSA's
- * files. The bot asks for everything at start-up, so a broken setting stops it there. Nothing here
+ * `certify rules` opens the custom-rule store and nothing else, `certify parameters` only reads
+ * the parameters' file, a scan creates the signing key and the audit log only when it records a
+ * saved scan, and only evidence makes the local TSA's files. The bot asks for everything at start-up, so a broken setting stops it there. Nothing here
  * builds a client on import: the Azure adapters are called when the source or the writer is used.
  */
 import { azureSourceFromEnv } from '../adapters/azure-source.js';
@@ -14,6 +14,7 @@ import { keyVaultWriterFromEnv } from '../adapters/keyvault-writer.js';
 import { resolveSource } from '../scanner/sources/registry.js';
 import type { CollectContext, Source } from '../scanner/sources/types.js';
 import type { CertifyPorts, ScanService } from '../services/scan.js';
+import type { ParameterService } from '../services/parameters.js';
 import type { RuleService } from '../services/rules.js';
 import { createAlertStore, type AlertStore } from '../store/alerts.js';
 import { createConversationStore, type ConversationStore } from '../store/conversations.js';
@@ -57,6 +58,11 @@ export interface Services {
   readonly scans: ScanService;
   /** Custom rules; every change is recorded in the audit log. */
   readonly rules: RuleService;
+  /**
+   * Organisation parameters: every scan evaluates with them; every change is recorded in the
+   * audit log, and only approvers (CERTIFY_APPROVERS) change them from chat.
+   */
+  readonly parameters: ParameterService;
   /** The operator audit log as a port: opened (and the signing key created) at its first append. */
   readonly audit: Pick<AuditLog, 'append'>;
   /** Proactive-alert state. */
@@ -118,7 +124,9 @@ export function composeServices(config: ServiceConfig, deps: ComposeDeps): Servi
   const audit: Pick<AuditLog, 'append'> = {
     append: async (event, now) => (await auditLog()).append(event, now),
   };
-  const overPorts = once((): PortServices => portServices({ ports: ports(), source, audit }));
+  const overPorts = once((): PortServices =>
+    portServices({ ports: ports(), source, audit, approvers: config.approvers }),
+  );
   const alerts = once(() => createAlertStore(dataDir));
   const evidence = once(async () =>
     openEvidence({
@@ -163,6 +171,9 @@ export function composeServices(config: ServiceConfig, deps: ComposeDeps): Servi
     },
     get rules() {
       return overPorts().rules;
+    },
+    get parameters() {
+      return overPorts().parameters;
     },
     audit,
     get alerts() {

@@ -67,6 +67,22 @@ function daysInMonth(y: number, mo: number): number {
   return mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 30 : 31;
 }
 
+/**
+ * `ms` moved by `months` calendar months in UTC, keeping the time of day; a day the target month
+ * lacks is clamped to its last day (Jan 31 + 1 month = Feb 28, or Feb 29 in a leap year).
+ */
+export function addCalendarMonths(ms: number, months: number): number {
+  if (Number.isNaN(ms)) return Number.NaN;
+  const d = new Date(ms);
+  const total = d.getUTCMonth() + months;
+  const year = d.getUTCFullYear() + Math.floor(total / 12);
+  const month = ((total % 12) + 12) % 12;
+  const day = Math.min(d.getUTCDate(), daysInMonth(year, month + 1));
+  const out = new Date(ms);
+  out.setUTCFullYear(year, month, day);
+  return out.getTime();
+}
+
 /** `(expires − now) / 1 day`, or null when there is no expiry. */
 export function daysLeft(expiresMs: number, now: number): number | null {
   return Number.isNaN(expiresMs) ? null : (expiresMs - now) / DAY_MS;

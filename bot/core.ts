@@ -1,5 +1,6 @@
 import type { View } from '../cards/views.js';
 import { portServices } from '../app/ports.js';
+import type { ParameterService } from '../services/parameters.js';
 import type { RuleService } from '../services/rules.js';
 import type { CertifyPorts, ScanService } from '../services/scan.js';
 import type { AuditLog } from '../store/audit-log.js';
@@ -23,6 +24,10 @@ export function createBotCore(deps: {
    */
   scans?: ScanService;
   rules?: RuleService;
+  /** Organisation parameters (the composition root's); without it, one over the ports for `approvers`. */
+  parameters?: ParameterService;
+  /** Who may change parameters from chat when the core builds the parameter service itself. */
+  approvers?: readonly string[];
   clock: () => number;
   /** Proactive-alert state (subscribe, alerts, Acknowledge / Snooze); absent: alerts are off. */
   alerts?: AlertStore;
@@ -38,16 +43,23 @@ export function createBotCore(deps: {
   onError?: (error: unknown) => void;
 }): BotCore {
   const over =
-    deps.scans && deps.rules
+    deps.scans && deps.rules && deps.parameters
       ? null
-      : portServices({ ports: deps.ports, source: () => deps.source, audit: deps.audit ?? null });
+      : portServices({
+          ports: deps.ports,
+          source: () => deps.source,
+          audit: deps.audit ?? null,
+          approvers: deps.approvers ?? [],
+        });
   const scans = deps.scans ?? over!.scans;
   const rules = deps.rules ?? over!.rules;
+  const parameters = deps.parameters ?? over!.parameters;
   const context = (user: BotUser, channel: BotChannel, now: number) => ({
     ports: deps.ports,
     source: deps.source,
     scans,
     rules,
+    parameters,
     now,
     user,
     channel,

@@ -124,6 +124,7 @@ async function main(): Promise<number> {
     source,
     scans: services.scans,
     rules: services.rules,
+    parameters: services.parameters,
     clock: Date.now,
     alerts,
     evidence: evidence.service,

@@ -103,6 +103,8 @@ export function playgroundMayRun(command: Command): boolean {
       return true;
     case 'rule':
       return command.action === 'list' || command.action === 'unknown';
+    case 'parameters':
+      return command.action === 'show' || command.action === 'unknown';
     default:
       return false;
   }

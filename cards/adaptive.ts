@@ -9,6 +9,7 @@ import type {
   EvidenceView,
   HelpView,
   MessageView,
+  ParametersView,
   RulesView,
   ScoreView,
   Tone,
@@ -25,11 +26,13 @@ import {
   cutEvidence,
   cutHelp,
   cutMessage,
+  cutParameters,
   cutRules,
   cutScore,
   formatScore,
   formatWhen,
   moreText,
+  parameterValueLine,
   samplesText,
   severityTone,
   trendText,
@@ -208,6 +211,7 @@ function scoreCard(view: ScoreView, caps: Caps): AdaptiveCard {
   const trend = trendText(view.trend);
   if (trend) scope.push(['Trend', trend]);
   body.push(facts(scope));
+  if (cut.parameters) body.push(parametersNote(cut.parameters));
 
   if (cut.failing.length > 0 || cut.moreFailing > 0) {
     body.push(heading(`Failing rules (${view.failing.length + view.moreFailing})`));
@@ -255,6 +259,11 @@ function scoreCard(view: ScoreView, caps: Caps): AdaptiveCard {
   return card(body, cut.actions);
 }
 
+/** The non-default organisation parameters a result used. */
+function parametersNote(value: string): AdaptiveElement {
+  return text(value, { size: 'Small', spacing: 'Small' });
+}
+
 function disclaimer(value: string): AdaptiveElement {
   return text(value, { isSubtle: true, size: 'Small', separator: true, spacing: 'Large' });
 }
@@ -265,6 +274,7 @@ function controlCard(view: ControlView, caps: Caps): AdaptiveCard {
     text(cut.title, { size: 'Large', weight: 'Bolder', style: 'heading' }),
     text(cut.frameworkName, { isSubtle: true, spacing: 'None' }),
   ];
+  if (cut.parameters) body.push(parametersNote(cut.parameters));
   if (cut.redirectNote) {
     body.push(
       container([text(cut.redirectNote, { size: 'Small' })], { style: 'warning', spacing: 'Medium' }),
@@ -387,6 +397,42 @@ function rulesCard(view: RulesView, caps: Caps): AdaptiveCard {
     );
   }
   if (cut.moreCustom > 0) body.push(more(cut.moreCustom, 'custom rule', 'custom rules'));
+  return card(body, cut.actions);
+}
+
+function parametersCard(view: ParametersView, caps: Caps): AdaptiveCard {
+  const cut = cutParameters(view, caps);
+  const body: AdaptiveElement[] = [
+    text(cut.title, { size: 'Large', weight: 'Bolder', color: TONE_COLOR[cut.tone], style: 'heading' }),
+    text(cut.text, { spacing: 'Small' }),
+  ];
+  cut.rows.forEach((row, i) => {
+    body.push(
+      columns(
+        [
+          column('stretch', [
+            text(`**${row.name}**`, { size: 'Small' }),
+            text(`${row.rules} · ${row.allowed}`, { isSubtle: true, size: 'Small', spacing: 'None' }),
+          ]),
+          column(
+            'auto',
+            [
+              text(parameterValueLine(row), {
+                size: 'Small',
+                weight: row.isDefault ? 'Default' : 'Bolder',
+                horizontalAlignment: 'Right',
+                wrap: false,
+              }),
+            ],
+            { verticalContentAlignment: 'Center' },
+          ),
+        ],
+        i === 0 ? { separator: true, spacing: 'Medium' } : { spacing: 'Small' },
+      ),
+    );
+  });
+  if (cut.note)
+    body.push(text(cut.note, { isSubtle: true, size: 'Small', separator: true, spacing: 'Medium' }));
   return card(body, cut.actions);
 }
 
@@ -514,6 +560,8 @@ function render(view: View, caps: Caps): AdaptiveCard {
       return controlCard(view, caps);
     case 'rules':
       return rulesCard(view, caps);
+    case 'parameters':
+      return parametersCard(view, caps);
     case 'help':
       return helpCard(view, caps);
     case 'message':

@@ -9,6 +9,7 @@ import type {
   EvidenceView,
   HelpView,
   MessageView,
+  ParametersView,
   RulesView,
   ScoreView,
   Tone,
@@ -25,12 +26,14 @@ import {
   cutEvidence,
   cutHelp,
   cutMessage,
+  cutParameters,
   cutRules,
   cutScore,
   fallbackText,
   formatScore,
   formatWhen,
   moreText,
+  parameterValueLine,
   samplesText,
   severityTone,
   trendText,
@@ -256,6 +259,7 @@ function scoreBlocks(view: ScoreView, caps: Caps): Block[] {
       scope,
     ),
   ];
+  if (cut.parameters) blocks.push(context(`⚙️ ${esc(cut.parameters)}`));
   if (cut.failing.length > 0 || cut.moreFailing > 0) {
     blocks.push(divider, section(`*Failing rules (${view.failing.length + view.moreFailing})*`));
     for (const r of cut.failing) {
@@ -286,6 +290,7 @@ function scoreBlocks(view: ScoreView, caps: Caps): Block[] {
 function controlBlocks(view: ControlView, caps: Caps): Block[] {
   const cut = cutControl(view, caps);
   const blocks: Block[] = [header(cut.title), context(esc(cut.frameworkName))];
+  if (cut.parameters) blocks.push(context(`⚙️ ${esc(cut.parameters)}`));
   if (cut.redirectNote) blocks.push(section(`⚠️ ${esc(cut.redirectNote)}`));
   for (const c of cut.controls) {
     blocks.push(
@@ -348,6 +353,22 @@ function rulesBlocks(view: RulesView, caps: Caps): Block[] {
     ),
   );
   if (cut.moreCustom > 0) blocks.push(more(cut.moreCustom, 'custom rule', 'custom rules'));
+  blocks.push(...actions(cut.actions));
+  return blocks;
+}
+
+function parametersBlocks(view: ParametersView, caps: Caps): Block[] {
+  const cut = cutParameters(view, caps);
+  const blocks: Block[] = [header(cut.title), section(`${TONE_EMOJI[cut.tone]} ${esc(cut.text)}`), divider];
+  blocks.push(
+    ...packed(
+      cut.rows.map(
+        (r) =>
+          `*${esc(r.name)}* — ${r.isDefault ? esc(parameterValueLine(r)) : `*${esc(parameterValueLine(r))}*`}\n_${esc(r.rules)} · ${esc(r.allowed)}_`,
+      ),
+    ),
+  );
+  if (cut.note) blocks.push(context(esc(cut.note)));
   blocks.push(...actions(cut.actions));
   return blocks;
 }
@@ -472,6 +493,8 @@ function render(view: View, caps: Caps): Block[] {
       return controlBlocks(view, caps);
     case 'rules':
       return rulesBlocks(view, caps);
+    case 'parameters':
+      return parametersBlocks(view, caps);
     case 'help':
       return helpBlocks(view, caps);
     case 'message':

@@ -1,5 +1,6 @@
 /**
- * The views of a scan — the score, a control, the rule catalogue — built from data. The chat
+ * The views of a scan — the score, a control, the rule catalogue, the organisation parameters —
+ * built from data. The chat
  * handlers render them as cards and the CLI as terminal text (terminal.ts), so both edges show
  * the same facts worded the same way. Pure functions: the caller reads the stores and passes in
  * what they hold.
@@ -10,11 +11,21 @@ import type { ControlLookup } from '../scanner/frameworks/index.js';
 import type { Control, Framework } from '../scanner/frameworks/types.js';
 import { describeCondition } from '../scanner/rules/custom.js';
 import type { CustomRuleDef } from '../scanner/rules/custom-types.js';
+import { DEFAULT_PARAMETERS, PARAMETER_NAMES, type OrgParameters } from '../scanner/rules/parameters.js';
+import { nonDefaultLine, PARAMETER_SPECS, parameterValueText } from '../scanner/rules/parameters-check.js';
 import type { Rule } from '../scanner/rules/types.js';
-import type { RuleResult, ScanResult } from '../scanner/scan.js';
+import { parametersOf, type RuleResult, type ScanResult } from '../scanner/scan.js';
 import type { ScanSummary } from '../scanner/summary.js';
 import { CertifyError } from '../base/errors.js';
-import type { ActionView, ControlView, RuleLine, RulesView, ScoreView, Tone } from './views.js';
+import type {
+  ActionView,
+  ControlView,
+  ParametersView,
+  RuleLine,
+  RulesView,
+  ScoreView,
+  Tone,
+} from './views.js';
 
 /** Failing rules shown on a score card; the rest are counted in `moreFailing`. */
 export const MAX_FAILING = 5;
@@ -132,6 +143,7 @@ export function scoreView(
     actions.push({ verb: 'rules.show', title: 'Rules', data: {} });
   }
 
+  const parameters = nonDefaultLine(parametersOf(result));
   return {
     kind: 'score',
     title: opts.title ?? fw?.name ?? 'Certify score',
@@ -149,6 +161,8 @@ export function scoreView(
     failing: failing.slice(0, maxFailing).map(ruleLine),
     moreFailing: Math.max(0, failing.length - maxFailing),
     breakdown,
+    // Only when a value differs: a result on the defaults shows no line.
+    ...(parameters === null ? {} : { parameters }),
     disclaimer: DISCLAIMER,
     actions,
   };
@@ -167,12 +181,14 @@ export function controlView(
   const fwResult = result.frameworks.find((f) => f.id === fw.id);
   const rulesById = new Map(result.rules.map((r) => [r.id, r]));
   const controls: Control[] = found.kind === 'control' ? [found.control] : found.controls;
+  const parameters = nonDefaultLine(parametersOf(result));
 
   return {
     kind: 'control',
     framework: { id: fw.id, name: fw.name, shortName: fw.shortName },
     query,
     redirectNote: found.kind === 'redirect' ? found.redirect.note : null,
+    ...(parameters === null ? {} : { parameters }),
     controls: controls.map((control) => {
       const cr = fwResult?.controls.find((c) => c.id === control.id);
       const ruleIds = [...new Set(control.citations.map((c) => c.rule))];
@@ -224,4 +240,74 @@ export function rulesView(builtIn: readonly Rule[], custom: readonly CustomRuleD
     })),
     actions: [{ verb: 'score.show', title: 'Score', data: {} }],
   };
+}
+
+/**
+ * The organisation parameters in effect, each with its default, what it allows and the rules
+ * that read it. `text` says what changed (or how many differ); `note` who may change them and how.
+ */
+export function parametersView(
+  effective: OrgParameters,
+  opts: { title?: string; text?: string; tone?: Tone; note: string | null; actions?: ActionView[] },
+): ParametersView {
+  const changed = PARAMETER_NAMES.filter((n) => effective[n] !== DEFAULT_PARAMETERS[n]).length;
+  return {
+    kind: 'parameters',
+    tone: opts.tone ?? 'neutral',
+    title: opts.title ?? 'Organisation parameters',
+    text:
+      opts.text ??
+      (changed === 0
+        ? 'Every scan uses these thresholds; all are the defaults.'
+        : `Every scan uses these thresholds; ${changed} of ${PARAMETER_NAMES.length} differ from the defaults.`),
+    rows: PARAMETER_NAMES.map((name) => {
+      const spec = PARAMETER_SPECS[name];
+      return {
+        name,
+        value: parameterValueText(name, effective[name]),
+        defaultValue: parameterValueText(name, DEFAULT_PARAMETERS[name]),
+        isDefault: effective[name] === DEFAULT_PARAMETERS[name],
+        allowed: `${spec.min}–${spec.max} ${spec.unit}`,
+        rules: spec.rules.join(', '),
+      };
+    }),
+    note: opts.note,
+    actions: opts.actions ?? [{ verb: 'score.show', title: 'Score', data: {} }],
+  };
+}
+
+/**
+ * The parameters after `parameters set` or `reset`: what changed (old → new), or that nothing
+ * did, above the values now in effect.
+ */
+export function parameterChangeView(
+  action: 'set' | 'reset',
+  outcome: {
+    effective: OrgParameters;
+    changed: readonly { name: keyof OrgParameters; from: number; to: number }[];
+  },
+  note: string | null,
+): ParametersView {
+  const { changed } = outcome;
+  if (changed.length === 0) {
+    return parametersView(outcome.effective, {
+      title: 'Nothing changed',
+      text:
+        action === 'set'
+          ? 'The parameters already have these values.'
+          : 'These parameters already have their default values.',
+      note,
+    });
+  }
+  const what = changed.map((c) => `${c.name} ${c.from} → ${parameterValueText(c.name, c.to)}`).join('; ');
+  return parametersView(outcome.effective, {
+    title: action === 'set' ? 'Parameters changed' : 'Parameters reset',
+    tone: 'good',
+    text: `${what}. Scans from now on use them; saved scans keep the values they were computed with.`,
+    note,
+    actions: [
+      { verb: 'scan.run', title: 'Scan now', data: {} },
+      { verb: 'score.show', title: 'Score', data: {} },
+    ],
+  });
 }

@@ -25,6 +25,7 @@ import type {
   EvidenceView,
   HelpView,
   MessageView,
+  ParametersView,
   RulesView,
   ScoreView,
   Tone,
@@ -104,6 +105,7 @@ function scoreText(view: ScoreView, paint: Paint): string {
   ];
   const trend = trendText(view.trend);
   if (trend) lines.push(paint.dim(trend));
+  if (view.parameters) lines.push(paint.yellow(view.parameters));
   lines.push(countsText(view.counts), '');
 
   const failing = view.failing.length + view.moreFailing;
@@ -144,6 +146,7 @@ function scoreText(view: ScoreView, paint: Paint): string {
 
 function controlText(view: ControlView, paint: Paint): string {
   const parts: string[] = [];
+  if (view.parameters) parts.push(paint.yellow(view.parameters), '');
   if (view.redirectNote !== null) parts.push(paint.yellow(`${view.query}: ${view.redirectNote}`), '');
   else if (view.controls.length > 1)
     parts.push(paint.dim(`${view.controls.length} controls match "${view.query}":`), '');
@@ -199,6 +202,26 @@ function rulesText(view: RulesView, paint: Paint): string {
     );
   }
   return sections.join('\n\n');
+}
+
+function parametersText(view: ParametersView, paint: Paint): string {
+  const rows = view.rows.map((r) => [
+    r.name,
+    r.isDefault ? r.value : paint.yellow(`${r.value} *`),
+    r.defaultValue,
+    r.allowed,
+    r.rules,
+  ]);
+  const lines = [
+    toned(view.tone, paint)(paint.bold(view.title)),
+    view.text,
+    '',
+    table(rows, ['PARAMETER', 'VALUE', 'DEFAULT', 'ALLOWED', 'RULES'], paint),
+  ];
+  if (view.rows.some((r) => !r.isDefault))
+    lines.push(paint.dim('* set by the organisation: not the default'));
+  if (view.note) lines.push('', paint.dim(view.note));
+  return lines.join('\n');
 }
 
 function helpText(view: HelpView, paint: Paint): string {
@@ -263,6 +286,8 @@ export function toTerminalText(view: View, paint: Paint = PLAIN): string {
       return controlText(view, paint);
     case 'rules':
       return rulesText(view, paint);
+    case 'parameters':
+      return parametersText(view, paint);
     case 'help':
       return helpText(view, paint);
     case 'message':

@@ -12,6 +12,7 @@ import type {
   HelpView,
   InputView,
   MessageView,
+  ParametersView,
   RuleLine,
   RulesView,
   ScoreView,
@@ -237,6 +238,8 @@ export interface CutScore {
   moreFailing: number;
   breakdown: ScoreView['breakdown'];
   moreBreakdown: number;
+  /** The non-default organisation parameters the result used, or null. */
+  parameters: string | null;
   disclaimer: string;
   actions: ActionView[];
 }
@@ -261,6 +264,7 @@ export function cutScore(view: ScoreView, caps: Caps): CutScore {
     moreFailing: view.moreFailing + (view.failing.length - failing.length),
     breakdown,
     moreBreakdown: view.breakdown.length - breakdown.length,
+    parameters: view.parameters ? clip(view.parameters, caps.text) : null,
     disclaimer: clip(view.disclaimer, caps.text),
     actions: cutActions(view.actions),
   };
@@ -288,6 +292,8 @@ export interface CutControlView {
   title: string;
   frameworkName: string;
   redirectNote: string | null;
+  /** The non-default organisation parameters the result used, or null. */
+  parameters: string | null;
   controls: CutControl[];
   moreControls: number;
   disclaimer: string;
@@ -322,6 +328,7 @@ export function cutControl(view: ControlView, caps: Caps): CutControlView {
     title: clip(title, MAX_TITLE),
     frameworkName: clip(view.framework.name, caps.name * 2),
     redirectNote: view.redirectNote === null ? null : clip(view.redirectNote, caps.text),
+    parameters: view.parameters ? clip(view.parameters, caps.text) : null,
     controls,
     moreControls: view.controls.length - controls.length,
     disclaimer: clip(view.disclaimer, caps.text),
@@ -359,6 +366,29 @@ export function cutRules(view: RulesView, caps: Caps): CutRules {
     moreCustom: view.custom.length - custom.length,
     actions: cutActions(view.actions),
   };
+}
+
+export function cutParameters(view: ParametersView, caps: Caps): ParametersView {
+  return {
+    ...view,
+    title: clip(view.title, MAX_TITLE),
+    text: clip(view.text, caps.text * 2),
+    rows: view.rows.map((r) => ({
+      ...r,
+      name: clip(r.name, caps.name),
+      value: clip(r.value, caps.name),
+      defaultValue: clip(r.defaultValue, caps.name),
+      allowed: clip(r.allowed, caps.name),
+      rules: clip(r.rules, caps.name),
+    })),
+    note: view.note === null ? null : clip(view.note, caps.text),
+    actions: cutActions(view.actions),
+  };
+}
+
+/** "45 days (default 30 days)" or "30 days (default)". */
+export function parameterValueLine(row: ParametersView['rows'][number]): string {
+  return row.isDefault ? `${row.value} (default)` : `${row.value} (default ${row.defaultValue})`;
 }
 
 export interface CutHelp {
@@ -591,6 +621,8 @@ export function fallbackText(view: View): string {
       );
     case 'rules':
       return `Certify rules: ${view.builtIn.length} built-in, ${view.custom.length} custom`;
+    case 'parameters':
+      return clip(`${view.title}: ${view.text}`, 300);
     case 'help':
       return view.unknown
         ? clip(

@@ -47,6 +47,11 @@ export interface ScoreView {
   moreFailing: number;
   /** Overall view: one line per framework; framework view: one line per control. */
   breakdown: { id: string; label: string; score: number | null; status: string }[];
+  /**
+   * Set when the result was computed with an organisation parameter other than its default: one
+   * line naming each such value, e.g. "Organisation parameters: expiringSoonDays 45 days (default 30)".
+   */
+  parameters?: string | null;
   disclaimer: string;
   actions: ActionView[];
 }
@@ -58,6 +63,8 @@ export interface ControlView {
   query: string;
   /** Set when the query was a control id of an older catalogue (where the evidence lives now). */
   redirectNote: string | null;
+  /** As on the score view: the non-default organisation parameters the result used, if any. */
+  parameters?: string | null;
   controls: {
     id: string;
     title: string;
@@ -89,6 +96,32 @@ export interface RulesView {
     enabled: boolean;
     condition: string;
   }[];
+  actions: ActionView[];
+}
+
+/** The organisation parameters: the values every scan uses, each with its default, bounds and rules. */
+export interface ParametersView {
+  kind: 'parameters';
+  tone: Tone;
+  /** "Organisation parameters", "Parameters changed", "Parameters reset". */
+  title: string;
+  /** What changed, or how many values differ from the defaults. */
+  text: string;
+  rows: {
+    name: string;
+    /** e.g. "45 days". */
+    value: string;
+    /** e.g. "30 days". */
+    defaultValue: string;
+    /** False when the organisation set another value. */
+    isDefault: boolean;
+    /** e.g. "1–365 days". */
+    allowed: string;
+    /** The rules that read it, e.g. "P003, C003, K003". */
+    rules: string;
+  }[];
+  /** Who may change them, and how. */
+  note: string | null;
   actions: ActionView[];
 }
 
@@ -177,4 +210,5 @@ export interface EvidenceView {
   actions: ActionView[];
 }
 
-export type View = ScoreView | ControlView | RulesView | HelpView | MessageView | AlertView | EvidenceView;
+export type View =
+  ScoreView | ControlView | RulesView | ParametersView | HelpView | MessageView | AlertView | EvidenceView;

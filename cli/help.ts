@@ -1,5 +1,22 @@
 /** Help texts of the CLI. */
 import { packageInfo } from '../base/package-info.js';
+import { DEFAULT_PARAMETERS, PARAMETER_NAMES } from '../scanner/rules/parameters.js';
+import { PARAMETER_SPECS } from '../scanner/rules/parameters-check.js';
+
+/** One line per parameter: name, bounds and default, the rules that read it. */
+function parameterTable(): string {
+  const rows = PARAMETER_NAMES.map((n) => {
+    const s = PARAMETER_SPECS[n];
+    return [
+      n,
+      `${s.min}–${s.max} ${s.unit}, default ${DEFAULT_PARAMETERS[n]}`,
+      `${s.rules.join(', ')} (${s.meaning})`,
+    ];
+  });
+  const w0 = Math.max(...rows.map((r) => r[0]!.length));
+  const w1 = Math.max(...rows.map((r) => r[1]!.length));
+  return rows.map(([a, b, c]) => `  ${a!.padEnd(w0)}  ${b!.padEnd(w1)}  ${c}`).join('\n');
+}
 
 export const version = (): string => `certify ${packageInfo().version}`;
 
@@ -13,6 +30,7 @@ Commands
   control  FRAMEWORK CONTROL [--source S] [--now ISO] [--json]  one control: text, coverage, cited rules
   rules    [--json]                                             the rule catalogue, built-in and custom
   rule     add | list | update | remove | enable | disable      manage custom rules
+  parameters [--json] | set NAME=VALUE … | reset [NAME …]       the organisation parameters (thresholds)
   evidence FRAMEWORK [--from ISO --to ISO | --period P] [--out FILE]  an unsigned evidence bundle
   verify   BUNDLE [--jwks FILE|URL] [--tsa-ca FILE] [--json]    check a bundle offline, as an auditor
   audit    verify [--json]                                      check the operator audit log
@@ -28,7 +46,7 @@ Sources (--source, default $CERTIFY_SOURCE or demo)
 
 Frameworks: cis, soc2, iso27001, nist, hipaa, pci, asb (aliases such as pci-dss, iso, 800-53 work).
 Exit status: 0 done, 1 the operation failed, 2 bad usage or bad input.
-Data: scans and custom rules live in $CERTIFY_DATA_DIR (default ./.certify).`;
+Data: scans, custom rules and organisation parameters live in $CERTIFY_DATA_DIR (default ./.certify).`;
 
 const COMMANDS: Record<string, string> = {
   scan: `certify scan [--source S] [--now ISO] [--json] [--size N] [--seed N] [--export FILE]
@@ -49,7 +67,7 @@ status of every rule it cites. A prefix shows every matching control (certify co
 control ids of older catalogue versions point to where that evidence lives now.`,
   rules: `certify rules [--json]
 
-Lists the 42 built-in rules and the custom rules with severity, weight and class.`,
+Lists the 47 built-in rules and the custom rules with severity, weight and class.`,
   rule: `certify rule add    (--file RULE.json | --json '{...}' | flags)
 certify rule update ID (--file PATCH.json | --json '{...}' | flags)
 certify rule list [--json] | remove ID | enable ID | disable ID
@@ -110,6 +128,20 @@ https://…/certs/<id> URL, that service's /.well-known/jwks.json; else this dat
 structure and entropy; with --target, that it was made for that secret; with
 --credential-stdin, that the credential on standard input is the one it certifies. Exit status
 1 with the reason on any failure.`,
+});
+
+Object.assign(COMMANDS, {
+  parameters: `certify parameters [--json]
+certify parameters set NAME=VALUE … [--json]
+certify parameters reset [NAME …] [--json]
+
+The organisation parameters every scan evaluates with (rules.md, "Organisation parameters"),
+marking the values that differ from the defaults. set changes one or more (refused whole if any
+value is not allowed); reset puts the named ones (or, with no name, all) back to their default.
+Every change is recorded in the operator audit log; in chat only approvers can change them.
+${parameterTable()}
+Each scan result records the values it used (parameters in certify.scan/v1). Example:
+  certify parameters set expiringSoonDays=45 expiringCriticalDays=10`,
 });
 
 export function commandHelp(command: string): string {

@@ -7,15 +7,24 @@ import { isAbsolute, resolve } from 'node:path';
 import { composeServices, type Services } from '../app/compose.js';
 import { readCliEnv } from '../app/config.js';
 import { CertifyError, isCertifyError } from '../base/errors.js';
-import { controlView, rulesView, scoreView } from '../cards/scan-views.js';
+import {
+  controlView,
+  parameterChangeView,
+  parametersView,
+  rulesView,
+  scoreView,
+} from '../cards/scan-views.js';
 import { toTerminalText } from '../cards/terminal.js';
 import { findFramework, lookupControl } from '../scanner/frameworks/index.js';
 import { BUILTIN_RULES } from '../scanner/rules/builtin/index.js';
 import { compileCustomRule, describeCondition } from '../scanner/rules/custom.js';
 import type { CustomRuleDef } from '../scanner/rules/custom-types.js';
-import type { ScanResult } from '../scanner/scan.js';
+import { DEFAULT_PARAMETERS, type OrgParameters } from '../scanner/rules/parameters.js';
+import { nonDefaultParameters, parseAssignments } from '../scanner/rules/parameters-check.js';
+import { parametersOf, type ScanResult } from '../scanner/scan.js';
 import { writeSnapshot } from '../scanner/sources/snapshot/index.js';
 import type { SourceProgress } from '../scanner/sources/types.js';
+import type { ParameterChange, ParameterChangeBy } from '../services/parameters.js';
 import type { RuleChangeBy } from '../services/rules.js';
 import { nowFrom, parse, SOURCE_OPTIONS, str, type Parsed } from './args.js';
 import { HELP, commandHelp, version } from './help.js';
@@ -76,6 +85,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         return await cmdRules(ctx, rest);
       case 'rule':
         return await cmdRule(ctx, rest);
+      case 'parameters':
+        return await cmdParameters(ctx, rest);
       case 'evidence':
         return await cmdEvidence(ctx, rest);
       case 'verify':
@@ -230,6 +241,7 @@ async function cmdControl(ctx: Ctx, argv: readonly string[]): Promise<number> {
       redirect: found.kind === 'redirect' ? found.redirect : null,
       now: result.now,
       source: result.source,
+      parameters: parametersOf(result),
       controls: controls.map((control) => {
         const ctlResult = fwResult.controls.find((x) => x.id === control.id)!;
         return {
@@ -419,4 +431,67 @@ async function cmdRule(ctx: Ctx, argv: readonly string[]): Promise<number> {
         'use rule add | list | update | remove | enable | disable',
       );
   }
+}
+
+const PARAMETERS_NOTE =
+  'Change them with `certify parameters set NAME=VALUE …` or `certify parameters reset [NAME …]`; every change is recorded in the operator audit log.';
+
+/** `--json` of the parameters commands: the values in effect, the defaults, and what changed. */
+function parametersJson(effective: OrgParameters, changed?: readonly ParameterChange[]) {
+  return {
+    schema: 'certify.parameters/v1',
+    parameters: effective,
+    defaults: DEFAULT_PARAMETERS,
+    nonDefault: nonDefaultParameters(effective),
+    ...(changed ? { changed } : {}),
+  };
+}
+
+async function cmdParameters(ctx: Ctx, argv: readonly string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  const parameters = ctx.services().parameters;
+  // A change made from the CLI lands in the same operator audit log as the bot's.
+  const by = (): ParameterChangeBy => ({ actor: cliActor(ctx.io.env), at: ctx.clock() });
+  const flags = { json: { type: 'boolean' } } as const;
+  if (sub === undefined || sub === 'show' || sub.startsWith('-')) {
+    const { values } = parse('parameters', sub === undefined || sub === 'show' ? rest : argv, flags, 0);
+    const { effective } = await parameters.current();
+    if (values.json) json(ctx, parametersJson(effective));
+    else out(ctx, toTerminalText(parametersView(effective, { note: PARAMETERS_NOTE }), ctx.c));
+    return 0;
+  }
+  if (sub === 'set' || sub === 'reset') {
+    const { values, positionals } = parse('parameters', rest, flags, Number.POSITIVE_INFINITY);
+    let result;
+    if (sub === 'set') {
+      if (positionals.length === 0) {
+        throw new CertifyError(
+          'BAD_USAGE',
+          'parameters set needs NAME=VALUE',
+          [],
+          'e.g. certify parameters set expiringSoonDays=45 expiringCriticalDays=10',
+        );
+      }
+      result = await parameters.set(parseAssignments(positionals.join(' ')), by());
+    } else {
+      result = await parameters.reset(positionals, by());
+    }
+    if (values.json) json(ctx, parametersJson(result.state.effective, result.changed));
+    else {
+      out(
+        ctx,
+        toTerminalText(
+          parameterChangeView(sub, { effective: result.state.effective, changed: result.changed }, null),
+          ctx.c,
+        ),
+      );
+    }
+    return 0;
+  }
+  throw new CertifyError(
+    'BAD_USAGE',
+    `unknown parameters command "${sub}"`,
+    [],
+    'use certify parameters [--json] | parameters set NAME=VALUE … | parameters reset [NAME …]',
+  );
 }

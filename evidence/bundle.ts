@@ -23,6 +23,8 @@ import type { Assertion, EvidenceInput, ReportTable } from './types.js';
 import { pendingAssertion } from './assertion.js';
 import { INVENTORY_DIGEST_METHOD, inventorySha256 } from './inventory-digest.js';
 import { SCAN_SAVED } from './scan-record.js';
+import { parametersOf } from '../scanner/scan.js';
+import { parameterLines } from '../scanner/rules/parameters-check.js';
 
 export const DATA_MANIFEST = 'data-manifest.json';
 export const DATA_TIMESTAMP = 'data-manifest.tsr';
@@ -122,6 +124,9 @@ function scopeOf(input: EvidenceInput, digest: string) {
     subscriptions: [...new Set(inv.vaults.map((v) => v.subscriptionId))].sort(),
     vaults: inv.vaults.map((v) => ({ name: v.name, id: v.id, readable: v.accessError === null })),
     assets: result.assets,
+    // The organisation parameters the scan's rules were evaluated with, so every verdict in the
+    // reports can be recomputed by hand (a scan saved before they were recorded used the defaults).
+    parameters: parametersOf(result),
     notices: result.notices ?? [],
   };
 }
@@ -228,6 +233,12 @@ export async function stageBundle(opts: StageOptions): Promise<StagedBundle> {
       tenantId: input.snapshot.inventory.tenantId,
       framework: input.framework.name,
       scope: scopeLines(scope),
+      parameters: [
+        ...parameterLines(scope.parameters),
+        ...(input.snapshot.result.parameters === undefined
+          ? ['The scan was saved before Certify recorded its parameters: it used the defaults.']
+          : []),
+      ],
       productVersion: `Certify ${opts.productVersion}`,
       period: input.period,
       generatedAt,
@@ -253,7 +264,8 @@ What is here
   reports/*.csv        the data (RFC 4180, UTF-8); column meanings: docs/evidence.md of Certify
   reports/*.pdf        the same reports for people: cover page, tables, management assertion
   scope.json           tenant, source, scan (its id and inventory SHA-256, as in the operator
-                       audit log's scan.saved entry), subscriptions and vaults covered
+                       audit log's scan.saved entry), subscriptions and vaults covered, and
+                       the organisation parameters the rules were evaluated with
   data-manifest.json   SHA-256 of the data files; data-manifest.tsr is its RFC 3161 timestamp
   assertion.json       the management assertion; assertion.jws its ES256 signature (detached)
   manifest.json        SHA-256 of every file above; manifest.jws its ES256 signature (detached),

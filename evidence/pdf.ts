@@ -21,6 +21,11 @@ export interface PdfCover {
   framework: string;
   /** Scope lines: source, subscriptions, vault count, asset counts, scan id and time. */
   scope: string[];
+  /**
+   * The organisation parameters the scan was evaluated with, one line each (absent in a bundle
+   * staged before they were recorded).
+   */
+  parameters?: string[];
   /** e.g. "Certify 0.1.0". */
   productVersion: string;
   period: Period;
@@ -279,6 +284,12 @@ function drawCover(c: Canvas, f: Fonts, cover: PdfCover): void {
   const scope = list(cover.scope);
   if (scope.length === 0) paragraph(c, 'No scope recorded.', { face: f.regular, size: 9, color: MUTED });
   for (const line of scope) bullet(c, f, line);
+
+  const parameters = list(cover.parameters);
+  if (parameters.length > 0) {
+    heading(c, f, 'Organisation parameters');
+    for (const line of parameters) bullet(c, f, line);
+  }
 
   heading(c, f, 'Time stamp (RFC 3161)');
   const ts = cover.timestamp ?? { time: '', authority: '', trustedThirdParty: false };

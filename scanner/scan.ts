@@ -1,9 +1,11 @@
 /**
- * Inventory + rules + frameworks + now → `certify.scan/v1` (contract.md). Pure: the caller
- * supplies the scan id and the time, so the same input always gives the same result.
+ * Inventory + rules + frameworks + now + organisation parameters → `certify.scan/v1`
+ * (contract.md). Pure: the caller supplies the scan id, the time and the parameters, so the same
+ * input always gives the same result.
  */
 import type { CitationSubset, Coverage, Framework, FrameworkId } from './frameworks/types.js';
 import type { Inventory } from './inventory/types.js';
+import { DEFAULT_PARAMETERS, type OrgParameters } from './rules/parameters.js';
 import type { Metric, Rule, RuleClass, RuleOutcome, RuleStatus, Severity } from './rules/types.js';
 import { ratingOf, scoreOf, type Rating } from './score.js';
 
@@ -46,6 +48,12 @@ export interface ScanResult {
   scanId: string;
   now: string;
   source: string;
+  /**
+   * The organisation parameters every rule was evaluated with (rules.md, "Organisation
+   * parameters"). Absent only in scans saved before Certify recorded them: those used the
+   * defaults ({@link parametersOf}).
+   */
+  parameters?: OrgParameters;
   score: number | null;
   rating: Rating | null;
   rules: RuleResult[];
@@ -74,6 +82,13 @@ export interface ScanInput {
   now: number;
   source: string;
   scanId: string;
+  /** The organisation parameters to evaluate with (default: DEFAULT_PARAMETERS). */
+  parameters?: OrgParameters;
+}
+
+/** The parameters a result was computed with (the defaults for a scan saved before they were recorded). */
+export function parametersOf(result: Pick<ScanResult, 'parameters'>): OrgParameters {
+  return result.parameters ?? DEFAULT_PARAMETERS;
 }
 
 export function countAssets(inv: Inventory): AssetCounts {
@@ -137,6 +152,7 @@ function evaluateFramework(
   byId: ReadonlyMap<string, { rule: Rule; result: RuleResult }>,
   narrow: (subset: CitationSubset) => Inventory,
   now: number,
+  parameters: OrgParameters,
 ): FrameworkResult {
   const cited = new Map<string, RuleResult>();
   const controls = fw.controls.map((control): ControlResult => {
@@ -146,7 +162,9 @@ function evaluateFramework(
       if (!entry) throw new Error(`framework ${fw.id} control ${control.id} cites unknown rule ${c.rule}`);
       cited.set(c.rule, entry.result);
       results.push(
-        c.subset ? toResult(entry.rule, entry.rule.evaluate(narrow(c.subset), now)) : entry.result,
+        c.subset
+          ? toResult(entry.rule, entry.rule.evaluate(narrow(c.subset), now, parameters))
+          : entry.result,
       );
     }
     return {
@@ -164,10 +182,12 @@ function evaluateFramework(
 
 export function runScan(input: ScanInput): ScanResult {
   const { inventory, now } = input;
+  // A copy of plain numbers, so the result never shares (or freezes) the caller's object.
+  const parameters: OrgParameters = { ...(input.parameters ?? DEFAULT_PARAMETERS) };
   const byId = new Map<string, { rule: Rule; result: RuleResult }>();
   const rules: RuleResult[] = [];
   for (const rule of input.rules) {
-    const result = toResult(rule, rule.evaluate(inventory, now));
+    const result = toResult(rule, rule.evaluate(inventory, now, parameters));
     byId.set(rule.meta.id, { rule, result });
     rules.push(result);
   }
@@ -178,10 +198,11 @@ export function runScan(input: ScanInput): ScanResult {
     scanId: input.scanId,
     now: new Date(now).toISOString(),
     source: input.source,
+    parameters,
     score,
     rating: ratingOf(score),
     rules,
-    frameworks: input.frameworks.map((fw) => evaluateFramework(fw, byId, narrow, now)),
+    frameworks: input.frameworks.map((fw) => evaluateFramework(fw, byId, narrow, now, parameters)),
     tenantId: inventory.tenantId,
     collectedAt: inventory.collectedAt,
     assets: countAssets(inventory),

@@ -3,6 +3,12 @@
  * documentation cannot drift from the code (a test compares the file with this output).
  */
 import { FRAMEWORKS } from '../scanner/frameworks/index.js';
+import {
+  UNMAPPED_AZURE_POLICIES,
+  azurePolicyFor,
+  type PolicyCorrespondence,
+  type PolicyParameterValue,
+} from '../scanner/rules/azure-policy.js';
 import { BUILTIN_RULES } from '../scanner/rules/builtin/index.js';
 import { SEVERITY_WEIGHT } from '../scanner/rules/types.js';
 
@@ -25,6 +31,31 @@ function citations(id: string): string[] {
   return out;
 }
 
+function value(v: PolicyParameterValue): string {
+  return typeof v === 'object' ? v.join(', ') : String(v);
+}
+
+/** One built-in definition the rule corresponds to: name, id, parameter, and how Certify differs. */
+function policyLine(p: PolicyCorrespondence): string {
+  let line = `- *${p.displayName}* (\`${p.definitionId}\`)`;
+  const q = p.parameter;
+  if (q !== null) {
+    const dflt = q.default === null ? 'no default' : `default ${value(q.default)}`;
+    const certify =
+      q.certify === null
+        ? 'no counterpart in Certify'
+        : `Certify's value ${value(q.certify)}${q.orgParameter !== null ? `, set by \`${q.orgParameter}\`` : ''}`;
+    line += `, parameter \`${q.name}\` (${dflt}; ${certify})`;
+  }
+  return `${line}. ${p.difference === null ? 'Same meaning.' : `*Difference:* ${p.difference}`}`;
+}
+
+function azurePolicy(id: string): string[] {
+  const refs = azurePolicyFor(id);
+  if (refs.length === 0) return ['', '*Azure Policy:* no built-in definition corresponds.'];
+  return ['', '*Azure Policy:*', '', ...refs.map(policyLine)];
+}
+
 export function renderRuleDocs(): string {
   const lines = [
     '# Built-in rules',
@@ -40,6 +71,10 @@ export function renderRuleDocs(): string {
       .join(', ')}. The score is \`100 × Σ weight(pass) / Σ weight(pass or fail)\`, one decimal.`,
     '*Framework* rules are cited by at least one framework control; *operational* rules count in the',
     'score but appear in no framework packet.',
+    '',
+    "Each rule names the built-in Azure Policy definitions for Key Vault it corresponds to (Microsoft's",
+    'repository Azure/azure-policy) and, where Certify deliberately differs, how and why; the cases in',
+    '`test/policy/` hold both to the same verdict everywhere else.',
   ];
   for (const [category, title] of Object.entries(CATEGORY_TITLES)) {
     lines.push('', `## ${title}`);
@@ -57,8 +92,17 @@ export function renderRuleDocs(): string {
         `*Remediation:* ${m.remediation}`,
         '',
         `*Cited by:* ${cited.length > 0 ? cited.join('; ') : 'no framework (operational hygiene)'}`,
+        ...azurePolicy(m.id),
       );
     }
   }
+  lines.push(
+    '',
+    '## Azure Policy built-ins without a rule',
+    '',
+    'The built-in definitions for Key Vault that no rule corresponds to, and why:',
+    '',
+    ...UNMAPPED_AZURE_POLICIES.map((u) => `- *${u.displayName}* (\`${u.definitionId}\`): ${u.reason}`),
+  );
   return `${lines.join('\n')}\n`;
 }

@@ -74,7 +74,14 @@ export function enrichInventory(inv: Inventory, sourceId: string, extras: ScanEx
       const i = byName.get(`${w.vault.toLowerCase()}/${w.name.toLowerCase()}`);
       if (i === undefined) continue;
       const s = secrets[i]!;
-      secrets[i] = { ...s, enabled: true, updated: w.at, expires: w.expires, tags: { ...s.tags, ...w.tags } };
+      secrets[i] = {
+        ...s,
+        enabled: true,
+        created: w.at,
+        updated: w.at,
+        expires: w.expires,
+        tags: { ...s.tags, ...w.tags },
+      };
     }
     out.secrets = secrets;
   }

@@ -1,6 +1,6 @@
 /**
  * The application core that the CLI and the bot share: collect from a source, evaluate the
- * built-in and custom rules, map to frameworks, save. Every port (stores, id generator,
+ * built-in and custom rules with the organisation parameters, map to frameworks, save. Every port (stores, id generator,
  * clock) is passed in; nothing here builds a client on import.
  */
 import { randomBytes } from 'node:crypto';
@@ -9,10 +9,13 @@ import type { Inventory } from '../scanner/inventory/types.js';
 import { BUILTIN_RULES } from '../scanner/rules/builtin/index.js';
 import { compileCustomRule } from '../scanner/rules/custom.js';
 import type { CustomRuleDef } from '../scanner/rules/custom-types.js';
+import type { OrgParameters } from '../scanner/rules/parameters.js';
+import { effectiveParameters } from '../scanner/rules/parameters-check.js';
 import type { Rule } from '../scanner/rules/types.js';
 import { runScan, type ScanResult } from '../scanner/scan.js';
 import type { CollectContext, Source } from '../scanner/sources/types.js';
 import type { CustomRuleStore } from '../store/custom-rules.js';
+import type { ParameterStore } from '../store/parameters.js';
 import type { ScanStore } from '../store/scans.js';
 import { summarize } from '../scanner/summary.js';
 import type { SnapshotStore } from '../store/snapshots.js';
@@ -21,10 +24,13 @@ import type { AuditLog } from '../store/audit-log.js';
 import { inventorySha256 } from '../evidence/inventory-digest.js';
 import { scanSavedEvent } from '../evidence/scan-record.js';
 import type { Actor } from '../evidence/types.js';
+import type { ParameterService } from './parameters.js';
 
 export interface CertifyPorts {
   scans: ScanStore<ScanResult>;
   customRules: CustomRuleStore;
+  /** The organisation parameters set in the data dir; every scan over these ports evaluates with them. */
+  parameters: ParameterStore;
   newScanId: (now: number) => string;
   /** Inventory + result of each saved scan, so evidence for a past period can be rebuilt. */
   snapshots: SnapshotStore<Inventory, ScanResult>;
@@ -45,7 +51,14 @@ export function activeRules(custom: readonly CustomRuleDef[]): Rule[] {
 
 export function evaluateInventory(
   inventory: Inventory,
-  opts: { custom: readonly CustomRuleDef[]; now: number; source: string; scanId: string },
+  opts: {
+    custom: readonly CustomRuleDef[];
+    now: number;
+    source: string;
+    scanId: string;
+    /** Default: DEFAULT_PARAMETERS. */
+    parameters?: OrgParameters;
+  },
 ): ScanResult {
   return runScan({
     inventory,
@@ -54,6 +67,7 @@ export function evaluateInventory(
     now: opts.now,
     source: opts.source,
     scanId: opts.scanId,
+    ...(opts.parameters ? { parameters: opts.parameters } : {}),
   });
 }
 
@@ -77,13 +91,18 @@ export interface ScanAudit {
  * A scan that is saved must say where it is recorded; `audit: null` is for wirings without an
  * operator audit log (tests, a core built without one), never a default.
  */
-export type ScanOptions = CollectContext & ({ save: false } | { save: true; audit: ScanAudit | null });
+export type ScanOptions = CollectContext & {
+  /** The organisation parameters to evaluate with; default: those set in `ports.parameters`. */
+  parameters?: OrgParameters;
+} & ({ save: false } | { save: true; audit: ScanAudit | null });
 
 /** Collects from the source and evaluates; saves (and records) the result when `save` is set. */
 export async function scan(ports: CertifyPorts, source: Source, ctx: ScanOptions): Promise<ScanRun> {
   const notices: string[] = [];
   // The source gets what it collects with, not the audit port.
   const { now, onProgress, signal } = ctx;
+  // Read before collecting: an unreadable parameters file stops the scan before a long collection.
+  const parameters = ctx.parameters ?? effectiveParameters(await ports.parameters.values());
   const collected = await source.collect({
     now,
     ...(onProgress ? { onProgress } : {}),
@@ -99,6 +118,7 @@ export async function scan(ports: CertifyPorts, source: Source, ctx: ScanOptions
     now: ctx.now,
     source: source.id,
     scanId: ports.newScanId(ctx.now),
+    parameters,
   });
   const result: ScanResult = notices.length > 0 ? { ...evaluated, notices } : evaluated;
   if (ctx.save) {
@@ -148,11 +168,17 @@ export function createScanService(deps: {
   ports: CertifyPorts;
   source: () => Source;
   audit: Pick<AuditLog, 'append'> | null;
+  /** The organisation parameters' service; without it, the values set in `ports.parameters`. */
+  parameters?: Pick<ParameterService, 'effective'>;
 }): ScanService {
-  const run = (request: ScanRequest): Promise<ScanRun> => {
+  const run = async (request: ScanRequest): Promise<ScanRun> => {
     const { source, now, onProgress, onNotice, signal } = request;
-    const collect: CollectContext = {
+    const parameters = deps.parameters
+      ? await deps.parameters.effective()
+      : effectiveParameters(await deps.ports.parameters.values());
+    const collect: CollectContext & { parameters: OrgParameters } = {
       now,
+      parameters,
       ...(onProgress ? { onProgress } : {}),
       ...(onNotice ? { onNotice } : {}),
       ...(signal ? { signal } : {}),

@@ -27,3 +27,5 @@ export type {
 } from './evidence-requests.js';
 export { createProvenanceStore, CERTIFICATES_FILE, ROTATIONS_FILE } from './provenance.js';
 export type { ProvenanceStore, RotationPerson, RotationRequest, StoredCertificate } from './provenance.js';
+export { createParameterStore, PARAMETERS_FILE } from './parameters.js';
+export type { ParameterStore } from './parameters.js';

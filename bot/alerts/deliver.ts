@@ -5,7 +5,7 @@
  */
 import type { View } from '../../cards/views.js';
 import type { CertifyPorts } from '../../services/scan.js';
-import type { ScanResult } from '../../scanner/scan.js';
+import { parametersOf, type ScanResult } from '../../scanner/scan.js';
 import type { AlertStore, AlertSubscription } from '../../store/alerts.js';
 import type { ScanSummary } from '../../scanner/summary.js';
 import type { Log } from '../types.js';
@@ -119,7 +119,13 @@ export async function runAlerts(deps: RunAlertsDeps): Promise<RunAlertsResult> {
       const keys = messageKeys(message);
       const group =
         keys.join(',').length > BUTTON_DATA_LIMIT ? await deps.alerts.saveGroup(keys, deps.now) : undefined;
-      const view = alertView(message, { scan: scanRef, keys, state: null, ...(group ? { group } : {}) });
+      const view = alertView(message, {
+        scan: scanRef,
+        keys,
+        state: null,
+        parameters: parametersOf(current),
+        ...(group ? { group } : {}),
+      });
       try {
         if (await deliverTo(sub, view, notifiers)) result.delivered++;
         else log('alerts.no_notifier', { level: 'warn', channel: sub.channel.kind });

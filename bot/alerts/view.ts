@@ -7,6 +7,7 @@ import type { ActionView, AlertView, Tone } from '../../cards/views.js';
 import { shortId } from '../../base/present.js';
 import type { ScanSummary } from '../../scanner/summary.js';
 import type { ScanResult } from '../../scanner/scan.js';
+import { DEFAULT_PARAMETERS, type OrgParameters } from '../../scanner/rules/parameters.js';
 import { THRESHOLD_RULES, vaultOf, type AlertEvent, type AlertMessage, type Threshold } from './diff.js';
 
 /** Lines a digest lists before "and N more". */
@@ -20,13 +21,21 @@ export interface AlertViewContext {
   /** Set when the keys were saved as a group (AlertStore.saveGroup): the buttons carry its id. */
   group?: string;
   state: AlertView['state'];
+  /** The scan's organisation parameters (default DEFAULT_PARAMETERS), for the thresholds' wording. */
+  parameters?: OrgParameters;
 }
 
-const THRESHOLD_TEXT: Readonly<Record<Threshold, string>> = {
-  expired: 'has expired',
-  '7d': 'expires within 7 days',
-  '30d': 'expires within 30 days',
-};
+/** The threshold in words, with the organisation's days (the keys keep the default names). */
+function thresholdText(threshold: Threshold, parameters: OrgParameters): string {
+  switch (threshold) {
+    case 'expired':
+      return 'has expired';
+    case '7d':
+      return `expires within ${parameters.expiringCriticalDays} days`;
+    case '30d':
+      return `expires within ${parameters.expiringSoonDays} days`;
+  }
+}
 
 function assetNoun(assetId: string): string {
   if (/\/certificates\//i.test(assetId)) return 'Certificate';
@@ -35,12 +44,12 @@ function assetNoun(assetId: string): string {
   return 'Asset';
 }
 
-function itemOf(event: AlertEvent): AlertView['items'][number] {
+function itemOf(event: AlertEvent, parameters: OrgParameters): AlertView['items'][number] {
   switch (event.kind) {
     case 'threshold':
       return {
         kind: event.threshold,
-        text: `${assetNoun(event.assetId)} ${THRESHOLD_TEXT[event.threshold]}`,
+        text: `${assetNoun(event.assetId)} ${thresholdText(event.threshold, parameters)}`,
         subject: shortId(event.assetId),
         ruleId: event.ruleId,
       };
@@ -69,10 +78,10 @@ function isUrgent(event: AlertEvent): boolean {
   return (event.kind === 'threshold' && event.threshold === 'expired') || event.kind === 'critical-rule';
 }
 
-function titleOf(event: AlertEvent): string {
+function titleOf(event: AlertEvent, parameters: OrgParameters): string {
   switch (event.kind) {
     case 'threshold':
-      return `${assetNoun(event.assetId)} ${THRESHOLD_TEXT[event.threshold]}`;
+      return `${assetNoun(event.assetId)} ${thresholdText(event.threshold, parameters)}`;
     case 'critical-rule':
       return 'A Critical rule started failing';
     case 'score-drop':
@@ -83,8 +92,10 @@ function titleOf(event: AlertEvent): string {
 export function alertView(message: AlertMessage, ctx: AlertViewContext): AlertView {
   const events = message.kind === 'digest' ? message.events : [message];
   const tone: Tone = events.some(isUrgent) ? 'attention' : 'warning';
-  const title = message.kind === 'digest' ? `${events.length} changes since the last scan` : titleOf(message);
-  const items = events.map(itemOf);
+  const parameters = ctx.parameters ?? DEFAULT_PARAMETERS;
+  const title =
+    message.kind === 'digest' ? `${events.length} changes since the last scan` : titleOf(message, parameters);
+  const items = events.map((e) => itemOf(e, parameters));
   const shown = items.slice(0, MAX_ALERT_ITEMS);
   // A digest's keys can outgrow what a button may carry; then the buttons name the saved group.
   const data: Record<string, string> = ctx.group ? { group: ctx.group } : { keys: ctx.keys.join(',') };

@@ -1,6 +1,7 @@
 /** What every command handler is given: the ports, the services, who asks, where and when. */
 import type { View } from '../../cards/views.js';
 import type { EvidenceService } from '../../services/evidence.js';
+import type { ParameterService } from '../../services/parameters.js';
 import type { ProvenanceService } from '../../services/rotation.js';
 import type { RuleService } from '../../services/rules.js';
 import type { CertifyPorts, ScanService } from '../../services/scan.js';
@@ -17,6 +18,11 @@ export interface CommandContext {
   scans: ScanService;
   /** Custom rules over `ports`; every change is recorded in the audit log. */
   rules: RuleService;
+  /**
+   * Organisation parameters over `ports`: anyone reads them, only approvers change them (decided
+   * by the service), every change is recorded. Without it `/certify parameters` says they are off.
+   */
+  parameters?: ParameterService;
   /** Epoch ms: the time of any scan this command runs. */
   now: number;
   user: { id: string; name: string };

@@ -4,6 +4,7 @@ import type { CommandContext } from './context.js';
 import { controlCommand } from './control.js';
 import { errorView } from './errors.js';
 import { evidenceAction, evidenceCommand } from './evidence.js';
+import { parametersCommand } from './parameters.js';
 import { helpView } from './help.js';
 import type { Command } from './parse.js';
 import { certCommand, presetsView, rotateCommand, rotationAction } from './provenance.js';
@@ -41,6 +42,8 @@ async function dispatch(cmd: Command, ctx: CommandContext): Promise<View> {
       return rulesCommand(ctx);
     case 'rule':
       return ruleCommand(cmd, ctx);
+    case 'parameters':
+      return parametersCommand(cmd, ctx);
     case 'subscribe':
       return subscribeCommand(cmd.args, ctx);
     case 'unsubscribe':

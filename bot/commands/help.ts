@@ -14,6 +14,11 @@ export const HELP_COMMANDS: HelpView['commands'] = [
     description: 'Manage custom rules (add takes the rule as JSON).',
   },
   {
+    usage: '/certify parameters [set NAME=VALUE … | reset [NAME …]]',
+    description:
+      'The organisation parameters every scan uses (expiry windows, maximum ages); approvers change or reset them.',
+  },
+  {
     usage: '/certify subscribe [vault=kv-x] [severity=High] [framework=pci]',
     description: 'Alerts in this channel after each scheduled scan: expiries, Critical rules, score drops.',
   },

@@ -5,12 +5,15 @@ export {
   COMMAND_WORDS,
   TEXT_COMMANDS,
   parseCommand,
+  PARAMETER_ACTIONS,
   RULE_ACTIONS,
 } from './parse.js';
 export type {
   AlertCommandName,
   Command,
   CommandName,
+  ParameterAction,
+  ParametersCommand,
   TextCommandName,
   RuleAction,
   RuleCommand,

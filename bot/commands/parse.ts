@@ -18,6 +18,18 @@ export type AlertCommandName = (typeof ALERT_COMMANDS)[number];
 export const RULE_ACTIONS = ['list', 'add', 'update', 'remove', 'enable', 'disable'] as const;
 export type RuleAction = (typeof RULE_ACTIONS)[number];
 
+export const PARAMETER_ACTIONS = ['show', 'set', 'reset'] as const;
+export type ParameterAction = (typeof PARAMETER_ACTIONS)[number];
+
+/** `/certify parameters [set NAME=VALUE… | reset [NAME…]]`: the organisation parameters. */
+export type ParametersCommand =
+  | { name: 'parameters'; action: 'show' }
+  /** `args`: the `NAME=VALUE` words, as typed. */
+  | { name: 'parameters'; action: 'set'; args: string }
+  /** `names`: the parameters to reset, as typed; empty resets every one. */
+  | { name: 'parameters'; action: 'reset'; names: string[] }
+  | { name: 'parameters'; action: 'unknown'; input: string; suggestion: string | null };
+
 export type RuleCommand =
   | { name: 'rule'; action: 'list' }
   /** `json`: the text after `add`, as typed. */
@@ -34,6 +46,7 @@ export type Command =
   | { name: 'control'; framework: string | null; control: string | null }
   | { name: 'rules' }
   | RuleCommand
+  | ParametersCommand
   | { name: 'scan' }
   /** `args`: the rest of the line, as typed. */
   | { name: AlertCommandName; args: string }
@@ -56,6 +69,7 @@ export const COMMAND_WORDS = [
   'control',
   'rules',
   'rule',
+  'parameters',
   'scan',
   ...ALERT_COMMANDS,
   ...TEXT_COMMANDS,
@@ -71,6 +85,9 @@ const ALIASES: Readonly<Record<string, CommandWord>> = {
   ctl: 'control',
   catalog: 'rules',
   catalogue: 'rules',
+  parameter: 'parameters',
+  params: 'parameters',
+  thresholds: 'parameters',
 };
 
 const RULE_ALIASES: Readonly<Record<string, RuleAction>> = {
@@ -154,6 +171,20 @@ function parseRule(rest: string): RuleCommand {
   }
 }
 
+function parseParameters(rest: string): ParametersCommand {
+  const [word, args] = peel(rest);
+  const lower = word.toLowerCase();
+  if (word === '' || lower === 'show' || lower === 'list') return { name: 'parameters', action: 'show' };
+  if (lower === 'set') return { name: 'parameters', action: 'set', args };
+  if (lower === 'reset') return { name: 'parameters', action: 'reset', names: words(args) };
+  return {
+    name: 'parameters',
+    action: 'unknown',
+    input: word,
+    suggestion: closest(lower, PARAMETER_ACTIONS) ?? null,
+  };
+}
+
 /** What follows `/certify` → a Command. Never throws; empty input is help. */
 export function parseCommand(text: string): Command {
   const body = text.trim().replace(PREFIX, '').trim();
@@ -176,6 +207,8 @@ export function parseCommand(text: string): Command {
       return { name: 'rules' };
     case 'rule':
       return parseRule(rest);
+    case 'parameters':
+      return parseParameters(rest);
     case 'scan':
       return { name: 'scan' };
     case undefined: {
@@ -210,6 +243,8 @@ export function commandFromAction(verb: string, data: Readonly<Record<string, st
       return { name: 'control', framework: text('framework'), control: text('control') };
     case 'rules.show':
       return { name: 'rules' };
+    case 'parameters.show':
+      return { name: 'parameters', action: 'show' };
     case 'alert.ack':
     case 'alert.snooze':
       return {

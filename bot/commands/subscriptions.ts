@@ -6,6 +6,7 @@ import type { MessageView, View } from '../../cards/views.js';
 import { CertifyError, isCertifyError } from '../../base/errors.js';
 import { SEVERITY_ORDER } from '../../base/severity.js';
 import { findFramework } from '../../scanner/frameworks/index.js';
+import { parametersOf } from '../../scanner/scan.js';
 import type { AlertStore, AlertSubscriptionFilters } from '../../store/alerts.js';
 import { digestOrSingle } from '../alerts/diff.js';
 import { alertView, eventsFromKeys, SNOOZE_DAYS } from '../alerts/view.js';
@@ -186,5 +187,10 @@ export async function alertActionCommand(
       actions: [{ verb: 'score.show', title: 'Score', data: {} }],
     };
   }
-  return alertView(first, { scan: scanRef, keys, state });
+  return alertView(first, {
+    scan: scanRef,
+    keys,
+    state,
+    ...(latest ? { parameters: parametersOf(latest) } : {}),
+  });
 }

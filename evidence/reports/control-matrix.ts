@@ -5,7 +5,7 @@
 import type { CitationSubset, Control } from '../../scanner/frameworks/types.js';
 import { BUILTIN_RULES } from '../../scanner/rules/builtin/index.js';
 import type { Rule, RuleStatus } from '../../scanner/rules/types.js';
-import { subsetNarrower, type ControlResult, type RuleResult } from '../../scanner/scan.js';
+import { parametersOf, subsetNarrower, type ControlResult, type RuleResult } from '../../scanner/scan.js';
 import type { Cell, EvidenceInput } from '../types.js';
 import { col, count, scanTimeMs, type ReportSpec } from './common.js';
 
@@ -20,11 +20,13 @@ const BUILTIN = new Map<string, Rule>(BUILTIN_RULES.map((r) => [r.meta.id, r]));
 /**
  * Outcomes of subset citations (CIS 8.1–8.4 judge K001/P001 over RBAC or non-RBAC vaults only).
  * The scan keeps only the control's verdict, so the rule is re-run on the same narrowed
- * inventory and time the scan used; the full-population figures would misstate the control.
+ * inventory, time and organisation parameters the scan used; the full-population figures would
+ * misstate the control.
  */
 function subsetEvaluator(input: EvidenceInput): (rule: string, subset: CitationSubset) => Outcome | null {
   const inv = input.snapshot.inventory;
   const now = scanTimeMs(input);
+  const parameters = parametersOf(input.snapshot.result);
   // The scanner's own narrowing, so a vault name's case resolves the same way.
   const narrow = subsetNarrower(inv);
   const cache = new Map<string, Outcome>();
@@ -34,7 +36,7 @@ function subsetEvaluator(input: EvidenceInput): (rule: string, subset: CitationS
     const key = `${ruleId}:${subset.section}:${subset.vaultRbac}`;
     const hit = cache.get(key);
     if (hit) return hit;
-    const o = rule.evaluate(narrow(subset), now);
+    const o = rule.evaluate(narrow(subset), now, parameters);
     const out = { status: o.status, evaluated: o.evaluated, failing: o.failing.length };
     cache.set(key, out);
     return out;

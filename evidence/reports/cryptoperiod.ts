@@ -4,6 +4,8 @@
  */
 import { DAY_MS, toMs } from '../../base/time.js';
 import type { Tags } from '../../scanner/inventory/types.js';
+import { DEFAULT_PARAMETERS, type OrgParameters } from '../../scanner/rules/parameters.js';
+import { parametersOf } from '../../scanner/scan.js';
 import type { Cell } from '../types.js';
 import { col, count, days2, iso, scanTimeMs, type ReportSpec } from './common.js';
 
@@ -29,6 +31,28 @@ export const CRYPTOPERIOD_PRESETS = Object.freeze({
 } as const);
 
 export type CryptoperiodAssetType = keyof typeof CRYPTOPERIOD_PRESETS;
+
+/**
+ * The presets a scan is held to: an organisation that set its own secret or key maximum age
+ * (secretMaxAgeDays, P008; keyMaxAgeDays, K009) is held to its own figure, and the basis says so.
+ */
+export function cryptoperiodPresets(
+  parameters: OrgParameters,
+): Record<CryptoperiodAssetType, { days: number; basis: string }> {
+  const own = (name: keyof OrgParameters, rule: string) =>
+    `the organisation's ${name} (${parameters[name]} days, default ${DEFAULT_PARAMETERS[name]}), as ${rule} applies it`;
+  return {
+    secret:
+      parameters.secretMaxAgeDays === DEFAULT_PARAMETERS.secretMaxAgeDays
+        ? CRYPTOPERIOD_PRESETS.secret
+        : { days: parameters.secretMaxAgeDays, basis: own('secretMaxAgeDays', 'P008') },
+    key:
+      parameters.keyMaxAgeDays === DEFAULT_PARAMETERS.keyMaxAgeDays
+        ? CRYPTOPERIOD_PRESETS.key
+        : { days: parameters.keyMaxAgeDays, basis: own('keyMaxAgeDays', 'K009') },
+    certificate: CRYPTOPERIOD_PRESETS.certificate,
+  };
+}
 
 /** Tags an owner can set to declare a cadence in days; the first present wins. */
 export const CRYPTOPERIOD_TAGS = Object.freeze(['cryptoperiod-days', 'rotation-days'] as const);
@@ -62,7 +86,8 @@ export const cryptoperiod: ReportSpec = {
     `rules), from ${ctx.scan}: its age, the days between its last update and the scan, against its ` +
     'cadence: the one declared (a key rotation policy, or a cryptoperiod-days / rotation-days tag) or ' +
     `else Certify's preset (secrets ${CRYPTOPERIOD_PRESETS.secret.days} days, keys ${CRYPTOPERIOD_PRESETS.key.days}, ` +
-    `certificates ${CRYPTOPERIOD_PRESETS.certificate.days}).`,
+    `certificates ${CRYPTOPERIOD_PRESETS.certificate.days}; secrets and keys follow the organisation's secretMaxAgeDays ` +
+    'and keyMaxAgeDays when it set them).',
   columns: [
     col('asset_id', 'URL of the asset without version.'),
     col('type', 'secret, key or certificate.'),
@@ -84,6 +109,7 @@ export const cryptoperiod: ReportSpec = {
   build(input) {
     const inv = input.snapshot.inventory;
     const now = scanTimeMs(input);
+    const presets = cryptoperiodPresets(parametersOf(input.snapshot.result));
     const rows: Cell[][] = [];
     let failing = 0;
     let declared = 0;
@@ -103,7 +129,7 @@ export const cryptoperiod: ReportSpec = {
         if (t && 'days' in t) cadence = { days: t.days, source: 'declared', basis: `tag:${t.tag}` };
         else if (t) badTags.push(a.id);
       }
-      cadence ??= { days: CRYPTOPERIOD_PRESETS[type].days, source: 'preset', basis: `preset:${type}` };
+      cadence ??= { days: presets[type].days, source: 'preset', basis: `preset:${type}` };
       if (cadence.source === 'declared') declared++;
       const ageMs = now - toMs(a.updated);
       const ok = ageMs <= cadence.days * DAY_MS;
@@ -130,8 +156,8 @@ export const cryptoperiod: ReportSpec = {
     const notes = [
       `${count(rows.length, 'asset')}: ${failing} beyond their cadence; ${declared} with a declared cadence.`,
       'Preset cadences: ' +
-        (Object.keys(CRYPTOPERIOD_PRESETS) as CryptoperiodAssetType[])
-          .map((t) => `${t} ${CRYPTOPERIOD_PRESETS[t].days} days (${CRYPTOPERIOD_PRESETS[t].basis})`)
+        (Object.keys(presets) as CryptoperiodAssetType[])
+          .map((t) => `${t} ${presets[t].days} days (${presets[t].basis})`)
           .join('; ') +
         '.',
       'Disabled assets, and the secrets and keys that back certificates, are not listed: they are not in use, or are rotated with their certificate.',

@@ -1,6 +1,7 @@
 import { SEVERITY_ORDER } from '../../base/severity.js';
 import type { SeverityName } from '../../base/severity.js';
 import type { Inventory, OptionalSection } from '../inventory/types.js';
+import { DEFAULT_PARAMETERS, type OrgParameters } from './parameters.js';
 
 export type Severity = SeverityName;
 export const SEVERITIES: readonly Severity[] = SEVERITY_ORDER;
@@ -54,8 +55,11 @@ export interface RuleOutcome {
 
 export interface Rule {
   readonly meta: RuleMeta;
-  /** Pure: the same inventory and `now` (epoch ms) always give the same outcome. */
-  evaluate(inventory: Inventory, now: number): RuleOutcome;
+  /**
+   * Pure: the same inventory, `now` (epoch ms) and parameters always give the same outcome.
+   * `parameters` defaults to DEFAULT_PARAMETERS.
+   */
+  evaluate(inventory: Inventory, now: number, parameters?: OrgParameters): RuleOutcome;
 }
 
 export const NOT_APPLICABLE: RuleOutcome = Object.freeze({
@@ -85,8 +89,15 @@ export function ratioOutcome(
 
 type MetaInput = Omit<RuleMeta, 'weight' | 'needs'> & { weight?: number; needs?: readonly OptionalSection[] };
 
-/** Builds a rule from its metadata and its pure evaluation; fills the weight from the severity. */
-export function defineRule(meta: MetaInput, evaluate: Rule['evaluate']): Rule {
+/** A rule's evaluation as `defineRule` calls it: the parameters are always given. */
+export type Evaluate = (inventory: Inventory, now: number, parameters: OrgParameters) => RuleOutcome;
+
+/**
+ * Builds a rule from its metadata and its pure evaluation; fills the weight from the severity,
+ * answers not_applicable when a needed section was not collected, and hands the evaluation the
+ * organisation's parameters (DEFAULT_PARAMETERS when none are given).
+ */
+export function defineRule(meta: MetaInput, evaluate: Evaluate): Rule {
   const full: RuleMeta = Object.freeze({
     ...meta,
     weight: meta.weight ?? SEVERITY_WEIGHT[meta.severity],
@@ -94,11 +105,11 @@ export function defineRule(meta: MetaInput, evaluate: Rule['evaluate']): Rule {
   });
   return Object.freeze({
     meta: full,
-    evaluate(inventory: Inventory, now: number): RuleOutcome {
+    evaluate(inventory: Inventory, now: number, parameters?: OrgParameters): RuleOutcome {
       for (const section of full.needs) {
         if (inventory[section] === undefined) return { ...NOT_APPLICABLE, failing: [] };
       }
-      return evaluate(inventory, now);
+      return evaluate(inventory, now, parameters ?? DEFAULT_PARAMETERS);
     },
   });
 }

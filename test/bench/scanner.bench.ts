@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: evaluation of all 42 rules, the seven frameworks and the score over demo
+ * `npm run bench`: evaluation of all 47 rules, the seven frameworks and the score over demo
  * tenants of 10 k, 100 k and 1 M assets. Each size runs in its own process so its peak RSS is
  * its own. The baseline, timed in the same process, is the least any evaluation must do: one
  * pass that parses every asset's dates once.
@@ -122,7 +122,7 @@ if (values.size) {
   console.log(
     line([
       'assets',
-      'evaluate (42 rules + 7 frameworks + score)',
+      'evaluate (47 rules + 7 frameworks + score)',
       'baseline (parse dates once)',
       'ns/asset',
       'generate demo',

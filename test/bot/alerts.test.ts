@@ -10,6 +10,8 @@ import {
   vaultOf,
 } from '../../bot/alerts/index.js';
 import type { AlertEvent, Threshold } from '../../bot/alerts/index.js';
+import { alertView } from '../../bot/alerts/view.js';
+import { DEFAULT_PARAMETERS } from '../../scanner/rules/parameters.js';
 import { SCAN_SCHEMA } from '../../scanner/scan.js';
 import type { FrameworkResult, RuleResult, ScanResult } from '../../scanner/scan.js';
 import type { Severity } from '../../scanner/rules/types.js';
@@ -362,5 +364,32 @@ describe('digestOrSingle', () => {
   it('honours a custom max', () => {
     assert.equal(digestOrSingle(five, 4)[0]?.kind, 'digest');
     assert.deepEqual(digestOrSingle([]), []);
+  });
+});
+
+describe('alert wording follows the organisation parameters', () => {
+  const event: AlertEvent = {
+    kind: 'threshold',
+    threshold: '30d',
+    assetId: 'https://kv-prod.vault.azure.net/secrets/db-password',
+    ruleId: 'P003',
+    vault: 'kv-prod',
+  };
+  const scan = { id: 'scan-1', at: '2026-11-23T06:00:00.000Z', source: 'demo' };
+  it('names the default days, and the organisation’s when it set its own', () => {
+    const plain = alertView(event, { scan, keys: ['k'], state: null });
+    assert.match(plain.title, /expires within 30 days/);
+    const own = alertView(event, {
+      scan,
+      keys: ['k'],
+      state: null,
+      parameters: { ...DEFAULT_PARAMETERS, expiringSoonDays: 45, expiringCriticalDays: 10 },
+    });
+    assert.match(own.title, /expires within 45 days/);
+    const critical = alertView(
+      { ...event, threshold: '7d', ruleId: 'P002' },
+      { scan, keys: ['k'], state: null, parameters: { ...DEFAULT_PARAMETERS, expiringCriticalDays: 10 } },
+    );
+    assert.match(critical.title, /expires within 10 days/);
   });
 });

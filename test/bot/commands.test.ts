@@ -121,6 +121,20 @@ describe('parseCommand', () => {
     ['contrl pci 3.7', { name: 'unknown', input: 'contrl pci 3.7', suggestion: 'control' }],
     ['sacn', { name: 'unknown', input: 'sacn', suggestion: 'scan' }],
     ['xyzzyplugh', { name: 'unknown', input: 'xyzzyplugh', suggestion: null }],
+    ['parameters', { name: 'parameters', action: 'show' }],
+    ['Params', { name: 'parameters', action: 'show' }],
+    ['thresholds show', { name: 'parameters', action: 'show' }],
+    [
+      'parameters SET expiringSoonDays=45  keyMaxAgeDays = 730',
+      { name: 'parameters', action: 'set', args: 'expiringSoonDays=45  keyMaxAgeDays = 730' },
+    ],
+    ['parameters reset', { name: 'parameters', action: 'reset', names: [] }],
+    [
+      'parameters reset expiringSoonDays  keyMaxAgeDays',
+      { name: 'parameters', action: 'reset', names: ['expiringSoonDays', 'keyMaxAgeDays'] },
+    ],
+    ['parameters sett x=1', { name: 'parameters', action: 'unknown', input: 'sett', suggestion: 'set' }],
+    ['paramters', { name: 'unknown', input: 'paramters', suggestion: 'parameters' }],
   ];
   for (const [input, expected] of table) {
     it(`${JSON.stringify(input)} → ${expected.name}`, () => {
@@ -139,6 +153,7 @@ describe('parseCommand', () => {
       framework: 'pci',
       control: '3.7.4',
     });
+    assert.deepEqual(commandFromAction('parameters.show', {}), { name: 'parameters', action: 'show' });
     assert.deepEqual(commandFromAction('nope', {}), { name: 'help' });
   });
 });
@@ -290,7 +305,7 @@ describe('handleCommand', () => {
   it('rules lists the built-ins; rule add / disable / remove change the custom list', async () => {
     const ctx = context();
     const before: RulesView = as(await run('catalogue', ctx), 'rules');
-    assert.equal(before.builtIn.length, 42);
+    assert.equal(before.builtIn.length, 47);
     assert.deepEqual(before.custom, []);
 
     const added = as(

@@ -17,7 +17,10 @@ import {
   helpView,
   hugeScore,
   messages,
+  controlWithParameters,
+  parametersView,
   rulesView,
+  scoreWithParameters,
   snoozedAlert,
 } from './fixtures.js';
 
@@ -43,6 +46,9 @@ const views: [string, View][] = [
   ['framework score', frameworkScore],
   ['control with redirect', controlView],
   ['rules catalogue', rulesView],
+  ['score with non-default parameters', scoreWithParameters],
+  ['control with non-default parameters', controlWithParameters],
+  ['organisation parameters', parametersView],
   ['help with unknown input', helpView],
   ...messages.map((m): [string, View] => [`message (${m.tone})`, m]),
   ['alert (7 days)', expiringAlert],

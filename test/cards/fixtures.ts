@@ -8,6 +8,7 @@ import type {
   EvidenceView,
   HelpView,
   MessageView,
+  ParametersView,
   RuleLine,
   RulesView,
   ScoreView,
@@ -490,3 +491,41 @@ export const rotationViews: [string, EvidenceView][] = [
     }),
   ],
 ];
+
+/** A score computed with non-default organisation parameters: the card names them. */
+export const scoreWithParameters: ScoreView = {
+  ...frameworkScore,
+  parameters:
+    'Organisation parameters: expiringSoonDays 45 days (default 30), expiringCriticalDays 10 days (default 7)',
+};
+
+export const controlWithParameters: ControlView = {
+  ...controlView,
+  parameters: 'Organisation parameters: secretMaxAgeDays 60 days (default 90)',
+};
+
+export const parametersView: ParametersView = {
+  kind: 'parameters',
+  tone: 'good',
+  title: 'Parameters changed',
+  text: 'expiringSoonDays 30 → 45 days. Scans from now on use them; saved scans keep the values they were computed with.',
+  rows: [
+    ['expiringSoonDays', '45 days', '30 days', false, '1–365 days', 'P003, C003, K003'],
+    ['expiringCriticalDays', '7 days', '7 days', true, '1–90 days', 'P002, C002, K002'],
+    ['secretMaxAgeDays', '90 days', '90 days', true, '1–3650 days', 'P008'],
+    ['certificateMaxValidityMonths', '12 months', '12 months', true, '1–120 months', 'C007'],
+    ['keyMaxAgeDays', '365 days', '365 days', true, '1–3650 days', 'K009'],
+  ].map(([name, value, defaultValue, isDefault, allowed, rules]) => ({
+    name: name as string,
+    value: value as string,
+    defaultValue: defaultValue as string,
+    isDefault: isDefault as boolean,
+    allowed: allowed as string,
+    rules: rules as string,
+  })),
+  note: 'Only approvers (CERTIFY_APPROVERS) can change them.',
+  actions: [
+    { verb: 'scan.run', title: 'Scan now', data: {} },
+    { verb: 'score.show', title: 'Score', data: {} },
+  ],
+};

@@ -75,7 +75,7 @@ describe('certify CLI', () => {
       result.frameworks.map((f) => f.id),
       ['pci'],
     );
-    assert.equal(result.frameworks[0]!.score, 53.6);
+    assert.equal(result.frameworks[0]!.score, 51.7);
     assert.ok(result.rules.every((r) => !['P004', 'P006', 'P015', 'K007'].includes(r.id)));
   });
 
@@ -155,11 +155,11 @@ describe('certify CLI', () => {
     assert.match(run.stderr, /does\/not\/exist\.json/);
   });
 
-  it('rules lists the 42 built-in rules', async () => {
+  it('rules lists the 47 built-in rules', async () => {
     const run = await runCli(['rules', '--json']);
     assert.equal(run.code, 0);
     const body = JSON.parse(run.stdout);
-    assert.equal(body.rules.length, 42);
+    assert.equal(body.rules.length, 47);
     assert.ok(body.rules.some((r: { id: string }) => r.id === 'K007'));
   });
 });
@@ -189,7 +189,7 @@ describe('custom rules through the CLI', () => {
     const before = JSON.parse(
       (await runCli(['score', '--source', HAND, '--now', NOW, '--json'], { dataDir: dir })).stdout,
     );
-    assert.equal(before.score, 53.5);
+    assert.equal(before.score, 52.0);
 
     const created = await runCli(add, { dataDir: dir });
     assert.equal(created.code, 0, created.stderr);
@@ -203,7 +203,7 @@ describe('custom rules through the CLI', () => {
     assert.equal(custom.status, 'fail');
     assert.equal(custom.failing.length, 3);
     assert.equal(custom.weight, 25);
-    assert.equal(withRule.score, 50.5); // 224 / (419 + 25) = 50.45… → 50.5
+    assert.equal(withRule.score, 49.3); // 232 / (446 + 25) = 49.25… → 49.3
 
     const updated = await runCli(['rule', 'update', 'PROD-TAG', '--value', 'env=prod'], { dataDir: dir });
     assert.equal(updated.code, 0, updated.stderr);
@@ -221,8 +221,8 @@ describe('custom rules through the CLI', () => {
     const disabled = JSON.parse(
       (await runCli(['score', '--source', HAND, '--now', NOW, '--json'], { dataDir: dir })).stdout,
     );
-    assert.equal(disabled.rules.length, 42);
-    assert.equal(disabled.score, 53.5);
+    assert.equal(disabled.rules.length, 47);
+    assert.equal(disabled.score, 52.0);
 
     const list = await runCli(['rule', 'list', '--json'], { dataDir: dir });
     assert.equal(JSON.parse(list.stdout).rules[0].enabled, false);

@@ -22,14 +22,21 @@ const EXPECTED: Record<string, [string, string[]]> = {
   P005: ['pass', []],
   P006: ['fail', [url('secrets', 'key1')]],
   P007: ['pass', []],
-  P008: ['fail', [url('secrets', 'db-password')]], // updated 100 days ago
+  // Every enabled plain secret's current version was created 2026-05-07: 200 days > 90
+  // (db-password's `updated` 100 days ago, key1's 10 and payments-signing-secret's 1 do not count).
+  P008: [
+    'fail',
+    [url('secrets', 'db-password'), url('secrets', 'key1'), url('secrets', 'payments-signing-secret')],
+  ],
   P015: ['fail', [url('secrets', 'key1')]],
+  P016: ['fail', [url('secrets', 'key1'), url('secrets', 'payments-signing-secret')]], // contentType null
   C001: ['pass', []],
   C002: ['pass', []],
   C003: ['fail', [url('certificates', 'api-tls')]], // 20 days left
   C004: ['pass', []],
   C005: ['pass', []],
   C006: ['pass', []],
+  C007: ['not_applicable', []], // no certificate carries a notBefore: none is in the population
   K001: ['pass', []],
   K002: ['pass', []], // expired yesterday: expired, not "expiring"
   K003: ['pass', []],
@@ -37,11 +44,14 @@ const EXPECTED: Record<string, [string, string[]]> = {
   K005: ['fail', [url('keys', 'legacy-rsa')]],
   K006: ['fail', [url('keys', 'legacy-rsa')]], // RSA 1024
   K007: ['fail', [url('keys', 'legacy-rsa')]], // no rotation policy
+  K008: ['fail', [url('keys', 'legacy-rsa')]], // RSA, not RSA-HSM
+  K009: ['pass', []], // created 2026-05-07: 200 days ≤ 365
   'CIS-8.5': ['pass', []],
   'CIS-8.6': ['fail', [VAULT]],
   'CIS-8.7': ['fail', [VAULT]], // public + Allow
   'CIS-RBAC': ['pass', []],
   'KMS-HSM': ['fail', [VAULT]], // standard SKU holding a key
+  NET001: ['fail', [VAULT]], // no approved private endpoint
 };
 /** Rules whose input section this snapshot does not carry (P011: `provenance`). */
 const NOT_COLLECTED = [
@@ -76,7 +86,7 @@ describe('certify scan --json on a hand-computed inventory', () => {
   });
 
   it('gives every rule the hand-computed status and failing ids', () => {
-    assert.equal(result.rules.length, 42);
+    assert.equal(result.rules.length, 47);
     for (const r of result.rules) {
       if (NOT_COLLECTED.includes(r.id)) {
         assert.equal(r.status, 'not_applicable', r.id);
@@ -88,18 +98,22 @@ describe('certify scan --json on a hand-computed inventory', () => {
     }
   });
 
-  it('scores 224 / 419 → 53.5, Significant gaps', () => {
+  it('scores 232 / 446 → 52.0, Significant gaps', () => {
     // pass: P005 15, P007 25, C001 15, C002 25, C004 8, C005 25, C006 15, K001 15, K002 25,
-    //       K003 15, K004 8, CIS-8.5 25, CIS-RBAC 8 = 224
-    // fail: P001 15, P002 25, P003 15, P004 8, P006 3, P008 8, P015 3, C003 15, K005 25,
-    //       K006 15, K007 15, CIS-8.6 25, CIS-8.7 15, KMS-HSM 8 = 195
-    assert.equal(result.score, 53.5);
+    //       K003 15, K004 8, K009 8, CIS-8.5 25, CIS-RBAC 8 = 232
+    // fail: P001 15, P002 25, P003 15, P004 8, P006 3, P008 8, P015 3, P016 3, C003 15, K005 25,
+    //       K006 15, K007 15, K008 8, CIS-8.6 25, CIS-8.7 15, KMS-HSM 8, NET001 8 = 214
+    // (C007 is not applicable.) 232 / 446 = 0.5201… → 52.0
+    assert.equal(result.score, 52.0);
     assert.equal(result.rating, 'Significant gaps');
   });
 
-  it('scores PCI 128 / 239 → 53.6 with the expected control statuses', () => {
+  it('scores PCI 136 / 263 → 51.7 with the expected control statuses', () => {
+    // PCI's distinct rules that apply — pass: CIS-RBAC 8, K001 15, K002 25, K003 15, K009 8,
+    // P007 25, C005 25, C006 15 = 136; fail: CIS-8.7 15, NET001 8, K006 15, K008 8, KMS-HSM 8,
+    // K005 25, P001 15, P002 25, P008 8 = 127. 136 / 263 = 0.5171… → 51.7
     const pci = result.frameworks.find((f) => f.id === 'pci')!;
-    assert.equal(pci.score, 53.6);
+    assert.equal(pci.score, 51.7);
     const status = Object.fromEntries(pci.controls.map((c) => [c.id, c.status]));
     assert.deepEqual(status, {
       '3.6.1': 'fail',
@@ -113,9 +127,11 @@ describe('certify scan --json on a hand-computed inventory', () => {
     });
   });
 
-  it('scores CIS 48 / 118 → 40.7 and judges 8.1–8.4 over RBAC / non-RBAC vaults', () => {
+  it('scores CIS 48 / 126 → 38.1 and judges 8.1–8.4 over RBAC / non-RBAC vaults', () => {
+    // pass: K001 15, CIS-8.5 25, CIS-RBAC 8 = 48; fail: P001 15, CIS-8.6 25, NET001 8, CIS-8.7 15,
+    // K007 15 = 78. 48 / 126 = 0.3809… → 38.1
     const cis = result.frameworks.find((f) => f.id === 'cis')!;
-    assert.equal(cis.score, 40.7);
+    assert.equal(cis.score, 38.1);
     assert.equal(cis.rating, 'Weak');
     const status = Object.fromEntries(cis.controls.map((c) => [c.id, c.status]));
     assert.deepEqual(status, {
@@ -125,7 +141,7 @@ describe('certify scan --json on a hand-computed inventory', () => {
       '8.4': 'not_applicable',
       '8.5': 'fail',
       '8.6': 'pass',
-      '8.7': 'fail',
+      '8.7': 'fail', // NET001 and CIS-8.7 both fail
       '8.8': 'fail',
       '9.11': 'not_applicable',
       '5.1.5': 'customer',

@@ -21,6 +21,7 @@ import { findPreset } from '../../provenance/presets.js';
 import type { Inventory, Secret } from '../../scanner/inventory/types.js';
 import { BUILTIN_RULES } from '../../scanner/rules/builtin/index.js';
 import { runScan } from '../../scanner/scan.js';
+import { DEFAULT_PARAMETERS } from '../../scanner/rules/parameters.js';
 import { FRAMEWORKS } from '../../scanner/frameworks/index.js';
 import {
   assetUrl,
@@ -1133,10 +1134,11 @@ describe('control-matrix', () => {
       input(inventory({ keys: [key('weak', { keyType: 'RSA', keySize: 1024 })] }), { framework: 'pci' }),
     );
     const row = objects(t).find((r) => r.control_id === '3.6.1')!;
-    assert.equal(row.cited_rules, 'CIS-RBAC; CIS-8.7; K006; KMS-HSM');
+    assert.equal(row.cited_rules, 'CIS-RBAC; CIS-8.7; NET001; K006; K008; KMS-HSM');
     assert.equal(
       row.rule_results,
-      'CIS-RBAC: pass (0 of 1 failing); CIS-8.7: pass (0 of 1 failing); K006: fail (1 of 1 failing); KMS-HSM: pass (0 of 1 failing)',
+      'CIS-RBAC: pass (0 of 1 failing); CIS-8.7: pass (0 of 1 failing); NET001: pass (0 of 1 failing); ' +
+        'K006: fail (1 of 1 failing); K008: fail (1 of 1 failing); KMS-HSM: pass (0 of 1 failing)',
     );
     assert.equal(row.status, 'fail');
     assert.match(String(row.customer_note), /\S/);
@@ -1152,5 +1154,42 @@ describe('CSV of a report', () => {
       t.columns.map((c) => c.name),
     );
     assert.equal(parsed.length, t.rows.length + 1);
+  });
+});
+
+describe('cryptoperiod with organisation parameters', () => {
+  it('holds secrets and keys to the organisation’s maximum ages when it set its own', () => {
+    const inv = inventory({
+      secrets: [
+        secret('stale', { updated: daysFromNow(-91) }),
+        secret('old', { updated: daysFromNow(-121) }),
+      ],
+      keys: [key('no-policy', { updated: daysFromNow(-200), rotationPolicy: null })],
+      certificates: [],
+    });
+    const base = input(inv);
+    const own = {
+      ...base,
+      snapshot: {
+        ...base.snapshot,
+        result: {
+          ...base.snapshot.result,
+          parameters: { ...DEFAULT_PARAMETERS, secretMaxAgeDays: 120, keyMaxAgeDays: 180 },
+        },
+      },
+    };
+    const t = report(buildReports(own), 'cryptoperiod');
+    assert.deepEqual(pick(objects(t), ['name', 'cadence_days', 'conforms']), [
+      { name: 'stale', cadence_days: 120, conforms: true },
+      { name: 'old', cadence_days: 120, conforms: false },
+      { name: 'no-policy', cadence_days: 180, conforms: false },
+    ]);
+    assert.ok(t.notes.some((n) => n.includes("the organisation's secretMaxAgeDays (120 days, default 90)")));
+    // With the defaults, the published presets.
+    const plain = report(buildReports(base), 'cryptoperiod');
+    assert.deepEqual(
+      pick(objects(plain), ['name', 'cadence_days']).map((r) => r.cadence_days),
+      [90, 90, 365],
+    );
   });
 });

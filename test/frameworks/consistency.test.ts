@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { allCitedRuleIds, FRAMEWORKS } from '../../scanner/frameworks/index.js';
 import { BUILTIN_RULES } from '../../scanner/rules/builtin/index.js';
 
-const OPERATIONAL = ['P004', 'P005', 'P006', 'P015', 'C004', 'K004', 'SYN003'];
+const OPERATIONAL = ['P004', 'P005', 'P006', 'P015', 'P016', 'C004', 'K004', 'SYN003'];
 
 describe('frameworks ↔ built-in rules', () => {
   const byId = new Map(BUILTIN_RULES.map((r) => [r.meta.id, r]));
@@ -31,7 +31,7 @@ describe('frameworks ↔ built-in rules', () => {
     assert.deepEqual(uncited, []);
   });
 
-  it('no operational rule is cited, and the seed’s operational rules are class "operational"', () => {
+  it('no operational rule is cited, and the operational rules of frameworks.md are class "operational"', () => {
     const citedOperational = BUILTIN_RULES.filter(
       (r) => r.meta.class === 'operational' && cited.has(r.meta.id),
     ).map((r) => r.meta.id);

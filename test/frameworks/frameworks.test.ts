@@ -25,7 +25,7 @@ const SPEC: Record<FrameworkId, Row[]> = {
     ['8.4', 'Expiration date set for all secrets in non-RBAC vaults', 'direct', ['P001']],
     ['8.5', 'Key Vault is recoverable (soft delete and purge protection)', 'direct', ['CIS-8.5', 'CIS-8.6']],
     ['8.6', 'Role-based access control enabled for Key Vault', 'direct', ['CIS-RBAC']],
-    ['8.7', 'Private endpoints used for Key Vault', 'supporting', ['CIS-8.7']],
+    ['8.7', 'Private endpoints used for Key Vault', 'direct', ['NET001', 'CIS-8.7']],
     ['8.8', 'Automatic key rotation enabled', 'direct', ['K007']],
     ['9.11', 'Key Vaults used to store secrets', 'supporting', ['VM001', 'VM002']],
     ['5.1.5', 'Logging for Key Vault enabled', 'customer', []],
@@ -63,7 +63,7 @@ const SPEC: Record<FrameworkId, Row[]> = {
       ['VM003', 'P009', 'P012', 'P013', 'P014', 'VM004'],
     ],
     ['CC6.3', 'Role-based access, least privilege', 'supporting', ['CIS-RBAC']],
-    ['CC6.6', 'Logical access from outside system boundaries', 'supporting', ['CIS-8.7']],
+    ['CC6.6', 'Logical access from outside system boundaries', 'supporting', ['CIS-8.7', 'NET001']],
     [
       'CC7.1',
       'Detect configuration changes that introduce vulnerabilities',
@@ -82,7 +82,25 @@ const SPEC: Record<FrameworkId, Row[]> = {
       'A.8.24',
       'Use of cryptography (incl. key management)',
       'direct',
-      ['K001', 'K002', 'K003', 'K005', 'K006', 'C001', 'C002', 'C003', 'C005', 'C006', 'P003', 'KMS-HSM'],
+      // Expiry rules in pairs: "expiring" (P003) beside "expired" (P007).
+      [
+        'K001',
+        'K002',
+        'K003',
+        'K005',
+        'K006',
+        'K008',
+        'K009',
+        'C001',
+        'C002',
+        'C003',
+        'C005',
+        'C006',
+        'C007',
+        'P003',
+        'P007',
+        'KMS-HSM',
+      ],
     ],
     [
       'A.5.17',
@@ -92,7 +110,7 @@ const SPEC: Record<FrameworkId, Row[]> = {
     ],
     ['A.5.15', 'Access control', 'supporting', ['CIS-RBAC']],
     ['A.8.13', 'Information backup (recoverability)', 'supporting', ['CIS-8.5', 'CIS-8.6']],
-    ['A.8.20', 'Networks security', 'supporting', ['CIS-8.7']],
+    ['A.8.20', 'Networks security', 'supporting', ['CIS-8.7', 'NET001']],
     ['A.8.15', 'Logging', 'customer', []],
   ],
   nist: [
@@ -100,11 +118,11 @@ const SPEC: Record<FrameworkId, Row[]> = {
       'SC-12',
       'Cryptographic key establishment and management',
       'supporting',
-      ['K001', 'K002', 'K003', 'K005', 'P001', 'P002', 'P007', 'VM001'],
+      ['K001', 'K002', 'K003', 'K005', 'K009', 'P001', 'P002', 'P007', 'VM001'],
     ],
     ['SC-12(1)', 'Availability of keys', 'direct', ['CIS-8.5', 'CIS-8.6']],
-    ['SC-13', 'Cryptographic protection', 'supporting', ['K006', 'C006', 'KMS-HSM']],
-    ['SC-17', 'PKI certificates', 'supporting', ['C001', 'C002', 'C003', 'C005', 'C006']],
+    ['SC-13', 'Cryptographic protection', 'supporting', ['K006', 'K008', 'C006', 'KMS-HSM']],
+    ['SC-17', 'PKI certificates', 'supporting', ['C001', 'C002', 'C003', 'C005', 'C006', 'C007']],
     [
       'IA-5',
       'Authenticator management',
@@ -118,12 +136,12 @@ const SPEC: Record<FrameworkId, Row[]> = {
     ['AU-2', 'Event logging', 'customer', []],
   ],
   hipaa: [
-    ['164.312(a)(1)', 'Access control', 'supporting', ['CIS-RBAC', 'CIS-8.7', 'VM002']],
+    ['164.312(a)(1)', 'Access control', 'supporting', ['CIS-RBAC', 'CIS-8.7', 'NET001', 'VM002']],
     [
       '164.312(a)(2)(iv)',
       'Encryption and decryption (addressable)',
       'supporting',
-      ['K006', 'C006', 'CIS-8.5', 'CIS-8.6', 'KMS-HSM'],
+      ['K006', 'K008', 'C006', 'CIS-8.5', 'CIS-8.6', 'KMS-HSM'],
     ],
     ['164.312(b)', 'Audit controls', 'customer', []],
     ['164.312(c)(1)', 'Integrity', 'supporting', ['CIS-8.5', 'CIS-8.6', 'K005', 'C005', 'P007']],
@@ -135,13 +153,13 @@ const SPEC: Record<FrameworkId, Row[]> = {
       '3.6.1',
       'Keys protecting stored account data are secured (access, HSM)',
       'supporting',
-      ['CIS-RBAC', 'CIS-8.7', 'K006', 'KMS-HSM'],
+      ['CIS-RBAC', 'CIS-8.7', 'NET001', 'K006', 'K008', 'KMS-HSM'],
     ],
     [
       '3.7.4',
       'Key changes at the end of the cryptoperiod',
       'direct',
-      ['K001', 'K002', 'K003', 'K005', 'P001', 'P002', 'P007'],
+      ['K001', 'K002', 'K003', 'K005', 'K009', 'P001', 'P002', 'P007'],
     ],
     [
       '3.7.5',
@@ -161,19 +179,29 @@ const SPEC: Record<FrameworkId, Row[]> = {
     ['10.2.1', 'Audit logs enabled for all system components', 'customer', []],
   ],
   asb: [
-    ['DP-5', 'Customer-managed keys for data at rest when required', 'supporting', ['KMS-HSM', 'K006']],
+    [
+      'DP-5',
+      'Customer-managed keys for data at rest when required',
+      'supporting',
+      ['KMS-HSM', 'K006', 'K008'],
+    ],
     [
       'DP-6',
       'Secure key management process',
       'direct',
-      ['K001', 'K002', 'K003', 'K005', 'K007', 'P001', 'P002', 'P007', 'P008'],
+      ['K001', 'K002', 'K003', 'K005', 'K007', 'K009', 'P001', 'P002', 'P007', 'P008'],
     ],
-    ['DP-7', 'Secure certificate management process', 'direct', ['C001', 'C002', 'C003', 'C005', 'C006']],
+    [
+      'DP-7',
+      'Secure certificate management process',
+      'direct',
+      ['C001', 'C002', 'C003', 'C005', 'C006', 'C007'],
+    ],
     [
       'DP-8',
       'Security of the key and certificate repository',
       'direct',
-      ['CIS-RBAC', 'CIS-8.7', 'CIS-8.5', 'CIS-8.6'],
+      ['CIS-RBAC', 'CIS-8.7', 'NET001', 'CIS-8.5', 'CIS-8.6'],
     ],
     [
       'IM-3',
@@ -183,7 +211,7 @@ const SPEC: Record<FrameworkId, Row[]> = {
     ],
     ['IM-8', 'Restrict exposure of credentials and secrets', 'direct', ['VM001', 'VM002']],
     ['PA-7', 'Just enough administration', 'direct', ['CIS-RBAC']],
-    ['NS-2', 'Cloud services secured with network controls', 'supporting', ['CIS-8.7']],
+    ['NS-2', 'Cloud services secured with network controls', 'supporting', ['CIS-8.7', 'NET001']],
     ['AM-2', 'Only approved services', 'supporting', ['VM001', 'VM002', 'VM005']],
     [
       'AM-3',
@@ -529,6 +557,7 @@ describe('cited rule ids', () => {
       'CIS-8.5',
       'CIS-8.6',
       'CIS-RBAC',
+      'NET001',
       'CIS-8.7',
       'K007',
       'VM001',
@@ -543,8 +572,9 @@ describe('cited rule ids', () => {
     const all = allCitedRuleIds();
     const expected = new Set(Object.values(SPEC).flatMap((rows) => rows.flatMap((r) => r[3])));
     assert.deepEqual([...all].sort(), [...expected].sort());
-    assert.equal(all.size, 35);
-    for (const op of ['P004', 'P005', 'P006', 'P015', 'C004', 'K004', 'SYN003']) assert.ok(!all.has(op), op);
+    assert.equal(all.size, 39);
+    for (const op of ['P004', 'P005', 'P006', 'P015', 'P016', 'C004', 'K004', 'SYN003'])
+      assert.ok(!all.has(op), op);
   });
 });
 

@@ -17,7 +17,18 @@ import {
 } from '../../scripts/package-teams.js';
 import type { TeamsManifest } from '../../scripts/package-teams.js';
 
-const COMMANDS = ['help', 'score', 'control', 'rules', 'scan', 'subscribe', 'alerts', 'evidence', 'rotate'];
+const COMMANDS = [
+  'help',
+  'score',
+  'control',
+  'rules',
+  'scan',
+  'subscribe',
+  'alerts',
+  'evidence',
+  'rotate',
+  'parameters',
+];
 const SCOPES = ['personal', 'team', 'groupChat'];
 const REAL_GUID = '1b4e28ba-2fa1-11d2-883f-0016d3cca427';
 

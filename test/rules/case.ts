@@ -1,4 +1,5 @@
 import type { Inventory } from '../../scanner/inventory/types.js';
+import type { OrgParameters } from '../../scanner/rules/parameters.js';
 import type { Metric, RuleStatus } from '../../scanner/rules/types.js';
 
 /**
@@ -10,6 +11,12 @@ export interface RuleCase {
   inventory: Inventory;
   /** Epoch ms; defaults to builders' NOW (2026-11-23T06:00:00Z). */
   now?: number;
+  /**
+   * The organisation's parameters (rules.md, "Organisation parameters"); the rule is then
+   * evaluated with them. Without it the rule is evaluated without parameters, i.e. with
+   * DEFAULT_PARAMETERS.
+   */
+  parameters?: OrgParameters;
   expect: {
     status: RuleStatus;
     /** Exact failing ids, in inventory order. Defaults to [] for pass / not_applicable. */

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { describe, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { BUILTIN_RULES } from '../../scanner/rules/builtin/index.js';
+import { DEFAULT_PARAMETERS } from '../../scanner/rules/parameters.js';
 import { SEVERITIES } from '../../scanner/rules/types.js';
 import { renderRuleDocs } from '../../scripts/rule-docs.js';
 import { NOW } from '../support/builders.js';
@@ -25,10 +26,10 @@ async function loadCases(id: string): Promise<RuleCase[] | null> {
 }
 
 describe('built-in rule catalogue', () => {
-  it('has the 42 rules of rules.md with unique ids', () => {
+  it('has the 47 rules of rules.md with unique ids', () => {
     const ids = BUILTIN_RULES.map((r) => r.meta.id);
-    assert.equal(ids.length, 42);
-    assert.equal(new Set(ids).size, 42);
+    assert.equal(ids.length, 47);
+    assert.equal(new Set(ids).size, 47);
   });
 
   for (const rule of BUILTIN_RULES) {
@@ -71,9 +72,22 @@ for (const rule of BUILTIN_RULES) {
       }
     });
 
+    it('without parameters evaluates as with DEFAULT_PARAMETERS', () => {
+      for (const c of (cases ?? []).filter((x) => x.parameters === undefined)) {
+        const now = c.now ?? NOW;
+        assert.deepEqual(
+          rule.evaluate(c.inventory, now, DEFAULT_PARAMETERS),
+          rule.evaluate(c.inventory, now),
+          c.name,
+        );
+      }
+    });
+
     for (const c of cases ?? []) {
       it(c.name, () => {
-        const out = rule.evaluate(c.inventory, c.now ?? NOW);
+        const out = c.parameters
+          ? rule.evaluate(c.inventory, c.now ?? NOW, c.parameters)
+          : rule.evaluate(c.inventory, c.now ?? NOW);
         assert.equal(out.status, c.expect.status, 'status');
         assert.deepEqual(out.failing, c.expect.failing ?? [], 'failing ids');
         if (c.expect.evaluated !== undefined) assert.equal(out.evaluated, c.expect.evaluated, 'evaluated');

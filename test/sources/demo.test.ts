@@ -241,7 +241,8 @@ describe('demo tenant', () => {
         assert.deepEqual(check.problems, v.kind === 'checked' ? v.problems : [], s.id);
         if (check.ok) {
           seen.valid++;
-          assert.equal(check.payload?.generatedAt, s.updated, s.id);
+          // Generated when the current version was written: its `created` (P008's clock).
+          assert.equal(check.payload?.generatedAt, s.created, s.id);
         } else if (/^signature does not verify/.test(check.problems[0]!)) seen.tampered++;
         else if (/^target is /.test(check.problems[0]!)) seen.copied++;
         else assert.fail(`${s.id}: ${check.problems.join('; ')}`);
@@ -288,7 +289,7 @@ describe('demo tenant against the built-in rules', () => {
   for (const { label, seed, size } of cases) {
     it(`${label}: every rule has passing and failing members`, () => {
       const inventory = generateDemoInventory({ seed, size, now: NOW });
-      assert.equal(BUILTIN_RULES.length, 42);
+      assert.equal(BUILTIN_RULES.length, 47);
       const problems: string[] = [];
       for (const rule of BUILTIN_RULES) {
         const out = rule.evaluate(inventory, NOW);

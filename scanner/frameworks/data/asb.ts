@@ -16,11 +16,12 @@ export const asb: Framework = {
       id: 'DP-5',
       title: 'Customer-managed keys for data at rest when required',
       summary:
-        'Where a customer-managed key is required, data at rest should be encrypted with a key the customer ' +
-        'controls. Certify shows whether vaults holding keys are HSM-capable and whether the keys are strong; ' +
-        'an earlier mapping labelled DP-5 as data classification, which in v3 is DP-1 and outside Certify.',
+        'Where a customer-managed key is required, data at rest should be encrypted with a key the ' +
+        'customer controls. Certify shows whether vaults holding keys are HSM-capable and whether the keys ' +
+        'are strong and HSM-backed; an earlier mapping labelled DP-5 as data classification, which in v3 ' +
+        'is DP-1 and outside Certify.',
       coverage: 'supporting',
-      citations: [{ rule: 'KMS-HSM' }, { rule: 'K006' }],
+      citations: [{ rule: 'KMS-HSM' }, { rule: 'K006' }, { rule: 'K008' }],
       customerNote:
         'List the services that must use customer-managed keys and show that each one is configured to ' +
         'encrypt with a key from your vaults; Certify does not read those service settings.',
@@ -29,8 +30,8 @@ export const asb: Framework = {
       id: 'DP-6',
       title: 'Secure key management process',
       summary:
-        'Keys and secrets should be created, rotated and retired through a controlled process. Certify shows ' +
-        'expiry, age and automatic rotation of keys, and expiry and age of secrets.',
+        'Keys and secrets should be created, rotated and retired through a controlled process. Certify ' +
+        'shows expiry, age and automatic rotation of keys, and expiry and age of secrets.',
       coverage: 'direct',
       citations: [
         { rule: 'K001' },
@@ -38,6 +39,7 @@ export const asb: Framework = {
         { rule: 'K003' },
         { rule: 'K005' },
         { rule: 'K007' },
+        { rule: 'K009' },
         { rule: 'P001' },
         { rule: 'P002' },
         { rule: 'P007' },
@@ -50,19 +52,34 @@ export const asb: Framework = {
       title: 'Secure certificate management process',
       summary:
         'Certificates should be issued, renewed and retired under a controlled process. Certify shows ' +
-        'certificates without expiry, close to expiry, expired or with weak keys.',
+        'certificates without expiry, close to expiry, expired, with weak keys or with a validity period ' +
+        'longer than the organisation allows.',
       coverage: 'direct',
-      citations: [{ rule: 'C001' }, { rule: 'C002' }, { rule: 'C003' }, { rule: 'C005' }, { rule: 'C006' }],
+      citations: [
+        { rule: 'C001' },
+        { rule: 'C002' },
+        { rule: 'C003' },
+        { rule: 'C005' },
+        { rule: 'C006' },
+        { rule: 'C007' },
+      ],
       customerNote: null,
     },
     {
       id: 'DP-8',
       title: 'Security of the key and certificate repository',
       summary:
-        'The vaults themselves should be hardened. Certify shows whether they use RBAC, are closed to public ' +
-        'networks, and have soft delete and purge protection turned on.',
+        'The vaults themselves should be hardened. Certify shows whether they use RBAC, are closed to ' +
+        'public networks, are reached over private endpoints, and have soft delete and purge protection ' +
+        'turned on.',
       coverage: 'direct',
-      citations: [{ rule: 'CIS-RBAC' }, { rule: 'CIS-8.7' }, { rule: 'CIS-8.5' }, { rule: 'CIS-8.6' }],
+      citations: [
+        { rule: 'CIS-RBAC' },
+        { rule: 'CIS-8.7' },
+        { rule: 'NET001' },
+        { rule: 'CIS-8.5' },
+        { rule: 'CIS-8.6' },
+      ],
       customerNote: null,
     },
     {
@@ -108,10 +125,11 @@ export const asb: Framework = {
       id: 'NS-2',
       title: 'Cloud services secured with network controls',
       summary:
-        'Cloud services should be reachable only through private or restricted network paths. CIS-8.7 shows ' +
-        'which vaults accept traffic from any public network.',
+        'Cloud services should be reachable only through private or restricted network paths. CIS-8.7 ' +
+        'shows which vaults accept traffic from any public network, and NET001 which vaults have an ' +
+        'approved private endpoint.',
       coverage: 'supporting',
-      citations: [{ rule: 'CIS-8.7' }],
+      citations: [{ rule: 'CIS-8.7' }, { rule: 'NET001' }],
       customerNote:
         'Add the private endpoint and firewall configuration of the vaults and of the other services.',
     },

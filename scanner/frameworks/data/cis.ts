@@ -75,13 +75,15 @@ export const cis: Framework = {
       id: '8.7',
       title: 'Private endpoints used for Key Vault',
       summary:
-        'Vaults should be reachable over private endpoints instead of the public internet. CIS-8.7 shows ' +
-        'which vaults accept traffic from any public network; it does not see the private endpoints themselves.',
-      coverage: 'supporting',
-      citations: [{ rule: 'CIS-8.7' }],
+        'Vaults should be reached over private endpoints instead of the public internet. NET001 shows ' +
+        'which vaults have an approved private endpoint connection, and CIS-8.7 which vaults still accept ' +
+        'traffic from any public network.',
+      coverage: 'direct',
+      citations: [{ rule: 'NET001' }, { rule: 'CIS-8.7' }],
       customerNote:
-        'Add the list of private endpoint connections for each vault in scope (for example from the Azure ' +
-        'portal or an Azure Policy assignment that requires them) to show that private access is in place.',
+        'Certify sees whether an approved private endpoint exists, not which networks can resolve and use ' +
+        'it: keep the private DNS zone and virtual network design for the vaults in scope with this ' +
+        'evidence.',
     },
     {
       id: '8.8',

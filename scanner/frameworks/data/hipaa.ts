@@ -15,11 +15,11 @@ export const hipaa: Framework = {
       id: '164.312(a)(1)',
       title: 'Access control',
       summary:
-        'Only authorised people and software should reach systems holding ePHI. Certify shows whether vaults ' +
-        'use Azure RBAC, whether they are open to public networks, and whether credentials sit in plain ' +
-        'text in app settings.',
+        'Only authorised people and software should reach systems holding ePHI. Certify shows whether ' +
+        'vaults use Azure RBAC, whether they are open to public networks or reached over private ' +
+        'endpoints, and whether credentials sit in plain text in app settings.',
       coverage: 'supporting',
-      citations: [{ rule: 'CIS-RBAC' }, { rule: 'CIS-8.7' }, { rule: 'VM002' }],
+      citations: [{ rule: 'CIS-RBAC' }, { rule: 'CIS-8.7' }, { rule: 'NET001' }, { rule: 'VM002' }],
       customerNote:
         'Add evidence for unique user identification, emergency (break-glass) access and automatic logoff, ' +
         'typically from Entra ID and Privileged Identity Management.',
@@ -28,11 +28,13 @@ export const hipaa: Framework = {
       id: '164.312(a)(2)(iv)',
       title: 'Encryption and decryption (addressable)',
       summary:
-        'ePHI should be encrypted where reasonable. Certify shows whether keys and certificates are strong, ' +
-        'whether vaults holding keys are HSM-capable, and whether the keys can be recovered.',
+        'ePHI should be encrypted where reasonable. Certify shows whether keys and certificates are ' +
+        'strong, whether keys are HSM-backed and vaults holding them HSM-capable, and whether the keys can ' +
+        'be recovered.',
       coverage: 'supporting',
       citations: [
         { rule: 'K006' },
+        { rule: 'K008' },
         { rule: 'C006' },
         { rule: 'CIS-8.5' },
         { rule: 'CIS-8.6' },

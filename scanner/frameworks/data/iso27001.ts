@@ -17,8 +17,9 @@ export const iso27001: Framework = {
       title: 'Use of cryptography (incl. key management)',
       summary:
         'Cryptography and its keys should be used and managed according to defined rules. Certify shows ' +
-        'whether keys and certificates have expiry dates, are current, are of adequate strength, whether ' +
-        'secrets are close to expiry, and whether vaults holding keys are HSM-capable.',
+        'whether keys and certificates have expiry dates, are current, strong, HSM-backed and within their ' +
+        'maximum age or validity, whether secrets are close to expiry or expired, and whether vaults ' +
+        'holding keys are HSM-capable.',
       coverage: 'direct',
       citations: [
         { rule: 'K001' },
@@ -26,12 +27,16 @@ export const iso27001: Framework = {
         { rule: 'K003' },
         { rule: 'K005' },
         { rule: 'K006' },
+        { rule: 'K008' },
+        { rule: 'K009' },
         { rule: 'C001' },
         { rule: 'C002' },
         { rule: 'C003' },
         { rule: 'C005' },
         { rule: 'C006' },
+        { rule: 'C007' },
         { rule: 'P003' },
+        { rule: 'P007' },
         { rule: 'KMS-HSM' },
       ],
       customerNote:
@@ -88,9 +93,9 @@ export const iso27001: Framework = {
       title: 'Networks security',
       summary:
         'Networks should be secured and managed. CIS-8.7 shows which vaults accept traffic from any public ' +
-        'network.',
+        'network, and NET001 which vaults can be reached over a private endpoint.',
       coverage: 'supporting',
-      citations: [{ rule: 'CIS-8.7' }],
+      citations: [{ rule: 'CIS-8.7' }, { rule: 'NET001' }],
       customerNote:
         'Add evidence for the rest of the network: segmentation, firewalls, private endpoints and the way ' +
         'network devices are managed.',

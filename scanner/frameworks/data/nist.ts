@@ -16,14 +16,15 @@ export const nist: Framework = {
       title: 'Cryptographic key establishment and management',
       summary:
         'Keys should be generated, distributed, stored and retired according to defined requirements. ' +
-        'Certify shows whether keys and secrets carry expiry dates and are current, and whether vault ' +
-        'references used by applications resolve.',
+        'Certify shows whether keys and secrets carry expiry dates and are current, whether keys are ' +
+        'renewed within their maximum age, and whether vault references used by applications resolve.',
       coverage: 'supporting',
       citations: [
         { rule: 'K001' },
         { rule: 'K002' },
         { rule: 'K003' },
         { rule: 'K005' },
+        { rule: 'K009' },
         { rule: 'P001' },
         { rule: 'P002' },
         { rule: 'P007' },
@@ -48,9 +49,10 @@ export const nist: Framework = {
       title: 'Cryptographic protection',
       summary:
         'The system should use the types of cryptography the organisation requires. Certify checks key and ' +
-        'certificate sizes and curves, and whether vaults holding keys are on the HSM-capable Premium tier.',
+        'certificate sizes and curves, whether keys are HSM-backed, and whether vaults holding keys are on ' +
+        'the HSM-capable Premium tier.',
       coverage: 'supporting',
-      citations: [{ rule: 'K006' }, { rule: 'C006' }, { rule: 'KMS-HSM' }],
+      citations: [{ rule: 'K006' }, { rule: 'K008' }, { rule: 'C006' }, { rule: 'KMS-HSM' }],
       customerNote:
         'State which cryptography each use requires (for example FIPS-validated modules) and show how ' +
         'services outside Key Vault, such as storage and databases, apply it.',
@@ -60,9 +62,17 @@ export const nist: Framework = {
       title: 'PKI certificates',
       summary:
         'Public key certificates should be issued under a defined policy or obtained from an approved ' +
-        'provider. Certify shows whether certificates expire, are current and use adequate keys.',
+        'provider. Certify shows whether certificates expire, are current, use adequate keys and stay ' +
+        'within a bounded validity period.',
       coverage: 'supporting',
-      citations: [{ rule: 'C001' }, { rule: 'C002' }, { rule: 'C003' }, { rule: 'C005' }, { rule: 'C006' }],
+      citations: [
+        { rule: 'C001' },
+        { rule: 'C002' },
+        { rule: 'C003' },
+        { rule: 'C005' },
+        { rule: 'C006' },
+        { rule: 'C007' },
+      ],
       customerNote:
         'Add your certificate policy and the list of certificate authorities you approve, with evidence that ' +
         'the certificates in the vaults come from them.',

@@ -17,10 +17,17 @@ export const pci: Framework = {
       title: 'Keys protecting stored account data are secured (access, HSM)',
       summary:
         'Keys that protect stored account data should be guarded against disclosure and misuse. Certify ' +
-        'shows whether vaults use RBAC, are closed to public networks, hold keys of adequate strength and ' +
-        'are on the HSM-capable Premium tier.',
+        'shows whether vaults use RBAC, are closed to public networks and reached over private endpoints, ' +
+        'hold keys of adequate strength that are HSM-backed, and are on the HSM-capable Premium tier.',
       coverage: 'supporting',
-      citations: [{ rule: 'CIS-RBAC' }, { rule: 'CIS-8.7' }, { rule: 'K006' }, { rule: 'KMS-HSM' }],
+      citations: [
+        { rule: 'CIS-RBAC' },
+        { rule: 'CIS-8.7' },
+        { rule: 'NET001' },
+        { rule: 'K006' },
+        { rule: 'K008' },
+        { rule: 'KMS-HSM' },
+      ],
       customerNote:
         'Add your key management procedures, the list of key custodians and their signed acknowledgements ' +
         '(3.7.8), evidence that access to keys is limited to them, and, for service providers, the ' +
@@ -30,14 +37,16 @@ export const pci: Framework = {
       id: '3.7.4',
       title: 'Key changes at the end of the cryptoperiod',
       summary:
-        'Keys should be replaced when their defined cryptoperiod ends. Certify shows which keys and secrets ' +
-        'have no expiry, are about to expire or have expired.',
+        'Keys should be replaced when their defined cryptoperiod ends. Certify shows which keys and ' +
+        'secrets have no expiry, are about to expire or have expired, and which keys are older than the ' +
+        'maximum age the organisation sets.',
       coverage: 'direct',
       citations: [
         { rule: 'K001' },
         { rule: 'K002' },
         { rule: 'K003' },
         { rule: 'K005' },
+        { rule: 'K009' },
         { rule: 'P001' },
         { rule: 'P002' },
         { rule: 'P007' },

@@ -82,9 +82,9 @@ export const soc2: Framework = {
       title: 'Logical access from outside system boundaries',
       summary:
         'Access from outside the system boundary should be restricted. CIS-8.7 shows which vaults accept ' +
-        'traffic from any public network.',
+        'traffic from any public network, and NET001 which vaults can be reached over a private endpoint.',
       coverage: 'supporting',
-      citations: [{ rule: 'CIS-8.7' }],
+      citations: [{ rule: 'CIS-8.7' }, { rule: 'NET001' }],
       customerNote:
         'Add the network design for the boundary as a whole: firewalls, private endpoints, network security ' +
         'groups and remote-access controls.',

@@ -9,8 +9,8 @@ export default defineRule(
     class: 'framework',
     category: 'certificates',
     description:
-      'A certificate expiring within a week will soon cause TLS or authentication failures for its users.',
+      "A certificate expiring within days will soon cause TLS or authentication failures for its users. The window is the organisation parameter expiringCriticalDays (7 days by default); the rule's name keeps the default.",
     remediation: 'Renew the certificate now and deploy the new version to every endpoint that presents it.',
   },
-  expiringWithin('certificates', 7),
+  expiringWithin('certificates', 'expiringCriticalDays'),
 );

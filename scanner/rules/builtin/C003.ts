@@ -9,9 +9,9 @@ export default defineRule(
     class: 'framework',
     category: 'certificates',
     description:
-      'Certificates expiring within 30 days need their renewal planned, especially when a public CA is involved.',
+      "Certificates expiring within weeks need their renewal planned, especially when a public CA is involved. The window is the organisation parameter expiringSoonDays (30 days by default); the rule's name keeps the default.",
     remediation:
       'Start the renewal (or enable auto-renewal in the certificate policy) and confirm where the certificate is deployed.',
   },
-  expiringWithin('certificates', 30),
+  expiringWithin('certificates', 'expiringSoonDays'),
 );

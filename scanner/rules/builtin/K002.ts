@@ -9,8 +9,8 @@ export default defineRule(
     class: 'framework',
     category: 'keys',
     description:
-      'A key expiring within a week will stop encrypting, signing or unwrapping for its consumers.',
+      "A key expiring within days will stop encrypting, signing or unwrapping for its consumers. The window is the organisation parameter expiringCriticalDays (7 days by default); the rule's name keeps the default.",
     remediation: 'Rotate the key now (create a new version) and make sure consumers pick up the new version.',
   },
-  expiringWithin('keys', 7),
+  expiringWithin('keys', 'expiringCriticalDays'),
 );

@@ -8,8 +8,9 @@ export default defineRule(
     severity: 'High',
     class: 'framework',
     category: 'keys',
-    description: 'Keys expiring within 30 days need a rotation scheduled and tested.',
+    description:
+      "Keys expiring within weeks need a rotation scheduled and tested. The window is the organisation parameter expiringSoonDays (30 days by default); the rule's name keeps the default.",
     remediation: 'Rotate the key ahead of its expiry, ideally through a rotation policy.',
   },
-  expiringWithin('keys', 30),
+  expiringWithin('keys', 'expiringSoonDays'),
 );

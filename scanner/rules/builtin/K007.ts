@@ -9,9 +9,9 @@ export default defineRule(
     class: 'framework',
     category: 'keys',
     description:
-      'Keys should carry a rotation policy with a "Rotate" action, so a new version is created on schedule without anyone remembering to.',
+      'Keys should carry a rotation policy whose "Rotate" action will actually fire, so a new version is created on schedule without anyone remembering to. A policy that only rotates "before expiry" never fires on a key that has no expiry date.',
     remediation:
-      'Add a rotation policy to the key with a Rotate action (time after create or time before expiry), e.g. rotate every 365 days.',
+      'Add a rotation policy to the key with a Rotate action after creation (e.g. every 365 days), or give the key an expiry date when its only trigger is time before expiry.',
   },
   keysWithoutAutoRotation,
 );

@@ -9,8 +9,8 @@ export default defineRule(
     class: 'framework',
     category: 'secrets',
     description:
-      'A secret that expires within a week is about to break whatever depends on it unless someone rotates it now.',
+      "A secret that expires within days is about to break whatever depends on it unless someone rotates it now. The window is the organisation parameter expiringCriticalDays (7 days by default); the rule's name keeps the default.",
     remediation: 'Rotate the secret now: write a new version with a fresh expiry and update its consumers.',
   },
-  expiringWithin('secrets', 7),
+  expiringWithin('secrets', 'expiringCriticalDays'),
 );

@@ -9,8 +9,8 @@ export default defineRule(
     class: 'framework',
     category: 'secrets',
     description:
-      'Secrets expiring within 30 days leave little room to schedule a rotation and test the consumers.',
+      "Secrets expiring within weeks leave little room to schedule a rotation and test the consumers. The window is the organisation parameter expiringSoonDays (30 days by default); the rule's name keeps the default.",
     remediation: 'Schedule the rotation of the secret within the next few weeks and confirm who owns it.',
   },
-  expiringWithin('secrets', 30),
+  expiringWithin('secrets', 'expiringSoonDays'),
 );

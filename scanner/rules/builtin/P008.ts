@@ -2,9 +2,11 @@ import { timesOf } from '../facts.js';
 import { DAY_MS } from '../../../base/time.js';
 import { defineRule, listOutcome } from '../types.js';
 
-/** Rotation cadence the seed names: a secret untouched for longer has not been rotated. */
-const STALE_AFTER_DAYS = 90;
-
+/**
+ * P008: the age of a secret's value is the `created` time of its current version (a new value
+ * is a new version). `updated` is not used: it also moves when tags or attributes are edited,
+ * which rotates nothing. The maximum age is the organisation's `secretMaxAgeDays` (default 90).
+ */
 export default defineRule(
   {
     id: 'P008',
@@ -13,19 +15,20 @@ export default defineRule(
     class: 'framework',
     category: 'secrets',
     description:
-      'A secret not updated for more than 90 days has probably not been rotated within a typical cryptoperiod.',
+      "A secret whose current value is older than the organisation's maximum age (secretMaxAgeDays, 90 days by default) has not been rotated within a typical cryptoperiod. The age runs from the creation of the current version; editing tags or attributes does not reset it.",
     remediation:
-      'Rotate the secret (write a new version) and automate its rotation so it stays within 90 days.',
+      'Rotate the secret (write a new version) and automate its rotation so each value is replaced before it reaches the maximum age.',
   },
-  (inv, now) => {
-    const updated = timesOf(inv.secrets, 'updated');
+  (inv, now, parameters) => {
+    const created = timesOf(inv.secrets, 'created');
+    const maxAgeMs = parameters.secretMaxAgeDays * DAY_MS;
     const failing: string[] = [];
     let evaluated = 0;
     for (let i = 0; i < inv.secrets.length; i++) {
       const s = inv.secrets[i]!;
       if (s.managed || !s.enabled) continue;
       evaluated++;
-      if (now - updated[i]! > STALE_AFTER_DAYS * DAY_MS) failing.push(s.id);
+      if (now - created[i]! > maxAgeMs) failing.push(s.id);
     }
     return listOutcome(evaluated, failing);
   },

@@ -1,6 +1,6 @@
 /** Algorithm strength (C006, K006) and automatic rotation (K007). */
 import type { Certificate, Inventory, Key, KeyType } from '../../inventory/types.js';
-import { listOutcome, type Rule } from '../types.js';
+import { listOutcome, type Evaluate } from '../types.js';
 
 const STRONG_CURVES: ReadonlySet<string> = new Set(['P-256', 'P-384', 'P-521']);
 const ASYMMETRIC: ReadonlySet<KeyType> = new Set<KeyType>(['RSA', 'RSA-HSM', 'EC', 'EC-HSM']);
@@ -20,7 +20,7 @@ export function isWeak(a: Pick<Key, 'keyType' | 'keySize' | 'curve'>): boolean {
 }
 
 /** C006: enabled certificates whose key type is known. */
-export const weakCertificates: Rule['evaluate'] = (inv: Inventory) => {
+export const weakCertificates: Evaluate = (inv: Inventory) => {
   const failing: string[] = [];
   let evaluated = 0;
   for (const c of inv.certificates as readonly Certificate[]) {
@@ -32,7 +32,7 @@ export const weakCertificates: Rule['evaluate'] = (inv: Inventory) => {
 };
 
 /** Enabled, unmanaged RSA/EC keys (oct keys are outside K006 and K007). */
-function overAsymmetricKeys(fails: (k: Key) => boolean): Rule['evaluate'] {
+function overAsymmetricKeys(fails: (k: Key) => boolean): Evaluate {
   return (inv: Inventory) => {
     const failing: string[] = [];
     let evaluated = 0;
@@ -48,9 +48,16 @@ function overAsymmetricKeys(fails: (k: Key) => boolean): Rule['evaluate'] {
 /** K006 */
 export const weakKeys = overAsymmetricKeys(isWeak);
 
-/** K007: no rotation policy, or one without a "Rotate" trigger. */
-export const keysWithoutAutoRotation = overAsymmetricKeys(
-  (k) =>
-    k.rotationPolicy === null ||
-    (k.rotationPolicy.rotateAfterDays === null && k.rotationPolicy.rotateBeforeExpiryDays === null),
-);
+/**
+ * K007: nothing will ever rotate the key — no rotation policy, a policy without a "Rotate"
+ * trigger, or one whose only trigger is "before expiry" while the key has no expiry.
+ */
+export function neverRotates(k: Pick<Key, 'rotationPolicy' | 'expires'>): boolean {
+  const p = k.rotationPolicy;
+  if (p === null) return true;
+  if (p.rotateAfterDays !== null) return false;
+  return p.rotateBeforeExpiryDays === null || k.expires === null;
+}
+
+/** K007 */
+export const keysWithoutAutoRotation = overAsymmetricKeys(neverRotates);

@@ -5,7 +5,8 @@
 import type { Inventory } from '../../inventory/types.js';
 import { isExpired, isExpiringWithin } from '../../../base/time.js';
 import { timesOf } from '../facts.js';
-import { listOutcome, type Rule, type RuleOutcome } from '../types.js';
+import type { OrgParameters } from '../parameters.js';
+import { listOutcome, type Evaluate, type RuleOutcome } from '../types.js';
 
 export type AssetSection = 'secrets' | 'keys' | 'certificates';
 
@@ -27,10 +28,10 @@ const NO_TIMES = new Float64Array(0);
 function overAssets(
   section: AssetSection,
   enabledOnly: boolean,
-  fails: (asset: AssetView, expiresMs: number, now: number) => boolean,
+  fails: (asset: AssetView, expiresMs: number, now: number, parameters: OrgParameters) => boolean,
   readsExpiry = true,
-): Rule['evaluate'] {
-  return (inv: Inventory, now: number): RuleOutcome => {
+): Evaluate {
+  return (inv: Inventory, now: number, parameters: OrgParameters): RuleOutcome => {
     const list = inv[section] as readonly AssetView[];
     // Rules that only test presence skip parsing: framework subsets evaluate them on fresh arrays.
     const expires = readsExpiry ? timesOf(list, 'expires') : NO_TIMES;
@@ -40,7 +41,7 @@ function overAssets(
       const a = list[i]!;
       if (!inScope(a) || (enabledOnly && !a.enabled)) continue;
       evaluated++;
-      if (fails(a, readsExpiry ? expires[i]! : Number.NaN, now)) failing.push(a.id);
+      if (fails(a, readsExpiry ? expires[i]! : Number.NaN, now, parameters)) failing.push(a.id);
     }
     return listOutcome(evaluated, failing);
   };
@@ -49,9 +50,15 @@ function overAssets(
 /** P001 / C001 / K001: no expiry date set. */
 export const missingExpiry = (section: AssetSection) => overAssets(section, true, (a) => a.expires === null);
 
-/** P002, P003 / C002, C003 / K002, K003: `0 < expires − now ≤ days`. */
-export const expiringWithin = (section: AssetSection, days: number) =>
-  overAssets(section, true, (_a, exp, now) => isExpiringWithin(exp, now, days));
+/** The organisation parameters that set an expiry window (rules.md, "Organisation parameters"). */
+export type ExpiryWindow = 'expiringCriticalDays' | 'expiringSoonDays';
+
+/**
+ * P002, P003 / C002, C003 / K002, K003: `0 < expires − now ≤ N days`, where N is the
+ * organisation's `expiringCriticalDays` (default 7) or `expiringSoonDays` (default 30).
+ */
+export const expiringWithin = (section: AssetSection, window: ExpiryWindow) =>
+  overAssets(section, true, (_a, exp, now, parameters) => isExpiringWithin(exp, now, parameters[window]));
 
 /** P004 / C004 / K004: disabled assets (population: all assets). */
 export const disabledAssets = (section: AssetSection) => overAssets(section, false, (a) => !a.enabled, false);

@@ -4,7 +4,8 @@
  * registration passwords from Microsoft Graph — all with the official SDKs.
  *
  * Read-only by construction: the data-plane calls are `listPropertiesOf*`, `getKey` (public
- * key material), `getKeyRotationPolicy` and `getCertificate` (policy and public DER). There is
+ * key material and the current version's properties), `getKeyRotationPolicy` and
+ * `getCertificate` (policy and public DER). There is
  * no call that returns a secret's value anywhere in this source.
  *
  * Resilience: one retry layer (retry.ts) over every request, a global and a per-vault
@@ -239,7 +240,8 @@ export async function collectAzure(ports: AzurePorts, ctx: CollectContext): Prom
               () =>
                 keyClient.getKey(p.name, operation).catch((e: ErrorLike) => {
                   // Key Vault refuses to read a disabled key; the rules skip disabled keys' material.
-                  if (p.enabled === false && e.statusCode === 403) return { key: undefined };
+                  if (p.enabled === false && e.statusCode === 403)
+                    return { key: undefined, properties: undefined };
                   throw e;
                 }),
               limiter,
@@ -253,7 +255,8 @@ export async function collectAzure(ports: AzurePorts, ctx: CollectContext): Prom
               limiter,
             ),
           ]);
-          return mapKey(vault, p, bundle.key, mapRotationPolicy(policy));
+          // The bundle is the current version: its properties carry that version's creation time.
+          return mapKey(vault, p, bundle.key, mapRotationPolicy(policy), bundle.properties);
         }),
       );
       found.keys = keyResults;

@@ -37,6 +37,19 @@ function cleanTags(tags: Record<string, string | undefined> | undefined | null):
   return out;
 }
 
+/**
+ * Private endpoint connections whose private link service connection state is Approved
+ * (Pending, Rejected and Disconnected connections carry no traffic). The status is compared
+ * ignoring case.
+ */
+export function approvedPrivateEndpoints(v: ArmVault): number {
+  let n = 0;
+  for (const c of v.properties.privateEndpointConnections ?? []) {
+    if ((c.privateLinkServiceConnectionState?.status ?? '').toLowerCase() === 'approved') n++;
+  }
+  return n;
+}
+
 /** ARM vault → inventory vault. A property ARM leaves out means the feature is off. */
 export function mapVault(v: ArmVault): Vault {
   const p = v.properties;
@@ -55,7 +68,7 @@ export function mapVault(v: ArmVault): Vault {
     purgeProtectionEnabled: p.enablePurgeProtection ?? false,
     publicNetworkAccess: access,
     networkDefaultAction: action,
-    privateEndpointConnections: p.privateEndpointConnections?.length ?? 0,
+    privateEndpointConnections: approvedPrivateEndpoints(v),
     rbacAuthorization: p.enableRbacAuthorization ?? false,
     accessError: null,
     tags: cleanTags(v.tags),
@@ -147,16 +160,25 @@ export function mapRotationPolicy(policy: KeyRotationPolicy | null): RotationPol
   };
 }
 
+/**
+ * A key from its list item `p`, the current version's properties `current` (from `getKey`; absent
+ * when Key Vault refuses to read a disabled key) and its public JWK. `created` is the current
+ * version's creation (K009 measures a key's age from it), read from `current` when there is one.
+ */
 export function mapKey(
   vault: Vault,
   p: KeyProperties,
   jwk: JsonWebKey | undefined,
   rotation: RotationPolicySummary | null,
+  current?: KeyProperties,
 ): Key {
   const type = keyType(jwk?.kty) ?? 'RSA';
   const isRsa = type === 'RSA' || type === 'RSA-HSM';
+  const base = common(vault, 'keys', p);
+  const created = isoTime(current?.createdOn);
   return {
-    ...common(vault, 'keys', p),
+    ...base,
+    ...(created !== null ? { created } : {}),
     keyType: type,
     keySize: isRsa ? modulusBits(jwk?.n) : null,
     curve: isRsa ? null : curve(jwk?.crv),

@@ -182,6 +182,7 @@ class AssetBuilder {
   private readonly certEnabled: Deck;
   private readonly certExpiry: Deck;
   private readonly certWeak: Deck;
+  private readonly certLongLived: Deck;
 
   constructor(private readonly tenant: Tenant) {
     const { rng, plan } = tenant;
@@ -231,6 +232,9 @@ class AssetBuilder {
     // Key Vault always knows a certificate's expiry; a missing one comes from a half-imported certificate.
     this.certExpiry = new Deck(split(cOn, [0.03, 0.06, 0.04, 0.08]));
     this.certWeak = new Deck(split(cOn, [0.04, 0.02]));
+    // Self-signed for two years (C007 fails them beyond 12 months); the rest follow their issuer.
+    const longLived = quota(cOn, 0.2);
+    this.certLongLived = new Deck([longLived, cOn - longLived]);
   }
 
   build(): Assets {
@@ -281,8 +285,11 @@ class AssetBuilder {
       }
       const expiry = expiryHours(enabled ? this.secretExpiry.draw(rng) : disabledExpiry(rng), rng, 730);
       const stale = enabled ? this.secretStale.draw(rng) === 0 : rng.chance(0.6);
-      const updated = stale ? -rng.intBetween(91 * DAY_H, 900 * DAY_H) : -rng.intBetween(1, 89 * DAY_H);
-      const created = updated - rng.int(600 * DAY_H);
+      // `created` is the current version's: when the value was last written (P008 measures from it).
+      const created = stale ? -rng.intBetween(91 * DAY_H, 900 * DAY_H) : -rng.intBetween(1, 89 * DAY_H);
+      // Half of the secrets had their tags or attributes edited since: `updated` moved, the value did not.
+      const edit = rng.int(-2 * created);
+      const updated = edit < -created ? created + edit : created;
       const untagged = enabled ? this.secretUntagged.draw(rng) === 0 : rng.chance(0.25);
       const secret: Secret = {
         id: `${prefix}${name}`,
@@ -416,14 +423,17 @@ class AssetBuilder {
       const { name, subject, kind } = this.certLabel(dv, (offset + i * stride) % CERT_NAMES.length, i);
       let issuer: string;
       let validityDays: number;
-      if (kind === CERT_TLS) issuer = rng.chance(0.45) ? "Let's Encrypt" : 'DigiCert';
+      const longLived = enabled ? this.certLongLived.draw(rng) === 0 : rng.chance(0.2);
+      if (longLived) issuer = 'Self';
+      else if (kind === CERT_TLS) issuer = rng.chance(0.45) ? "Let's Encrypt" : 'DigiCert';
       else if (kind === CERT_MTLS) issuer = 'Self';
       else if (kind === CERT_SIGNING) issuer = rng.chance(0.7) ? 'Self' : 'DigiCert';
       else issuer = 'DigiCert';
-      // Let's Encrypt issues for 90 days, public CAs for a year, teams self-sign for one or two.
-      if (issuer === "Let's Encrypt") validityDays = 90;
-      else if (issuer === 'DigiCert') validityDays = 365;
-      else validityDays = rng.chance(0.5) ? 365 : 730;
+      // Let's Encrypt issues for 90 days, public CAs for a year (at most 398 days since 2020),
+      // teams self-sign for a year, or for two when nobody wants to renew them (C007 fails those).
+      if (longLived) validityDays = 730;
+      else if (issuer === "Let's Encrypt") validityDays = 90;
+      else validityDays = 365;
 
       const expiry = expiryHours(
         enabled ? this.certExpiry.draw(rng) : disabledExpiry(rng),

@@ -225,7 +225,7 @@ export const CERT_NAMES = catalog(
   [CERT_TLS, CERT_MTLS, CERT_SIGNING],
 );
 
-/** Content types as teams actually set them: free text, often missing. */
+/** Content types as teams actually set them: free text, often missing, once in a while cleared (P016). */
 export const SECRET_CONTENT_TYPES: readonly (string | null)[] = [
   'text/plain',
   'text/plain',
@@ -235,6 +235,7 @@ export const SECRET_CONTENT_TYPES: readonly (string | null)[] = [
   'application/json',
   null,
   null,
+  '',
 ];
 
 export const CERT_SECRET_CONTENT_TYPES: readonly string[] = [

@@ -138,12 +138,13 @@ export function buildProvenance(tenant: Tenant, assets: Assets, seed: number): P
   const signer = demoSigner(seed);
   const presets = listPresets().map(presetFacts);
 
-  // A Certify rotation writes a new version, so only secrets updated within 90 days qualify.
+  // A Certify rotation writes a new version, so only secrets whose current version was created
+  // within 90 days qualify.
   const cutoff = clock.hours(-90 * DAY_H);
   const qualifies = (s: Secret): boolean =>
     s.enabled &&
     s.tags !== EMPTY_TAGS &&
-    s.updated > cutoff &&
+    s.created > cutoff &&
     // Left uncertified so the playground's first rotation visibly turns it valid.
     !(s.vault === DEMO_ROTATION_VAULT && s.name === DEMO_ROTATION_SECRET);
   const plain = assets.plainSecrets;
@@ -171,7 +172,7 @@ export function buildProvenance(tenant: Tenant, assets: Assets, seed: number): P
 
   const certificates: ProvenanceSection['certificates'] = [];
   const issue = (s: Secret, facts: PresetFacts): { id: string; jws: string } => {
-    const updatedH = Math.round((Date.parse(s.updated) - now) / HOUR_MS);
+    const createdH = Math.round((Date.parse(s.created) - now) / HOUR_MS);
     const payload: ProvenancePayload = {
       schema: PROVENANCE_SCHEMA,
       id: certificateId(rng),
@@ -179,8 +180,8 @@ export function buildProvenance(tenant: Tenant, assets: Assets, seed: number): P
       parameters: facts.parameters,
       entropyBits: facts.entropyBits,
       entropySource: { generator: ENTROPY_SOURCE, fipsMode: false, node: 'none (demo tenant)' },
-      generatedAt: s.updated,
-      expiresAt: clock.hours(updatedH + facts.preset.maxLifetimeDays * DAY_H),
+      generatedAt: s.created,
+      expiresAt: clock.hours(createdH + facts.preset.maxLifetimeDays * DAY_H),
       target: { vault: s.vault, secret: s.name, version: rng.hex(32) },
       // The demo holds no credential, so the commitment is to nothing: random bytes.
       commitment: { alg: 'HMAC-SHA256', salt: bytes32(rng), digest: bytes32(rng) },

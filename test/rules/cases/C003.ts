@@ -1,4 +1,5 @@
 import type { RuleCase } from '../case.js';
+import { DEFAULT_PARAMETERS } from '../../../scanner/rules/parameters.js';
 import { NOW, assetUrl, daysFromNow, inventory, cert, vault } from '../../support/builders.js';
 
 // C003 (= P003 for certificates): population = enabled certificates (no `managed` on
@@ -6,8 +7,12 @@ import { NOW, assetUrl, daysFromNow, inventory, cert, vault } from '../../suppor
 // 30 days: 0 < expires − now ≤ 30 days (so P003 includes what P002 flags). Expired certificates
 // (expires ≤ now) are NOT expiring; no expiry is not expiring.
 
+// The window is the organisation parameter `expiringSoonDays` (30 by default); the rows with
+// `parameters` move it and keep the same boundaries.
+
 const DAY = 86_400_000;
 const at = (ms: number): string => new Date(NOW + ms).toISOString();
+const withWindow = (days: number) => ({ ...DEFAULT_PARAMETERS, expiringSoonDays: days });
 const id = (name: string, v = 'kv-test') => assetUrl('certificates', v, name);
 
 const cases: RuleCase[] = [
@@ -87,6 +92,43 @@ const cases: RuleCase[] = [
     inventory: inventory({ certificates: [cert('s', { expires: daysFromNow(20) })] }),
     now: NOW - 20 * DAY,
     expect: { status: 'pass', evaluated: 1, failing: [] },
+  },
+  {
+    name: 'expiringSoonDays 60: exactly 60 days left fails, 60 days + 1 ms passes, 45 days fails',
+    inventory: inventory({
+      certificates: [
+        cert('sixty', { expires: daysFromNow(60) }),
+        cert('sixty-plus', { expires: at(60 * DAY + 1) }),
+        cert('forty-five', { expires: daysFromNow(45) }),
+      ],
+    }),
+    parameters: withWindow(60),
+    expect: { status: 'fail', evaluated: 3, failing: [id('sixty'), id('forty-five')] },
+  },
+  {
+    name: 'expiringSoonDays 14: 20 days left (inside the default 30) passes; expired is still not expiring',
+    inventory: inventory({
+      certificates: [cert('twenty', { expires: daysFromNow(20) }), cert('gone', { expires: at(0) })],
+    }),
+    parameters: withWindow(14),
+    expect: { status: 'pass', evaluated: 2, failing: [] },
+  },
+  {
+    name: 'expiringSoonDays 14: exactly 14 days left fails',
+    inventory: inventory({ certificates: [cert('fourteen', { expires: daysFromNow(14) })] }),
+    parameters: withWindow(14),
+    expect: { status: 'fail', evaluated: 1, failing: [id('fourteen')] },
+  },
+  {
+    name: 'the default parameters given explicitly: exactly 30 days left fails, 30 days + 1 ms passes',
+    inventory: inventory({
+      certificates: [
+        cert('thirty', { expires: daysFromNow(30) }),
+        cert('thirty-plus', { expires: at(30 * DAY + 1) }),
+      ],
+    }),
+    parameters: DEFAULT_PARAMETERS,
+    expect: { status: 'fail', evaluated: 2, failing: [id('thirty')] },
   },
 ];
 

@@ -1,4 +1,5 @@
 import type { RuleCase } from '../case.js';
+import { DEFAULT_PARAMETERS } from '../../../scanner/rules/parameters.js';
 import { NOW, assetUrl, daysFromNow, inventory, key, vault } from '../../support/builders.js';
 
 // K002 (= P002 for keys):
@@ -6,8 +7,12 @@ import { NOW, assetUrl, daysFromNow, inventory, key, vault } from '../../support
 // 7 days: 0 < expires − now ≤ 7 days. Expired keys (expires ≤ now) are NOT expiring; no
 // expiry is not expiring.
 
+// The window is the organisation parameter `expiringCriticalDays` (7 by default); the rows with
+// `parameters` move it and keep the same boundaries.
+
 const DAY = 86_400_000;
 const at = (ms: number): string => new Date(NOW + ms).toISOString();
+const withWindow = (days: number) => ({ ...DEFAULT_PARAMETERS, expiringCriticalDays: days });
 const id = (name: string, v = 'kv-test') => assetUrl('keys', v, name);
 
 const cases: RuleCase[] = [
@@ -88,6 +93,40 @@ const cases: RuleCase[] = [
     name: 'every key type is in the population: an oct key expiring in 2 days fails',
     inventory: inventory({ keys: [key('sym', { keyType: 'oct', keySize: 256, expires: daysFromNow(2) })] }),
     expect: { status: 'fail', evaluated: 1, failing: [id('sym')] },
+  },
+  {
+    name: 'expiringCriticalDays 14: exactly 14 days left fails, 14 days + 1 ms passes, 10 days fails',
+    inventory: inventory({
+      keys: [
+        key('fourteen', { expires: daysFromNow(14) }),
+        key('fourteen-plus', { expires: at(14 * DAY + 1) }),
+        key('ten', { expires: daysFromNow(10) }),
+      ],
+    }),
+    parameters: withWindow(14),
+    expect: { status: 'fail', evaluated: 3, failing: [id('fourteen'), id('ten')] },
+  },
+  {
+    name: 'expiringCriticalDays 3: 5 days left (inside the default 7) passes; expired is still not expiring',
+    inventory: inventory({
+      keys: [key('five', { expires: daysFromNow(5) }), key('gone', { expires: at(0) })],
+    }),
+    parameters: withWindow(3),
+    expect: { status: 'pass', evaluated: 2, failing: [] },
+  },
+  {
+    name: 'expiringCriticalDays 3: exactly 3 days left fails',
+    inventory: inventory({ keys: [key('three', { expires: daysFromNow(3) })] }),
+    parameters: withWindow(3),
+    expect: { status: 'fail', evaluated: 1, failing: [id('three')] },
+  },
+  {
+    name: 'the default parameters given explicitly: exactly 7 days left fails, 7 days + 1 ms passes',
+    inventory: inventory({
+      keys: [key('seven', { expires: daysFromNow(7) }), key('seven-plus', { expires: at(7 * DAY + 1) })],
+    }),
+    parameters: DEFAULT_PARAMETERS,
+    expect: { status: 'fail', evaluated: 2, failing: [id('seven')] },
   },
 ];
 

@@ -1,4 +1,5 @@
 import type { RuleCase } from '../case.js';
+import { DEFAULT_PARAMETERS } from '../../../scanner/rules/parameters.js';
 import { NOW, assetUrl, daysFromNow, inventory, key, vault } from '../../support/builders.js';
 
 // K003 (= P003 for keys):
@@ -6,8 +7,12 @@ import { NOW, assetUrl, daysFromNow, inventory, key, vault } from '../../support
 // 30 days: 0 < expires − now ≤ 30 days (so P003 includes what P002 flags). Expired keys
 // (expires ≤ now) are NOT expiring; no expiry is not expiring.
 
+// The window is the organisation parameter `expiringSoonDays` (30 by default); the rows with
+// `parameters` move it and keep the same boundaries.
+
 const DAY = 86_400_000;
 const at = (ms: number): string => new Date(NOW + ms).toISOString();
+const withWindow = (days: number) => ({ ...DEFAULT_PARAMETERS, expiringSoonDays: days });
 const id = (name: string, v = 'kv-test') => assetUrl('keys', v, name);
 
 const cases: RuleCase[] = [
@@ -100,6 +105,40 @@ const cases: RuleCase[] = [
       keys: [key('sym', { keyType: 'oct-HSM', keySize: 256, expires: daysFromNow(20) })],
     }),
     expect: { status: 'fail', evaluated: 1, failing: [id('sym')] },
+  },
+  {
+    name: 'expiringSoonDays 60: exactly 60 days left fails, 60 days + 1 ms passes, 45 days fails',
+    inventory: inventory({
+      keys: [
+        key('sixty', { expires: daysFromNow(60) }),
+        key('sixty-plus', { expires: at(60 * DAY + 1) }),
+        key('forty-five', { expires: daysFromNow(45) }),
+      ],
+    }),
+    parameters: withWindow(60),
+    expect: { status: 'fail', evaluated: 3, failing: [id('sixty'), id('forty-five')] },
+  },
+  {
+    name: 'expiringSoonDays 14: 20 days left (inside the default 30) passes; expired is still not expiring',
+    inventory: inventory({
+      keys: [key('twenty', { expires: daysFromNow(20) }), key('gone', { expires: at(0) })],
+    }),
+    parameters: withWindow(14),
+    expect: { status: 'pass', evaluated: 2, failing: [] },
+  },
+  {
+    name: 'expiringSoonDays 14: exactly 14 days left fails',
+    inventory: inventory({ keys: [key('fourteen', { expires: daysFromNow(14) })] }),
+    parameters: withWindow(14),
+    expect: { status: 'fail', evaluated: 1, failing: [id('fourteen')] },
+  },
+  {
+    name: 'the default parameters given explicitly: exactly 30 days left fails, 30 days + 1 ms passes',
+    inventory: inventory({
+      keys: [key('thirty', { expires: daysFromNow(30) }), key('thirty-plus', { expires: at(30 * DAY + 1) })],
+    }),
+    parameters: DEFAULT_PARAMETERS,
+    expect: { status: 'fail', evaluated: 2, failing: [id('thirty')] },
   },
 ];
 

@@ -1,10 +1,11 @@
 import type { RuleCase } from '../case.js';
 import type { Key } from '../../../scanner/inventory/types.js';
-import { assetUrl, inventory, key, vault } from '../../support/builders.js';
+import { NOW, assetUrl, daysFromNow, inventory, key, vault } from '../../support/builders.js';
 
 // K007: population = enabled, non-managed keys of type RSA, RSA-HSM, EC, EC-HSM (oct and
 // oct-HSM are outside). A key fails when `rotationPolicy` is null, or has neither
-// `rotateAfterDays` nor `rotateBeforeExpiryDays` (both null).
+// `rotateAfterDays` nor `rotateBeforeExpiryDays` (both null), or its only trigger is
+// `rotateBeforeExpiryDays` while the key's `expires` is null: nothing would ever rotate it.
 
 const id = (name: string, v = 'kv-test') => assetUrl('keys', v, name);
 const policy = (rotateAfterDays: number | null, rotateBeforeExpiryDays: number | null): Partial<Key> => ({
@@ -42,9 +43,45 @@ const cases: RuleCase[] = [
     expect: { status: 'pass', evaluated: 1, failing: [], metric: null },
   },
   {
-    name: 'only rotateBeforeExpiryDays set → pass',
+    name: 'only rotateBeforeExpiryDays set, key expires in a year → pass',
     inventory: one('cmk', policy(null, 30)),
     expect: { status: 'pass', evaluated: 1, failing: [] },
+  },
+  {
+    name: 'only rotateBeforeExpiryDays set, key without expiry → fail (the trigger never fires)',
+    inventory: one('cmk', { ...policy(null, 30), expires: null }),
+    expect: { status: 'fail', evaluated: 1, failing: [id('cmk')], metric: null },
+  },
+  {
+    name: 'rotateAfterDays set, key without expiry → pass',
+    inventory: one('cmk', { ...policy(365, null), expires: null }),
+    expect: { status: 'pass', evaluated: 1, failing: [] },
+  },
+  {
+    name: 'both triggers set, key without expiry → pass (time after create still fires)',
+    inventory: one('cmk', { ...policy(90, 30), expires: null }),
+    expect: { status: 'pass', evaluated: 1, failing: [] },
+  },
+  {
+    name: 'only rotateBeforeExpiryDays set, key already expired → pass (it has an expiry; K005 flags it)',
+    inventory: one('cmk', { ...policy(null, 30), expires: daysFromNow(-3) }),
+    expect: { status: 'pass', evaluated: 1, failing: [] },
+  },
+  {
+    name: 'only rotateBeforeExpiryDays set, key expires 1 ms after now → pass',
+    inventory: one('cmk', { ...policy(null, 0), expires: new Date(NOW + 1).toISOString() }),
+    expect: { status: 'pass', evaluated: 1, failing: [] },
+  },
+  {
+    name: 'only disabled, managed or oct keys with a before-expiry trigger and no expiry → not_applicable',
+    inventory: inventory({
+      keys: [
+        key('off', { enabled: false, ...policy(null, 30), expires: null }),
+        key('managed', { managed: true, ...policy(null, 30), expires: null }),
+        key('sym', { keyType: 'oct', keySize: 256, ...policy(null, 30), expires: null }),
+      ],
+    }),
+    expect: { status: 'not_applicable', evaluated: 0, failing: [] },
   },
   {
     name: 'both triggers set → pass',
@@ -70,9 +107,20 @@ const cases: RuleCase[] = [
         key('ec', { keyType: 'EC', keySize: null, curve: 'P-256', ...noPolicy }),
         key('ec-hsm', { keyType: 'EC-HSM', keySize: null, curve: 'P-384', ...policy(null, null) }),
         key('ec-ok', { keyType: 'EC', keySize: null, curve: 'P-521', ...policy(null, 7) }),
+        key('ec-hsm-forever', {
+          keyType: 'EC-HSM',
+          keySize: null,
+          curve: 'P-256',
+          ...policy(null, 7),
+          expires: null,
+        }),
       ],
     }),
-    expect: { status: 'fail', evaluated: 5, failing: [id('rsa'), id('rsa-hsm'), id('ec'), id('ec-hsm')] },
+    expect: {
+      status: 'fail',
+      evaluated: 6,
+      failing: [id('rsa'), id('rsa-hsm'), id('ec'), id('ec-hsm'), id('ec-hsm-forever')],
+    },
   },
   {
     name: 'K007 does not judge strength: a weak RSA 1024 key with a policy passes',
@@ -90,9 +138,15 @@ const cases: RuleCase[] = [
         key('managed', { vault: 'kv-a', managed: true, ...noPolicy }),
         key('off', { vault: 'kv-a', enabled: false, ...policy(null, null) }),
         key('a-empty', { vault: 'kv-a', ...policy(null, null) }),
+        key('before-ok', { vault: 'kv-a', ...policy(null, 30) }),
+        key('b-no-expiry', { vault: 'kv-a', ...policy(null, 30), expires: null }),
       ],
     }),
-    expect: { status: 'fail', evaluated: 3, failing: [id('z-none', 'kv-b'), id('a-empty', 'kv-a')] },
+    expect: {
+      status: 'fail',
+      evaluated: 5,
+      failing: [id('z-none', 'kv-b'), id('a-empty', 'kv-a'), id('b-no-expiry', 'kv-a')],
+    },
   },
 ];
 

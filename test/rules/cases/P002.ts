@@ -1,12 +1,17 @@
 import type { RuleCase } from '../case.js';
+import { DEFAULT_PARAMETERS } from '../../../scanner/rules/parameters.js';
 import { NOW, assetUrl, daysFromNow, inventory, secret, vault } from '../../support/builders.js';
 
 // P002: population = enabled, non-managed secrets; a secret fails when it is expiring within
 // 7 days: 0 < expires − now ≤ 7 days. Expired secrets (expires ≤ now) are NOT expiring; no
 // expiry is not expiring.
 
+// The window is the organisation parameter `expiringCriticalDays` (7 by default); the rows with
+// `parameters` move it and keep the same boundaries.
+
 const DAY = 86_400_000;
 const at = (ms: number): string => new Date(NOW + ms).toISOString();
+const withWindow = (days: number) => ({ ...DEFAULT_PARAMETERS, expiringCriticalDays: days });
 const id = (name: string, v = 'kv-test') => assetUrl('secrets', v, name);
 
 const cases: RuleCase[] = [
@@ -82,6 +87,43 @@ const cases: RuleCase[] = [
     inventory: inventory({ secrets: [secret('s', { expires: daysFromNow(3) })] }),
     now: NOW + 3 * DAY,
     expect: { status: 'pass', evaluated: 1, failing: [] },
+  },
+  {
+    name: 'expiringCriticalDays 14: exactly 14 days left fails, 14 days + 1 ms passes, 10 days fails',
+    inventory: inventory({
+      secrets: [
+        secret('fourteen', { expires: daysFromNow(14) }),
+        secret('fourteen-plus', { expires: at(14 * DAY + 1) }),
+        secret('ten', { expires: daysFromNow(10) }),
+      ],
+    }),
+    parameters: withWindow(14),
+    expect: { status: 'fail', evaluated: 3, failing: [id('fourteen'), id('ten')] },
+  },
+  {
+    name: 'expiringCriticalDays 3: 5 days left (inside the default 7) passes; expired is still not expiring',
+    inventory: inventory({
+      secrets: [secret('five', { expires: daysFromNow(5) }), secret('gone', { expires: at(0) })],
+    }),
+    parameters: withWindow(3),
+    expect: { status: 'pass', evaluated: 2, failing: [] },
+  },
+  {
+    name: 'expiringCriticalDays 3: exactly 3 days left fails',
+    inventory: inventory({ secrets: [secret('three', { expires: daysFromNow(3) })] }),
+    parameters: withWindow(3),
+    expect: { status: 'fail', evaluated: 1, failing: [id('three')] },
+  },
+  {
+    name: 'the default parameters given explicitly: exactly 7 days left fails, 7 days + 1 ms passes',
+    inventory: inventory({
+      secrets: [
+        secret('seven', { expires: daysFromNow(7) }),
+        secret('seven-plus', { expires: at(7 * DAY + 1) }),
+      ],
+    }),
+    parameters: DEFAULT_PARAMETERS,
+    expect: { status: 'fail', evaluated: 2, failing: [id('seven')] },
   },
 ];
 

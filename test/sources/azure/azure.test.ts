@@ -15,6 +15,7 @@ import type { Inventory } from '../../../scanner/inventory/types.js';
 import { generateDemoInventory } from '../../../scanner/sources/demo/index.js';
 import { runCli } from '../../cli/harness.js';
 import { startFakeAzure, type FakeAzure, type FakeAzureOptions } from '../../support/fake-azure/index.js';
+import { privateEndpointStates } from '../../support/fake-azure/wire.js';
 
 const NOW = Date.parse('2026-11-23T06:00:00Z');
 const NOW_ISO = '2026-11-23T06:00:00Z';
@@ -100,6 +101,55 @@ describe('azure source against the fake cloud', () => {
     assert.deepEqual(got.certificates, want.certificates);
     assert.deepEqual(got.resources, want.resources);
     assert.deepEqual(got.appRegistrations, want.appRegistrations);
+  });
+
+  it('counts only Approved private endpoint connections, whatever else the vault carries (NET001)', () => {
+    const served = tenant.vaults.map((v) => privateEndpointStates(v));
+    assert.ok(
+      served.some((states) => states.some((s) => s !== 'Approved')),
+      'the fake serves a connection that is not Approved',
+    );
+    const byId = new Map(clean.inventory.vaults.map((v) => [v.id, v.privateEndpointConnections]));
+    tenant.vaults.forEach((v, i) => {
+      const approved = served[i]!.filter((s) => s === 'Approved').length;
+      assert.equal(byId.get(v.id), approved, v.name);
+    });
+    assert.ok(clean.inventory.vaults.some((v) => v.privateEndpointConnections === 0));
+    assert.ok(clean.inventory.vaults.some((v) => v.privateEndpointConnections > 0));
+  });
+
+  it('reads what the Azure Policy rules need: certificate validity, key creation, secret content type', () => {
+    const got = comparable(clean.inventory);
+    const want = comparable(tenant);
+    const pick = <T extends { id: string }, K extends keyof T>(xs: T[], ...keys: K[]) =>
+      xs.map((x) => [x.id, ...keys.map((k) => x[k])]);
+    assert.deepEqual(
+      pick(got.certificates, 'notBefore', 'expires'),
+      pick(want.certificates, 'notBefore', 'expires'),
+    );
+    assert.deepEqual(pick(got.keys, 'created'), pick(want.keys, 'created'));
+    assert.deepEqual(pick(got.secrets, 'contentType'), pick(want.secrets, 'contentType'));
+    // Both sides of each field are on the wire.
+    assert.ok(
+      got.certificates.some((c) => c.notBefore !== null) &&
+        got.certificates.some((c) => c.notBefore === null),
+    );
+    assert.ok(
+      got.secrets.some((s) => s.contentType === null) && got.secrets.some((s) => s.contentType !== null),
+    );
+    // A key's creation comes from the current version, read with getKey for every enabled key.
+    const gets = new Set(
+      clean.fake.requests
+        .filter((r) => r.service === 'keyvault' && /^\/keys\/[^/]+\/?$/.test(r.path))
+        .map((r) => `${r.host}${r.path.replace(/\/$/, '')}`),
+    );
+    const blocked = new Set(clean.inventory.vaults.filter((v) => v.accessError !== null).map((v) => v.name));
+    const enabled = tenant.keys.filter((k) => k.enabled && !blocked.has(k.vault));
+    assert.ok(enabled.length > 0);
+    for (const k of enabled) {
+      const url = new URL(k.id);
+      assert.ok(gets.has(`${url.host}${url.pathname}`), `getKey ${k.id}`);
+    }
   });
 
   it('turns every Key Vault reference into a dependency on that secret', () => {

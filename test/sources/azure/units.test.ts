@@ -4,7 +4,10 @@ import { readAzureEnv } from '../../../scanner/sources/azure/config.js';
 import { createLimiter } from '../../../scanner/sources/azure/limiter.js';
 import {
   durationDays,
+  mapCertificate,
+  mapKey,
   mapRotationPolicy,
+  mapSecret,
   mapVault,
   modulusBits,
 } from '../../../scanner/sources/azure/map.js';
@@ -210,5 +213,79 @@ describe('mapping', () => {
     assert.equal(v.sku, 'premium');
     assert.equal(v.subscriptionId, 's1');
     assert.equal(v.resourceGroup, 'rg1');
+    assert.equal(v.privateEndpointConnections, 0);
+  });
+
+  it('counts only the private endpoint connections in state Approved (NET001)', () => {
+    const connection = (status: string | undefined) => ({
+      id: `pe-${status ?? 'none'}`,
+      ...(status === undefined ? {} : { privateLinkServiceConnectionState: { status } }),
+    });
+    const v = mapVault({
+      id: '/subscriptions/s1/resourceGroups/rg1/providers/Microsoft.KeyVault/vaults/kv1',
+      name: 'kv1',
+      location: 'westeurope',
+      properties: {
+        tenantId: 't',
+        sku: { family: 'A', name: 'standard' },
+        privateEndpointConnections: [
+          connection('Approved'),
+          connection('Pending'),
+          connection('Rejected'),
+          connection('Disconnected'),
+          connection(undefined),
+          connection('approved'),
+        ],
+      },
+    } as never);
+    assert.equal(v.privateEndpointConnections, 2);
+  });
+
+  const vault = mapVault({
+    id: '/subscriptions/s1/resourceGroups/rg1/providers/Microsoft.KeyVault/vaults/kv1',
+    name: 'kv1',
+    location: 'westeurope',
+    properties: {
+      tenantId: 't',
+      sku: { family: 'A', name: 'premium' },
+      vaultUri: 'https://kv1.vault.azure.net/',
+    },
+  } as never);
+
+  it("takes a key's `created` from its current version (K009), the list item's when that cannot be read", () => {
+    const listed = {
+      name: 'cmk',
+      enabled: true,
+      createdOn: new Date('2025-01-01T00:00:00Z'),
+      updatedOn: new Date('2026-06-01T00:00:00Z'),
+    };
+    const current = { ...listed, createdOn: new Date('2026-06-01T00:00:00Z') };
+    const jwk = { kty: 'EC-HSM', crv: 'P-256' } as never;
+    assert.equal(mapKey(vault, listed as never, jwk, null, current as never).created, '2026-06-01T00:00:00Z');
+    assert.equal(mapKey(vault, listed as never, jwk, null).created, '2025-01-01T00:00:00Z');
+    assert.equal(mapKey(vault, listed as never, jwk, null, current as never).keyType, 'EC-HSM');
+  });
+
+  it("reads a certificate's notBefore and expires (C007) and a secret's content type (P016)", () => {
+    const cert = mapCertificate(
+      vault,
+      {
+        name: 'api-tls',
+        enabled: true,
+        createdOn: new Date('2026-01-01T00:10:00Z'),
+        notBefore: new Date('2026-01-01T00:00:00Z'),
+        expiresOn: new Date('2027-01-01T00:10:00Z'),
+      } as never,
+      undefined,
+      undefined,
+    );
+    assert.equal(cert.notBefore, '2026-01-01T00:00:00Z');
+    assert.equal(cert.expires, '2027-01-01T00:10:00Z');
+    const untyped = mapSecret(vault, { name: 's', createdOn: new Date('2026-01-01T00:00:00Z') } as never);
+    assert.equal(untyped.contentType, null);
+    assert.equal(
+      mapSecret(vault, { name: 's', contentType: 'text/plain' } as never).contentType,
+      'text/plain',
+    );
   });
 });

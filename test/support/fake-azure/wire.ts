@@ -429,6 +429,28 @@ export function hash32(text: string): number {
   return detBytes(text, 4).readUInt32BE(0);
 }
 
+export type ConnectionStatus = 'Approved' | 'Pending' | 'Rejected' | 'Disconnected';
+
+const CONNECTION_DESCRIPTIONS: Record<ConnectionStatus, string> = {
+  Approved: 'Auto-Approved',
+  Pending: 'Awaiting approval by the vault owner',
+  Rejected: 'Rejected by the vault owner',
+  Disconnected: 'The private endpoint was deleted',
+};
+
+/**
+ * The private endpoint connections a vault is served with, by status. The inventory counts the
+ * Approved ones (`privateEndpointConnections`); a quarter of the vaults also carry one connection
+ * that carries no traffic (Pending, Rejected or Disconnected, deterministically), as real vaults
+ * do after a request nobody approved or an endpoint that was deleted.
+ */
+export function privateEndpointStates(v: Vault): ConnectionStatus[] {
+  const out: ConnectionStatus[] = Array.from({ length: v.privateEndpointConnections }, () => 'Approved');
+  const h = hash32(`pe:${v.id}`);
+  if (h % 4 === 0) out.push((['Pending', 'Rejected', 'Disconnected'] as const)[(h >>> 2) % 3]!);
+  return out;
+}
+
 export function vaultResource(v: Vault, tenantId: string): Record<string, unknown> {
   const p: Record<string, unknown> = {
     sku: { family: 'A', name: v.sku },
@@ -455,9 +477,10 @@ export function vaultResource(v: Vault, tenantId: string): Record<string, unknow
       virtualNetworkRules: [],
     };
   }
-  if (v.privateEndpointConnections > 0) {
+  const states = privateEndpointStates(v);
+  if (states.length > 0) {
     const scope = armScope(v.id);
-    p.privateEndpointConnections = Array.from({ length: v.privateEndpointConnections }, (_, i) => {
+    p.privateEndpointConnections = states.map((status, i) => {
       const pe = `pe-${v.name}-${i + 1}`;
       return {
         id: `${v.id}/privateEndpointConnections/${pe}.${versionOf(v.name, pe).slice(0, 8)}`,
@@ -467,8 +490,8 @@ export function vaultResource(v: Vault, tenantId: string): Record<string, unknow
             id: `/subscriptions/${scope?.subscriptionId ?? ''}/resourceGroups/${scope?.resourceGroup ?? ''}/providers/Microsoft.Network/privateEndpoints/${pe}`,
           },
           privateLinkServiceConnectionState: {
-            status: 'Approved',
-            description: 'Auto-Approved',
+            status,
+            description: CONNECTION_DESCRIPTIONS[status],
             actionsRequired: 'None',
           },
           provisioningState: 'Succeeded',

@@ -1,0 +1,42 @@
+import { addCalendarMonths } from '../../../base/time.js';
+import { timesOf } from '../facts.js';
+import { defineRule, listOutcome } from '../types.js';
+
+/**
+ * C007: population = enabled certificates with both `notBefore` and `expires` (a certificate
+ * lacking either, e.g. from a snapshot that predates these fields, is not in the population).
+ * Fails when `expires` lies more than `certificateMaxValidityMonths` (default 12) calendar months
+ * after `notBefore`: exactly N months passes. Months are counted in UTC from `notBefore`'s day
+ * and time of day; a day the target month lacks becomes its last day (Aug 31 + 6 months =
+ * Feb 28, or Feb 29 in a leap year).
+ */
+export default defineRule(
+  {
+    id: 'C007',
+    name: 'Certificates have a bounded validity period',
+    severity: 'Medium',
+    class: 'framework',
+    category: 'certificates',
+    description:
+      "A certificate valid for longer than the organisation's maximum (certificateMaxValidityMonths, 12 calendar months by default) keeps the same key in use for years, and its compromise stays exploitable until it finally expires. Measured from the certificate's not-before date to its expiry.",
+    remediation:
+      'Reissue the certificate with a shorter validity (set the validity in months in its Key Vault certificate policy) and let auto-renewal replace it before it expires.',
+  },
+  (inv, now, parameters) => {
+    const list = inv.certificates;
+    const notBefore = timesOf(list, 'notBefore');
+    const expires = timesOf(list, 'expires');
+    const months = parameters.certificateMaxValidityMonths;
+    const failing: string[] = [];
+    let evaluated = 0;
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i]!;
+      const from = notBefore[i]!;
+      const to = expires[i]!;
+      if (!c.enabled || Number.isNaN(from) || Number.isNaN(to)) continue;
+      evaluated++;
+      if (to > addCalendarMonths(from, months)) failing.push(c.id);
+    }
+    return listOutcome(evaluated, failing);
+  },
+);
