@@ -15,16 +15,16 @@ export interface DownloadFile {
   filename: string;
 }
 
-/** What the route asks of the evidence workflow (both throw CertifyError NOT_FOUND / EXPIRED / CONFLICT). */
+/**
+ * What the route asks of the evidence workflow (both throw CertifyError NOT_FOUND / EXPIRED /
+ * CONFLICT): an object, so no wiring can hand HEAD a redeeming function.
+ */
 export interface DownloadLinks {
   /** Spends the link and returns its bundle. */
   redeem(token: string, client: { address: string | null }): Promise<DownloadFile>;
   /** The answer `redeem` would give, without spending the link. */
   check(token: string, client: { address: string | null }): Promise<DownloadFile>;
 }
-
-/** The server's name for the port; an object, so no wiring can hand HEAD a redeeming function. */
-export type RedeemDownload = DownloadLinks;
 
 /** Thrown instead of answering when a client has failed too often: the route answers 429. */
 export class TooManyAttempts extends Error {

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { isCertifyError } from '../base/errors.js';
 import type { CertificateLookup } from '../services/rotation.js';
 import { certificateRoute } from './cert-page.js';
-import { downloadRoute, type RedeemDownload } from './download-route.js';
+import { downloadRoute, type DownloadLinks } from './download-route.js';
 import { HttpError, MAX_BODY_BYTES, sendJson } from './http.js';
 import type { PlaygroundFeed } from './playground-feed.js';
 import { playgroundRoutes } from './playground-routes.js';
@@ -35,7 +35,7 @@ export interface ServerDeps {
   /** Forces a scheduled scan (and its alerts) now: POST /api/playground/scan. */
   runScheduledScan?: () => Promise<string>;
   /** GET /downloads/<token>: redeems a single-use link; HEAD only checks it (see download-route.ts). */
-  redeemDownload?: RedeemDownload;
+  redeemDownload?: DownloadLinks;
   /** GET /.well-known/jwks.json: the public key that signs bundles and certificates. */
   jwks?: () => unknown;
   /** GET /certs/<id>: a provenance certificate (HTML or JSON) with its verification status. */
