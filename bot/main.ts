@@ -186,7 +186,9 @@ async function main(): Promise<number> {
   scheduler.start();
   if (config.scanOnStart) void scheduler.runNow();
 
-  const base = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  // The playground answers only on loopback names or CERTIFY_PUBLIC_URL's host: show a URL that works.
+  const listensLocally = isLoopback(config.host) || config.host === '0.0.0.0' || config.host === '::';
+  const base = listensLocally ? `http://localhost:${port}` : config.publicUrl;
   const channels = [
     config.teams ? 'Teams' : null,
     config.slack ? 'Slack' : null,
