@@ -1,6 +1,8 @@
 /**
- * Report 8: each enabled credential's age (time since its current version was written) against
- * the cryptoperiod it should be rotated within.
+ * Report 8: each enabled credential's age (time since its current version was created) against
+ * the cryptoperiod it should be rotated within. The age runs from `created`, as P008 and K009
+ * measure it: `updated` also moves when tags or attributes are edited, which rotates nothing, so
+ * the report and the rules never disagree about the same asset.
  */
 import { DAY_MS, toMs } from '../../base/time.js';
 import type { Tags } from '../../scanner/inventory/types.js';
@@ -83,7 +85,7 @@ export const cryptoperiod: ReportSpec = {
   basis: 'snapshot',
   describe: (ctx) =>
     'Each enabled secret, key and certificate (certificate-backing secrets and keys excluded, as in the ' +
-    `rules), from ${ctx.scan}: its age, the days between its last update and the scan, against its ` +
+    `rules), from ${ctx.scan}: its age, the days between the creation of its current version and the scan, against its ` +
     'cadence: the one declared (a key rotation policy, or a cryptoperiod-days / rotation-days tag) or ' +
     `else Certify's preset (secrets ${CRYPTOPERIOD_PRESETS.secret.days} days, keys ${CRYPTOPERIOD_PRESETS.key.days}, ` +
     `certificates ${CRYPTOPERIOD_PRESETS.certificate.days}; secrets and keys follow the organisation's secretMaxAgeDays ` +
@@ -93,8 +95,11 @@ export const cryptoperiod: ReportSpec = {
     col('type', 'secret, key or certificate.'),
     col('vault', 'Name of the vault holding it.'),
     col('name', 'Name of the asset.'),
-    col('updated', 'When its current version was written, i.e. its last rotation or renewal (ISO 8601 UTC).'),
-    col('age_days', 'Days from updated to the scan time, two decimals (conformance uses the exact value).'),
+    col(
+      'created',
+      'When its current version was created, i.e. its last rotation or renewal; editing tags or attributes does not move it (ISO 8601 UTC).',
+    ),
+    col('age_days', 'Days from created to the scan time, two decimals (conformance uses the exact value).'),
     col('cadence_days', 'Days within which the asset should be rotated (integer).'),
     col(
       'cadence_source',
@@ -116,7 +121,7 @@ export const cryptoperiod: ReportSpec = {
     const badTags: string[] = [];
 
     const push = (
-      a: { id: string; vault: string; name: string; updated: string; tags: Tags },
+      a: { id: string; vault: string; name: string; created: string; tags: Tags },
       type: CryptoperiodAssetType,
       policyDays: number | null,
     ) => {
@@ -131,7 +136,7 @@ export const cryptoperiod: ReportSpec = {
       }
       cadence ??= { days: presets[type].days, source: 'preset', basis: `preset:${type}` };
       if (cadence.source === 'declared') declared++;
-      const ageMs = now - toMs(a.updated);
+      const ageMs = now - toMs(a.created);
       const ok = ageMs <= cadence.days * DAY_MS;
       if (!ok) failing++;
       rows.push([
@@ -139,7 +144,7 @@ export const cryptoperiod: ReportSpec = {
         type,
         a.vault,
         a.name,
-        iso(a.updated),
+        iso(a.created),
         days2(ageMs),
         cadence.days,
         cadence.source,

@@ -241,7 +241,7 @@ export const AZURE_POLICY: Readonly<Record<string, readonly PolicyCorrespondence
     ref(
       CERTS_VALIDITY_PERIOD,
       param('maximumValidityInMonths', 12, 12, 'certificateMaxValidityMonths'),
-      'Certify measures the issued certificate, from its not-before date to its expiry in calendar months, rather than the validity its issuance policy asks for, so imported certificates are judged too; it judges enabled certificates only.',
+      'Certify measures the issued certificate, from its not-before date to its expiry in calendar months with one day of grace for a backdated not-before, rather than the validity its issuance policy asks for, so imported certificates are judged too; it judges enabled certificates only.',
     ),
   ],
   K001: [

@@ -657,30 +657,43 @@ describe('rule-violations', () => {
 });
 
 describe('cryptoperiod', () => {
+  it("measures age from the current version's creation, as P008 does: a tag edit rotates nothing", () => {
+    // Created 100 days ago, tags edited yesterday: `updated` is fresh, the value is not.
+    const inv = inventory({
+      secrets: [secret('retagged', { created: daysFromNow(-100), updated: daysFromNow(-1) })],
+    });
+    const t = one(inv, 'cryptoperiod');
+    assert.deepEqual(pick(objects(t), ['name', 'age_days', 'conforms']), [
+      { name: 'retagged', age_days: 100, conforms: false },
+    ]);
+    const p008 = input(inv).snapshot.result.rules.find((r) => r.id === 'P008');
+    assert.deepEqual(p008?.failing, [inv.secrets[0]!.id]);
+  });
+
   it('judges age against the declared cadence, else the preset', () => {
     const inv = inventory({
       secrets: [
-        secret('fresh', { updated: daysFromNow(-89) }),
-        secret('stale', { updated: daysFromNow(-91) }),
-        secret('edge', { updated: daysFromNow(-90) }),
-        secret('tagged', { updated: daysFromNow(-100), tags: { 'Cryptoperiod-Days': '180' } }),
-        secret('bad-tag', { updated: daysFromNow(-10), tags: { 'rotation-days': 'quarterly' } }),
-        secret('off', { enabled: false, updated: daysFromNow(-500) }),
-        secret('backing', { managed: true, updated: daysFromNow(-500) }),
+        secret('fresh', { created: daysFromNow(-89) }),
+        secret('stale', { created: daysFromNow(-91) }),
+        secret('edge', { created: daysFromNow(-90) }),
+        secret('tagged', { created: daysFromNow(-100), tags: { 'Cryptoperiod-Days': '180' } }),
+        secret('bad-tag', { created: daysFromNow(-10), tags: { 'rotation-days': 'quarterly' } }),
+        secret('off', { enabled: false, created: daysFromNow(-500) }),
+        secret('backing', { managed: true, created: daysFromNow(-500) }),
       ],
       keys: [
         key('policy', {
-          updated: daysFromNow(-31),
+          created: daysFromNow(-31),
           rotationPolicy: { rotateAfterDays: 30, rotateBeforeExpiryDays: null },
         }),
-        key('no-policy', { updated: daysFromNow(-300), rotationPolicy: null }),
+        key('no-policy', { created: daysFromNow(-300), rotationPolicy: null }),
         key('tag-key', {
-          updated: daysFromNow(-20),
+          created: daysFromNow(-20),
           rotationPolicy: { rotateAfterDays: null, rotateBeforeExpiryDays: 30 },
           tags: { 'rotation-days': '14' },
         }),
       ],
-      certificates: [cert('tls', { updated: daysFromNow(-399) })],
+      certificates: [cert('tls', { created: daysFromNow(-399) })],
     });
     const t = one(inv, 'cryptoperiod');
     assert.deepEqual(
@@ -1161,10 +1174,10 @@ describe('cryptoperiod with organisation parameters', () => {
   it('holds secrets and keys to the organisation’s maximum ages when it set its own', () => {
     const inv = inventory({
       secrets: [
-        secret('stale', { updated: daysFromNow(-91) }),
-        secret('old', { updated: daysFromNow(-121) }),
+        secret('stale', { created: daysFromNow(-91) }),
+        secret('old', { created: daysFromNow(-121) }),
       ],
-      keys: [key('no-policy', { updated: daysFromNow(-200), rotationPolicy: null })],
+      keys: [key('no-policy', { created: daysFromNow(-200), rotationPolicy: null })],
       certificates: [],
     });
     const base = input(inv);

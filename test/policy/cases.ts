@@ -444,6 +444,16 @@ function validityPeriod(): PolicyCase[] {
     c('issued for 24 months', '2028-06-15T00:00:00Z', 'non-compliant'),
     c('issued for exactly 12 months', '2027-06-15T00:00:00Z', 'compliant', { boundary: true }),
     c('issued for 13 months', '2027-07-15T00:00:00Z', 'non-compliant', { boundary: true }),
+    // What Key Vault records for a certificate issued for 12 months: it starts 10 minutes before
+    // the request and ends 12 months after it; the definition reads the policy's 12 months.
+    c(
+      'issued by Key Vault for 12 months, not-before backdated 10 minutes',
+      '2027-06-15T00:10:00Z',
+      'compliant',
+      {
+        boundary: true,
+      },
+    ),
     c('disabled, issued for 24 months', '2028-06-15T00:00:00Z', 'non-compliant', {
       enabled: false,
       certify: 'compliant',

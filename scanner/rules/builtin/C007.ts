@@ -1,4 +1,4 @@
-import { addCalendarMonths } from '../../../base/time.js';
+import { DAY_MS, addCalendarMonths } from '../../../base/time.js';
 import { timesOf } from '../facts.js';
 import { defineRule, listOutcome } from '../types.js';
 
@@ -9,7 +9,14 @@ import { defineRule, listOutcome } from '../types.js';
  * after `notBefore`: exactly N months passes. Months are counted in UTC from `notBefore`'s day
  * and time of day; a day the target month lacks becomes its last day (Aug 31 + 6 months =
  * Feb 28, or Feb 29 in a leap year).
+ *
+ * Issuers start a certificate a little before it was requested so that clocks running behind do
+ * not reject it: Key Vault's own certificates begin 10 minutes early and end exactly N months
+ * after the request. Up to NOT_BEFORE_GRACE_MS beyond N months is therefore still N months, or a
+ * certificate issued with the organisation's own maximum would fail; a 13-month one still fails.
  */
+export const NOT_BEFORE_GRACE_MS = DAY_MS;
+
 export default defineRule(
   {
     id: 'C007',
@@ -18,7 +25,7 @@ export default defineRule(
     class: 'framework',
     category: 'certificates',
     description:
-      "A certificate valid for longer than the organisation's maximum (certificateMaxValidityMonths, 12 calendar months by default) keeps the same key in use for years, and its compromise stays exploitable until it finally expires. Measured from the certificate's not-before date to its expiry.",
+      "A certificate valid for longer than the organisation's maximum (certificateMaxValidityMonths, 12 calendar months by default) keeps the same key in use for years, and its compromise stays exploitable until it finally expires. Measured from the certificate's not-before date to its expiry, allowing one day for the few minutes by which issuers, Key Vault included, backdate a new certificate.",
     remediation:
       'Reissue the certificate with a shorter validity (set the validity in months in its Key Vault certificate policy) and let auto-renewal replace it before it expires.',
   },
@@ -35,7 +42,7 @@ export default defineRule(
       const to = expires[i]!;
       if (!c.enabled || Number.isNaN(from) || Number.isNaN(to)) continue;
       evaluated++;
-      if (to > addCalendarMonths(from, months)) failing.push(c.id);
+      if (to > addCalendarMonths(from, months) + NOT_BEFORE_GRACE_MS) failing.push(c.id);
     }
     return listOutcome(evaluated, failing);
   },

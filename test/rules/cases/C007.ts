@@ -6,7 +6,8 @@ import { NOW, assetUrl, cert, inventory, vault } from '../../support/builders.js
 // absent: not in the population). A certificate fails when `expires − notBefore` exceeds
 // `certificateMaxValidityMonths` (default 12) calendar months: `expires` later than the same
 // day and time of day N months after `notBefore` (UTC; a day the target month lacks becomes
-// its last day). Exactly N months passes. `now` plays no part.
+// its last day) by more than the one-day grace for a backdated not-before. Exactly N months,
+// and N months plus up to one day, pass. `now` plays no part.
 
 const DAY = 86_400_000;
 const id = (name: string, v = 'kv-test') => assetUrl('certificates', v, name);
@@ -60,40 +61,43 @@ const cases: RuleCase[] = [
     expect: { status: 'pass', evaluated: 1, failing: [] },
   },
   {
-    name: '12 calendar months + 1 ms → fail',
+    name: '12 calendar months + 1 day (the grace) → pass; + 1 day + 1 ms → fail',
     inventory: inventory({
-      certificates: [cert('twelve-plus', valid('2026-01-15T10:00:00Z', '2027-01-15T10:00:00.001Z'))],
+      certificates: [
+        cert('twelve-grace', valid('2026-01-15T10:00:00Z', '2027-01-16T10:00:00Z')),
+        cert('twelve-plus', valid('2026-01-15T10:00:00Z', '2027-01-16T10:00:00.001Z')),
+      ],
     }),
-    expect: { status: 'fail', evaluated: 1, failing: [id('twelve-plus')], metric: null },
+    expect: { status: 'fail', evaluated: 2, failing: [id('twelve-plus')], metric: null },
   },
   {
-    name: 'months, not days: 12 months across 29 February is 366 days → pass; one day more → fail',
+    name: 'months, not days: 12 months across 29 February is 366 days → pass; two days more → fail',
     inventory: inventory({
       certificates: [
         cert('leap', valid('2027-03-01T00:00:00Z', '2028-03-01T00:00:00Z')),
-        cert('leap-plus', valid('2027-03-01T00:00:00Z', '2028-03-02T00:00:00Z')),
+        cert('leap-plus', valid('2027-03-01T00:00:00Z', '2028-03-03T00:00:00Z')),
       ],
     }),
     expect: { status: 'fail', evaluated: 2, failing: [id('leap-plus')] },
   },
   {
-    name: 'a day the target month lacks: 2028-02-29 + 12 months is 2029-02-28 → 02-28 passes, 03-01 fails',
+    name: 'a day the target month lacks: 2028-02-29 + 12 months is 2029-02-28 → 03-01 12:00 passes (grace), 03-01 12:00:01 fails',
     inventory: inventory({
       certificates: [
-        cert('feb-28', valid('2028-02-29T12:00:00Z', '2029-02-28T12:00:00Z')),
-        cert('mar-01', valid('2028-02-29T12:00:00Z', '2029-03-01T00:00:00Z')),
+        cert('mar-01', valid('2028-02-29T12:00:00Z', '2029-03-01T12:00:00Z')),
+        cert('mar-01-plus', valid('2028-02-29T12:00:00Z', '2029-03-01T12:00:01Z')),
       ],
     }),
-    expect: { status: 'fail', evaluated: 2, failing: [id('mar-01')] },
+    expect: { status: 'fail', evaluated: 2, failing: [id('mar-01-plus')] },
   },
   {
     // Recorded from the service (shared/fixtures/wire/kv-certificates.json): a certificate issued
     // with validity_months 12 has nbf 10 minutes before its creation and exp 12 months after it.
-    name: 'a Key Vault certificate of validity_months 12 (nbf backdated 10 min) spans 12 months + 10 min → fail, as rules.md reads',
+    name: 'a Key Vault certificate of validity_months 12 (nbf backdated 10 min) spans 12 months + 10 min → pass, as Azure Policy judges it',
     inventory: inventory({
       certificates: [cert('kv-issued', valid('2022-07-13T20:44:46Z', '2023-07-13T20:54:46Z'))],
     }),
-    expect: { status: 'fail', evaluated: 1, failing: [id('kv-issued')] },
+    expect: { status: 'pass', evaluated: 1, failing: [] },
   },
   {
     name: 'the typical self-signed 2-year certificate → fail',
@@ -130,17 +134,17 @@ const cases: RuleCase[] = [
           ...valid('2026-01-01T00:00:00Z', '2030-01-01T00:00:00Z'),
           notBefore: null,
         }),
-        cert('a-long', { vault: 'kv-a', ...valid('2026-02-01T00:00:00Z', '2027-02-02T00:00:00Z') }),
+        cert('a-long', { vault: 'kv-a', ...valid('2026-02-01T00:00:00Z', '2027-02-03T00:00:00Z') }),
       ],
     }),
     expect: { status: 'fail', evaluated: 3, failing: [id('z-long', 'kv-b'), id('a-long', 'kv-a')] },
   },
   {
-    name: 'certificateMaxValidityMonths 24: exactly 2 years passes, 2 years + 1 ms fails',
+    name: 'certificateMaxValidityMonths 24: 2 years + 1 day passes, 2 years + 1 day + 1 ms fails',
     inventory: inventory({
       certificates: [
-        cert('two-years', valid('2025-06-01T00:00:00Z', '2027-06-01T00:00:00Z')),
-        cert('two-years-plus', valid('2025-06-01T00:00:00Z', '2027-06-01T00:00:00.001Z')),
+        cert('two-years', valid('2025-06-01T00:00:00Z', '2027-06-02T00:00:00Z')),
+        cert('two-years-plus', valid('2025-06-01T00:00:00Z', '2027-06-02T00:00:00.001Z')),
       ],
     }),
     parameters: months(24),
@@ -155,23 +159,23 @@ const cases: RuleCase[] = [
     expect: { status: 'pass', evaluated: 1, failing: [] },
   },
   {
-    name: 'certificateMaxValidityMonths 3 from 1 March: the limit is 1 June (92 days); 90 days passes, 93 days fails',
+    name: 'certificateMaxValidityMonths 3 from 1 March: the limit is 1 June (92 days) + 1 day; 90 days passes, 93 days + 1 ms fails',
     inventory: inventory({
       certificates: [
         cert('ninety', valid('2026-03-01T00:00:00Z', '2026-05-30T00:00:00Z')),
-        cert('ninety-three', valid('2026-03-01T00:00:00Z', '2026-06-02T00:00:00Z')),
+        cert('ninety-three', valid('2026-03-01T00:00:00Z', '2026-06-02T00:00:00.001Z')),
       ],
     }),
     parameters: months(3),
     expect: { status: 'fail', evaluated: 2, failing: [id('ninety-three')] },
   },
   {
-    name: 'certificateMaxValidityMonths 6 from 31 August: the limit is 28 February (29 in a leap year)',
+    name: 'certificateMaxValidityMonths 6 from 31 August: the limit is 28 February (29 in a leap year), plus the day of grace',
     inventory: inventory({
       certificates: [
-        cert('feb-28', valid('2026-08-31T09:00:00Z', '2027-02-28T09:00:00Z')),
-        cert('feb-28-plus', valid('2026-08-31T09:00:00Z', '2027-02-28T09:00:01Z')),
-        cert('leap-29', valid('2027-08-31T09:00:00Z', '2028-02-29T09:00:00Z')),
+        cert('feb-28', valid('2026-08-31T09:00:00Z', '2027-03-01T09:00:00Z')),
+        cert('feb-28-plus', valid('2026-08-31T09:00:00Z', '2027-03-01T09:00:01Z')),
+        cert('leap-29', valid('2027-08-31T09:00:00Z', '2028-03-01T09:00:00Z')),
       ],
     }),
     parameters: months(6),
