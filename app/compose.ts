@@ -14,6 +14,7 @@ import { keyVaultWriterFromEnv } from '../adapters/keyvault-writer.js';
 import { resolveSource } from '../scanner/sources/registry.js';
 import type { CollectContext, Source } from '../scanner/sources/types.js';
 import type { CertifyPorts, ScanService } from '../services/scan.js';
+import { createHistoryService, type HistoryService } from '../services/history.js';
 import type { ParameterService } from '../services/parameters.js';
 import type { RuleService } from '../services/rules.js';
 import { createAlertStore, type AlertStore } from '../store/alerts.js';
@@ -58,6 +59,8 @@ export interface Services {
   readonly scans: ScanService;
   /** Custom rules; every change is recorded in the audit log. */
   readonly rules: RuleService;
+  /** The score over the saved scans (`certify history`, `/certify trend`): reads only. */
+  readonly history: HistoryService;
   /**
    * Organisation parameters: every scan evaluates with them; every change is recorded in the
    * audit log, and only approvers (CERTIFY_APPROVERS) change them from chat.
@@ -127,6 +130,7 @@ export function composeServices(config: ServiceConfig, deps: ComposeDeps): Servi
   const overPorts = once((): PortServices =>
     portServices({ ports: ports(), source, audit, approvers: config.approvers }),
   );
+  const history = once(() => createHistoryService({ scans: ports().scans }));
   const alerts = once(() => createAlertStore(dataDir));
   const evidence = once(async () =>
     openEvidence({
@@ -171,6 +175,9 @@ export function composeServices(config: ServiceConfig, deps: ComposeDeps): Servi
     },
     get rules() {
       return overPorts().rules;
+    },
+    get history() {
+      return history();
     },
     get parameters() {
       return overPorts().parameters;

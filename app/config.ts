@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { CertifyError } from '../base/errors.js';
+import { DEFAULT_HISTORY_LIMIT } from '../store/scans.js';
 
 export interface Config {
   dataDir: string;
@@ -14,7 +15,7 @@ export interface Config {
 
 export function readEnv(env: Readonly<Record<string, string | undefined>>, cwd: string): Config {
   const problems: string[] = [];
-  const historyText = env.CERTIFY_HISTORY_LIMIT ?? '500';
+  const historyText = env.CERTIFY_HISTORY_LIMIT ?? String(DEFAULT_HISTORY_LIMIT);
   const historyLimit = Number(historyText);
   if (!Number.isInteger(historyLimit) || historyLimit < 1) {
     problems.push(`CERTIFY_HISTORY_LIMIT: "${historyText}" is not a whole number ≥ 1`);

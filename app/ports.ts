@@ -25,13 +25,11 @@ export function openPorts(dataDir: string, historyLimit: number, snapshotLimit?:
   return {
     snapshots: createSnapshotStore<Inventory, ScanResult>(dataDir, {
       ...(snapshotLimit === undefined ? {} : { limit: snapshotLimit }),
-      referenced: async () => {
-        await requests.reload();
-        return scanIdsInUse(requests.list());
-      },
+      referenced: async () => scanIdsInUse(await requests.list()),
       saved: async () => {
         const latest = await scans.latest();
-        return new Set([...scans.history().map((s) => s.scanId), ...(latest ? [latest.scanId] : [])]);
+        const history = await scans.history();
+        return new Set([...history.map((s) => s.scanId), ...(latest ? [latest.scanId] : [])]);
       },
     }),
     scans,

@@ -26,13 +26,12 @@ export function scanExtras(
   demoWrites?: () => ReturnType<NonNullable<ScanExtras['demoWrites']>>,
 ): ScanExtras {
   return {
-    provenance: () => {
-      const certificates = store.certificates().map((c) => ({ id: c.id, jws: c.jws }));
+    provenance: async () => {
+      const certificates = (await store.certificates()).map((c) => ({ id: c.id, jws: c.jws }));
       return certificates.length === 0 ? null : { jwks: signer.jwks(), certificates };
     },
-    rotations: () =>
-      store
-        .rotations()
+    rotations: async () =>
+      (await store.rotations())
         .filter((r) => (r.status === 'rotated' || r.status === 'failed') && r.approval)
         .map((r) => ({
           id: r.id,

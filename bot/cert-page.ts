@@ -73,8 +73,11 @@ th{text-align:left;vertical-align:top;padding:4px 16px 4px 0;color:#5a6072;font-
 </body></html>`;
 }
 
-/** The route itself; `lookup` returns null for an unknown id. */
-export function certificateRoute(lookup: (id: string) => CertificateLookup | null, jwksUrl: () => string) {
+/** The route itself; `lookup` resolves to null for an unknown id. */
+export function certificateRoute(
+  lookup: (id: string) => Promise<CertificateLookup | null>,
+  jwksUrl: () => string,
+) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     // Not decoded: a certificate id is plain base32, and a stray `%` must be a 404, not a throw.
@@ -82,7 +85,7 @@ export function certificateRoute(lookup: (id: string) => CertificateLookup | nul
     const wantsJson =
       url.searchParams.get('format') === 'json' ||
       (/application\/json/.test(req.headers.accept ?? '') && !/text\/html/.test(req.headers.accept ?? ''));
-    const found = /^cert-[a-z2-7]{26}$/.test(id) ? lookup(id) : null;
+    const found = /^cert-[a-z2-7]{26}$/.test(id) ? await lookup(id) : null;
     if (!found) {
       const body = wantsJson
         ? JSON.stringify({ error: `there is no certificate ${id}` })

@@ -164,7 +164,6 @@ async function main(): Promise<number> {
     scanAndAlert: async () => {
       const { result } = await scheduledScan({ ports, source, audit: evidence.audit, clock: Date.now });
       log('scheduled_scan', { scanId: result.scanId, score: result.score });
-      await alerts.reload();
       await runAlerts({ ports, alerts, notifiers, now: Date.now(), log });
     },
   });

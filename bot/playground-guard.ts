@@ -95,6 +95,7 @@ export function playgroundMayRun(command: Command): boolean {
   switch (command.name) {
     case 'help':
     case 'score':
+    case 'trend':
     case 'control':
     case 'rules':
     case 'presets':

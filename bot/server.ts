@@ -39,7 +39,7 @@ export interface ServerDeps {
   /** GET /.well-known/jwks.json: the public key that signs bundles and certificates. */
   jwks?: () => unknown;
   /** GET /certs/<id>: a provenance certificate (HTML or JSON) with its verification status. */
-  certificates?: { lookup: (id: string) => CertificateLookup | null; jwksUrl: () => string };
+  certificates?: { lookup: (id: string) => Promise<CertificateLookup | null>; jwksUrl: () => string };
   /** Overrides REQUEST_TIMEOUT_MS (tests). */
   requestTimeoutMs?: number;
 }

@@ -13,8 +13,18 @@ import type {
   RulesView,
   ScoreView,
   Tone,
+  TrendView,
   View,
 } from './views.js';
+import {
+  cutTrend,
+  latestChangeText,
+  NO_RULE_CHANGE,
+  sparklineCaption,
+  trendRowText,
+  trendScopeText,
+  type CutTrend,
+} from './trend-text.js';
 import {
   CAP_STEPS,
   COVERAGE_LABEL,
@@ -255,6 +265,74 @@ function scoreCard(view: ScoreView, caps: Caps): AdaptiveCard {
     if (cut.moreBreakdown > 0) body.push(more(cut.moreBreakdown, 'row', 'rows'));
   }
 
+  body.push(disclaimer(cut.disclaimer));
+  return card(body, cut.actions);
+}
+
+function trendCard(view: TrendView, caps: Caps): AdaptiveCard {
+  const cut = cutTrend(view, caps);
+  const color = TONE_COLOR[view.tone];
+  const scoreItems = [
+    text(formatScore(view.score), {
+      size: 'ExtraLarge',
+      weight: 'Bolder',
+      color,
+      horizontalAlignment: 'Right',
+      wrap: false,
+    }),
+  ];
+  if (view.rating) {
+    scoreItems.push(
+      text(view.rating, {
+        weight: 'Bolder',
+        color,
+        horizontalAlignment: 'Right',
+        spacing: 'None',
+        wrap: false,
+      }),
+    );
+  }
+  const body: AdaptiveElement[] = [
+    columns([
+      column(
+        'stretch',
+        [
+          text(cut.title, { size: 'Large', weight: 'Bolder', style: 'heading' }),
+          text(trendScopeText(view), { isSubtle: true, spacing: 'Small' }),
+        ],
+        { verticalContentAlignment: 'Center' },
+      ),
+      column('auto', scoreItems, { verticalContentAlignment: 'Center' }),
+    ]),
+    facts([
+      ['Change', latestChangeText(view)],
+      ['Scanned', formatWhen(view.latest.at)],
+      ['Source', view.latest.source],
+    ]),
+    container(
+      [
+        text(view.sparkline.bars, { fontType: 'Monospace', size: 'Large', wrap: false }),
+        text(sparklineCaption(view.sparkline), { isSubtle: true, size: 'Small', spacing: 'None' }),
+      ],
+      { spacing: 'Medium' },
+    ),
+  ];
+  const ruleList = (title: string, list: CutTrend['started'], hidden: number, total: number) => {
+    if (total === 0) return;
+    body.push(heading(`${title} (${total})`));
+    for (const r of list) body.push(text(`**${r.id}** ${r.name}`, { spacing: 'Small' }));
+    if (hidden > 0) body.push(more(hidden, 'rule', 'rules'));
+  };
+  ruleList('Started failing', cut.started, cut.moreStarted, view.startedFailing.length);
+  ruleList('Stopped failing', cut.stopped, cut.moreStopped, view.stoppedFailing.length);
+  if (view.trend !== null && view.startedFailing.length + view.stoppedFailing.length === 0) {
+    body.push(text(NO_RULE_CHANGE, { isSubtle: true, spacing: 'Medium' }));
+  }
+  if (cut.rows.length > 0) {
+    body.push(heading('Recent scans'));
+    for (const row of cut.rows) body.push(text(trendRowText(row), { size: 'Small', spacing: 'Small' }));
+  }
+  if (cut.moreRows > 0) body.push(more(cut.moreRows, 'scan', 'scans'));
   body.push(disclaimer(cut.disclaimer));
   return card(body, cut.actions);
 }
@@ -556,6 +634,8 @@ function render(view: View, caps: Caps): AdaptiveCard {
   switch (view.kind) {
     case 'score':
       return scoreCard(view, caps);
+    case 'trend':
+      return trendCard(view, caps);
     case 'control':
       return controlCard(view, caps);
     case 'rules':

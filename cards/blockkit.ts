@@ -13,8 +13,18 @@ import type {
   RulesView,
   ScoreView,
   Tone,
+  TrendView,
   View,
 } from './views.js';
+import {
+  cutTrend,
+  latestChangeText,
+  NO_RULE_CHANGE,
+  sparklineCaption,
+  trendRowText,
+  trendScopeText,
+  type CutTrend,
+} from './trend-text.js';
 import {
   CAP_STEPS,
   COVERAGE_LABEL,
@@ -287,6 +297,37 @@ function scoreBlocks(view: ScoreView, caps: Caps): Block[] {
   return blocks;
 }
 
+function trendBlocks(view: TrendView, caps: Caps): Block[] {
+  const cut = cutTrend(view, caps);
+  const rating = view.rating ? ` · *${esc(view.rating)}*` : '';
+  const blocks: Block[] = [
+    header(cut.title),
+    section(`${TONE_EMOJI[view.tone]} *${formatScore(view.score)}*${rating}\n${esc(trendScopeText(view))}`, [
+      ['Change', latestChangeText(view)],
+      ['Scanned', formatWhen(view.latest.at)],
+      ['Source', view.latest.source],
+    ]),
+    section(`\`${view.sparkline.bars}\`\n_${esc(sparklineCaption(view.sparkline))}_`),
+  ];
+  const ruleList = (title: string, list: CutTrend['started'], hidden: number, total: number) => {
+    if (total === 0) return;
+    blocks.push(divider, section(`*${title} (${total})*`));
+    blocks.push(...packed(list.map((r) => `*${esc(r.id)}* ${esc(r.name)}`)));
+    if (hidden > 0) blocks.push(more(hidden, 'rule', 'rules'));
+  };
+  ruleList('Started failing', cut.started, cut.moreStarted, view.startedFailing.length);
+  ruleList('Stopped failing', cut.stopped, cut.moreStopped, view.stoppedFailing.length);
+  if (view.trend !== null && view.startedFailing.length + view.stoppedFailing.length === 0) {
+    blocks.push(context(esc(NO_RULE_CHANGE)));
+  }
+  if (cut.rows.length > 0) {
+    blocks.push(divider, section('*Recent scans*'), ...packed(cut.rows.map((r) => esc(trendRowText(r)))));
+  }
+  if (cut.moreRows > 0) blocks.push(more(cut.moreRows, 'scan', 'scans'));
+  blocks.push(divider, context(esc(cut.disclaimer)), ...actions(cut.actions));
+  return blocks;
+}
+
 function controlBlocks(view: ControlView, caps: Caps): Block[] {
   const cut = cutControl(view, caps);
   const blocks: Block[] = [header(cut.title), context(esc(cut.frameworkName))];
@@ -489,6 +530,8 @@ function render(view: View, caps: Caps): Block[] {
   switch (view.kind) {
     case 'score':
       return scoreBlocks(view, caps);
+    case 'trend':
+      return trendBlocks(view, caps);
     case 'control':
       return controlBlocks(view, caps);
     case 'rules':

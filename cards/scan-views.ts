@@ -32,7 +32,8 @@ export const MAX_FAILING = 5;
 /** Affected assets named per rule. */
 export const MAX_SAMPLES = 3;
 
-function toneOf(rating: string | null): Tone {
+/** The colour of a rating, shared by every view that shows one. */
+export function toneOf(rating: string | null): Tone {
   if (rating === 'Strong' || rating === 'Healthy') return 'good';
   if (rating === 'Significant gaps') return 'warning';
   if (rating === 'Weak') return 'attention';

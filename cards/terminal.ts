@@ -29,8 +29,17 @@ import type {
   RulesView,
   ScoreView,
   Tone,
+  TrendView,
   View,
 } from './views.js';
+import {
+  changeText,
+  latestChangeText,
+  NO_RULE_CHANGE,
+  ruleIdsText,
+  sparklineCaption,
+  trendScopeText,
+} from './trend-text.js';
 
 /** The styles the renderer uses; the CLI passes terminal colours, or none ({@link PLAIN}). */
 export interface Paint {
@@ -140,6 +149,48 @@ function scoreText(view: ScoreView, paint: Paint): string {
       : ['FRAMEWORK', 'NAME', 'SCORE', 'RATING'];
     lines.push('', table(rows, header, paint));
   }
+  lines.push('', paint.dim(view.disclaimer));
+  return lines.join('\n');
+}
+
+function changePaint(change: number | null, paint: Paint): (s: string) => string {
+  if (change === null || Math.round(change * 10) === 0) return paint.dim;
+  return change > 0 ? paint.green : paint.red;
+}
+
+function trendViewText(view: TrendView, paint: Paint): string {
+  const color = toned(view.tone, paint);
+  const lines = [
+    `${paint.bold(view.title)}  ${color(paint.bold(`${formatScore(view.score)} / 100`))}  ${color(view.rating ?? 'nothing to judge')}`,
+    paint.dim(trendScopeText(view)),
+    paint.dim(latestChangeText(view)),
+    `${view.sparkline.bars}  ${paint.dim(sparklineCaption(view.sparkline))}`,
+  ];
+  const ruleList = (title: string, list: TrendView['startedFailing'], tone: (s: string) => string) => {
+    if (list.length === 0) return;
+    lines.push('', paint.bold(`${title} (${list.length})`));
+    for (const r of list) lines.push(`  ${tone(r.id)}  ${r.name}`);
+  };
+  ruleList('Started failing at the latest scan', view.startedFailing, paint.red);
+  ruleList('Stopped failing at the latest scan', view.stoppedFailing, paint.green);
+  if (view.trend !== null && view.startedFailing.length + view.stoppedFailing.length === 0) {
+    lines.push('', paint.dim(NO_RULE_CHANGE));
+  }
+  if (view.rows.length > 0) {
+    const rows = view.rows.map((r) => [
+      formatWhen(r.at),
+      formatScore(r.score),
+      r.rating === null ? paint.dim('—') : ratingPaint(r.rating, paint)(r.rating),
+      changePaint(r.change, paint)(changeText(r.change)),
+      ruleIdsText(r.startedFailing),
+      ruleIdsText(r.stoppedFailing),
+    ]);
+    lines.push(
+      '',
+      table(rows, ['TIME', 'SCORE', 'RATING', 'CHANGE', 'STARTED FAILING', 'STOPPED FAILING'], paint),
+    );
+  }
+  if (view.moreRows > 0) lines.push(paint.dim(moreText(view.moreRows, 'scan', 'scans')));
   lines.push('', paint.dim(view.disclaimer));
   return lines.join('\n');
 }
@@ -282,6 +333,8 @@ export function toTerminalText(view: View, paint: Paint = PLAIN): string {
   switch (view.kind) {
     case 'score':
       return scoreText(view, paint);
+    case 'trend':
+      return trendViewText(view, paint);
     case 'control':
       return controlText(view, paint);
     case 'rules':

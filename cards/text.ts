@@ -614,6 +614,11 @@ export function fallbackText(view: View): string {
         300,
       );
     }
+    case 'trend': {
+      const rating = view.rating ? ` (${view.rating})` : '';
+      const change = trendText(view.trend) ?? 'first saved scan';
+      return clip(`${view.title}: ${formatScore(view.score)}${rating} · ${change}`, 300);
+    }
     case 'control':
       return clip(
         `${view.framework.shortName} ${view.query}: ${plural(view.controls.length, 'control', 'controls')}`,

@@ -56,6 +56,51 @@ export interface ScoreView {
   actions: ActionView[];
 }
 
+/**
+ * The score over the saved scans: the latest score and its change, a text sparkline of the last
+ * scores (the text alternative of a chart), the rules that started or stopped failing at the
+ * latest scan, and one row per scan, newest first (a card shows the first few, a terminal all).
+ */
+export interface TrendView {
+  kind: 'trend';
+  /** "Score trend" or "<framework name> trend". */
+  title: string;
+  score: number | null;
+  rating: string | null;
+  tone: Tone;
+  /** Change since the scan saved before the latest, as on the score view; null for a first scan. */
+  trend: ScoreView['trend'];
+  latest: { scanId: string; at: string; source: string };
+  /** How many saved scans the trend lists (all those kept, unless a limit was asked for). */
+  scans: number;
+  /** The last scores, oldest first: bars (▁…█, `·` for a scan without a score) and their range. */
+  sparkline: {
+    bars: string;
+    count: number;
+    from: string;
+    to: string;
+    low: number | null;
+    high: number | null;
+  };
+  /** At the latest scan, compared with the one before it. */
+  startedFailing: { id: string; name: string }[];
+  stoppedFailing: { id: string; name: string }[];
+  /** One line per saved scan, newest first, cut to what the caller shows; `moreRows` counts the rest. */
+  rows: {
+    scanId: string;
+    at: string;
+    score: number | null;
+    rating: string | null;
+    /** Since the scan saved before this one; null for the first, or without a score on both sides. */
+    change: number | null;
+    startedFailing: string[];
+    stoppedFailing: string[];
+  }[];
+  moreRows: number;
+  disclaimer: string;
+  actions: ActionView[];
+}
+
 export interface ControlView {
   kind: 'control';
   framework: { id: string; name: string; shortName: string };
@@ -211,4 +256,12 @@ export interface EvidenceView {
 }
 
 export type View =
-  ScoreView | ControlView | RulesView | ParametersView | HelpView | MessageView | AlertView | EvidenceView;
+  | ScoreView
+  | TrendView
+  | ControlView
+  | RulesView
+  | ParametersView
+  | HelpView
+  | MessageView
+  | AlertView
+  | EvidenceView;

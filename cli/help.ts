@@ -28,6 +28,7 @@ Commands
   scan     [--source S] [--now ISO] [--json] [--export FILE]   collect, evaluate and save a scan
   score    [FRAMEWORK] [--source S] [--now ISO] [--json]        score, rating and failing rules
   control  FRAMEWORK CONTROL [--source S] [--now ISO] [--json]  one control: text, coverage, cited rules
+  history  [--framework F] [--limit N] [--json]                 the score over the saved scans, and what changed
   rules    [--json]                                             the rule catalogue, built-in and custom
   rule     add | list | update | remove | enable | disable      manage custom rules
   parameters [--json] | set NAME=VALUE … | reset [NAME …]       the organisation parameters (thresholds)
@@ -65,6 +66,14 @@ framework's score and controls. Nothing is saved.`,
 Shows a control: our summary of it, the coverage Certify gives, the customer's part, and the
 status of every rule it cites. A prefix shows every matching control (certify control pci 3.7);
 control ids of older catalogue versions point to where that evidence lives now.`,
+  history: `certify history [--framework F] [--limit N] [--json]
+
+The score over the saved scans, newest first: when, score, rating, the change since the scan
+saved before it, and the rules that started or stopped failing there; above them the latest
+score, its change and a sparkline of the last 20 scores. Reads the data dir only (no scan).
+  --framework F   that framework's score (its rating by the same bands) and the rules it cites
+  --limit N       the newest N scans (default 1000; the data dir keeps CERTIFY_HISTORY_LIMIT)
+  --json          print certify.history/v1 (see the README)`,
   rules: `certify rules [--json]
 
 Lists the 47 built-in rules and the custom rules with severity, weight and class.`,

@@ -31,6 +31,7 @@ import { HELP, commandHelp, version } from './help.js';
 import { sourceFromFlags } from './source.js';
 import { cliActor, cmdAudit, cmdEvidence, cmdVerify } from './evidence.js';
 import { cmdCert, cmdGenerate, cmdPresets } from './provenance.js';
+import { cmdHistory } from './history.js';
 import { colors, type Colors } from './render.js';
 
 export interface Io {
@@ -81,6 +82,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         return await cmdScore(ctx, rest);
       case 'control':
         return await cmdControl(ctx, rest);
+      case 'history':
+        return await cmdHistory(ctx, rest);
       case 'rules':
         return await cmdRules(ctx, rest);
       case 'rule':
@@ -181,7 +184,7 @@ async function cmdScan(ctx: Ctx, argv: readonly string[]): Promise<number> {
   if (exportPath) await writeSnapshot(resolve(ctx.io.cwd, exportPath), inventory);
   if (values.json) json(ctx, result);
   else {
-    const previous = ctx.services().ports.scans.previous();
+    const previous = await ctx.services().ports.scans.previous();
     out(
       ctx,
       toTerminalText(
@@ -277,7 +280,7 @@ function ruleJson(def: CustomRuleDef | null, rule: (typeof BUILTIN_RULES)[number
 
 async function cmdRules(ctx: Ctx, argv: readonly string[]): Promise<number> {
   const { values } = parse('rules', argv, { json: { type: 'boolean' } }, 0);
-  const custom = ctx.services().rules.list();
+  const custom = await ctx.services().rules.list();
   if (values.json) {
     json(ctx, {
       schema: 'certify.rules/v1',
@@ -379,7 +382,7 @@ async function cmdRule(ctx: Ctx, argv: readonly string[]): Promise<number> {
   switch (sub) {
     case 'list': {
       const { values } = parse('rule list', rest, { json: { type: 'boolean' } }, 0);
-      const custom = rules.list();
+      const custom = await rules.list();
       if (values.json) json(ctx, { schema: 'certify.custom-rules/v1', rules: custom });
       else say(rulesText(ctx, [], custom));
       return 0;
@@ -402,7 +405,7 @@ async function cmdRule(ctx: Ctx, argv: readonly string[]): Promise<number> {
           [],
           'e.g. certify rule update PROD-TAG --severity High',
         );
-      const patch = await ruleInput(ctx, values, rules.get(id) ?? undefined);
+      const patch = await ruleInput(ctx, values, (await rules.get(id)) ?? undefined);
       const updated = await rules.update(id, patch, by());
       say(`Updated custom rule ${updated.id}: ${describeCondition(updated.condition)}`);
       return 0;

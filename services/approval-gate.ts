@@ -43,7 +43,7 @@ export interface RejectSteps<R> {
   /** Serialised read-modify-write of the request; returns what `mutate` returns. */
   update(mutate: (stored: { status: string; rejection: Rejection | null }) => boolean): Promise<boolean>;
   /** The request as stored now. */
-  current(): R;
+  current(): Promise<R>;
   /** Why a request can no longer be decided, naming who settled it. */
   settled(request: R): string;
   /** Runs once the rejection is stored, before it is logged (e.g. removing a staged bundle). */
@@ -150,10 +150,11 @@ export function approvalGate(audit: AuditLog, approverIds: readonly string[], wh
         stored.rejection = rejection;
         return true;
       });
-      if (!done) await refuse('CONFLICT', steps.settled(steps.current()), action, actor, request.id, now);
+      if (!done)
+        await refuse('CONFLICT', steps.settled(await steps.current()), action, actor, request.id, now);
       await steps.afterReject?.();
       await log(`${kind}.rejected`, actor, request.id, { reason: rejection.reason }, now);
-      return steps.current();
+      return await steps.current();
     },
   };
 }

@@ -2,9 +2,29 @@
  * What the service knows that no source can read, added to every scan's inventory: the
  * provenance certificates it issued and the keys that sign them (for rule P011), the rotations
  * it ran (rotation events, for VM004 and the rotation report), and — for the demo tenant only —
- * the secret versions its rotations "wrote". Pure: the same inventory and extras, the same result.
+ * the secret versions its rotations "wrote". `readExtras` asks the port; `enrichInventory` is
+ * pure: the same inventory and extras, the same result.
  */
 import type { Inventory, ProvenanceSection, RotationEvent, Secret } from '../scanner/inventory/types.js';
+
+/** A rotation Certify ran, by vault name and secret name (mapped to asset ids here). */
+export interface RotationExtra {
+  id: string;
+  vault: string;
+  secret: string;
+  status: 'succeeded' | 'failed';
+  startedAt: string;
+  finishedAt: string;
+}
+
+/** A secret version the demo tenant's writer kept. */
+export interface DemoWriteExtra {
+  vault: string;
+  name: string;
+  tags: Readonly<Record<string, string>>;
+  expires: string | null;
+  at: string;
+}
 
 export interface ScanExtras {
   /**
@@ -12,24 +32,32 @@ export interface ScanExtras {
    * has issued a certificate, provenance is not in use there and P011 stays not applicable,
    * instead of failing every secret of a tenant that never opted in.
    */
-  provenance(): ProvenanceSection | null;
-  /** Rotations Certify ran, by vault name and secret name (mapped to asset ids here). */
-  rotations(): {
-    id: string;
-    vault: string;
-    secret: string;
-    status: 'succeeded' | 'failed';
-    startedAt: string;
-    finishedAt: string;
-  }[];
+  provenance(): Promise<ProvenanceSection | null>;
+  rotations(): Promise<readonly RotationExtra[]>;
   /** Writes to apply when the source is the demo tenant. */
-  demoWrites?(): readonly {
-    vault: string;
-    name: string;
-    tags: Readonly<Record<string, string>>;
-    expires: string | null;
-    at: string;
-  }[];
+  demoWrites?(): Promise<readonly DemoWriteExtra[]>;
+}
+
+/** The extras as one scan read them. */
+export interface ExtrasSnapshot {
+  provenance: ProvenanceSection | null;
+  rotations: readonly RotationExtra[];
+  /** Empty unless the source is the demo tenant. */
+  demoWrites: readonly DemoWriteExtra[];
+}
+
+function isDemoSource(sourceId: string): boolean {
+  return sourceId === 'demo' || sourceId.startsWith('demo:');
+}
+
+/** Reads what a scan of `sourceId` adds; the demo writes only for the demo tenant. */
+export async function readExtras(extras: ScanExtras, sourceId: string): Promise<ExtrasSnapshot> {
+  const [provenance, rotations, demoWrites] = await Promise.all([
+    extras.provenance(),
+    extras.rotations(),
+    isDemoSource(sourceId) ? (extras.demoWrites?.() ?? []) : [],
+  ]);
+  return { provenance, rotations, demoWrites };
 }
 
 function mergeProvenance(own: ProvenanceSection | undefined, extra: ProvenanceSection): ProvenanceSection {
@@ -42,15 +70,15 @@ function mergeProvenance(own: ProvenanceSection | undefined, extra: ProvenanceSe
   };
 }
 
-export function enrichInventory(inv: Inventory, sourceId: string, extras: ScanExtras): Inventory {
-  const issued = extras.provenance();
+export function enrichInventory(inv: Inventory, extras: ExtrasSnapshot): Inventory {
+  const issued = extras.provenance;
   const out: Inventory = issued
     ? { ...inv, provenance: mergeProvenance(inv.provenance, issued) }
     : { ...inv };
 
   const vaultUri = new Map(inv.vaults.map((v) => [v.name.toLowerCase(), v.vaultUri.replace(/\/+$/, '')]));
   const events: RotationEvent[] = [];
-  for (const r of extras.rotations()) {
+  for (const r of extras.rotations) {
     const uri = vaultUri.get(r.vault.toLowerCase());
     // A rotation of a vault outside this scan's scope is not evidence about it.
     if (uri === undefined) continue;
@@ -65,7 +93,7 @@ export function enrichInventory(inv: Inventory, sourceId: string, extras: ScanEx
   }
   if (events.length > 0) out.rotationEvents = [...(inv.rotationEvents ?? []), ...events];
 
-  const writes = sourceId === 'demo' || sourceId.startsWith('demo:') ? (extras.demoWrites?.() ?? []) : [];
+  const writes = extras.demoWrites;
   if (writes.length > 0) {
     const byName = new Map<string, number>();
     inv.secrets.forEach((s, i) => byName.set(`${s.vault.toLowerCase()}/${s.name.toLowerCase()}`, i));

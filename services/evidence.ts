@@ -49,7 +49,7 @@ export async function gatherEvidence(
   period: Period,
   now: number,
 ): Promise<EvidenceInput> {
-  const history = deps.ports.scans.history();
+  const history = await deps.ports.scans.history();
   const to = Date.parse(period.to);
   const from = Date.parse(period.from);
   // The state at the period's end: the newest saved scan at or before it whose snapshot is kept;
@@ -122,7 +122,7 @@ export interface IssuedLink {
 }
 
 export interface EvidenceService {
-  get(id: string): DeepReadonly<EvidenceRequest> | null;
+  get(id: string): Promise<DeepReadonly<EvidenceRequest> | null>;
   /** Builds (stages) the bundle; resolves once it waits for a signature, or failed. */
   request(args: {
     framework: Framework;
@@ -186,8 +186,7 @@ export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceServic
   const zipPath = (id: string) => join(dir, `${id}.zip`);
 
   async function requireRequest(id: string, actor: Actor, action: string, now: number) {
-    await deps.requests.reload();
-    const request = deps.requests.get(id);
+    const request = await deps.requests.get(id);
     if (!request) return refuse('NOT_FOUND', `there is no evidence bundle ${id}`, action, actor, id, now);
     return request;
   }
@@ -221,9 +220,8 @@ export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceServic
   /** The stored link a token names, or null (the token itself is never looked up or kept). */
   async function findLink(token: string) {
     if (!isWellFormedDownloadToken(token)) return null;
-    await deps.requests.reload();
     const hash = downloadTokenSha256(token);
-    const found = deps.requests.findLink(hash);
+    const found = await deps.requests.findLink(hash);
     return found ? { ...found, hash } : null;
   }
 
@@ -304,7 +302,7 @@ export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceServic
         });
         await log('evidence.failed', requester, id, { reason: message }, now);
       }
-      return deps.requests.get(id)!;
+      return (await deps.requests.get(id))!;
     },
 
     async checkCanDecide(id, actor, now, intent) {
@@ -347,7 +345,7 @@ export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceServic
         return true;
       });
       if (!claimed) {
-        const current = deps.requests.get(id)!;
+        const current = (await deps.requests.get(id))!;
         if (current.signature?.by.id === actor.id) return { request: current, link: null };
         await refuse('CONFLICT', describeSettled(current), 'evidence.sign', actor, id, now);
       }
@@ -383,14 +381,14 @@ export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceServic
         throw e;
       }
       const link = await issueLink(id, actor, now);
-      return { request: deps.requests.get(id)!, link };
+      return { request: (await deps.requests.get(id))!, link };
     },
 
     async reject(id, actor, reason, now) {
       const request = await requireRequest(id, actor, 'evidence.reject', now);
       return gate.reject('evidence', request, actor, reason, now, {
         update: (mutate) => deps.requests.update(id, mutate),
-        current: () => deps.requests.get(id)!,
+        current: async () => (await deps.requests.get(id))!,
         settled: describeSettled,
         afterReject: () => rm(stagedPath(id), { recursive: true, force: true }),
       });

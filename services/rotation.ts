@@ -71,9 +71,9 @@ export interface ProvenanceService {
     now: number,
   ): Promise<{ request: DeepReadonly<RotationRequest>; repeated: boolean }>;
   reject(id: string, actor: Actor, reason: string, now: number): Promise<DeepReadonly<RotationRequest>>;
-  rotation(id: string): DeepReadonly<RotationRequest> | null;
+  rotation(id: string): Promise<DeepReadonly<RotationRequest> | null>;
   /** A stored certificate and its verification against the service's key, or null. */
-  certificate(id: string, now: number): CertificateLookup | null;
+  certificate(id: string, now: number): Promise<CertificateLookup | null>;
   /** `certify generate`: a credential (returned once, to print) and its certificate, no target. */
   generate(
     preset: Preset,
@@ -94,8 +94,7 @@ export function createProvenanceService(deps: ProvenanceServiceDeps): Provenance
   const jwksUrl = () => `${base}/.well-known/jwks.json`;
 
   async function requireRotation(id: string, actor: Actor, action: string, now: number) {
-    await deps.store.reload();
-    const r = deps.store.rotation(id);
+    const r = await deps.store.rotation(id);
     if (!r) return refuse('NOT_FOUND', `there is no rotation request ${id}`, action, actor, id, now);
     return r;
   }
@@ -191,7 +190,7 @@ export function createProvenanceService(deps: ProvenanceServiceDeps): Provenance
         { vault, secretName: secret, preset: `${preset.id}@${preset.version}` },
         now,
       );
-      return deps.store.rotation(id)!;
+      return (await deps.store.rotation(id))!;
     },
 
     async checkCanDecide(id, actor, now) {
@@ -216,7 +215,7 @@ export function createProvenanceService(deps: ProvenanceServiceDeps): Provenance
         return true;
       });
       if (!claimed) {
-        const current = deps.store.rotation(id)!;
+        const current = (await deps.store.rotation(id))!;
         if (current.approval?.by.id === actor.id) return { request: current, repeated: true };
         await refuse('CONFLICT', settled(current), 'rotation.approve', actor, id, now);
       }
@@ -291,22 +290,22 @@ export function createProvenanceService(deps: ProvenanceServiceDeps): Provenance
         });
         await rotatedEntry({ status: 'failed', finishedAt: iso(now), reason: message });
       }
-      return { request: deps.store.rotation(id)!, repeated: false };
+      return { request: (await deps.store.rotation(id))!, repeated: false };
     },
 
     async reject(id, actor, reason, now) {
       const r = await requireRotation(id, actor, 'rotation.reject', now);
       return gate.reject('rotation', r, actor, reason, now, {
         update: (mutate) => deps.store.updateRotation(id, mutate),
-        current: () => deps.store.rotation(id)!,
+        current: async () => (await deps.store.rotation(id))!,
         settled,
       });
     },
 
     rotation: (id) => deps.store.rotation(id),
 
-    certificate(id, now) {
-      const stored = deps.store.certificate(id);
+    async certificate(id, now) {
+      const stored = await deps.store.certificate(id);
       if (!stored) return null;
       const check = verifyCertificate(stored.jws, deps.signer.jwks(), {
         ...(stored.target ? { expectTarget: stored.target } : {}),

@@ -19,11 +19,11 @@ export interface RuleChangeBy {
 
 export interface RuleService {
   /** The custom rules, in creation order. */
-  list(): CustomRuleDef[];
+  list(): Promise<CustomRuleDef[]>;
   /** The rule with exactly this id, or null. */
-  get(id: string): CustomRuleDef | null;
+  get(id: string): Promise<CustomRuleDef | null>;
   /** The id as stored when `id` differs from it only by case (`prod-tag` finds PROD-TAG); else `id`. */
-  storedId(id: string): string;
+  storedId(id: string): Promise<string>;
   /** Validates and adds a rule (a condition given without `value` has value null). */
   add(input: unknown, by: RuleChangeBy): Promise<CustomRuleDef>;
   /** Merges `patch` over the stored rule, then validates the whole. */
@@ -58,10 +58,11 @@ export function createRuleService(deps: {
   return {
     list: () => store.list(),
     get: (id) => store.get(id),
-    storedId(id) {
-      if (store.get(id) !== null) return id;
+    async storedId(id) {
+      const rules = await store.list();
+      if (rules.some((r) => r.id === id)) return id;
       const folded = id.toLowerCase();
-      return store.list().find((r) => r.id.toLowerCase() === folded)?.id ?? id;
+      return rules.find((r) => r.id.toLowerCase() === folded)?.id ?? id;
     },
     async add(input, by) {
       if (isObject(input) && isObject(input.condition) && !('value' in input.condition)) {

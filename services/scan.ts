@@ -19,7 +19,7 @@ import type { ParameterStore } from '../store/parameters.js';
 import type { ScanStore } from '../store/scans.js';
 import { summarize } from '../scanner/summary.js';
 import type { SnapshotStore } from '../store/snapshots.js';
-import { enrichInventory, type ScanExtras } from './enrich.js';
+import { enrichInventory, readExtras, type ScanExtras } from './enrich.js';
 import type { AuditLog } from '../store/audit-log.js';
 import { inventorySha256 } from '../evidence/inventory-digest.js';
 import { scanSavedEvent } from '../evidence/scan-record.js';
@@ -112,9 +112,11 @@ export async function scan(ports: CertifyPorts, source: Source, ctx: ScanOptions
       ctx.onNotice?.(message);
     },
   });
-  const inventory = ports.extras ? enrichInventory(collected, source.id, ports.extras) : collected;
+  const inventory = ports.extras
+    ? enrichInventory(collected, await readExtras(ports.extras, source.id))
+    : collected;
   const evaluated = evaluateInventory(inventory, {
-    custom: ports.customRules.list(),
+    custom: await ports.customRules.list(),
     now: ctx.now,
     source: source.id,
     scanId: ports.newScanId(ctx.now),

@@ -1,17 +1,18 @@
 /**
- * Proactive-alert state over `alerts.json`: channel subscriptions, the dedup keys already sent,
- * and acknowledgements / snoozes per key. Times are passed in (epoch ms) and stored as ISO text.
+ * Proactive-alert state over `alerts.json`: channel subscriptions, the ledger of alerts claimed
+ * per (key, channel), and acknowledgements / snoozes per key. Times are passed in (epoch ms) and
+ * stored as ISO text.
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { SEVERITY_ORDER } from '../base/severity.js';
 import type { SeverityName } from '../base/severity.js';
 import { withNewest } from './capped-list.js';
-import { createDocument, isPlainObject } from './json-file.js';
+import { createDocument, freshReader, isPlainObject } from './json-file.js';
 import type { JsonDocument } from './json-file.js';
 
 export const ALERTS_FILE = 'alerts.json';
-/** The most sent keys kept; the oldest are dropped beyond it. */
+/** The most ledger entries (key, channel) kept; the oldest are dropped beyond it. */
 export const MAX_SENT_KEYS = 100_000;
 
 export type AlertChannelKind = 'teams' | 'slack' | 'playground';
@@ -26,6 +27,17 @@ export interface AlertSubscriptionFilters {
   vault?: string;
   severity?: SeverityName;
   framework?: string;
+}
+
+/** The ledger's name for a channel, e.g. `slack:C123`. */
+export function channelKey(channel: AlertChannel): string {
+  return `${channel.kind}:${channel.id}`;
+}
+
+/** One alert to one channel: `channel` is a `channelKey`. */
+export interface AlertClaim {
+  key: string;
+  channel: string;
 }
 
 export interface AlertSubscription {
@@ -48,30 +60,46 @@ export interface AlertStore {
   /** True when the channel had a subscription. */
   unsubscribe(channel: AlertChannel): Promise<boolean>;
   /** In subscription order; copies. */
-  subscriptions(): AlertSubscription[];
-  /** Records keys as sent at `at` (epoch ms); keeps the newest `maxSentKeys`. */
-  markSent(keys: readonly string[], at: number): Promise<void>;
-  sentKeys(): Set<string>;
-  /** Forgets keys (sent, acknowledged, snoozed): the problem alerts again if it comes back. */
+  subscriptions(): Promise<AlertSubscription[]>;
+  /**
+   * Claims alerts before they are sent: records each (key, channel) not recorded yet, at `at`
+   * (epoch ms), and returns exactly those, in order. Checking and recording are one step under
+   * the store's cross-process lock, so of two processes claiming the same pair only one gets it.
+   * Keeps the newest `maxSentKeys` entries; a claim cut by that cap is not returned.
+   */
+  claim(entries: readonly AlertClaim[], at: number): Promise<AlertClaim[]>;
+  /** Forgets claims whose delivery failed, so the next run tries them again. */
+  release(entries: readonly AlertClaim[]): Promise<void>;
+  /** The keys claimed for any channel. */
+  sentKeys(): Promise<Set<string>>;
+  /**
+   * Forgets keys for every channel (claims, acknowledgements, snoozes): the problem alerts again
+   * if it comes back.
+   */
   clear(keys: readonly string[]): Promise<void>;
   /** Suppresses the key until it is cleared. */
   acknowledge(key: string, by: string, at: number): Promise<void>;
   /** Suppresses the key until `until` (epoch ms), or until it is cleared. */
   snooze(key: string, by: string, until: number): Promise<void>;
-  isSuppressed(key: string, now: number): boolean;
+  isSuppressed(key: string, now: number): Promise<boolean>;
   /**
    * Keeps a list of keys under a short id, for a digest's buttons: chat platforms cap what a
    * button may carry (Slack: 2,000 characters), and a digest can stand for hundreds of keys.
    */
   saveGroup(keys: readonly string[], at: number): Promise<string>;
   /** The keys saved under a group id, or null when unknown (or dropped as too old). */
-  group(id: string): string[] | null;
-  /** Re-reads the file if another process changed it. */
+  group(id: string): Promise<string[] | null>;
+  /** Re-reads the file if another process changed it (reads do so themselves). */
   reload(): Promise<void>;
 }
 
 interface SentEntry {
   key: string;
+  /**
+   * A `channelKey`. Absent in files written before claims were per channel, when a key was sent
+   * once for all channels: such an entry counts as claimed for every channel.
+   */
+  channel?: string;
   at: string;
 }
 interface AckEntry {
@@ -86,7 +114,12 @@ interface SnoozeEntry {
 }
 
 /** Most key groups kept; the oldest go first. */
-const MAX_GROUPS = 1000;
+export const MAX_GROUPS = 1000;
+
+/** A group's id: the same keys, in the same order, are the same group on every store. */
+export function alertGroupId(keys: readonly string[]): string {
+  return `g-${createHash('sha256').update(keys.join('\n')).digest('hex').slice(0, 16)}`;
+}
 
 interface GroupEntry {
   id: string;
@@ -98,7 +131,7 @@ interface AlertsData {
   /** Absent in files written before groups existed. */
   groups?: GroupEntry[];
   subscriptions: AlertSubscription[];
-  /** Oldest first. */
+  /** The ledger of claims, oldest first. */
   sent: SentEntry[];
   acknowledged: AckEntry[];
   snoozed: SnoozeEntry[];
@@ -122,6 +155,25 @@ export function createAlertStore(dir: string, options: AlertStoreOptions = {}): 
   });
 
   const same = (a: AlertChannel, b: AlertChannel) => a.kind === b.kind && a.id === b.id;
+  const current = freshReader(doc);
+
+  /** The claims among `entries` not in the ledger `sent` (each once), in order. */
+  function unclaimed(sent: readonly Readonly<SentEntry>[], entries: readonly AlertClaim[]): AlertClaim[] {
+    const everywhere = new Set<string>();
+    const taken = new Set<string>();
+    for (const e of sent) {
+      if (e.channel === undefined) everywhere.add(e.key);
+      else taken.add(pairId(e.key, e.channel));
+    }
+    const out: AlertClaim[] = [];
+    for (const { key, channel } of entries) {
+      const id = pairId(key, channel);
+      if (everywhere.has(key) || taken.has(id)) continue;
+      taken.add(id);
+      out.push({ key, channel });
+    }
+    return out;
+  }
 
   return {
     path: doc.path,
@@ -149,32 +201,41 @@ export function createAlertStore(dir: string, options: AlertStoreOptions = {}): 
       return removed;
     },
 
-    subscriptions() {
-      return structuredClone(doc.read().subscriptions) as AlertSubscription[];
+    async subscriptions() {
+      return structuredClone((await current()).subscriptions) as AlertSubscription[];
     },
 
-    async markSent(keys, at) {
-      if (keys.length === 0) return;
+    async claim(entries, at) {
       const stamp = iso(at);
+      if (entries.length === 0) return [];
+      // Most runs claim nothing new: answering from a fresh read spares them a locked write. A
+      // pair released meanwhile by another process waits for the next run, which is no harm.
+      if (unclaimed((await current()).sent, entries).length === 0) return [];
+      let claimed: AlertClaim[] = [];
       await doc.update((data) => {
-        // Insertion-ordered: a key sent again moves to the newest end.
-        const byKey = new Map(data.sent.map((e) => [e.key, e.at]));
-        for (const key of keys) {
-          byKey.delete(key);
-          byKey.set(key, stamp);
-        }
-        const entries = [...byKey].map(([key, when]) => ({ key, at: when }));
-        data.sent = entries.length > cap ? entries.slice(entries.length - cap) : entries;
+        const added = unclaimed(data.sent, entries);
+        const sent = [...data.sent, ...added.map(({ key, channel }) => ({ key, channel, at: stamp }))];
+        data.sent = sent.length > cap ? sent.slice(sent.length - cap) : sent;
+        claimed = added.slice(Math.max(0, added.length - cap));
         // Acknowledgements and snoozes only matter for keys that can still be sent.
         if (data.acknowledged.length + data.snoozed.length > cap) {
           data.acknowledged = data.acknowledged.slice(-cap);
           data.snoozed = data.snoozed.slice(-cap);
         }
       });
+      return claimed;
     },
 
-    sentKeys() {
-      return new Set(doc.read().sent.map((e) => e.key));
+    async release(entries) {
+      if (entries.length === 0) return;
+      const gone = new Set(entries.map((e) => pairId(e.key, e.channel)));
+      await doc.update((data) => {
+        data.sent = data.sent.filter((e) => e.channel === undefined || !gone.has(pairId(e.key, e.channel)));
+      });
+    },
+
+    async sentKeys() {
+      return new Set((await current()).sent.map((e) => e.key));
     },
 
     async clear(keys) {
@@ -202,7 +263,7 @@ export function createAlertStore(dir: string, options: AlertStoreOptions = {}): 
     },
 
     async saveGroup(keys, at) {
-      const id = `g-${createHash('sha256').update(keys.join('\n')).digest('hex').slice(0, 16)}`;
+      const id = alertGroupId(keys);
       await doc.update((data) => {
         const group = { id, keys: [...keys], at: new Date(at).toISOString() };
         data.groups = withNewest(data.groups ?? [], group, MAX_GROUPS, (g) => g.id === id);
@@ -210,13 +271,13 @@ export function createAlertStore(dir: string, options: AlertStoreOptions = {}): 
       return id;
     },
 
-    group(id) {
-      const found = (doc.read().groups ?? []).find((g) => g.id === id);
+    async group(id) {
+      const found = ((await current()).groups ?? []).find((g) => g.id === id);
       return found ? [...found.keys] : null;
     },
 
-    isSuppressed(key, now) {
-      const data = doc.read();
+    async isSuppressed(key, now) {
+      const data = await current();
       if (data.acknowledged.some((e) => e.key === key)) return true;
       const snooze = data.snoozed.find((e) => e.key === key);
       return snooze !== undefined && now < Date.parse(snooze.until);
@@ -228,6 +289,10 @@ export function createAlertStore(dir: string, options: AlertStoreOptions = {}): 
   };
 }
 
+function pairId(key: string, channel: string): string {
+  return `${channel}\u0000${key}`;
+}
+
 function iso(ms: number): string {
   if (!Number.isFinite(ms)) throw new RangeError(`expected a time in epoch milliseconds, got ${ms}`);
   return new Date(ms).toISOString();
@@ -237,7 +302,8 @@ function isTime(value: unknown): boolean {
   return typeof value === 'string' && !Number.isNaN(Date.parse(value));
 }
 
-function subscriptionProblems(sub: unknown, at: string): string[] {
+/** Problems with a subscription (empty when it is fine), each naming its place under `at`. */
+export function subscriptionProblems(sub: unknown, at: string): string[] {
   if (!isPlainObject(sub)) return [`${at}: must be an object`];
   const problems: string[] = [];
   const ch = sub.channel;
@@ -280,7 +346,10 @@ function storedProblems(data: unknown): string[] {
     list(name).forEach((e, i) => {
       if (!isPlainObject(e) || typeof e.key !== 'string' || !isTime(e[time])) {
         problems.push(`data.${name}[${i}]: must be { key, ${time} } with an ISO ${time}`);
-      } else if (name !== 'sent' && typeof e.by !== 'string') {
+      } else if (name === 'sent') {
+        if (e.channel !== undefined && typeof e.channel !== 'string')
+          problems.push(`data.sent[${i}].channel: must be a string`);
+      } else if (typeof e.by !== 'string') {
         problems.push(`data.${name}[${i}].by: must be a string`);
       }
     });

@@ -3,7 +3,13 @@
  * that drops the oldest. Certificates, rotation requests and the demo tenant's writes are kept
  * this way.
  */
-import { createDocument, isPlainObject, type DeepReadonly, type JsonDocument } from './json-file.js';
+import {
+  createDocument,
+  freshReader,
+  isPlainObject,
+  type DeepReadonly,
+  type JsonDocument,
+} from './json-file.js';
 
 export interface CappedListOptions<K extends string> {
   path: string;
@@ -19,8 +25,11 @@ export interface CappedListOptions<K extends string> {
 export interface CappedList<K extends string, T> {
   /** The document, for a read-modify-write of one item (`updateById`) and `reload`. */
   readonly doc: JsonDocument<Record<K, T[]>>;
-  /** The items, oldest first (the document's frozen list: copy it before handing it out). */
-  items(): readonly DeepReadonly<T>[];
+  /**
+   * The items as stored now, oldest first (the document's frozen list: copy it before handing
+   * it out).
+   */
+  items(): Promise<readonly DeepReadonly<T>[]>;
   /** Adds `item` last, dropping the oldest beyond the cap, in one locked write. */
   append(item: T): Promise<void>;
 }
@@ -34,9 +43,10 @@ export function cappedList<K extends string, T>(options: CappedListOptions<K>): 
     empty: () => ({ [key]: [] }) as unknown as Record<K, T[]>,
     check: (d) => (isPlainObject(d) && Array.isArray(d[key]) ? [] : [`"data.${key}" must be an array`]),
   });
+  const stored = freshReader(doc);
   return {
     doc,
-    items: () => (doc.read() as Readonly<Record<K, readonly DeepReadonly<T>[]>>)[key],
+    items: async () => ((await stored()) as Readonly<Record<K, readonly DeepReadonly<T>[]>>)[key],
     async append(item) {
       await doc.update((d) => {
         const list = d[key];

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { CertifyError } from '../base/errors.js';
 import type { CustomRuleDef } from '../scanner/rules/custom-types.js';
-import { createDocument, isPlainObject } from './json-file.js';
+import { createDocument, freshReader, isPlainObject } from './json-file.js';
 import type { JsonDocument } from './json-file.js';
 
 export const CUSTOM_RULES_FILE = 'custom-rules.json';
@@ -23,9 +23,9 @@ export interface CustomRuleStoreOptions {
 
 export interface CustomRuleStore {
   /** In creation order; copies. */
-  list(): CustomRuleDef[];
+  list(): Promise<CustomRuleDef[]>;
   /** The rule with exactly this id (a copy), or null. */
-  get(id: string): CustomRuleDef | null;
+  get(id: string): Promise<CustomRuleDef | null>;
   /** Validates and adds a rule; returns it as stored (defaults filled in by the validator). */
   create(input: unknown): Promise<CustomRuleDef>;
   /** Merges `patch` over the stored rule (one level deep for `condition`), then validates the whole. */
@@ -55,6 +55,8 @@ export function createCustomRuleStore(dir: string, options: CustomRuleStoreOptio
     empty: () => ({ rules: [] }),
     check: (data) => storedProblems(data, builtins, validate),
   });
+
+  const current = freshReader(doc);
 
   function assertNotBuiltin(id: unknown): void {
     const builtin = typeof id === 'string' ? builtins.get(fold(id)) : undefined;
@@ -105,12 +107,12 @@ export function createCustomRuleStore(dir: string, options: CustomRuleStoreOptio
   }
 
   return {
-    list() {
-      return structuredClone(doc.read().rules) as CustomRuleDef[];
+    async list() {
+      return structuredClone((await current()).rules) as CustomRuleDef[];
     },
 
-    get(id) {
-      const rule = doc.read().rules.find((r) => r.id === id);
+    async get(id) {
+      const rule = (await current()).rules.find((r) => r.id === id);
       return rule === undefined ? null : (structuredClone(rule) as CustomRuleDef);
     },
 

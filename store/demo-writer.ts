@@ -25,7 +25,8 @@ export interface DemoWrite {
 }
 
 export interface DemoWriter extends SecretWriter {
-  writes(): DeepReadonly<DemoWrite>[];
+  /** Oldest first, as stored now. */
+  writes(): Promise<DeepReadonly<DemoWrite>[]>;
 }
 
 export function createDemoWriter(dataDir: string, clock: () => number = Date.now): DemoWriter {
@@ -53,6 +54,6 @@ export function createDemoWriter(dataDir: string, clock: () => number = Date.now
       });
       return { id: `${vaultUrl}/secrets/${request.name}/${version}`, version, vaultUrl };
     },
-    writes: () => [...doc.items()],
+    writes: async () => [...(await doc.items())],
   };
 }

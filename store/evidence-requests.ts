@@ -8,7 +8,7 @@
  * kept however many newer ones there are, and the file grows past the limit rather than lose it.
  */
 import { join } from 'node:path';
-import { createDocument, isPlainObject, updateById } from './json-file.js';
+import { createDocument, freshReader, isPlainObject, updateById } from './json-file.js';
 import type { DeepReadonly, JsonDocument } from './json-file.js';
 
 export const EVIDENCE_FILE = 'evidence.json';
@@ -52,8 +52,10 @@ export interface EvidenceRequest {
 
 export interface EvidenceRequestStore {
   readonly path: string;
-  get(id: string): DeepReadonly<EvidenceRequest> | null;
-  list(): DeepReadonly<EvidenceRequest>[];
+  /** The request as stored now, or null. */
+  get(id: string): Promise<DeepReadonly<EvidenceRequest> | null>;
+  /** Every request as stored now, oldest first. */
+  list(): Promise<DeepReadonly<EvidenceRequest>[]>;
   add(request: EvidenceRequest): Promise<void>;
   /**
    * Read-modify-write of one request, serialised with every other write: what the mutator sees
@@ -63,7 +65,8 @@ export interface EvidenceRequestStore {
   update<T>(id: string, mutator: (request: EvidenceRequest) => T): Promise<T>;
   findLink(
     tokenSha256: string,
-  ): { request: DeepReadonly<EvidenceRequest>; link: DeepReadonly<DownloadLink> } | null;
+  ): Promise<{ request: DeepReadonly<EvidenceRequest>; link: DeepReadonly<DownloadLink> } | null>;
+  /** Re-reads the file if another process changed it (reads do so themselves). */
   reload(): Promise<void>;
 }
 
@@ -143,10 +146,11 @@ export function createEvidenceRequestStore(
     check: (data) =>
       isPlainObject(data) && Array.isArray(data.requests) ? [] : ['"data.requests" must be an array'],
   });
+  const current = freshReader(doc);
   return {
     path: doc.path,
-    get: (id) => doc.read().requests.find((r) => r.id === id) ?? null,
-    list: () => [...doc.read().requests],
+    get: async (id) => (await current()).requests.find((r) => r.id === id) ?? null,
+    list: async () => [...(await current()).requests],
     async add(request) {
       await doc.update((data) => {
         // Room is made among the older ones: the request being added is always kept.
@@ -154,8 +158,8 @@ export function createEvidenceRequestStore(
       });
     },
     update: (id, mutator) => updateById(doc, (d) => d.requests, id, mutator),
-    findLink(tokenSha256) {
-      for (const request of doc.read().requests) {
+    async findLink(tokenSha256) {
+      for (const request of (await current()).requests) {
         const link = request.links.find((l) => l.tokenSha256 === tokenSha256);
         if (link) return { request, link };
       }

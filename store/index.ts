@@ -12,8 +12,8 @@ export {
 export type { ScanResultHead, ScanStore, ScanStoreOptions } from './scans.js';
 export { createCustomRuleStore, CUSTOM_RULES_FILE } from './custom-rules.js';
 export type { CustomRuleStore, CustomRuleStoreOptions, CustomRuleValidator } from './custom-rules.js';
-export { createAlertStore, ALERTS_FILE, MAX_SENT_KEYS } from './alerts.js';
-export type { AlertStore, AlertSubscription, AlertChannel, AlertStoreOptions } from './alerts.js';
+export { channelKey, createAlertStore, ALERTS_FILE, MAX_SENT_KEYS } from './alerts.js';
+export type { AlertClaim, AlertStore, AlertSubscription, AlertChannel, AlertStoreOptions } from './alerts.js';
 export { createConversationStore, CONVERSATIONS_FILE } from './conversations.js';
 export type { ConversationStore } from './conversations.js';
 export { createSnapshotStore, DEFAULT_SNAPSHOT_LIMIT, SNAPSHOTS_DIR } from './snapshots.js';

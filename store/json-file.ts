@@ -436,6 +436,22 @@ function isThenable(value: unknown): boolean {
 }
 
 /**
+ * The document's data as stored now: reloads first (a stat when the file is unchanged), so a
+ * caller needs no `reload()` of its own, as with a database. Calls made while a reload is
+ * pending share it: a loop asking one question per key costs one stat, not one per key.
+ */
+export function freshReader<T>(doc: JsonDocument<T>): () => Promise<DeepReadonly<T>> {
+  let pending: Promise<void> | null = null;
+  return async () => {
+    pending ??= doc.reload().finally(() => {
+      pending = null;
+    });
+    await pending;
+    return doc.read();
+  };
+}
+
+/**
  * Queued read-modify-write of the one element of `list(data)` with this id: what the mutator
  * sees is the stored state, so two concurrent decisions cannot both pass a status check.
  * Returns the mutator's result; RangeError when there is no such element (nothing written).

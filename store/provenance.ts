@@ -54,18 +54,22 @@ export interface RotationRequest {
 }
 
 export interface ProvenanceStore {
-  certificate(id: string): DeepReadonly<StoredCertificate> | null;
-  certificates(): DeepReadonly<StoredCertificate>[];
+  certificate(id: string): Promise<DeepReadonly<StoredCertificate> | null>;
+  /** Oldest first. */
+  certificates(): Promise<DeepReadonly<StoredCertificate>[]>;
   addCertificate(cert: StoredCertificate): Promise<void>;
-  rotation(id: string): DeepReadonly<RotationRequest> | null;
-  rotations(): DeepReadonly<RotationRequest>[];
+  rotation(id: string): Promise<DeepReadonly<RotationRequest> | null>;
+  /** Oldest first. */
+  rotations(): Promise<DeepReadonly<RotationRequest>[]>;
   addRotation(request: RotationRequest): Promise<void>;
   /** Serialised read-modify-write of one rotation; the mutator sees the stored state. */
   updateRotation<T>(id: string, mutator: (r: RotationRequest) => T): Promise<T>;
+  /** Re-reads the files if another process changed them (reads do so themselves). */
   reload(): Promise<void>;
 }
 
-const MAX_KEPT = 100_000;
+/** The most certificates, and the most rotation requests, kept; the oldest go first. */
+export const MAX_KEPT = 100_000;
 
 export function createProvenanceStore(dir: string): ProvenanceStore {
   const certs = cappedList<'certificates', StoredCertificate>({
@@ -83,11 +87,11 @@ export function createProvenanceStore(dir: string): ProvenanceStore {
     max: MAX_KEPT,
   });
   return {
-    certificate: (id) => certs.items().find((c) => c.id === id) ?? null,
-    certificates: () => [...certs.items()],
+    certificate: async (id) => (await certs.items()).find((c) => c.id === id) ?? null,
+    certificates: async () => [...(await certs.items())],
     addCertificate: (cert) => certs.append(cert),
-    rotation: (id) => rotations.items().find((r) => r.id === id) ?? null,
-    rotations: () => [...rotations.items()],
+    rotation: async (id) => (await rotations.items()).find((r) => r.id === id) ?? null,
+    rotations: async () => [...(await rotations.items())],
     addRotation: (request) => rotations.append(request),
     updateRotation: (id, mutator) => updateById(rotations.doc, (d) => d.rotations, id, mutator),
     async reload() {

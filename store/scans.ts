@@ -14,9 +14,14 @@ import type { ScanSummary } from '../scanner/summary.js';
 
 export const SCANS_FILE = 'scans.json';
 export const LATEST_SCAN_FILE = 'latest-scan.json';
-export const DEFAULT_HISTORY_LIMIT = 500;
-/** Newest summaries that keep their failing asset ids; older ones keep only `failingRules`. */
-export const DEFAULT_DETAILED_SUMMARIES = 20;
+/** A thousand scans: the trend (`certify history`) covers about three years of daily scans. */
+export const DEFAULT_HISTORY_LIMIT = 1000;
+/**
+ * Newest summaries that keep their failing asset ids; older ones keep only `failingRules`. Alerts
+ * diff the latest scan with the one before it and nothing else reads the ids, while at 100 k
+ * assets each detailed summary weighs ~3 MB: more would make every history read slow.
+ */
+export const DEFAULT_DETAILED_SUMMARIES = 2;
 /**
  * Most failing asset ids kept per rule in a summary. A list of exactly this length may have
  * been cut, so a diff should not read an id missing from it as "no longer failing".
@@ -33,7 +38,7 @@ export interface ScanResultHead {
 }
 
 export interface ScanStoreOptions {
-  /** Most summaries kept, the latest included; the oldest go first. Default 500. */
+  /** Most summaries kept, the latest included; the oldest go first. Default 1000. */
   limit?: number;
   /** Newest summaries that keep failing asset ids (alerts need the latest two). Default 20. */
   detailedSummaries?: number;
@@ -44,10 +49,10 @@ export interface ScanStore<R extends ScanResultHead> {
   save(result: R, summary: ScanSummary): Promise<void>;
   /** The latest full result (a copy), re-read from disk if another process saved since. */
   latest(): Promise<R | null>;
-  /** The summary of the scan before the latest, or null. */
-  previous(): ScanSummary | null;
+  /** The summary of the scan before the latest, or null; re-read from disk if another process saved since. */
+  previous(): Promise<ScanSummary | null>;
   /** Summaries in save order, newest first, the latest included; at most `limit` of them. */
-  history(limit?: number): ScanSummary[];
+  history(limit?: number): Promise<ScanSummary[]>;
 }
 
 interface ScansData {
@@ -141,12 +146,14 @@ export function createScanStore<R extends ScanResultHead>(
       return result as R;
     },
 
-    previous() {
+    async previous() {
+      await scans.reload();
       return (scans.read().summaries[1] as ScanSummary | undefined) ?? null;
     },
 
-    history(max) {
+    async history(max) {
       const count = max === undefined ? limit : wholeNumber('history(limit)', max, 0);
+      await scans.reload();
       return scans.read().summaries.slice(0, count) as ScanSummary[];
     },
   };

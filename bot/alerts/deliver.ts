@@ -1,20 +1,22 @@
 /**
- * One alert run after a scheduled scan: diff the latest scan against the one before it, forget
- * alerts whose condition cleared, pick what was not sent (nor acknowledged / snoozed), and post
- * it to every subscribed channel through its filters, one card per event or one digest.
+ * One alert run after a scheduled scan: take what is open in the latest scan (and a score drop
+ * since the one before it), forget alerts whose condition cleared, leave out what is
+ * acknowledged or snoozed, and post to every subscribed channel, through its filters, what that
+ * channel was not sent yet: one card per event or one digest. An alert goes out once per asset,
+ * threshold and channel, claimed in the store before it is sent and released if sending fails.
  */
 import type { View } from '../../cards/views.js';
 import type { CertifyPorts } from '../../services/scan.js';
 import { parametersOf, type ScanResult } from '../../scanner/scan.js';
-import type { AlertStore, AlertSubscription } from '../../store/alerts.js';
+import { channelKey, type AlertStore, type AlertSubscription } from '../../store/alerts.js';
 import type { ScanSummary } from '../../scanner/summary.js';
 import type { Log } from '../types.js';
 import {
   clearedKeys,
-  diffScans,
   digestOrSingle,
   filterFor,
   keyOf,
+  openEvents,
   selectNew,
   type AlertEvent,
   type AlertMessage,
@@ -40,9 +42,9 @@ export interface RunAlertsDeps {
 }
 
 export interface RunAlertsResult {
-  /** Events the diff found. */
+  /** Events open in the latest scan (and a score drop). */
   events: number;
-  /** Events not sent before (nor suppressed). */
+  /** Events claimed for at least one channel in this run (not sent there before, nor suppressed). */
   fresh: number;
   /** Cards posted, over all channels. */
   delivered: number;
@@ -73,13 +75,15 @@ function messageKeys(message: AlertMessage): string[] {
   return (message.kind === 'digest' ? message.events : [message]).map(keyOf);
 }
 
-async function deliverTo(sub: AlertSubscription, view: View, notifiers: AlertNotifiers): Promise<boolean> {
+function canDeliver(sub: AlertSubscription, notifiers: AlertNotifiers): boolean {
+  return notifiers[sub.channel.kind] !== undefined;
+}
+
+async function deliverTo(sub: AlertSubscription, view: View, notifiers: AlertNotifiers): Promise<void> {
   const { kind, id } = sub.channel;
-  if (kind === 'slack' && notifiers.slack) await notifiers.slack.post(id, view);
-  else if (kind === 'teams' && notifiers.teams) await notifiers.teams.send(id, view);
-  else if (kind === 'playground' && notifiers.playground) await notifiers.playground.push(view);
-  else return false;
-  return true;
+  if (kind === 'slack') await notifiers.slack?.post(id, view);
+  else if (kind === 'teams') await notifiers.teams?.send(id, view);
+  else await notifiers.playground?.push(view);
 }
 
 /** Keys beyond this many characters go into a saved group (Slack caps a button's value at 2,000). */
@@ -93,29 +97,44 @@ export async function runAlerts(deps: RunAlertsDeps): Promise<RunAlertsResult> {
     log('alerts.no_scan', {});
     return result;
   }
-  const summary = ports.scans.previous();
+  const summary = await ports.scans.previous();
   const previous = summary === null ? null : previousAsResult(summary, current);
-  const events = diffScans(previous, current, deps.diff);
+  const events = openEvents(previous, current, deps.diff);
   result.events = events.length;
 
-  await alerts.clear(clearedKeys(current, alerts.sentKeys()));
+  await alerts.clear(clearedKeys(current, await alerts.sentKeys()));
 
-  const sent = alerts.sentKeys();
-  for (const event of events) {
-    const key = keyOf(event);
-    if (alerts.isSuppressed(key, now)) sent.add(key);
-  }
-  const { fresh, keys } = selectNew(events, sent);
-  result.fresh = fresh.length;
-  if (fresh.length === 0) {
-    log('alerts.run', { scanId: current.scanId, ...result });
-    return result;
-  }
+  const suppressed = new Set<string>();
+  const flags = await Promise.all(events.map((event) => alerts.isSuppressed(keyOf(event), now)));
+  events.forEach((event, i) => {
+    if (flags[i]) suppressed.add(keyOf(event));
+  });
+  const { fresh: open } = selectNew(events, suppressed);
 
   const scanRef = { id: current.scanId, at: current.now, source: current.source };
-  for (const sub of alerts.subscriptions()) {
-    const mine: AlertEvent[] = filterFor(fresh, sub.filters, current);
-    for (const message of digestOrSingle(mine, deps.digestMax)) {
+  const claimedKeys = new Set<string>();
+  for (const sub of await alerts.subscriptions()) {
+    const mine: AlertEvent[] = filterFor(open, sub.filters, current);
+    if (mine.length === 0) continue;
+    if (!canDeliver(sub, notifiers)) {
+      // Not claimed: the channel gets its alerts once the service can reach it.
+      log('alerts.no_notifier', { level: 'warn', channel: sub.channel.kind });
+      continue;
+    }
+    const channel = channelKey(sub.channel);
+    // Claimed before sending: another replica running at once sends each alert to this channel
+    // only if its own claim got it, and a crash after the claim loses an alert rather than repeats it.
+    const claimed = new Set(
+      (
+        await alerts.claim(
+          mine.map((event) => ({ key: keyOf(event), channel })),
+          now,
+        )
+      ).map((c) => c.key),
+    );
+    const mineNow = mine.filter((event) => claimed.has(keyOf(event)));
+    for (const key of claimed) claimedKeys.add(key);
+    for (const message of digestOrSingle(mineNow, deps.digestMax)) {
       const keys = messageKeys(message);
       const group =
         keys.join(',').length > BUTTON_DATA_LIMIT ? await deps.alerts.saveGroup(keys, deps.now) : undefined;
@@ -127,8 +146,8 @@ export async function runAlerts(deps: RunAlertsDeps): Promise<RunAlertsResult> {
         ...(group ? { group } : {}),
       });
       try {
-        if (await deliverTo(sub, view, notifiers)) result.delivered++;
-        else log('alerts.no_notifier', { level: 'warn', channel: sub.channel.kind });
+        await deliverTo(sub, view, notifiers);
+        result.delivered++;
       } catch (error) {
         result.failed++;
         log('alerts.delivery_failed', {
@@ -136,11 +155,12 @@ export async function runAlerts(deps: RunAlertsDeps): Promise<RunAlertsResult> {
           channel: sub.channel.kind,
           error: (error as Error).message ?? String(error),
         });
+        // Released, so the next run tries this channel again.
+        await alerts.release(keys.map((key) => ({ key, channel })));
       }
     }
   }
-  // One alert per asset per threshold: sent once, whatever the channels did with it.
-  await alerts.markSent(keys, now);
+  result.fresh = claimedKeys.size;
   log('alerts.run', { scanId: current.scanId, ...result });
   return result;
 }

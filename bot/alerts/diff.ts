@@ -1,6 +1,6 @@
 /**
- * What changed between two scans that is worth a proactive alert, and which of those alerts a
- * channel has not been sent yet. Pure: no clock, no I/O; the caller passes both scans and the
+ * What changed between two scans, or is still open, that is worth a proactive alert, and which
+ * of those alerts were not sent yet. Pure: no clock, no I/O; the caller passes both scans and the
  * keys already sent.
  */
 import { parseVaultAssetUrl } from '../../base/asset-url.js';
@@ -119,6 +119,22 @@ export function diffScans(
     }
   }
   return events;
+}
+
+/**
+ * What the alert ledger decides on after a scan: every asset past a threshold and every failing
+ * Critical rule in `current` (as for a first scan), then a score drop since `previous`. Open
+ * problems rather than changes alone, so a channel subscribed later, or one a delivery failed
+ * to, still gets a problem that is still there; the ledger keeps it to once per channel.
+ */
+export function openEvents(
+  previous: ScanResult | null,
+  current: ScanResult,
+  opts: DiffOptions = {},
+): AlertEvent[] {
+  const drops =
+    previous === null ? [] : diffScans(previous, current, opts).filter((e) => e.kind === 'score-drop');
+  return [...diffScans(null, current, opts), ...drops];
 }
 
 /** The stable dedup key of an event: one alert per asset per threshold, per Critical rule, per scan drop. */

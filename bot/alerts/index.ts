@@ -7,6 +7,7 @@ export {
   digestOrSingle,
   filterFor,
   keyOf,
+  openEvents,
   selectNew,
   THRESHOLD_RULES,
   THRESHOLDS,

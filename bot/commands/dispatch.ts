@@ -10,6 +10,7 @@ import type { Command } from './parse.js';
 import { certCommand, presetsView, rotateCommand, rotationAction } from './provenance.js';
 import { ruleCommand, rulesCommand } from './rules.js';
 import { scanCommand, scoreCommand } from './score.js';
+import { trendCommand } from './trend.js';
 import {
   alertActionCommand,
   alertsCommand,
@@ -36,6 +37,8 @@ async function dispatch(cmd: Command, ctx: CommandContext): Promise<View> {
       return scoreCommand(cmd.framework, ctx);
     case 'scan':
       return scanCommand(ctx);
+    case 'trend':
+      return trendCommand(cmd.framework, ctx);
     case 'control':
       return controlCommand(cmd.framework, cmd.control, ctx);
     case 'rules':
@@ -53,7 +56,7 @@ async function dispatch(cmd: Command, ctx: CommandContext): Promise<View> {
     case 'alert':
       return alertActionCommand(
         cmd.action,
-        cmd.group ? (alertStore(ctx).group(cmd.group) ?? []) : cmd.keys,
+        cmd.group ? ((await alertStore(ctx).group(cmd.group)) ?? []) : cmd.keys,
         ctx,
       );
     case 'evidence':

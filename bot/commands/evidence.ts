@@ -224,7 +224,7 @@ export async function evidenceAction(
     switch (verb) {
       case 'evidence.show':
       case 'evidence.cancel': {
-        const r = current();
+        const r = await current();
         if (!r) throw new CertifyError('NOT_FOUND', `there is no evidence bundle ${id}`);
         return evidenceView(r);
       }
@@ -250,11 +250,11 @@ export async function evidenceAction(
         return evidenceView(await evidence.reject(id, actor, data.reason ?? '', ctx.now));
       case 'evidence.link': {
         const link = await evidence.newLink(id, actor, ctx.now);
-        return evidenceView(current()!, { link });
+        return evidenceView((await current())!, { link });
       }
     }
   } catch (e) {
-    const { request, code, note } = refusedClick(e, current());
+    const { request, code, note } = refusedClick(e, await current());
     const mode =
       code === 'BAD_INPUT'
         ? verb === 'evidence.confirm'

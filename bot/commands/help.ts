@@ -7,6 +7,11 @@ export const HELP_COMMANDS: HelpView['commands'] = [
     usage: '/certify control <framework> <control>',
     description: 'A control: what it asks, its coverage, and the status of the rules it cites.',
   },
+  {
+    usage: '/certify trend [framework]',
+    description:
+      'The score over the saved scans: the change since the previous scan, the last 20 scores, and the rules that started or stopped failing.',
+  },
   { usage: '/certify scan', description: 'Scan the vaults now and save the result.' },
   { usage: '/certify rules', description: 'The rule catalogue, built-in and custom.' },
   {

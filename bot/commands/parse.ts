@@ -42,6 +42,8 @@ export type Command =
   | { name: 'help' }
   /** `framework`: as typed (resolved by the handler), or null for the overall score. */
   | { name: 'score'; framework: string | null }
+  /** The score over the saved scans; `framework` as typed, or null for the overall score. */
+  | { name: 'trend'; framework: string | null }
   /** Either part may be missing; the handler says what is needed. */
   | { name: 'control'; framework: string | null; control: string | null }
   | { name: 'rules' }
@@ -71,6 +73,7 @@ export const COMMAND_WORDS = [
   'rule',
   'parameters',
   'scan',
+  'trend',
   ...ALERT_COMMANDS,
   ...TEXT_COMMANDS,
 ] as const;
@@ -88,6 +91,8 @@ const ALIASES: Readonly<Record<string, CommandWord>> = {
   parameter: 'parameters',
   params: 'parameters',
   thresholds: 'parameters',
+  trends: 'trend',
+  history: 'trend',
 };
 
 const RULE_ALIASES: Readonly<Record<string, RuleAction>> = {
@@ -211,6 +216,8 @@ export function parseCommand(text: string): Command {
       return parseParameters(rest);
     case 'scan':
       return { name: 'scan' };
+    case 'trend':
+      return { name: 'trend', framework: restWords === '' ? null : restWords };
     case undefined: {
       const input = words(body).join(' ');
       const suggestion = closest(lower, [...COMMAND_WORDS, ...Object.keys(ALIASES)]);
@@ -241,6 +248,9 @@ export function commandFromAction(verb: string, data: Readonly<Record<string, st
     case 'control.show':
     case 'control.refresh':
       return { name: 'control', framework: text('framework'), control: text('control') };
+    case 'trend.refresh':
+    case 'trend.show':
+      return { name: 'trend', framework: text('framework') };
     case 'rules.show':
       return { name: 'rules' };
     case 'parameters.show':

@@ -250,7 +250,7 @@ export async function certCommand(args: string, ctx: CommandContext): Promise<Vi
       [],
       'e.g. /certify cert cert-abc… (shown on a rotation card)',
     );
-  const found = service(ctx).certificate(id.replace(/^.*\/certs\//, ''), ctx.now);
+  const found = await service(ctx).certificate(id.replace(/^.*\/certs\//, ''), ctx.now);
   if (!found) throw new CertifyError('NOT_FOUND', `there is no certificate ${id}`);
   return certificateView(found);
 }
@@ -273,7 +273,7 @@ export async function rotationAction(
     switch (verb) {
       case 'rotation.show':
       case 'rotation.cancel': {
-        const r = provenance.rotation(id);
+        const r = await provenance.rotation(id);
         if (!r) throw new CertifyError('NOT_FOUND', `there is no rotation request ${id}`);
         return shown(r);
       }
@@ -287,7 +287,7 @@ export async function rotationAction(
         return shown(await provenance.reject(id, actor, data.reason ?? '', ctx.now));
     }
   } catch (e) {
-    const { request, code, note } = refusedClick(e, provenance.rotation(id));
+    const { request, code, note } = refusedClick(e, await provenance.rotation(id));
     return code === 'BAD_INPUT' && verb === 'rotation.reject-confirm'
       ? rotationView(request, { mode: 'rejecting', note })
       : shown(request, note);

@@ -12,8 +12,8 @@ import type { RuleChangeBy } from '../../services/rules.js';
 import { actorOf, type CommandContext } from './context.js';
 import type { RuleCommand } from './parse.js';
 
-export function rulesCommand(ctx: CommandContext): RulesView {
-  return rulesView(BUILTIN_RULES, ctx.rules.list());
+export async function rulesCommand(ctx: CommandContext): Promise<RulesView> {
+  return rulesView(BUILTIN_RULES, await ctx.rules.list());
 }
 
 const RULE_EXAMPLE =
@@ -37,7 +37,7 @@ function parseJson(text: string, what: string): unknown {
 }
 
 /** The rule id typed, as stored (ids typed in chat may differ in case). */
-function needId(ctx: CommandContext, id: string | null, action: string): string {
+async function needId(ctx: CommandContext, id: string | null, action: string): Promise<string> {
   if (id === null) {
     throw new CertifyError(
       'BAD_USAGE',
@@ -77,12 +77,12 @@ export async function ruleCommand(cmd: RuleCommand, ctx: CommandContext): Promis
       return ruleDone('Custom rule added', created, COUNTS_NEXT);
     }
     case 'update': {
-      const id = needId(ctx, cmd.id, 'update');
+      const id = await needId(ctx, cmd.id, 'update');
       const updated = await ctx.rules.update(id, parseJson(cmd.json, 'rule update'), by);
       return ruleDone('Custom rule updated', updated, COUNTS_NEXT);
     }
     case 'remove': {
-      const removed = await ctx.rules.remove(needId(ctx, cmd.id, 'remove'), by);
+      const removed = await ctx.rules.remove(await needId(ctx, cmd.id, 'remove'), by);
       return {
         kind: 'message',
         tone: 'good',
@@ -94,7 +94,7 @@ export async function ruleCommand(cmd: RuleCommand, ctx: CommandContext): Promis
     }
     case 'enable':
     case 'disable': {
-      const id = needId(ctx, cmd.id, cmd.action);
+      const id = await needId(ctx, cmd.id, cmd.action);
       const changed = await ctx.rules.setEnabled(id, cmd.action === 'enable', by);
       return ruleDone(`Custom rule ${cmd.action}d`, changed, COUNTS_NEXT);
     }

@@ -20,10 +20,14 @@ export async function scoreCommand(framework: string | null, ctx: CommandContext
   // Resolved before any scan, so an unknown name costs nothing.
   const fw = framework === null ? null : findFramework(framework);
   const result = await latestScan(ctx);
-  return scoreView(result, { framework: fw, previous: ctx.ports.scans.previous() });
+  return scoreView(result, { framework: fw, previous: await ctx.ports.scans.previous() });
 }
 
 export async function scanCommand(ctx: CommandContext): Promise<ScoreView> {
   const { result } = await ctx.scans.run({ source: ctx.source, now: ctx.now, save: true, by: scanBy(ctx) });
-  return scoreView(result, { framework: null, previous: ctx.ports.scans.previous(), title: 'Scan finished' });
+  return scoreView(result, {
+    framework: null,
+    previous: await ctx.ports.scans.previous(),
+    title: 'Scan finished',
+  });
 }

@@ -119,12 +119,12 @@ export async function unsubscribeCommand(ctx: CommandContext): Promise<MessageVi
 
 export async function alertsCommand(ctx: CommandContext): Promise<MessageView> {
   const store = alertStore(ctx);
-  await store.reload();
-  const sub = store
-    .subscriptions()
-    .find((s) => s.channel.kind === ctx.channel.kind && s.channel.id === ctx.channel.id);
-  const sent = store.sentKeys();
-  const suppressed = [...sent].filter((k) => store.isSuppressed(k, ctx.now)).length;
+  const sub = (await store.subscriptions()).find(
+    (s) => s.channel.kind === ctx.channel.kind && s.channel.id === ctx.channel.id,
+  );
+  const sent = await store.sentKeys();
+  const flags = await Promise.all([...sent].map((k) => store.isSuppressed(k, ctx.now)));
+  const suppressed = flags.filter(Boolean).length;
   const counts = { expired: 0, '7d': 0, '30d': 0, critical: 0 };
   for (const key of sent) {
     const m = /^threshold:(expired|7d|30d):/.exec(key);
@@ -165,7 +165,7 @@ export async function alertActionCommand(
     else await store.snooze(key, by, until);
   }
   const latest = await ctx.ports.scans.latest();
-  const events = eventsFromKeys(keys, latest, ctx.ports.scans.history(50));
+  const events = eventsFromKeys(keys, latest, await ctx.ports.scans.history(50));
   const messages = digestOrSingle(events);
   const state = {
     kind: action === 'ack' ? ('acknowledged' as const) : ('snoozed' as const),

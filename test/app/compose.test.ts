@@ -52,18 +52,18 @@ const PROD_TAG = {
 };
 
 describe('composeServices', () => {
-  it('builds nothing until it is used: reading the rules creates no file', () => {
+  it('builds nothing until it is used: reading the rules creates no file', async () => {
     const dir = temp();
     const services = compose(config(dir));
     assert.deepEqual(files(dir), []);
-    assert.deepEqual(services.rules.list(), []);
+    assert.deepEqual(await services.rules.list(), []);
     assert.equal(services.existingSigner(), null);
     assert.deepEqual(files(dir), []);
   });
 
-  it('resolves the configured source only when it is used', () => {
+  it('resolves the configured source only when it is used', async () => {
     const services = compose(config(temp(), { source: 'snapshot:' }));
-    assert.deepEqual(services.rules.list(), []);
+    assert.deepEqual(await services.rules.list(), []);
     assert.equal(services.sourceFor('demo', { size: 30 }).id, 'demo');
     assert.throws(() => services.source, /snapshot source needs a path/);
   });
@@ -173,8 +173,8 @@ describe('the rules service', () => {
   it('finds a stored id typed in another case, and leaves an unknown one as typed', async () => {
     const { rules } = withLog();
     await rules.add(structuredClone(PROD_TAG), by);
-    assert.equal(rules.storedId('prod-tag'), 'PROD-TAG');
-    assert.equal(rules.storedId('NOPE'), 'NOPE');
+    assert.equal(await rules.storedId('prod-tag'), 'PROD-TAG');
+    assert.equal(await rules.storedId('NOPE'), 'NOPE');
   });
 });
 
@@ -224,7 +224,7 @@ describe('one service behind both edges', () => {
     assert.equal(cli.code, 0, cli.stderr);
 
     const stored = (dir: string) => compose(config(dir)).rules.list();
-    assert.deepEqual(stored(cliDir), stored(chatDir));
+    assert.deepEqual(await stored(cliDir), await stored(chatDir));
     const added = async (dir: string) => {
       const entries = await (await compose(config(dir)).auditLog()).entries();
       return entries

@@ -67,10 +67,10 @@ function alertsOf(views: View[]): AlertView[] {
 }
 
 /** The keys an alert's Acknowledge button stands for: listed, or saved as a group. */
-function keysOf(view: AlertView, alerts: AlertStore): string[] {
+async function keysOf(view: AlertView, alerts: AlertStore): Promise<string[]> {
   const ack = view.actions.find((a) => a.verb === 'alert.ack');
   assert.ok(ack, 'an Acknowledge button');
-  if (ack.data.group) return alerts.group(ack.data.group) ?? [];
+  if (ack.data.group) return (await alerts.group(ack.data.group)) ?? [];
   return (ack.data.keys ?? '').split(',');
 }
 
@@ -109,7 +109,7 @@ describe('alerts flow', () => {
     assert.deepEqual(t.pushed, [], 'an identical scan sends nothing');
 
     const target = views[0]!;
-    const keys = keysOf(target, t.alerts);
+    const keys = await keysOf(target, t.alerts);
     t.setNow(NOW1 + 1000);
     const acked = await t.core.act('alert.ack', { keys: keys.join(',') }, USER, CHANNEL);
     assert.equal(acked.kind, 'alert');
@@ -117,7 +117,7 @@ describe('alerts flow', () => {
     assert.equal(ackView.state?.kind, 'acknowledged');
     assert.equal(ackView.state?.by, 'Ana');
     assert.equal(ackView.title, target.title);
-    for (const k of keys) assert.ok(t.alerts.isSuppressed(k, NOW1 + 2000));
+    for (const k of keys) assert.ok(await t.alerts.isSuppressed(k, NOW1 + 2000));
 
     const snoozed = (await t.core.act('alert.snooze', { keys: keys.join(',') }, USER, CHANNEL)) as AlertView;
     assert.equal(snoozed.state?.kind, 'snoozed');
@@ -135,12 +135,12 @@ describe('alerts flow', () => {
     assert.ok(ack.data.group, 'the button names a group');
     assert.equal(ack.data.keys, undefined);
     assert.ok(JSON.stringify(ack.data).length < 2000, 'fits a Slack button value');
-    const keys = t.alerts.group(ack.data.group)!;
+    const keys = (await t.alerts.group(ack.data.group))!;
     assert.ok(keys.length > 20);
 
     const acked = (await t.core.act('alert.ack', ack.data, USER, CHANNEL)) as AlertView;
     assert.equal(acked.state?.kind, 'acknowledged');
-    for (const key of keys) assert.ok(t.alerts.isSuppressed(key, NOW0 + 1), key);
+    for (const key of keys) assert.ok(await t.alerts.isSuppressed(key, NOW0 + 1), key);
   });
 
   it('filters restrict what a channel gets', async () => {
@@ -152,9 +152,9 @@ describe('alerts flow', () => {
     )) as MessageView;
     assert.equal(bad.tone, 'attention');
     assert.match(bad.text, /severity/);
-    assert.equal(t.alerts.subscriptions().length, 0, 'an invalid subscription is not saved');
+    assert.equal((await t.alerts.subscriptions()).length, 0, 'an invalid subscription is not saved');
 
-    // No filter: everything that changed.
+    // No filter: everything open.
     await t.core.answer('subscribe', USER, CHANNEL);
     await t.scanAt(NOW0);
     await t.scanAt(NOW1);
@@ -191,7 +191,7 @@ describe('alerts flow', () => {
     const t = setup();
     await t.core.answer('subscribe vault=kv-prod framework=pci', USER, CHANNEL);
     const reopened = createAlertStore(t.dir);
-    const subs = reopened.subscriptions();
+    const subs = await reopened.subscriptions();
     assert.equal(subs.length, 1);
     assert.deepEqual(subs[0]!.channel, CHANNEL);
     assert.equal(subs[0]!.filters.vault, 'kv-prod');
@@ -208,7 +208,7 @@ describe('alerts flow', () => {
     assert.match(listed.text, /kv-prod/);
     const off = (await core2.answer('unsubscribe', USER, CHANNEL)) as MessageView;
     assert.equal(off.title, 'Alerts off for this channel');
-    assert.equal(createAlertStore(t.dir).subscriptions().length, 0);
+    assert.equal((await createAlertStore(t.dir).subscriptions()).length, 0);
   });
 
   it('without an alert store the commands say alerts are off', async () => {

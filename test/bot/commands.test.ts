@@ -195,7 +195,7 @@ describe('handleCommand', () => {
     // A second score reads the saved scan rather than scanning again.
     const again = as(await run('score', { ...ctx, now: NOW + DAY }), 'score');
     assert.equal(again.scope.at, view.scope.at);
-    assert.equal(ctx.ports.scans.history().length, 1);
+    assert.equal((await ctx.ports.scans.history()).length, 1);
   });
 
   it('score shows the trend since the previous saved scan', async () => {
@@ -362,7 +362,7 @@ describe('handleCommand', () => {
 
     const noId = as(await run('rule disable', ctx), 'message');
     assert.equal(noId.tone, 'attention');
-    assert.deepEqual(ctx.ports.customRules.list(), []);
+    assert.deepEqual(await ctx.ports.customRules.list(), []);
   });
 
   it('presets lists every preset; evidence, rotate and cert say plainly when they are not wired', async () => {

@@ -58,7 +58,7 @@ async function started(config: BotConfig, extra: { requestTimeoutMs?: number; sc
     version: '0.0.0',
     ...(extra.requestTimeoutMs ? { requestTimeoutMs: extra.requestTimeoutMs } : {}),
     ...(extra.scan ? { runScheduledScan: async () => 'ran' } : {}),
-    certificates: { lookup: () => null, jwksUrl: () => 'http://127.0.0.1/.well-known/jwks.json' },
+    certificates: { lookup: async () => null, jwksUrl: () => 'http://127.0.0.1/.well-known/jwks.json' },
   });
   const { port } = await server.listen();
   return { server, port, calls };

@@ -23,6 +23,7 @@ import {
   scoreWithParameters,
   snoozedAlert,
 } from './fixtures.js';
+import { trendViews } from './trend-fixtures.js';
 
 // The package's lib/ build does not load in plain Node; the UMD bundle does, without DOM globals.
 interface ParseEvent {
@@ -44,6 +45,7 @@ const AC = createRequire(import.meta.url)('adaptivecards/dist/adaptivecards.js')
 const views: [string, View][] = [
   ['huge score', hugeScore],
   ['framework score', frameworkScore],
+  ...trendViews,
   ['control with redirect', controlView],
   ['rules catalogue', rulesView],
   ['score with non-default parameters', scoreWithParameters],

@@ -19,6 +19,7 @@ import {
   rulesView,
   snoozedAlert,
 } from './fixtures.js';
+import { trendViews } from './trend-fixtures.js';
 
 const ESC = String.fromCharCode(27);
 const ANSI = new RegExp(`${ESC}\\[[0-9;]*m`, 'g');
@@ -35,6 +36,7 @@ const COLOURS: Paint = {
 const ALL: [string, View][] = [
   ['huge score', hugeScore],
   ['framework score', frameworkScore],
+  ...trendViews,
   ['control', controlView],
   ['rules', rulesView],
   ['help', helpView],

@@ -55,7 +55,7 @@ async function assertRecords(entry: AuditEntry, ports: CertifyPorts, scanId: str
   const snapshot = await ports.snapshots.load(scanId);
   assert.ok(snapshot, `no snapshot for ${scanId}`);
   assert.ok(
-    ports.scans.history().some((s) => s.scanId === scanId),
+    (await ports.scans.history()).some((s) => s.scanId === scanId),
     `${scanId} is not in the history`,
   );
   const a = snapshot.result.assets;

@@ -74,6 +74,11 @@ const CLI_COMMANDS: string[][] = [
   ['parameters', '--json'],
   ['nonsense'],
   ['score', 'nist-csf', '--now', GOLDEN_NOW],
+  ['help', 'history'],
+  ['history'],
+  ['history', '--json'],
+  ['history', '--framework', 'pci', '--limit', '1'],
+  ['history', '--framework', 'nist-csf'],
 ];
 
 export async function captureCli(): Promise<
@@ -116,6 +121,8 @@ const CHAT_COMMANDS = [
   'rotate',
   'cert cert-nothing',
   'frobnicate',
+  'trend',
+  'trend pci',
 ];
 
 export async function captureCards(): Promise<Record<string, unknown>> {

@@ -20,6 +20,7 @@ import type { TeamsManifest } from '../../scripts/package-teams.js';
 const COMMANDS = [
   'help',
   'score',
+  'trend',
   'control',
   'rules',
   'scan',

@@ -168,7 +168,7 @@ describe('evidence request retention', () => {
     await store.add(request(0, 'pending'));
     await store.add(request(1, 'signed'));
     for (let i = 2; i < 12; i++) await store.add(request(i, i % 2 === 0 ? 'rejected' : 'failed'));
-    const ids = store.list().map((r) => r.id);
+    const ids = (await store.list()).map((r) => r.id);
     assert.ok(ids.includes(request(0, 'pending').id), 'the pending request is kept');
     assert.ok(ids.includes(request(1, 'signed').id), 'the signed request is kept');
     assert.equal(ids.length, 5);
@@ -184,7 +184,7 @@ describe('evidence request retention', () => {
     const dir = temp();
     const store = createEvidenceRequestStore(dir, { limit: 3 });
     for (let i = 0; i < 6; i++) await store.add(request(i, i % 2 === 0 ? 'pending' : 'signed'));
-    assert.equal(store.list().length, 6);
+    assert.equal((await store.list()).length, 6);
     assert.ok(existsSync(join(dir, EVIDENCE_FILE)));
   });
 });
@@ -204,7 +204,7 @@ describe('evidence request retention at the default limit', () => {
     const store = createEvidenceRequestStore(dir);
     await store.add(request(5000, 'failed'));
     await store.add(request(5001, 'failed'));
-    const ids = new Set(store.list().map((r) => r.id));
+    const ids = new Set((await store.list()).map((r) => r.id));
     assert.ok(ids.has(request(0, 'pending').id), 'the pending request is kept');
     assert.ok(ids.has(request(1, 'signed').id), 'the signed request is kept');
     assert.ok(ids.has(request(5001, 'failed').id));

@@ -443,8 +443,8 @@ describe('scan store', () => {
     const dir = await freshDir();
     const store = createScanStore<FakeResult>(dir);
     assert.equal(await store.latest(), null);
-    assert.equal(store.previous(), null);
-    assert.deepEqual(store.history(), []);
+    assert.equal(await store.previous(), null);
+    assert.deepEqual(await store.history(), []);
     assert.deepEqual(await readdir(dir), []);
   });
 
@@ -453,29 +453,29 @@ describe('scan store', () => {
     const store = createScanStore<FakeResult>(dir, { limit: 5 });
     await saveScans(store, 1, 7);
 
-    const history = store.history();
+    const history = await store.history();
     assert.deepEqual(
       history.map((s) => s.scanId),
       ['scan-007', 'scan-006', 'scan-005', 'scan-004', 'scan-003'],
     );
     assert.deepEqual(history[0], fakeScan(7).summary);
     assert.deepEqual(await store.latest(), fakeScan(7).result);
-    assert.equal(store.previous()?.scanId, 'scan-006');
+    assert.equal((await store.previous())?.scanId, 'scan-006');
     assert.deepEqual(
-      store.history(2).map((s) => s.scanId),
+      (await store.history(2)).map((s) => s.scanId),
       ['scan-007', 'scan-006'],
     );
 
     const reopened = createScanStore<FakeResult>(dir, { limit: 5 });
-    assert.deepEqual(reopened.history(), history);
+    assert.deepEqual(await reopened.history(), history);
     assert.deepEqual(await reopened.latest(), fakeScan(7).result);
     assert.deepEqual((await readdir(dir)).sort(), ['latest-scan.json', 'scans.json']);
   });
 
-  it('defaults to 500 summaries', async () => {
+  it('defaults to 1000 summaries', async () => {
     const store = createScanStore<FakeResult>(await freshDir());
     await saveScans(store, 1, 3);
-    assert.equal(store.history().length, 3);
+    assert.equal((await store.history()).length, 3);
     assert.throws(() => createScanStore(dirs[0] as string, { limit: 0 }), RangeError);
   });
 
@@ -499,11 +499,11 @@ describe('scan store', () => {
     );
     const { result, summary } = fakeScan(1, many);
     await store.save(result, summary);
-    assert.equal(store.history()[0]?.failingAssets.P001?.length, FAILING_ASSETS_CAP);
+    assert.equal((await store.history())[0]?.failingAssets.P001?.length, FAILING_ASSETS_CAP);
     assert.equal((await store.latest())?.rules[0]?.failing.length, many.length, 'the full result is whole');
 
     await saveScans(store, 2, 4);
-    const history = store.history();
+    const history = await store.history();
     assert.deepEqual(
       history.map((s) => Object.keys(s.failingAssets).length),
       [1, 1, 0, 0],
@@ -517,12 +517,12 @@ describe('scan store', () => {
     const { result, summary } = fakeScan(1);
     await store.save(result, summary);
     assert.deepEqual(
-      store.history().map((s) => s.scanId),
+      (await store.history()).map((s) => s.scanId),
       ['scan-001', 'scan-002'],
     );
     await store.save(result, summary);
     assert.deepEqual(
-      store.history().map((s) => s.scanId),
+      (await store.history()).map((s) => s.scanId),
       ['scan-001', 'scan-002'],
       'saving the latest again keeps one entry',
     );
@@ -546,16 +546,16 @@ describe('scan store', () => {
     const reopened = createScanStore<FakeResult>(dir);
     assert.equal((await reopened.latest())?.scanId, 'scan-003');
     assert.deepEqual(
-      reopened.history().map((s) => s.scanId),
+      (await reopened.history()).map((s) => s.scanId),
       ['scan-003', 'scan-002', 'scan-001'],
     );
-    assert.equal(reopened.previous()?.scanId, 'scan-002');
+    assert.equal((await reopened.previous())?.scanId, 'scan-002');
 
     await writeFile(scansPath, JSON.stringify(file));
     const saver = createScanStore<FakeResult>(dir);
     await saveScans(saver, 4, 4);
     assert.deepEqual(
-      saver.history().map((s) => s.scanId),
+      (await saver.history()).map((s) => s.scanId),
       ['scan-004', 'scan-003', 'scan-002', 'scan-001'],
     );
   });
@@ -570,8 +570,8 @@ describe('scan store', () => {
     const latestBefore = await readFile(latestPath, 'utf8');
 
     const reopened = createScanStore<FakeResult>(dir);
-    assert.throws(() => reopened.history(), isCode('STORE_VERSION'));
-    assert.throws(() => reopened.previous(), isCode('STORE_VERSION'));
+    await assert.rejects(reopened.history(), isCode('STORE_VERSION'));
+    await assert.rejects(reopened.previous(), isCode('STORE_VERSION'));
     assert.equal((await reopened.latest())?.scanId, 'scan-001', 'the latest result is still readable');
     const { result, summary } = fakeScan(2);
     await assert.rejects(reopened.save(result, summary), isCode('STORE_VERSION'));
@@ -586,7 +586,7 @@ describe('scan store', () => {
       '{"kind": "certify.scans", "version": 1, "data": {"summaries": 3}}',
     );
     const store = createScanStore<FakeResult>(dir);
-    assert.throws(() => store.history(), isCode('STORE_CORRUPT', /"data.summaries" must be an array/));
+    await assert.rejects(store.history(), isCode('STORE_CORRUPT', /"data.summaries" must be an array/));
   });
 
   it('sees a scan saved by another process', async () => {
@@ -596,10 +596,11 @@ describe('scan store', () => {
     await saveScans(bot, 1, 1);
     await saveScans(cli, 2, 2);
     assert.equal((await bot.latest())?.scanId, 'scan-002');
-    assert.equal(bot.previous()?.scanId, 'scan-001');
-    await saveScans(bot, 3, 3);
+    assert.equal((await bot.previous())?.scanId, 'scan-001');
+    await saveScans(cli, 3, 3);
+    assert.equal((await bot.previous())?.scanId, 'scan-002', 'without asking for the latest first');
     assert.deepEqual(
-      bot.history().map((s) => s.scanId),
+      (await bot.history()).map((s) => s.scanId),
       ['scan-003', 'scan-002', 'scan-001'],
     );
   });
@@ -660,17 +661,17 @@ describe('custom rule store', () => {
 
   it('creates, reads, updates, toggles and removes rules, and persists them', async () => {
     const { dir, store } = await fresh();
-    assert.deepEqual(store.list(), []);
+    assert.deepEqual(await store.list(), []);
 
     const created = await store.create(ruleInput('EXPIRY_30'));
     assert.equal(created.weight, 3, 'defaults come from the validator');
     await store.create(ruleInput('NO_OWNER', { severity: 'Low' }));
     assert.deepEqual(
-      store.list().map((r) => r.id),
+      (await store.list()).map((r) => r.id),
       ['EXPIRY_30', 'NO_OWNER'],
     );
-    assert.deepEqual(store.get('EXPIRY_30'), created);
-    assert.equal(store.get('expiry_30'), null, 'ids are case-sensitive');
+    assert.deepEqual(await store.get('EXPIRY_30'), created);
+    assert.equal(await store.get('expiry_30'), null, 'ids are case-sensitive');
 
     const updated = await store.update('EXPIRY_30', {
       name: 'Expires within 14 days',
@@ -686,25 +687,25 @@ describe('custom rule store', () => {
     assert.equal(updated.severity, 'High', 'fields not in the patch are kept');
 
     assert.equal((await store.setEnabled('NO_OWNER', false)).enabled, false);
-    assert.equal(store.get('NO_OWNER')?.enabled, false);
+    assert.equal((await store.get('NO_OWNER'))?.enabled, false);
 
     const removed = await store.remove('NO_OWNER');
     assert.equal(removed.id, 'NO_OWNER');
     assert.deepEqual(
-      store.list().map((r) => r.id),
+      (await store.list()).map((r) => r.id),
       ['EXPIRY_30'],
     );
 
     const reopened = createCustomRuleStore(dir, { builtinIds: BUILTINS, validate });
-    assert.deepEqual(reopened.list(), [updated]);
+    assert.deepEqual(await reopened.list(), [updated]);
   });
 
   it('hands out copies', async () => {
     const { store } = await fresh();
     await store.create(ruleInput('COPY'));
-    const listed = store.list();
+    const listed = await store.list();
     (listed[0] as CustomRuleDef).name = 'changed';
-    assert.equal(store.get('COPY')?.name, 'rule COPY');
+    assert.equal((await store.get('COPY'))?.name, 'rule COPY');
   });
 
   it('refuses to create, change, toggle or remove a built-in rule (READ_ONLY_RULE)', async () => {
@@ -719,7 +720,7 @@ describe('custom rule store', () => {
       isCode('READ_ONLY_RULE', /^K006 is a built-in rule/),
     );
     await assert.rejects(store.remove('P001'), isCode('READ_ONLY_RULE'));
-    assert.deepEqual(store.list(), []);
+    assert.deepEqual(await store.list(), []);
   });
 
   it('refuses an id that exists, or differs from one only by case (DUPLICATE_RULE)', async () => {
@@ -727,7 +728,7 @@ describe('custom rule store', () => {
     await store.create(ruleInput('DUP'));
     await assert.rejects(store.create(ruleInput('DUP')), isCode('DUPLICATE_RULE', /already exists/));
     await assert.rejects(store.create(ruleInput('Dup')), isCode('DUPLICATE_RULE', /only by case/));
-    assert.equal(store.list().length, 1);
+    assert.equal((await store.list()).length, 1);
   });
 
   it('refuses an unknown id, naming the known ones (UNKNOWN_RULE)', async () => {
@@ -762,7 +763,7 @@ describe('custom rule store', () => {
     await assert.rejects(store.create('nope'), isCode('INVALID_CUSTOM_RULE'));
 
     await store.create(ruleInput('GOOD'));
-    const before = store.get('GOOD');
+    const before = await store.get('GOOD');
     await assert.rejects(store.update('GOOD', { severity: 'Huge' }), (e: CertifyError) => {
       isCode('INVALID_CUSTOM_RULE', /custom rule GOOD is invalid/)(e);
       assert.deepEqual(e.problems, ['severity: not allowed']);
@@ -774,7 +775,7 @@ describe('custom rule store', () => {
       return true;
     });
     await assert.rejects(store.update('GOOD', ['name']), isCode('INVALID_CUSTOM_RULE'));
-    assert.deepEqual(store.get('GOOD'), before, 'nothing changed');
+    assert.deepEqual(await store.get('GOOD'), before, 'nothing changed');
   });
 
   it('refuses a hand-edited file with invalid or clashing rules (STORE_CORRUPT)', async () => {
@@ -787,19 +788,16 @@ describe('custom rule store', () => {
     });
     await writeFile(path, bytes);
     const store = createCustomRuleStore(dir, { builtinIds: BUILTINS, validate });
-    assert.throws(
-      () => store.list(),
-      (e: CertifyError) => {
-        isCode('STORE_CORRUPT', /is not a readable certify.custom-rules file: 4 problems/)(e);
-        assert.deepEqual(e.problems, [
-          'data.rules[1]: repeats the id OK',
-          'data.rules[2]: K006 is the id of the built-in rule K006',
-          'data.rules[3] (NAMELESS): name: missing',
-          'data.rules[3] (NAMELESS): condition: missing',
-        ]);
-        return true;
-      },
-    );
+    await assert.rejects(store.list(), (e: CertifyError) => {
+      isCode('STORE_CORRUPT', /is not a readable certify.custom-rules file: 4 problems/)(e);
+      assert.deepEqual(e.problems, [
+        'data.rules[1]: repeats the id OK',
+        'data.rules[2]: K006 is the id of the built-in rule K006',
+        'data.rules[3] (NAMELESS): name: missing',
+        'data.rules[3] (NAMELESS): condition: missing',
+      ]);
+      return true;
+    });
     await assert.rejects(store.create(ruleInput('NEW')), isCode('STORE_CORRUPT'));
     assert.equal(await readFile(path, 'utf8'), bytes);
   });
