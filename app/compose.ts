@@ -17,15 +17,18 @@ import type { CertifyPorts, ScanService } from '../services/scan.js';
 import { createHistoryService, type HistoryService } from '../services/history.js';
 import type { ParameterService } from '../services/parameters.js';
 import type { RuleService } from '../services/rules.js';
-import { createAlertStore, type AlertStore } from '../store/alerts.js';
-import { createConversationStore, type ConversationStore } from '../store/conversations.js';
-import { openAuditLog, type AuditLog } from '../store/audit-log.js';
+import type { AlertStore } from '../store/alerts.js';
+import type { AuditLog } from '../store/audit-log.js';
+import type { StoreBackend } from '../store/backend.js';
+import type { ConversationStore } from '../store/conversations.js';
 import { createDemoWriter } from '../store/demo-writer.js';
-import { createProvenanceStore } from '../store/provenance.js';
+import { embeddedBackend } from '../store/embedded-backend.js';
+import { postgresBackend } from '../store/pg/backend.js';
 import { loadOrCreateSigningKey, signingKeyIfPresent, type SigningKey } from '../store/signing-key.js';
 import type { ServiceConfig } from './config.js';
 import { openEvidence, type EvidenceWiring } from './evidence.js';
 import { openPorts, portServices, type PortServices } from './ports.js';
+import { databaseAuth } from './database-auth.js';
 import { openProvenance, scanExtras, type ProvenanceWiring } from './provenance.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -49,6 +52,11 @@ export interface DemoOptions {
 
 export interface Services {
   readonly config: ServiceConfig;
+  /**
+   * Where the state is kept: the data dir's files, or PostgreSQL (CERTIFY_DATABASE_URL). Opened
+   * on first use; the bot opens it at start-up and closes it at shutdown.
+   */
+  readonly store: StoreBackend;
   /** The stores of the data dir; scans see what this data dir's service issued and rotated. */
   readonly ports: CertifyPorts;
   /** The configured source, resolved (and, for Azure, its client built) on first use. */
@@ -90,8 +98,23 @@ function once<T>(build: () => T): () => T {
   return () => (built ??= { value: build() }).value;
 }
 
+/** The configured store: PostgreSQL when CERTIFY_DATABASE_URL is set, else the data dir's files. */
+export function storeBackendFor(
+  config: ServiceConfig,
+  deps: Pick<ComposeDeps, 'env' | 'onNotice'>,
+): StoreBackend {
+  const { database } = config;
+  if (database === null) return embeddedBackend(config.dataDir);
+  return postgresBackend(database.url, {
+    ...databaseAuth(database, deps.env),
+    ...(deps.onNotice ? { onError: deps.onNotice } : {}),
+  });
+}
+
 export function composeServices(config: ServiceConfig, deps: ComposeDeps): Services {
   const { dataDir } = config;
+  const backend = once(() => storeBackendFor(config, deps));
+  const provenanceStore = once(() => backend().provenance());
   const sourceFor = (spec: string | undefined, demo: DemoOptions = {}): Source =>
     resolveSource(spec ?? config.source, {
       ...(demo.size !== undefined ? { demoSize: demo.size } : {}),
@@ -110,19 +133,19 @@ export function composeServices(config: ServiceConfig, deps: ComposeDeps): Servi
 
   let provenanceBuilt = false;
   const ports = once((): CertifyPorts => {
-    const opened = openPorts(dataDir, config.historyLimit);
+    const opened = openPorts(backend(), config.historyLimit);
     // Where the service has run (its key is here), scans see what it issued and rotated, so the
     // CLI and the bot score one data dir alike; provenance() replaces these with its own.
     const key = provenanceBuilt ? null : signingKeyIfPresent(dataDir);
     if (key) {
       const demo = createDemoWriter(dataDir);
-      opened.extras = scanExtras(createProvenanceStore(dataDir), key, () => demo.writes());
+      opened.extras = scanExtras(provenanceStore(), key, () => demo.writes());
     }
     return opened;
   });
   const signer = once(() => loadOrCreateSigningKey(dataDir));
   const auditLog = once(async () =>
-    openAuditLog(dataDir, await signer(), deps.onNotice ? { onNotice: deps.onNotice } : {}),
+    backend().auditLog(await signer(), deps.onNotice ? { onNotice: deps.onNotice } : {}),
   );
   const audit: Pick<AuditLog, 'append'> = {
     append: async (event, now) => (await auditLog()).append(event, now),
@@ -131,7 +154,8 @@ export function composeServices(config: ServiceConfig, deps: ComposeDeps): Servi
     portServices({ ports: ports(), source, audit, approvers: config.approvers }),
   );
   const history = once(() => createHistoryService({ scans: ports().scans }));
-  const alerts = once(() => createAlertStore(dataDir));
+  const alerts = once(() => backend().alerts());
+  const requests = once(() => backend().evidenceRequests());
   const evidence = once(async () =>
     openEvidence({
       dataDir,
@@ -144,6 +168,7 @@ export function composeServices(config: ServiceConfig, deps: ComposeDeps): Servi
       now: deps.clock(),
       signer: await signer(),
       audit: await auditLog(),
+      requests: requests(),
     }),
   );
   const provenance = once(async () => {
@@ -154,6 +179,7 @@ export function composeServices(config: ServiceConfig, deps: ComposeDeps): Servi
       approvers: config.approvers,
       publicUrl: config.publicUrl,
       azureWriter: config.secretWriter === 'keyvault' ? () => keyVaultWriterFromEnv(deps.env) : null,
+      store: provenanceStore(),
     });
     // Every scan from here on sees what this wiring issued and rotated.
     provenanceBuilt = true;
@@ -163,6 +189,9 @@ export function composeServices(config: ServiceConfig, deps: ComposeDeps): Servi
 
   return {
     config,
+    get store() {
+      return backend();
+    },
     get ports() {
       return ports();
     },
@@ -186,7 +215,7 @@ export function composeServices(config: ServiceConfig, deps: ComposeDeps): Servi
     get alerts() {
       return alerts();
     },
-    conversations: () => createConversationStore(dataDir),
+    conversations: () => backend().conversations(),
     signer,
     existingSigner: () => signingKeyIfPresent(dataDir),
     auditLog,

@@ -6,12 +6,23 @@ import { resolve } from 'node:path';
 import { CertifyError } from '../base/errors.js';
 import { DEFAULT_HISTORY_LIMIT } from '../store/scans.js';
 
+export interface DatabaseConfig {
+  /** `postgres://…`; a password in it is never logged. */
+  url: string;
+  /** `password` (the URL's, PGPASSWORD or ~/.pgpass) or `entra` (a Microsoft Entra ID token). */
+  auth: 'password' | 'entra';
+}
+
 export interface Config {
   dataDir: string;
   source: string;
   /** Bound on the scan summaries kept in the store. */
   historyLimit: number;
+  /** The PostgreSQL store shared by replicas; null: the embedded store in the data dir. */
+  database: DatabaseConfig | null;
 }
+
+const DATABASE_SCHEMES = /^postgres(ql)?:\/\//i;
 
 export function readEnv(env: Readonly<Record<string, string | undefined>>, cwd: string): Config {
   const problems: string[] = [];
@@ -19,6 +30,20 @@ export function readEnv(env: Readonly<Record<string, string | undefined>>, cwd: 
   const historyLimit = Number(historyText);
   if (!Number.isInteger(historyLimit) || historyLimit < 1) {
     problems.push(`CERTIFY_HISTORY_LIMIT: "${historyText}" is not a whole number ≥ 1`);
+  }
+  const url = env.CERTIFY_DATABASE_URL?.trim() || null;
+  if (url !== null && !DATABASE_SCHEMES.test(url)) {
+    problems.push(
+      'CERTIFY_DATABASE_URL: not a PostgreSQL URL (postgres://USER@HOST:5432/DATABASE?sslmode=require); leave it unset for the embedded store',
+    );
+  }
+  const auth = (env.CERTIFY_DATABASE_AUTH?.trim() || 'password').toLowerCase();
+  if (auth !== 'password' && auth !== 'entra') {
+    problems.push(`CERTIFY_DATABASE_AUTH: "${auth}" is neither password nor entra`);
+  } else if (auth === 'entra' && url === null) {
+    problems.push(
+      'CERTIFY_DATABASE_AUTH=entra needs CERTIFY_DATABASE_URL (the server and the Entra principal as user)',
+    );
   }
   if (problems.length > 0) {
     throw new CertifyError(
@@ -32,6 +57,7 @@ export function readEnv(env: Readonly<Record<string, string | undefined>>, cwd: 
     dataDir: resolve(cwd, env.CERTIFY_DATA_DIR || '.certify'),
     source: env.CERTIFY_SOURCE || 'demo',
     historyLimit,
+    database: url === null ? null : { url, auth: auth === 'entra' ? 'entra' : 'password' },
   };
 }
 

@@ -9,7 +9,7 @@ import { openAuditLog, type AuditLog } from '../store/audit-log.js';
 import { createLocalTsa, createRemoteTsa } from '../adapters/tsa/index.js';
 import type { TimestampAuthority } from '../evidence/timestamp/index.js';
 import type { Source } from '../scanner/sources/types.js';
-import { createEvidenceRequestStore } from '../store/evidence-requests.js';
+import { createEvidenceRequestStore, type EvidenceRequestStore } from '../store/evidence-requests.js';
 import type { CertifyPorts } from '../services/scan.js';
 import { packageInfo } from '../base/package-info.js';
 import { loadOrCreateSigningKey, type SigningKey } from '../store/signing-key.js';
@@ -35,6 +35,8 @@ export async function openEvidence(opts: {
   /** The signing key and the audit log when the caller has them open already (the composition root). */
   signer?: SigningKey;
   audit?: AuditLog;
+  /** The evidence requests (default: the data dir's). */
+  requests?: EvidenceRequestStore;
 }): Promise<EvidenceWiring> {
   const signer = opts.signer ?? (await loadOrCreateSigningKey(opts.dataDir));
   const audit =
@@ -44,7 +46,7 @@ export async function openEvidence(opts: {
     dataDir: opts.dataDir,
     ports: opts.ports,
     source: opts.source,
-    requests: createEvidenceRequestStore(opts.dataDir),
+    requests: opts.requests ?? createEvidenceRequestStore(opts.dataDir),
     signer,
     tsa,
     audit,

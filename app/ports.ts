@@ -1,31 +1,32 @@
 /**
- * The stores of a data dir as the services' ports, and the scan, rule and parameter services
- * over them. No store touches the disk until it is used, so building the ports creates no file.
+ * The stores of a backend (a data dir, or PostgreSQL) as the services' ports, and the scan, rule
+ * and parameter services over them. No store touches the disk or the database until it is used,
+ * so building the ports creates no file and opens no connection.
  */
-import type { Inventory } from '../scanner/inventory/types.js';
 import { BUILTIN_RULE_IDS } from '../scanner/rules/builtin/index.js';
 import { validateCustomRule } from '../scanner/rules/custom.js';
-import type { ScanResult } from '../scanner/scan.js';
 import type { Source } from '../scanner/sources/types.js';
 import type { AuditLog } from '../store/audit-log.js';
-import { createCustomRuleStore } from '../store/custom-rules.js';
-import { createEvidenceRequestStore, scanIdsInUse } from '../store/evidence-requests.js';
-import { createParameterStore } from '../store/parameters.js';
-import { createScanStore } from '../store/scans.js';
-import { createSnapshotStore } from '../store/snapshots.js';
+import type { StoreBackend } from '../store/backend.js';
+import { embeddedBackend } from '../store/embedded-backend.js';
 import { createParameterService, type ParameterService } from '../services/parameters.js';
 import { createRuleService, type RuleService } from '../services/rules.js';
 import { createScanService, defaultScanId, type CertifyPorts, type ScanService } from '../services/scan.js';
 
-export function openPorts(dataDir: string, historyLimit: number, snapshotLimit?: number): CertifyPorts {
-  const scans = createScanStore<ScanResult>(dataDir, { limit: historyLimit });
+export function openPorts(
+  store: string | StoreBackend,
+  historyLimit: number,
+  snapshotLimit?: number,
+): CertifyPorts {
+  const backend = typeof store === 'string' ? embeddedBackend(store) : store;
+  const scans = backend.scans({ limit: historyLimit });
   // Read-only here: what evidence was built from must outlive snapshot pruning. Another process
-  // (the bot) may add requests at any time, so each question re-reads the file.
-  const requests = createEvidenceRequestStore(dataDir);
+  // or replica may add requests at any time, so each question asks the store afresh.
+  const requests = backend.evidenceRequests();
   return {
-    snapshots: createSnapshotStore<Inventory, ScanResult>(dataDir, {
+    snapshots: backend.snapshots({
       ...(snapshotLimit === undefined ? {} : { limit: snapshotLimit }),
-      referenced: async () => scanIdsInUse(await requests.list()),
+      referenced: () => backend.scanIdsInUse(requests),
       saved: async () => {
         const latest = await scans.latest();
         const history = await scans.history();
@@ -33,11 +34,11 @@ export function openPorts(dataDir: string, historyLimit: number, snapshotLimit?:
       },
     }),
     scans,
-    customRules: createCustomRuleStore(dataDir, {
+    customRules: backend.customRules({
       builtinIds: BUILTIN_RULE_IDS,
       validate: (input) => validateCustomRule(input, { builtinIds: BUILTIN_RULE_IDS }),
     }),
-    parameters: createParameterStore(dataDir),
+    parameters: backend.parameters(),
     newScanId: defaultScanId,
   };
 }

@@ -53,8 +53,10 @@ export function openProvenance(opts: {
   publicUrl: string;
   /** The Azure writer when the source is azure (built at the edge); otherwise the demo writer. */
   azureWriter: (() => SecretWriter) | null;
+  /** Certificates and rotations (default: the data dir's). */
+  store?: ProvenanceStore;
 }): ProvenanceWiring {
-  const store = createProvenanceStore(opts.dataDir);
+  const store = opts.store ?? createProvenanceStore(opts.dataDir);
   const demo = opts.azureWriter ? null : createDemoWriter(opts.dataDir);
   const writer = opts.azureWriter ? opts.azureWriter() : demo!;
   const service = createProvenanceService({

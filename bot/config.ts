@@ -3,7 +3,7 @@
  * Every mistake is collected (not just the first) and reported with the variable to change, so
  * an operator fixes a broken deployment in one pass.
  */
-import { readEnv } from '../app/config.js';
+import { readEnv, type DatabaseConfig } from '../app/config.js';
 import { CertifyError, isCertifyError } from '../base/errors.js';
 
 export type TeamsAppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
@@ -37,6 +37,8 @@ export interface BotConfig {
   dataDir: string;
   source: string;
   historyLimit: number;
+  /** The PostgreSQL store shared by replicas (CERTIFY_DATABASE_URL), or null: the data dir's. */
+  database: DatabaseConfig | null;
   scanCron: string;
   /** CERTIFY_SCAN_ON_START=1: one scheduled scan (and its alerts) right after start-up. */
   scanOnStart: boolean;
@@ -121,7 +123,7 @@ export function readBotEnv(env: Env, cwd: string): BotConfig {
   const problems: string[] = [];
 
   // The store and source settings are the CLI's; reuse them so both read the same variables.
-  let base: ReturnType<typeof readEnv> = { dataDir: '', source: 'demo', historyLimit: 500 };
+  let base: ReturnType<typeof readEnv> = { dataDir: '', source: 'demo', historyLimit: 500, database: null };
   try {
     base = readEnv(env, cwd);
   } catch (e) {
@@ -185,7 +187,7 @@ export function readBotEnv(env: Env, cwd: string): BotConfig {
   const hasCredentials = Boolean(teams?.appId) || slack !== null;
   const playground = playgroundText === '1' ? true : playgroundText === '0' ? false : !hasCredentials;
   const playgroundReadOnly = playground
-    ? playgroundReadOnlyReason({ source: base.source, approvers, teams, slack })
+    ? playgroundReadOnlyReason({ source: base.source, approvers, teams, slack, database: base.database })
     : null;
   // The local demo needs someone who may approve; a real deployment names its approvers.
   if (playground && playgroundReadOnly === null) approvers.push(PLAYGROUND_APPROVER);
@@ -221,6 +223,7 @@ export function readBotEnv(env: Env, cwd: string): BotConfig {
     dataDir: base.dataDir,
     source: base.source,
     historyLimit: base.historyLimit,
+    database: base.database,
     scanCron,
     scanOnStart,
     approvers,
@@ -243,8 +246,10 @@ export function playgroundReadOnlyReason(setup: {
   approvers: readonly string[];
   teams: TeamsConfig | null;
   slack: SlackConfig | null;
+  database?: DatabaseConfig | null;
 }): string | null {
   if (setup.source !== 'demo') return `the inventory source is "${setup.source}", not the demo tenant`;
+  if (setup.database) return 'the store is a shared database (CERTIFY_DATABASE_URL)';
   if (setup.approvers.length > 0) return 'real approvers are configured (CERTIFY_APPROVERS)';
   if (setup.teams !== null || setup.slack !== null) return 'a Teams or Slack channel is configured';
   return null;

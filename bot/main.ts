@@ -14,8 +14,10 @@ import { isCertifyError } from '../base/errors.js';
 import { readBotEnv, type BotConfig } from './config.js';
 import { runAlerts, type AlertNotifiers } from './alerts/deliver.js';
 import { createBotCore } from './core.js';
-import { createScheduler } from './scheduler.js';
-import { scheduledScan } from './scheduled-scan.js';
+import { openJobQueue, readJobTuning } from '../app/jobs.js';
+import { SCHEDULE_SINGLETON_KEY } from '../store/jobs/types.js';
+import { defineAlertDelivery } from './jobs/alert-delivery.js';
+import { defineScheduledScan, SCHEDULED_SCAN_JOB, SCHEDULED_SCAN_OPTIONS } from './jobs/scheduled-scan.js';
 import { guardDownloads } from './download-guard.js';
 import { createPlaygroundFeed } from './playground-feed.js';
 import { createServer } from './server.js';
@@ -45,8 +47,15 @@ async function adapterRoutes(
   const slack = config.slack;
   if (slack) {
     try {
-      const { createSlackRoute, createSlackNotifier } = await import('./slack/index.js');
-      routes['POST /slack/events'] = createSlackRoute({ config: { ...config, slack }, core, log });
+      const { createSlackRoute, createSlackNotifier, DELIVERY_WINDOW_MS } = await import('./slack/index.js');
+      // Shared by the replicas when the store is: Slack retries to whichever replica it reaches.
+      const ledger = services.store.deliveryLedger(DELIVERY_WINDOW_MS);
+      routes['POST /slack/events'] = createSlackRoute({
+        config: { ...config, slack },
+        core,
+        log,
+        ...(ledger ? { ledger } : {}),
+      });
       notifiers.slack = createSlackNotifier({ config: { slack }, log });
     } catch (e) {
       throw new Error(`the Slack adapter could not start: ${(e as Error).message}`, { cause: e });
@@ -84,8 +93,10 @@ async function main(): Promise<number> {
   if (existsSync(envFile)) process.loadEnvFile(envFile);
 
   let config: BotConfig;
+  let tuning: ReturnType<typeof readJobTuning>;
   try {
     config = readBotEnv(process.env, cwd);
+    tuning = readJobTuning(process.env);
   } catch (e) {
     if (!isCertifyError(e)) throw e;
     const lines = [`error: ${e.message}`, ...e.problems.map((p) => `  - ${p}`)];
@@ -105,6 +116,8 @@ async function main(): Promise<number> {
       onNotice: (message) => log('audit_log_repaired', { level: 'warn', message }),
     },
   );
+  // The store first: an unreachable database, or one a newer Certify migrated, stops us here.
+  log('store.opened', { store: await services.store.open() });
   const ports = services.ports;
   // A scan killed between its snapshot and its history leaves a file nothing names.
   const orphans = await ports.snapshots.removeOrphans().catch((e: unknown) => {
@@ -157,23 +170,33 @@ async function main(): Promise<number> {
     },
     Date.now(),
   );
-  const scheduler = createScheduler({
-    cron: config.scanCron,
-    timezone: config.scanTimezone,
+  // Background work as jobs: in this process on the embedded store, in pg-boss (any replica,
+  // surviving a replica's death) on PostgreSQL.
+  const jobs = await openJobQueue(config, { env: process.env, log, tuning });
+  const enqueue = defineAlertDelivery(jobs, { alerts, notifiers: () => notifiers, log });
+  defineScheduledScan(jobs, {
+    ports,
+    source,
+    audit: evidence.audit,
+    clock: Date.now,
     log,
-    scanAndAlert: async () => {
-      const { result } = await scheduledScan({ ports, source, audit: evidence.audit, clock: Date.now });
-      log('scheduled_scan', { scanId: result.scanId, score: result.score });
-      await runAlerts({ ports, alerts, notifiers, now: Date.now(), log });
-    },
+    afterScan: () => runAlerts({ ports, alerts, notifiers, now: Date.now(), log, enqueue }),
+    options: { ...SCHEDULED_SCAN_OPTIONS, heartbeatSeconds: tuning.heartbeatSeconds },
   });
+  await jobs.start();
+  await jobs.schedule(SCHEDULED_SCAN_JOB, config.scanCron, config.scanTimezone, {});
+  /** "The scheduled scan, now": queued unless one is already queued or running (on any replica). */
+  const runScheduledScan = async (): Promise<string> =>
+    (await jobs.send(SCHEDULED_SCAN_JOB, { reason: 'forced' }, { singletonKey: SCHEDULE_SINGLETON_KEY }))
+      ? 'queued'
+      : 'skipped';
   const server = createServer({
     config,
     core,
     log,
     routes,
     version: packageInfo().version,
-    ...(feed ? { playgroundFeed: feed, runScheduledScan: () => scheduler.runNow() } : {}),
+    ...(feed ? { playgroundFeed: feed, runScheduledScan } : {}),
     jwks: () => evidence.signer.jwks(),
     certificates: {
       lookup: (id) => provenance.service.certificate(id, Date.now()),
@@ -182,8 +205,7 @@ async function main(): Promise<number> {
     redeemDownload: guardDownloads(evidence.service, { log, clock: Date.now }),
   });
   const { port } = await server.listen();
-  scheduler.start();
-  if (config.scanOnStart) void scheduler.runNow();
+  if (config.scanOnStart) log('scheduled_scan.requested', { outcome: await runScheduledScan() });
 
   // The playground answers only on loopback names or CERTIFY_PUBLIC_URL's host: show a URL that works.
   const listensLocally = isLoopback(config.host) || config.host === '0.0.0.0' || config.host === '::';
@@ -205,9 +227,11 @@ async function main(): Promise<number> {
         : `Playground: ${base}/ (read-only: ${config.playgroundReadOnly})`,
     );
   }
-  console.log(`Channels: ${channels || 'none'} · source: ${config.source} · data: ${config.dataDir}`);
   console.log(
-    `Scheduled scans: ${config.scanCron} (${config.scanTimezone}; next ${scheduler.nextRun()?.toISOString() ?? 'never'})${config.scanOnStart ? ' and one now' : ''}`,
+    `Channels: ${channels || 'none'} · source: ${config.source} · store: ${services.store.kind === 'postgres' ? services.store.where : config.dataDir}`,
+  );
+  console.log(
+    `Scheduled scans: ${config.scanCron} (${config.scanTimezone}; next ${jobs.nextRun(SCHEDULED_SCAN_JOB)?.toISOString() ?? 'never'})${config.scanOnStart ? ' and one now' : ''}${services.store.kind === 'postgres' ? ', one replica at a time' : ''}`,
   );
   console.log(
     `Evidence: approvers ${config.approvers.join(', ') || 'none (set CERTIFY_APPROVERS)'} · timestamps: ${config.tsaUrl ?? 'embedded local TSA (not a trusted third party)'} · signing key ${evidence.signer.kid}`,
@@ -223,17 +247,19 @@ async function main(): Promise<number> {
     if (stopping) return;
     stopping = true;
     log('stopping', { signal });
-    scheduler.stop();
-    server.close().then(
-      () => {
-        log('stopped', {});
-        process.exit(0);
-      },
-      (e: unknown) => {
-        console.error(`error while stopping: ${(e as Error).message}`);
-        process.exit(1);
-      },
-    );
+    // Running jobs get 20 s to finish; what is cut off goes back to the queue (PostgreSQL).
+    Promise.allSettled([jobs.stop({ graceful: true, timeoutMs: 20_000 }), server.close()])
+      .then(() => services.store.close())
+      .then(
+        () => {
+          log('stopped', {});
+          process.exit(0);
+        },
+        (e: unknown) => {
+          console.error(`error while stopping: ${(e as Error).message}`);
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -6,7 +6,6 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { hostname, userInfo } from 'node:os';
 import type { Services } from '../app/compose.js';
-import { verifyAuditLog } from '../store/audit-log.js';
 import { parsePeriod, periodBetween } from '../evidence/period.js';
 import { gatherEvidence } from '../services/evidence.js';
 import type { Actor } from '../evidence/types.js';
@@ -192,9 +191,17 @@ export async function cmdAudit(ctx: EvidenceCliCtx, argv: readonly string[]): Pr
   const services = ctx.services();
   const { dataDir } = services.config;
   const key = await services.signer();
-  const result = await verifyAuditLog(dataDir, key.jwks());
+  const result = await services.store.verifyAuditLog(key.jwks());
   if (values.json) {
-    say(ctx, JSON.stringify({ schema: 'certify.audit-verify/v1', dataDir, ...result }, null, 2));
+    // `store` says which log was checked: the data dir's files or the database (no password).
+    say(
+      ctx,
+      JSON.stringify(
+        { schema: 'certify.audit-verify/v1', dataDir, store: services.store.where, ...result },
+        null,
+        2,
+      ),
+    );
     return result.ok ? 0 : 1;
   }
   for (const p of result.problems) {

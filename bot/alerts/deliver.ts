@@ -8,7 +8,7 @@
 import type { View } from '../../cards/views.js';
 import type { CertifyPorts } from '../../services/scan.js';
 import { parametersOf, type ScanResult } from '../../scanner/scan.js';
-import { channelKey, type AlertStore, type AlertSubscription } from '../../store/alerts.js';
+import { channelKey, type AlertClaim, type AlertStore, type AlertSubscription } from '../../store/alerts.js';
 import type { ScanSummary } from '../../scanner/summary.js';
 import type { Log } from '../types.js';
 import {
@@ -39,6 +39,19 @@ export interface RunAlertsDeps {
   log: Log;
   diff?: DiffOptions;
   digestMax?: number;
+  /**
+   * Hands each claimed card to a delivery job (retried with backoff on 429/5xx, on any replica)
+   * instead of posting it here; the job releases the claims if it finally fails. Without it the
+   * card is posted at once and a failure releases its claims for the next run.
+   */
+  enqueue?: (delivery: AlertDelivery) => Promise<void>;
+}
+
+/** One card for one channel, with the claims it stands for: what a delivery job carries. */
+export interface AlertDelivery {
+  channel: AlertSubscription['channel'];
+  view: View;
+  claims: AlertClaim[];
 }
 
 export interface RunAlertsResult {
@@ -48,6 +61,8 @@ export interface RunAlertsResult {
   fresh: number;
   /** Cards posted, over all channels. */
   delivered: number;
+  /** Cards handed to delivery jobs (with `enqueue`). */
+  queued: number;
   failed: number;
 }
 
@@ -79,7 +94,12 @@ function canDeliver(sub: AlertSubscription, notifiers: AlertNotifiers): boolean 
   return notifiers[sub.channel.kind] !== undefined;
 }
 
-async function deliverTo(sub: AlertSubscription, view: View, notifiers: AlertNotifiers): Promise<void> {
+/** Posts one card through its channel's proactive sender. */
+export async function deliverTo(
+  sub: Pick<AlertSubscription, 'channel'>,
+  view: View,
+  notifiers: AlertNotifiers,
+): Promise<void> {
   const { kind, id } = sub.channel;
   if (kind === 'slack') await notifiers.slack?.post(id, view);
   else if (kind === 'teams') await notifiers.teams?.send(id, view);
@@ -91,7 +111,7 @@ const BUTTON_DATA_LIMIT = 1500;
 
 export async function runAlerts(deps: RunAlertsDeps): Promise<RunAlertsResult> {
   const { ports, alerts, notifiers, now, log } = deps;
-  const result: RunAlertsResult = { events: 0, fresh: 0, delivered: 0, failed: 0 };
+  const result: RunAlertsResult = { events: 0, fresh: 0, delivered: 0, queued: 0, failed: 0 };
   const current = await ports.scans.latest();
   if (current === null) {
     log('alerts.no_scan', {});
@@ -145,9 +165,15 @@ export async function runAlerts(deps: RunAlertsDeps): Promise<RunAlertsResult> {
         parameters: parametersOf(current),
         ...(group ? { group } : {}),
       });
+      const claims = keys.map((key) => ({ key, channel }));
       try {
-        await deliverTo(sub, view, notifiers);
-        result.delivered++;
+        if (deps.enqueue) {
+          await deps.enqueue({ channel: sub.channel, view, claims });
+          result.queued++;
+        } else {
+          await deliverTo(sub, view, notifiers);
+          result.delivered++;
+        }
       } catch (error) {
         result.failed++;
         log('alerts.delivery_failed', {
@@ -156,7 +182,7 @@ export async function runAlerts(deps: RunAlertsDeps): Promise<RunAlertsResult> {
           error: (error as Error).message ?? String(error),
         });
         // Released, so the next run tries this channel again.
-        await alerts.release(keys.map((key) => ({ key, channel })));
+        await alerts.release(claims);
       }
     }
   }

@@ -31,7 +31,12 @@ export function createSlackNotifier(deps: SlackNotifierDeps): SlackNotifier {
   if (slack === null) throw new Error('Slack is not configured (SLACK_BOT_TOKEN)');
   let client: webApi.WebClient | undefined;
   const web = (): webApi.WebClient =>
-    (client ??= new webApi.WebClient(slack.botToken, webClientOptions(slack.apiUrl, deps.log)));
+    (client ??= new webApi.WebClient(slack.botToken, {
+      ...webClientOptions(slack.apiUrl, deps.log),
+      // A throttled post fails at once: the delivery job retries it with backoff (and on another
+      // replica if need be) instead of the client sleeping inside one attempt.
+      rejectRateLimitedCalls: true,
+    }));
   return {
     async post(channelId, view) {
       const { text, blocks } = toBlockKit(view);

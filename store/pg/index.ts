@@ -9,6 +9,7 @@ import { openPool, type PgPoolOptions } from './pool.js';
 
 export { openPgAuditLog, verifyPgAuditLog, AUDIT_LOCK_KEY, type PgAuditLogOptions } from './audit-log.js';
 export { createPgConversationStore } from './conversations.js';
+export { createPgCustomRuleStore } from './custom-rules.js';
 export {
   createPgDeliveryLedger,
   type PgDeliveryLedger,
@@ -34,6 +35,7 @@ export {
   type PgPoolOptions,
   type PgTarget,
 } from './pool.js';
+export { createPgScanStore, DEFAULT_FULL_RESULTS, SCANS_LOCK_KEY, type PgScanStoreOptions } from './scans.js';
 export { createPgSnapshotStore } from './snapshots.js';
 
 /**

@@ -34,6 +34,7 @@ function config(dataDir: string, over: Partial<ServiceConfig> = {}): ServiceConf
     dataDir,
     source: 'demo',
     historyLimit: 50,
+    database: null,
     approvers: [],
     publicUrl: 'http://localhost:3978',
     tsaUrl: null,

@@ -22,6 +22,11 @@ export interface FakeSlack {
   apiUrl: string;
   responseUrl(id: string): string;
   calls: FakeSlackCall[];
+  /**
+   * The next calls of `method` answer these HTTP statuses in turn (429 with `Retry-After: 1`),
+   * recorded like any call; later ones are answered as usual.
+   */
+  failNext(method: string, statuses: readonly number[]): void;
   /** Resolves with the first recorded call matching `pred` (already recorded or future). */
   waitFor(pred: (call: FakeSlackCall) => boolean, timeoutMs?: number): Promise<FakeSlackCall>;
   close(): Promise<void>;
@@ -46,6 +51,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const calls: FakeSlackCall[] = [];
   const waiters: { pred: (c: FakeSlackCall) => boolean; resolve: (c: FakeSlackCall) => void }[] = [];
   let seq = 0;
+  const failures = new Map<string, number[]>();
   const record = (call: FakeSlackCall): void => {
     calls.push(call);
     for (const w of [...waiters]) {
@@ -90,6 +96,16 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         json(200, { ok: false, error: 'not_authed' });
         return;
       }
+      const failure = failures.get(method)?.shift();
+      if (failure !== undefined) {
+        res
+          .writeHead(failure, {
+            'content-type': 'application/json',
+            ...(failure === 429 ? { 'retry-after': '1' } : {}),
+          })
+          .end(JSON.stringify({ ok: false, error: failure === 429 ? 'ratelimited' : 'fatal_error' }));
+        return;
+      }
       seq += 1;
       const ts = `${Math.floor(Date.now() / 1000)}.${String(seq).padStart(6, '0')}`;
       switch (method) {
@@ -123,6 +139,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     apiUrl: `${base}/api/`,
     responseUrl: (id) => `${base}/response/${encodeURIComponent(id)}`,
     calls,
+    failNext(method, statuses) {
+      failures.set(method, [...(failures.get(method) ?? []), ...statuses]);
+    },
     waitFor(pred, timeoutMs = 5_000) {
       const found = calls.find(pred);
       if (found) return Promise.resolve(found);

@@ -1,0 +1,71 @@
+/**
+ * Alert delivery as a job: one card for one channel, posted by whichever replica takes the job,
+ * retried with backoff while the platform throttles (429) or fails (5xx). The claims the card
+ * stands for were made before it was queued, so no other run sends it; when the job finally
+ * fails they are released, so the next scheduled run tries that channel again.
+ */
+import type { AlertStore } from '../../store/alerts.js';
+import { RetryableError, type JobDefinition, type JobQueue } from '../../store/jobs/types.js';
+import { deliverTo, type AlertDelivery, type AlertNotifiers } from '../alerts/deliver.js';
+import type { Log } from '../types.js';
+import { httpStatusOf, isTransientDeliveryError } from './transient.js';
+
+export const ALERT_DELIVERY_JOB = 'alert-delivery';
+
+/** Five retries from 5 s, doubling: about five minutes before a card is given up. */
+export const ALERT_DELIVERY_OPTIONS: JobDefinition = {
+  retryLimit: 5,
+  retryDelaySeconds: 5,
+  retryBackoff: true,
+  expireInSeconds: 120,
+};
+
+export function defineAlertDelivery(
+  jobs: JobQueue,
+  deps: {
+    alerts: AlertStore;
+    /** Asked at each attempt: the adapters exist only once the bot has started them. */
+    notifiers: () => AlertNotifiers;
+    log: Log;
+    options?: JobDefinition;
+  },
+): (delivery: AlertDelivery) => Promise<void> {
+  const options = deps.options ?? ALERT_DELIVERY_OPTIONS;
+  jobs.define<AlertDelivery & Record<string, unknown>>(
+    ALERT_DELIVERY_JOB,
+    async (job) => {
+      const { channel, view, claims } = job.data;
+      try {
+        await deliverTo({ channel }, view, deps.notifiers());
+        deps.log('alerts.delivered', { channel: channel.kind, attempt: job.attempt, keys: claims.length });
+      } catch (error) {
+        const status = httpStatusOf(error);
+        const message = (error as Error).message ?? String(error);
+        if (isTransientDeliveryError(error) && job.attempt <= options.retryLimit) {
+          deps.log('alerts.delivery_retry', {
+            level: 'warn',
+            channel: channel.kind,
+            attempt: job.attempt,
+            status,
+          });
+          throw new RetryableError(`${channel.kind} answered ${status ?? 'a network error'}: ${message}`, {
+            cause: error,
+          });
+        }
+        deps.log('alerts.delivery_failed', {
+          level: 'error',
+          channel: channel.kind,
+          attempt: job.attempt,
+          status,
+          error: message,
+        });
+        await deps.alerts.release(claims);
+        throw error;
+      }
+    },
+    options,
+  );
+  return async (delivery) => {
+    await jobs.send(ALERT_DELIVERY_JOB, { ...delivery });
+  };
+}

@@ -1,0 +1,33 @@
+/** The embedded store: JSON files in the data dir, one process (or several on one disk) at a time. */
+import { createAlertStore } from './alerts.js';
+import { openAuditLog } from './audit-writer.js';
+import { verifyAuditLog } from './audit-verify.js';
+import type { StoreBackend } from './backend.js';
+import { createConversationStore } from './conversations.js';
+import { createCustomRuleStore } from './custom-rules.js';
+import { createEvidenceRequestStore, scanIdsInUse } from './evidence-requests.js';
+import { createParameterStore } from './parameters.js';
+import { createProvenanceStore } from './provenance.js';
+import { createScanStore } from './scans.js';
+import { createSnapshotStore } from './snapshots.js';
+
+export function embeddedBackend(dataDir: string): StoreBackend {
+  return {
+    kind: 'embedded',
+    where: dataDir,
+    scans: (options) => createScanStore(dataDir, options),
+    snapshots: (options) => createSnapshotStore(dataDir, options),
+    customRules: (options) => createCustomRuleStore(dataDir, options),
+    parameters: () => createParameterStore(dataDir),
+    evidenceRequests: () => createEvidenceRequestStore(dataDir),
+    scanIdsInUse: async (requests) => scanIdsInUse(await requests.list()),
+    alerts: () => createAlertStore(dataDir),
+    conversations: () => createConversationStore(dataDir),
+    provenance: () => createProvenanceStore(dataDir),
+    deliveryLedger: () => null,
+    auditLog: (signer, options) => openAuditLog(dataDir, signer, options),
+    verifyAuditLog: (jwks) => verifyAuditLog(dataDir, jwks),
+    open: async () => `embedded store in ${dataDir}`,
+    close: async () => undefined,
+  };
+}
