@@ -4,6 +4,8 @@ import tseslint from 'typescript-eslint';
 import { layersPlugin } from './eslint/layers.js';
 
 const CHAT_SDKS = [
+  '@microsoft/teams.*',
+  // The archived Bot Framework SDK and teams-ai 1.x, should they ever come back.
   'botbuilder',
   'botbuilder-*',
   '@microsoft/teams-ai',

@@ -156,6 +156,7 @@ export function composeServices(config: ServiceConfig, deps: ComposeDeps): Servi
   const history = once(() => createHistoryService({ scans: ports().scans }));
   const alerts = once(() => backend().alerts());
   const requests = once(() => backend().evidenceRequests());
+  const evidenceFiles = once(() => backend().evidenceFiles());
   const evidence = once(async () =>
     openEvidence({
       dataDir,
@@ -169,6 +170,7 @@ export function composeServices(config: ServiceConfig, deps: ComposeDeps): Servi
       signer: await signer(),
       audit: await auditLog(),
       requests: requests(),
+      files: evidenceFiles(),
     }),
   );
   const provenance = once(async () => {

@@ -1,10 +1,18 @@
 /**
  * Wires the evidence workflow from configuration: the bot's signing key, the time-stamping
  * authority (a third party at CERTIFY_TSA_URL, else the embedded local one), the operator audit
- * log and the request store. Shared by the bot service and the CLI, so both sign with one key
- * and append to one log.
+ * log, the request store and the bundles' files. Shared by the bot service and the CLI, so both
+ * sign with one key and append to one log. Builds run on an in-process job queue of their own
+ * until the bot hands them to its queue (EvidenceService.withBuildQueue).
  */
-import { createEvidenceService, type EvidenceService } from '../services/evidence.js';
+import {
+  createEvidenceService,
+  type EvidenceBuildQueue,
+  type EvidenceService,
+} from '../services/evidence.js';
+import { defineEvidenceBuildJob } from '../services/evidence-build.js';
+import { createEvidenceFiles, type EvidenceFiles } from '../store/evidence-files.js';
+import { createInProcessJobQueue } from '../store/jobs/in-process.js';
 import { openAuditLog, type AuditLog } from '../store/audit-log.js';
 import { createLocalTsa, createRemoteTsa } from '../adapters/tsa/index.js';
 import type { TimestampAuthority } from '../evidence/timestamp/index.js';
@@ -37,16 +45,19 @@ export async function openEvidence(opts: {
   audit?: AuditLog;
   /** The evidence requests (default: the data dir's). */
   requests?: EvidenceRequestStore;
+  /** The bundles' files (default: the data dir's). */
+  files?: EvidenceFiles;
 }): Promise<EvidenceWiring> {
   const signer = opts.signer ?? (await loadOrCreateSigningKey(opts.dataDir));
   const audit =
     opts.audit ?? openAuditLog(opts.dataDir, signer, opts.onNotice ? { onNotice: opts.onNotice } : {});
   const tsa = opts.tsaUrl ? createRemoteTsa(opts.tsaUrl) : await createLocalTsa(opts.dataDir, opts.now);
-  const service = createEvidenceService({
-    dataDir: opts.dataDir,
+  const service: EvidenceService = createEvidenceService({
     ports: opts.ports,
     source: opts.source,
     requests: opts.requests ?? createEvidenceRequestStore(opts.dataDir),
+    files: opts.files ?? createEvidenceFiles(opts.dataDir),
+    builds: inProcessBuilds(() => service),
     signer,
     tsa,
     audit,
@@ -56,4 +67,18 @@ export async function openEvidence(opts: {
     productVersion: packageInfo().version,
   });
   return { signer, audit, tsa, service };
+}
+
+/** Builds in this process, as a single instance always ran them; the queue is made at the first. */
+function inProcessBuilds(service: () => EvidenceService): EvidenceBuildQueue {
+  let queue: Promise<EvidenceBuildQueue> | null = null;
+  const open = async () => {
+    const jobs = createInProcessJobQueue({ log: () => undefined });
+    const builds = defineEvidenceBuildJob(jobs, { evidence: service() });
+    await jobs.start();
+    return builds;
+  };
+  return {
+    enqueue: async (id) => (await (queue ??= open())).enqueue(id),
+  };
 }

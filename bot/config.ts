@@ -11,14 +11,20 @@ const TEAMS_APP_TYPES: readonly TeamsAppType[] = ['MultiTenant', 'SingleTenant',
 
 export interface TeamsConfig {
   /**
-   * null only for the Bot Framework Emulator's local mode (MicrosoftAppType=MultiTenant with no
-   * id and no password): incoming tokens are then NOT validated, and main.ts says so loudly.
+   * The bot's app id (MicrosoftAppId or the Teams SDK's CLIENT_ID). null only in local mode
+   * (MicrosoftAppType with no id and no password): incoming tokens are then NOT validated, the
+   * route answers this machine alone, and main.ts says so loudly.
    */
   appId: string | null;
   /** null for UserAssignedMSI (the managed identity has no password) and for local mode. */
   appPassword: string | null;
   tenantId: string | null;
   appType: TeamsAppType;
+  /**
+   * UserAssignedMSI only: MANAGED_IDENTITY_CLIENT_ID when the identity that signs in is not the
+   * bot's own id (the app registration trusts it through a federated credential), or `system`.
+   */
+  managedIdentityClientId?: string | null;
 }
 
 export interface SlackConfig {
@@ -58,6 +64,13 @@ export interface BotConfig {
    */
   playgroundReadOnly: string | null;
   teams: TeamsConfig | null;
+  /**
+   * `POST /api/messages` without token validation, for local test tools (the Microsoft 365 Agents
+   * Playground): on when Teams has no credentials and either nothing real is configured (the
+   * local demo) or local mode was asked for (MicrosoftAppType with no id). The route then
+   * answers only requests from this machine.
+   */
+  teamsLocal: boolean;
   slack: SlackConfig | null;
 }
 
@@ -189,6 +202,17 @@ export function readBotEnv(env: Env, cwd: string): BotConfig {
   const playgroundReadOnly = playground
     ? playgroundReadOnlyReason({ source: base.source, approvers, teams, slack, database: base.database })
     : null;
+  // Unauthenticated Teams traffic is let in only where nothing real could be reached through it.
+  const teamsLocal =
+    teams !== null
+      ? teams.appId === null
+      : playgroundReadOnlyReason({
+          source: base.source,
+          approvers,
+          teams,
+          slack,
+          database: base.database,
+        }) === null;
   // The local demo needs someone who may approve; a real deployment names its approvers.
   if (playground && playgroundReadOnly === null) approvers.push(PLAYGROUND_APPROVER);
 
@@ -233,6 +257,7 @@ export function readBotEnv(env: Env, cwd: string): BotConfig {
     playground,
     playgroundReadOnly,
     teams,
+    teamsLocal,
     slack,
   };
 }
@@ -279,14 +304,52 @@ function httpUrl(env: Env, name: string, fallback: string, problems: string[]): 
   }
 }
 
-function readTeams(env: Env, problems: string[]): TeamsConfig | null {
-  const appId = get(env, 'MicrosoftAppId') ?? null;
-  const appPassword = get(env, 'MicrosoftAppPassword') ?? null;
-  const tenantId = get(env, 'MicrosoftAppTenantId') ?? null;
-  const typeText = get(env, 'MicrosoftAppType');
-  if (!appId && !appPassword && !tenantId && !typeText) return null;
+/**
+ * One Teams setting under either of its names: the Bot Framework's (MicrosoftApp…, what Azure Bot
+ * and older deployments use) or the Teams SDK's (CLIENT_ID, …). Both set to different values is
+ * a mistake worth stopping for: which app would answer is then a guess.
+ */
+function either(
+  env: Env,
+  names: readonly [string, string],
+  problems: string[],
+  secret = false,
+): string | null {
+  const [legacy, sdk] = names;
+  const a = get(env, legacy);
+  const b = get(env, sdk);
+  if (a !== undefined && b !== undefined && a !== b) {
+    problems.push(
+      secret
+        ? `${legacy} and ${sdk}: both set, to different values; keep one of them`
+        : `${legacy} and ${sdk}: both set, to different values ("${a}" and "${b}"); keep one of them`,
+    );
+  }
+  return a ?? b ?? null;
+}
 
-  let appType: TeamsAppType = 'MultiTenant';
+const APP_ID = ['MicrosoftAppId', 'CLIENT_ID'] as const;
+const APP_PASSWORD = ['MicrosoftAppPassword', 'CLIENT_SECRET'] as const;
+const APP_TENANT = ['MicrosoftAppTenantId', 'TENANT_ID'] as const;
+
+function readTeams(env: Env, problems: string[]): TeamsConfig | null {
+  const appId = either(env, APP_ID, problems);
+  const appPassword = either(env, APP_PASSWORD, problems, true);
+  const tenantId = either(env, APP_TENANT, problems);
+  const managedIdentityClientId = get(env, 'MANAGED_IDENTITY_CLIENT_ID') ?? null;
+  const typeText = get(env, 'MicrosoftAppType');
+  // The Teams SDK's switch for turning token validation off; Certify never does that.
+  const unauthenticated = get(env, 'DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS');
+  if (unauthenticated !== undefined && !/^(false|0)$/i.test(unauthenticated)) {
+    problems.push(
+      'DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS: Certify validates every Teams token whenever credentials are set; remove it (without credentials, /api/messages already answers this machine only)',
+    );
+  }
+  if (!appId && !appPassword && !tenantId && !typeText && !managedIdentityClientId) return null;
+
+  // Without MicrosoftAppType, what is set says which kind of app this is, as the Teams SDK reads it.
+  let appType: TeamsAppType =
+    appPassword || !managedIdentityClientId ? (tenantId ? 'SingleTenant' : 'MultiTenant') : 'UserAssignedMSI';
   if (typeText !== undefined) {
     const found = TEAMS_APP_TYPES.find((t) => t.toLowerCase() === typeText.toLowerCase());
     if (found) appType = found;
@@ -299,35 +362,46 @@ function readTeams(env: Env, problems: string[]): TeamsConfig | null {
   const before = problems.length;
   if (appPassword && !appId) {
     problems.push(
-      "MicrosoftAppId: missing while MicrosoftAppPassword is set; copy the Microsoft App ID from your Azure Bot resource's Configuration page",
+      "MicrosoftAppId (or CLIENT_ID): missing while MicrosoftAppPassword (or CLIENT_SECRET) is set; copy the Microsoft App ID from your Azure Bot resource's Configuration page",
     );
   }
   if (appId && !appPassword && appType !== 'UserAssignedMSI') {
     problems.push(
-      "MicrosoftAppPassword: missing while MicrosoftAppId is set; create a client secret for the bot's app registration (Certificates & secrets) and set it here",
+      "MicrosoftAppPassword (or CLIENT_SECRET): missing while MicrosoftAppId (or CLIENT_ID) is set; create a client secret for the bot's app registration (Certificates & secrets) and set it here, or set MicrosoftAppType=UserAssignedMSI for a managed identity",
     );
   }
   if (appType === 'UserAssignedMSI' && !appId) {
     problems.push(
-      "MicrosoftAppId: missing for MicrosoftAppType=UserAssignedMSI; set the managed identity's client id",
+      "MicrosoftAppId (or CLIENT_ID): missing for MicrosoftAppType=UserAssignedMSI; set the managed identity's client id",
     );
   }
   if (appType === 'UserAssignedMSI' && appPassword) {
     problems.push(
-      'MicrosoftAppPassword: must not be set for MicrosoftAppType=UserAssignedMSI (the managed identity has no password); remove it',
+      'MicrosoftAppPassword (or CLIENT_SECRET): must not be set for MicrosoftAppType=UserAssignedMSI (the managed identity has no password); remove it',
+    );
+  }
+  if (managedIdentityClientId && appType !== 'UserAssignedMSI') {
+    problems.push(
+      `MANAGED_IDENTITY_CLIENT_ID: only used with MicrosoftAppType=UserAssignedMSI, not ${appType}; remove it, or remove the client secret and set MicrosoftAppType=UserAssignedMSI`,
     );
   }
   if ((appType === 'SingleTenant' || appType === 'UserAssignedMSI') && !tenantId) {
     problems.push(
-      `MicrosoftAppTenantId: missing for MicrosoftAppType=${appType}; set the directory (tenant) id of the bot's app registration`,
+      `MicrosoftAppTenantId (or TENANT_ID): missing for MicrosoftAppType=${appType}; set the directory (tenant) id of the bot's app registration`,
     );
   }
   if (tenantId && !appId && problems.length === before) {
     problems.push(
-      "MicrosoftAppId: missing while MicrosoftAppTenantId is set; copy the Microsoft App ID from your Azure Bot resource's Configuration page",
+      "MicrosoftAppId (or CLIENT_ID): missing while MicrosoftAppTenantId (or TENANT_ID) is set; copy the Microsoft App ID from your Azure Bot resource's Configuration page",
     );
   }
-  return { appId, appPassword, tenantId, appType };
+  return {
+    appId,
+    appPassword,
+    tenantId,
+    appType,
+    ...(managedIdentityClientId ? { managedIdentityClientId } : {}),
+  };
 }
 
 function readSlack(env: Env, problems: string[]): SlackConfig | null {

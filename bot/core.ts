@@ -8,8 +8,11 @@ import type { EvidenceService } from '../services/evidence.js';
 import type { ProvenanceService } from '../services/rotation.js';
 import type { Source } from '../scanner/sources/types.js';
 import type { AlertStore } from '../store/alerts.js';
+import { createInProcessJobQueue } from '../store/jobs/in-process.js';
+import type { JobDefinition, JobQueue } from '../store/jobs/types.js';
 import { commandFromAction, handleCommand, parseCommand } from './commands/index.js';
-import type { BotChannel, BotCore, BotUser } from './types.js';
+import { defineEvidenceBuild } from './jobs/evidence-build.js';
+import type { BotChannel, BotCore, BotUser, Log } from './types.js';
 
 /** Longest command text kept in the audit log (a custom rule's JSON can be long). */
 const AUDIT_TEXT_MAX = 500;
@@ -37,8 +40,17 @@ export function createBotCore(deps: {
   provenance?: ProvenanceService;
   /** The operator audit log: every command and button press is appended before it runs. */
   audit?: AuditLog;
-  /** Posts a card to a channel later (the approval card of a long build). */
+  /** Posts a card to a channel later (the approval card of a long build, from its job). */
   notify?: (channel: BotChannel, view: View) => Promise<void>;
+  /**
+   * Where evidence builds run: the core defines the 'evidence-build' job on it, so pass it before
+   * it starts. Without one, builds run on an in-process queue of the core's own.
+   */
+  jobs?: JobQueue;
+  /** The evidence build job's retries and expiry (default EVIDENCE_BUILD_OPTIONS). */
+  evidenceBuild?: JobDefinition;
+  /** The evidence build job's log lines. */
+  log?: Log;
   progressAfterMs?: number;
   onError?: (error: unknown) => void;
 }): BotCore {
@@ -54,6 +66,7 @@ export function createBotCore(deps: {
   const scans = deps.scans ?? over!.scans;
   const rules = deps.rules ?? over!.rules;
   const parameters = deps.parameters ?? over!.parameters;
+  const evidence = deps.evidence ? evidenceWithBuilds(deps.evidence, deps) : undefined;
   const context = (user: BotUser, channel: BotChannel, now: number) => ({
     ports: deps.ports,
     source: deps.source,
@@ -64,10 +77,9 @@ export function createBotCore(deps: {
     user,
     channel,
     ...(deps.alerts ? { alerts: deps.alerts } : {}),
-    ...(deps.evidence ? { evidence: deps.evidence } : {}),
+    ...(evidence ? { evidence } : {}),
     ...(deps.provenance ? { provenance: deps.provenance } : {}),
     ...(deps.audit ? { audit: deps.audit } : {}),
-    ...(deps.notify ? { notify: deps.notify } : {}),
     ...(deps.progressAfterMs !== undefined ? { progressAfterMs: deps.progressAfterMs } : {}),
     ...(deps.onError ? { onError: deps.onError } : {}),
   });
@@ -105,4 +117,22 @@ export function createBotCore(deps: {
       return handleCommand(commandFromAction(verb, data), context(user, channel, now));
     },
   };
+}
+
+/** The evidence service whose builds run on `deps.jobs`, or on a started in-process queue. */
+function evidenceWithBuilds(
+  evidence: EvidenceService,
+  deps: Pick<Parameters<typeof createBotCore>[0], 'jobs' | 'notify' | 'log' | 'evidenceBuild'>,
+): EvidenceService {
+  const log = deps.log ?? (() => undefined);
+  const jobs = deps.jobs ?? createInProcessJobQueue({ log });
+  const bound = defineEvidenceBuild(jobs, {
+    evidence,
+    log,
+    ...(deps.notify ? { notify: deps.notify } : {}),
+    ...(deps.evidenceBuild ? { options: deps.evidenceBuild } : {}),
+  });
+  // An in-process queue starts at once (there is nothing to connect) and holds no timer while idle.
+  if (!deps.jobs) void jobs.start();
+  return bound;
 }

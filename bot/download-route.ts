@@ -3,16 +3,17 @@
  * `HEAD` (link scanners and mail gateways send it, and the server routes HEAD to GET routes)
  * only checks the link: the same status and headers, no body, and the link stays unspent.
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { isCertifyError } from '../base/errors.js';
 import { sendJson } from './http.js';
 import type { Route } from './types.js';
 
+/** A signed zip, wherever the store keeps it. */
 export interface DownloadFile {
-  path: string;
   filename: string;
+  bytes: number;
+  open(): Promise<Readable>;
 }
 
 /**
@@ -62,19 +63,20 @@ export function downloadRoute(links: DownloadLinks): Route {
       sendJson(res, e.code === 'NOT_FOUND' ? 404 : 410, { error: e.message });
       return;
     }
-    const size = (await stat(file.path)).size;
+    // Opened before the status is sent: a store that fails to read answers 500, not a cut zip.
+    const body = head ? null : await file.open();
     res.writeHead(200, {
       'content-type': 'application/zip',
-      'content-length': size,
+      'content-length': file.bytes,
       'content-disposition': `attachment; filename="${file.filename}"`,
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
     });
-    if (head) {
+    if (!body) {
       res.end();
       return;
     }
-    await pipeline(createReadStream(file.path), res);
+    await pipeline(body, res);
   };
 }

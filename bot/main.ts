@@ -17,6 +17,7 @@ import { createBotCore } from './core.js';
 import { openJobQueue, readJobTuning } from '../app/jobs.js';
 import { SCHEDULE_SINGLETON_KEY } from '../store/jobs/types.js';
 import { defineAlertDelivery } from './jobs/alert-delivery.js';
+import { EVIDENCE_BUILD_OPTIONS } from './jobs/evidence-build.js';
 import { defineScheduledScan, SCHEDULED_SCAN_JOB, SCHEDULED_SCAN_OPTIONS } from './jobs/scheduled-scan.js';
 import { guardDownloads } from './download-guard.js';
 import { createPlaygroundFeed } from './playground-feed.js';
@@ -61,7 +62,7 @@ async function adapterRoutes(
       throw new Error(`the Slack adapter could not start: ${(e as Error).message}`, { cause: e });
     }
   }
-  if (config.teams) {
+  if (config.teams || config.teamsLocal) {
     try {
       const { createTeamsRoute, createTeamsNotifier } = await import('./teams/index.js');
       // In the data dir, so proactive alerts still reach known conversations after a restart.
@@ -130,8 +131,13 @@ async function main(): Promise<number> {
   const evidence = await services.evidence();
   // From here on every scan sees what this service issued and rotated.
   const provenance = await services.provenance();
-  // Filled in once the adapters exist: the core posts long builds' approval cards through them.
+  // Background work as jobs: in this process on the embedded store, in pg-boss (any replica,
+  // surviving a replica's death) on PostgreSQL. Every job is defined before it starts.
+  const jobs = await openJobQueue(config, { env: process.env, log, tuning });
+  // Filled in once the adapters exist: the evidence build job posts long builds' cards through them.
   let notifiers: AlertNotifiers = {};
+  // The core defines the evidence-build job on `jobs`: a bundle requested here may be built by
+  // any replica, which then posts its card.
   const core = createBotCore({
     ports,
     source,
@@ -144,6 +150,9 @@ async function main(): Promise<number> {
     provenance: provenance.service,
     audit: evidence.audit,
     notify: (channel, view) => postTo(notifiers, channel, view),
+    jobs,
+    evidenceBuild: { ...EVIDENCE_BUILD_OPTIONS, heartbeatSeconds: tuning.heartbeatSeconds },
+    log,
     onError: (e) => log('command_error', { level: 'error', error: (e as Error).message ?? String(e) }),
   });
   const adapters = await adapterRoutes(config, core, services);
@@ -170,9 +179,6 @@ async function main(): Promise<number> {
     },
     Date.now(),
   );
-  // Background work as jobs: in this process on the embedded store, in pg-boss (any replica,
-  // surviving a replica's death) on PostgreSQL.
-  const jobs = await openJobQueue(config, { env: process.env, log, tuning });
   const enqueue = defineAlertDelivery(jobs, { alerts, notifiers: () => notifiers, log });
   defineScheduledScan(jobs, {
     ports,
@@ -211,7 +217,7 @@ async function main(): Promise<number> {
   const listensLocally = isLoopback(config.host) || config.host === '0.0.0.0' || config.host === '::';
   const base = listensLocally ? `http://localhost:${port}` : config.publicUrl;
   const channels = [
-    config.teams ? 'Teams' : null,
+    config.teams?.appId ? 'Teams' : config.teamsLocal ? 'Teams (local mode)' : null,
     config.slack ? 'Slack' : null,
     config.playground ? 'playground' : null,
   ]
@@ -236,9 +242,9 @@ async function main(): Promise<number> {
   console.log(
     `Evidence: approvers ${config.approvers.join(', ') || 'none (set CERTIFY_APPROVERS)'} · timestamps: ${config.tsaUrl ?? 'embedded local TSA (not a trusted third party)'} · signing key ${evidence.signer.kid}`,
   );
-  if (config.teams && !config.teams.appId) {
+  if (config.teamsLocal) {
     console.warn(
-      'warning: Teams is on without MicrosoftAppId: incoming Bot Framework tokens are NOT validated. Use this only with the Bot Framework Emulator on your own machine.',
+      `Teams local mode: ${base}/api/messages answers unauthenticated requests from this machine only (no MicrosoftAppId or CLIENT_ID); talk to it with the Microsoft 365 Agents Playground: npm run playground:teams`,
     );
   }
 

@@ -15,10 +15,11 @@ import type {
   Tone,
   TrendView,
   View,
+  WelcomeView,
 } from './views.js';
 import {
   cutTrend,
-  latestChangeText,
+  latestFacts,
   NO_RULE_CHANGE,
   sparklineCaption,
   trendRowText,
@@ -31,6 +32,7 @@ import {
   STATUS_LABEL,
   STATUS_TONE,
   countsText,
+  cutActions,
   cutAlert,
   cutControl,
   cutEvidence,
@@ -40,12 +42,11 @@ import {
   cutRules,
   cutScore,
   formatScore,
-  formatWhen,
   moreText,
   parameterValueLine,
   samplesText,
+  scopeFacts,
   severityTone,
-  trendText,
   unknownText,
   utf8Length,
 } from './text.js';
@@ -174,10 +175,12 @@ const STATUS_ICON: Record<keyof typeof STATUS_LABEL, string> = {
   customer: '◆',
 };
 
-// ── Views ──────────────────────────────────────────────────────────────────────────────────
-
-function scoreCard(view: ScoreView, caps: Caps): AdaptiveCard {
-  const cut = cutScore(view, caps);
+/** A view's title and subtitle beside its score (and rating) in the tone's colour. */
+function scoreHeader(
+  title: string,
+  subtitle: string,
+  view: { score: number | null; rating: string | null; tone: Tone },
+): AdaptiveElement {
   const color = TONE_COLOR[view.tone];
   const scoreItems = [
     text(formatScore(view.score), {
@@ -199,28 +202,25 @@ function scoreCard(view: ScoreView, caps: Caps): AdaptiveCard {
       }),
     );
   }
-  const body: AdaptiveElement[] = [
-    columns([
-      column(
-        'stretch',
-        [
-          text(cut.title, { size: 'Large', weight: 'Bolder', style: 'heading' }),
-          text(countsText(view.counts), { isSubtle: true, spacing: 'Small' }),
-        ],
-        { verticalContentAlignment: 'Center' },
-      ),
-      column('auto', scoreItems, { verticalContentAlignment: 'Center' }),
-    ]),
-  ];
-  const scope: [string, string][] = [
-    ['Source', view.scope.source],
-    ['Scanned', formatWhen(view.scope.at)],
-    ['Vaults', String(view.scope.vaults)],
-    ['Assets', String(view.scope.assets)],
-  ];
-  const trend = trendText(view.trend);
-  if (trend) scope.push(['Trend', trend]);
-  body.push(facts(scope));
+  return columns([
+    column(
+      'stretch',
+      [
+        text(title, { size: 'Large', weight: 'Bolder', style: 'heading' }),
+        text(subtitle, { isSubtle: true, spacing: 'Small' }),
+      ],
+      { verticalContentAlignment: 'Center' },
+    ),
+    column('auto', scoreItems, { verticalContentAlignment: 'Center' }),
+  ]);
+}
+
+// ── Views ──────────────────────────────────────────────────────────────────────────────────
+
+function scoreCard(view: ScoreView, caps: Caps): AdaptiveCard {
+  const cut = cutScore(view, caps);
+  const body: AdaptiveElement[] = [scoreHeader(cut.title, countsText(view.counts), view)];
+  body.push(facts(scopeFacts(view)));
   if (cut.parameters) body.push(parametersNote(cut.parameters));
 
   if (cut.failing.length > 0 || cut.moreFailing > 0) {
@@ -271,44 +271,9 @@ function scoreCard(view: ScoreView, caps: Caps): AdaptiveCard {
 
 function trendCard(view: TrendView, caps: Caps): AdaptiveCard {
   const cut = cutTrend(view, caps);
-  const color = TONE_COLOR[view.tone];
-  const scoreItems = [
-    text(formatScore(view.score), {
-      size: 'ExtraLarge',
-      weight: 'Bolder',
-      color,
-      horizontalAlignment: 'Right',
-      wrap: false,
-    }),
-  ];
-  if (view.rating) {
-    scoreItems.push(
-      text(view.rating, {
-        weight: 'Bolder',
-        color,
-        horizontalAlignment: 'Right',
-        spacing: 'None',
-        wrap: false,
-      }),
-    );
-  }
   const body: AdaptiveElement[] = [
-    columns([
-      column(
-        'stretch',
-        [
-          text(cut.title, { size: 'Large', weight: 'Bolder', style: 'heading' }),
-          text(trendScopeText(view), { isSubtle: true, spacing: 'Small' }),
-        ],
-        { verticalContentAlignment: 'Center' },
-      ),
-      column('auto', scoreItems, { verticalContentAlignment: 'Center' }),
-    ]),
-    facts([
-      ['Change', latestChangeText(view)],
-      ['Scanned', formatWhen(view.latest.at)],
-      ['Source', view.latest.source],
-    ]),
+    scoreHeader(cut.title, trendScopeText(view), view),
+    facts(latestFacts(view)),
     container(
       [
         text(view.sparkline.bars, { fontType: 'Monospace', size: 'Large', wrap: false }),
@@ -615,6 +580,30 @@ function evidenceCard(view: EvidenceView, caps: Caps): AdaptiveCard {
   return card(body, cut.actions);
 }
 
+/** Small by construction (three commands, a few sentences): nothing to cut. */
+function welcomeCard(view: WelcomeView): AdaptiveCard {
+  const body: AdaptiveElement[] = [
+    text(view.title, { size: 'Large', weight: 'Bolder', style: 'heading' }),
+    text(view.text),
+    heading('Try'),
+  ];
+  for (const command of view.commands) {
+    body.push(
+      container(
+        [
+          text(command.usage, { fontType: 'Monospace', weight: 'Bolder' }),
+          text(command.description, { isSubtle: true, spacing: 'None' }),
+        ],
+        { spacing: 'Medium' },
+      ),
+    );
+  }
+  if (view.hint) body.push(text(view.hint, { isSubtle: true, size: 'Small' }));
+  body.push(heading('Who can approve'), text(view.approvers));
+  body.push(text(view.disclaimer, { isSubtle: true, size: 'Small', separator: true, spacing: 'Medium' }));
+  return card(body, cutActions(view.actions));
+}
+
 /** Defaults (empty, false) are left out: the card stays small and round-trips unchanged. */
 function textInput(input: EvidenceView['inputs'][number]): AdaptiveElement {
   const element: AdaptiveElement = { type: 'Input.Text', id: input.id, label: input.label };
@@ -650,6 +639,8 @@ function render(view: View, caps: Caps): AdaptiveCard {
       return alertCard(view, caps);
     case 'evidence':
       return evidenceCard(view, caps);
+    case 'welcome':
+      return welcomeCard(view);
   }
 }
 

@@ -15,10 +15,11 @@ import type {
   Tone,
   TrendView,
   View,
+  WelcomeView,
 } from './views.js';
 import {
   cutTrend,
-  latestChangeText,
+  latestFacts,
   NO_RULE_CHANGE,
   sparklineCaption,
   trendRowText,
@@ -31,6 +32,7 @@ import {
   STATUS_LABEL,
   clip,
   countsText,
+  cutActions,
   cutAlert,
   cutControl,
   cutEvidence,
@@ -41,12 +43,11 @@ import {
   cutScore,
   fallbackText,
   formatScore,
-  formatWhen,
   moreText,
   parameterValueLine,
   samplesText,
+  scopeFacts,
   severityTone,
-  trendText,
   unknownText,
 } from './text.js';
 import type { Caps } from './text.js';
@@ -254,19 +255,11 @@ function samplesLine(samples: string[], moreSamples: number): string {
 function scoreBlocks(view: ScoreView, caps: Caps): Block[] {
   const cut = cutScore(view, caps);
   const rating = view.rating ? ` · *${esc(view.rating)}*` : '';
-  const scope: [string, string][] = [
-    ['Source', view.scope.source],
-    ['Scanned', formatWhen(view.scope.at)],
-    ['Vaults', String(view.scope.vaults)],
-    ['Assets', String(view.scope.assets)],
-  ];
-  const trend = trendText(view.trend);
-  if (trend) scope.push(['Trend', trend]);
   const blocks: Block[] = [
     header(cut.title),
     section(
       `${TONE_EMOJI[view.tone]} *${formatScore(view.score)}*${rating}\n${countsText(view.counts)}`,
-      scope,
+      scopeFacts(view),
     ),
   ];
   if (cut.parameters) blocks.push(context(`⚙️ ${esc(cut.parameters)}`));
@@ -302,11 +295,10 @@ function trendBlocks(view: TrendView, caps: Caps): Block[] {
   const rating = view.rating ? ` · *${esc(view.rating)}*` : '';
   const blocks: Block[] = [
     header(cut.title),
-    section(`${TONE_EMOJI[view.tone]} *${formatScore(view.score)}*${rating}\n${esc(trendScopeText(view))}`, [
-      ['Change', latestChangeText(view)],
-      ['Scanned', formatWhen(view.latest.at)],
-      ['Source', view.latest.source],
-    ]),
+    section(
+      `${TONE_EMOJI[view.tone]} *${formatScore(view.score)}*${rating}\n${esc(trendScopeText(view))}`,
+      latestFacts(view),
+    ),
     section(`\`${view.sparkline.bars}\`\n_${esc(sparklineCaption(view.sparkline))}_`),
   ];
   const ruleList = (title: string, list: CutTrend['started'], hidden: number, total: number) => {
@@ -526,6 +518,17 @@ function evidenceBlocks(view: EvidenceView, caps: Caps): Block[] {
   return blocks;
 }
 
+function welcomeBlocks(view: WelcomeView): Block[] {
+  const blocks: Block[] = [header(view.title), section(esc(view.text)), section('*Try*')];
+  blocks.push(
+    ...packed(view.commands.map((c) => `\`${esc(c.usage.replace(/`/g, "'"))}\`\n${esc(c.description)}`)),
+  );
+  if (view.hint) blocks.push(context(esc(view.hint)));
+  blocks.push(section(`*Who can approve*\n${esc(view.approvers)}`), context(esc(view.disclaimer)));
+  blocks.push(...actions(cutActions(view.actions)));
+  return blocks;
+}
+
 function render(view: View, caps: Caps): Block[] {
   switch (view.kind) {
     case 'score':
@@ -546,6 +549,8 @@ function render(view: View, caps: Caps): Block[] {
       return alertBlocks(view, caps);
     case 'evidence':
       return evidenceBlocks(view, caps);
+    case 'welcome':
+      return welcomeBlocks(view);
   }
 }
 

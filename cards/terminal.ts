@@ -31,6 +31,7 @@ import type {
   Tone,
   TrendView,
   View,
+  WelcomeView,
 } from './views.js';
 import {
   changeText,
@@ -328,6 +329,14 @@ function evidenceText(view: EvidenceView, paint: Paint): string {
   return lines.join('\n');
 }
 
+function welcomeText(view: WelcomeView, paint: Paint): string {
+  const lines = [paint.bold(view.title), view.text, '', paint.bold('Try')];
+  for (const c of view.commands) lines.push(`  ${c.usage}`, paint.dim(`      ${c.description}`));
+  if (view.hint) lines.push(paint.dim(view.hint));
+  lines.push('', paint.bold('Who can approve'), view.approvers, '', paint.dim(view.disclaimer));
+  return lines.join('\n');
+}
+
 /** The view as terminal text (no trailing newline). */
 export function toTerminalText(view: View, paint: Paint = PLAIN): string {
   switch (view.kind) {
@@ -349,5 +358,7 @@ export function toTerminalText(view: View, paint: Paint = PLAIN): string {
       return alertText(view, paint);
     case 'evidence':
       return evidenceText(view, paint);
+    case 'welcome':
+      return welcomeText(view, paint);
   }
 }

@@ -168,6 +168,19 @@ export function moreText(n: number, one: string, many: string): string {
   return `and ${n} more ${n === 1 ? one : many}`;
 }
 
+/** The score view's scope as facts (label, value), its trend last when there is one. */
+export function scopeFacts(view: ScoreView): [string, string][] {
+  const facts: [string, string][] = [
+    ['Source', view.scope.source],
+    ['Scanned', formatWhen(view.scope.at)],
+    ['Vaults', String(view.scope.vaults)],
+    ['Assets', String(view.scope.assets)],
+  ];
+  const trend = trendText(view.trend);
+  if (trend) facts.push(['Trend', trend]);
+  return facts;
+}
+
 export function countsText(counts: ScoreView['counts']): string {
   return `${counts.pass} passing · ${counts.fail} failing · ${counts.notApplicable} not applicable`;
 }
@@ -646,6 +659,8 @@ export function fallbackText(view: View): string {
     case 'evidence':
       // Never the download url: a single-use link in notification text invites link previews
       // (unfurling) to spend it before a person clicks. It lives on the card's button only.
+      return clip(`${view.title}: ${view.text}`, 300);
+    case 'welcome':
       return clip(`${view.title}: ${view.text}`, 300);
   }
 }

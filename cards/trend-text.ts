@@ -54,6 +54,15 @@ export function latestChangeText(view: TrendView): string {
   return trendText(view.trend) ?? 'First saved scan';
 }
 
+/** The latest scan as facts (label, value) beside the trend's heading. */
+export function latestFacts(view: TrendView): [string, string][] {
+  return [
+    ['Change', latestChangeText(view)],
+    ['Scanned', formatWhen(view.latest.at)],
+    ['Source', view.latest.source],
+  ];
+}
+
 /** One scan on a card: "2026-11-23 06:00 UTC · 10.5 Weak · +1.2 · started P003, K002 · stopped C005". */
 export function trendRowText(row: CutTrendRow): string {
   const parts = [formatWhen(row.at), `${formatScore(row.score)}${row.rating ? ` ${row.rating}` : ''}`];

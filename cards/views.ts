@@ -255,6 +255,25 @@ export interface EvidenceView {
   actions: ActionView[];
 }
 
+/**
+ * What a chat shows when Certify is installed in it: what Certify does, a few commands to try,
+ * and who may approve evidence bundles and rotations.
+ */
+export interface WelcomeView {
+  kind: 'welcome';
+  title: string;
+  /** What Certify does, in a few sentences. */
+  text: string;
+  /** The commands to try first, as typed in this chat. */
+  commands: { usage: string; description: string }[];
+  /** Where the commands are typed, e.g. "In a channel or group chat, mention @Certify first." */
+  hint: string | null;
+  /** Who may approve, and the rule that nobody approves their own request. */
+  approvers: string;
+  disclaimer: string;
+  actions: ActionView[];
+}
+
 export type View =
   | ScoreView
   | TrendView
@@ -264,4 +283,5 @@ export type View =
   | HelpView
   | MessageView
   | AlertView
-  | EvidenceView;
+  | EvidenceView
+  | WelcomeView;

@@ -128,6 +128,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     }
     io.stderr.write(`${errc.red('error:')} ${(e as Error).message ?? String(e)}\n`);
     return 1;
+  } finally {
+    // A command is one unit of work: its database connections end with it, rather than keeping
+    // the process alive until the pool's idle timeout.
+    await services?.store.close().catch(() => undefined);
   }
 }
 

@@ -13,8 +13,6 @@
 import { createHash } from 'node:crypto';
 import JSZip from 'jszip';
 import { signDetached, type Signer } from '../base/jws.js';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { reportTables } from './reports/index.js';
 import { toCsvBuffer } from './csv.js';
 import { renderReportPdf, type PdfCover } from './pdf.js';
@@ -80,10 +78,10 @@ export interface PdfTable extends ReportTable {
   totalRows: number;
 }
 
-/** What a staged bundle keeps until it is signed: JSON-safe, so it survives a restart on disk. */
+/** What a staged bundle keeps until it is signed: JSON-safe but for its files, so a store can keep it (store/evidence-files.ts). */
 export interface StagedBundle {
   bundleId: string;
-  /** Data files by bundle path (base64 on disk), data-manifest.json and its timestamp included. */
+  /** Data files by bundle path, data-manifest.json and its timestamp included. */
   files: Record<string, Buffer>;
   dataManifestSha256: string;
   timestamp: { time: string; authority: string; trustedThirdParty: boolean };
@@ -348,35 +346,4 @@ export async function finalizeBundle(opts: FinalizeOptions): Promise<FinalBundle
     platform: 'UNIX',
   });
   return { zip: bytes, manifestSha256, files: Object.keys(files).length };
-}
-
-const STAGED_META = 'staged.json';
-
-/**
- * Keeps a staged bundle in `dir` until it is signed: each data file as it is (no base64 copy of
- * tens of megabytes), and the rest as JSON.
- */
-export async function saveStaged(dir: string, staged: StagedBundle): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
-  for (const [path, data] of Object.entries(staged.files)) {
-    const target = join(dir, 'files', path);
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, data, { mode: 0o600, flush: true });
-  }
-  const { files, ...meta } = staged;
-  // Written last: a staging dir without it is an unfinished one and is never read.
-  await writeFile(join(dir, STAGED_META), JSON.stringify({ ...meta, paths: Object.keys(files) }), {
-    mode: 0o600,
-    flush: true,
-  });
-}
-
-export async function loadStaged(dir: string): Promise<StagedBundle> {
-  const meta = JSON.parse(await readFile(join(dir, STAGED_META), 'utf8')) as Omit<StagedBundle, 'files'> & {
-    paths: string[];
-  };
-  const files: Record<string, Buffer> = {};
-  for (const path of meta.paths) files[path] = await readFile(join(dir, 'files', path));
-  const { paths: _paths, ...rest } = meta;
-  return { ...rest, files };
 }

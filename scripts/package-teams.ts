@@ -5,6 +5,10 @@
  *   npm run package:teams            # ids from env TEAMS_APP_ID and MicrosoftAppId
  *   npm run package:teams -- --dev   # keeps the all-zero GUIDs: for local schema validation only
  *   npm run package:teams -- --icons # regenerates manifest/teams/{color,outline}.png
+ *   npm run package:teams -- --sync  # rewrites manifest/teams/manifest.json's generated parts
+ *
+ * Generated from the code, so the manifest cannot drift from the bot: the bot's command menu (from
+ * the command table, bot/commands/help.ts) and the number of built-in rules in the description.
  *
  * Dev tooling only: nothing in the product imports this file.
  */
@@ -14,6 +18,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
 import JSZip from 'jszip';
+import { COMMAND_TABLE } from '../bot/commands/index.js';
+import { BUILTIN_RULES } from '../scanner/rules/builtin/index.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const TEAMS_DIR = join(ROOT, 'manifest', 'teams');
@@ -59,11 +65,86 @@ function checkGuid(name: string, value: string, dev: boolean): void {
   }
 }
 
+/** Teams shows at most this many commands per menu (schema v1.30: commandLists[].commands maxItems). */
+export const MAX_MENU_COMMANDS = 12;
+/** Longest command description Teams' menu shows in full. */
+export const MAX_MENU_DESCRIPTION = 128;
+
+export interface ManifestCommand {
+  title: string;
+  description: string;
+}
+
+/** The command menu: the command table's entries that carry a menu line, in the table's order. */
+export function menuCommands(): ManifestCommand[] {
+  const commands = COMMAND_TABLE.filter((c) => c.menu !== null).map((c) => ({
+    title: c.word,
+    description: c.menu ?? '',
+  }));
+  if (commands.length > MAX_MENU_COMMANDS) {
+    throw new Error(
+      `the command table puts ${commands.length} commands in the Teams menu; Teams shows at most ${MAX_MENU_COMMANDS}`,
+    );
+  }
+  for (const c of commands) {
+    if (c.description.length > MAX_MENU_DESCRIPTION) {
+      throw new Error(
+        `the menu line of "${c.title}" is ${c.description.length} characters; Teams shows ${MAX_MENU_DESCRIPTION}`,
+      );
+    }
+  }
+  return commands;
+}
+
+/**
+ * The manifest with its generated parts brought up to date: one command list per bot scope with
+ * the command menu, and the number of built-in rules in the long description.
+ */
+export function syncManifest(manifest: TeamsManifest): TeamsManifest {
+  const out = structuredClone(manifest);
+  const commands = menuCommands();
+  for (const bot of out.bots ?? []) {
+    const scopes = Array.isArray(bot.scopes) ? (bot.scopes as string[]) : [];
+    bot.commandLists = scopes.map((scope) => ({
+      scopes: [scope],
+      commands: commands.map((c) => ({ ...c })),
+    }));
+  }
+  const description = out.description as { full?: string } | undefined;
+  if (description?.full) {
+    description.full = description.full.replace(
+      /\b\d+ built-in rules\b/,
+      `${BUILTIN_RULES.length} built-in rules`,
+    );
+  }
+  return out;
+}
+
+const MANIFEST_FILE = join(TEAMS_DIR, 'manifest.json');
+
+async function readManifest(): Promise<TeamsManifest> {
+  return JSON.parse(await readFile(MANIFEST_FILE, 'utf8')) as TeamsManifest;
+}
+
+/** Rewrites manifest/teams/manifest.json with its generated parts up to date, formatted as the repo is. */
+async function writeSyncedManifest(): Promise<void> {
+  const prettier = await import('prettier');
+  const options = (await prettier.resolveConfig(MANIFEST_FILE)) ?? {};
+  const text = await prettier.format(JSON.stringify(syncManifest(await readManifest()), null, 2), {
+    ...options,
+    filepath: MANIFEST_FILE,
+  });
+  await writeFile(MANIFEST_FILE, text);
+  console.log(
+    `wrote ${MANIFEST_FILE} (${menuCommands().length} menu commands, ${BUILTIN_RULES.length} rules)`,
+  );
+}
+
 /** Reads `manifest/teams/manifest.json` and returns it with the ids substituted. */
 export async function buildManifest(appId: string, botId: string, dev = false): Promise<TeamsManifest> {
   checkGuid('MicrosoftAppId (the bot id)', botId, dev);
   checkGuid('TEAMS_APP_ID (the Teams app id)', appId, dev);
-  const manifest = JSON.parse(await readFile(join(TEAMS_DIR, 'manifest.json'), 'utf8')) as TeamsManifest;
+  const manifest = syncManifest(await readManifest());
   manifest.id = appId;
   for (const bot of manifest.bots ?? []) bot.botId = botId;
   return manifest;
@@ -271,6 +352,7 @@ async function writeIcons(): Promise<void> {
 
 async function main(argv: string[]): Promise<void> {
   if (argv.includes('--icons')) return writeIcons();
+  if (argv.includes('--sync')) return writeSyncedManifest();
   const dev = argv.includes('--dev');
   const botId = process.env.MicrosoftAppId ?? (dev ? ZERO_GUID : undefined);
   const appId = process.env.TEAMS_APP_ID ?? (dev ? ZERO_GUID : undefined);

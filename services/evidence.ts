@@ -1,30 +1,26 @@
 /**
  * The evidence workflow behind `/certify evidence` and `certify evidence`: gather the saved scan
- * and audit entries for a period, stage the bundle, wait for an approver's signature (never the
- * requester's), release it through expiring single-use links, and write every step — refusals
- * included — to the operator audit log. Every port is passed in; `now` is always a parameter.
+ * and audit entries for a period, stage the bundle (as a job any replica runs), wait for an
+ * approver's signature (never the requester's), release it through expiring single-use links, and
+ * write every step — refusals included — to the operator audit log. Every port is passed in;
+ * `now` is always a parameter.
  */
 import { approvalGate, personOf } from './approval-gate.js';
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { scan, type CertifyPorts } from './scan.js';
 import type { SigningKey } from '../store/signing-key.js';
 import { CertifyError, isCertifyError } from '../base/errors.js';
 import type { Framework } from '../scanner/frameworks/types.js';
+import { findFramework } from '../scanner/frameworks/index.js';
 import type { Source } from '../scanner/sources/types.js';
 import type { EvidencePerson, EvidenceRequest, EvidenceRequestStore } from '../store/evidence-requests.js';
 import type { DeepReadonly } from '../store/json-file.js';
 import type { ScanSummary } from '../scanner/summary.js';
-import { writeFileAtomic } from '../store/json-file.js';
 import type { AuditLog } from '../store/audit-log.js';
-import {
-  finalizeBundle,
-  loadStaged,
-  saveStaged,
-  stageBundle,
-  type StagedBundle,
-} from '../evidence/bundle.js';
+import type { EvidenceFiles } from '../store/evidence-files.js';
+import { isRetryable } from '../store/jobs/types.js';
+import { finalizeBundle, stageBundle } from '../evidence/bundle.js';
 import {
   downloadTokenSha256,
   isWellFormedDownloadToken,
@@ -35,7 +31,6 @@ import type { TimestampAuthority } from '../evidence/timestamp/index.js';
 import type { Actor, Assertion, EvidenceInput, EvidenceSnapshot, Period } from '../evidence/types.js';
 
 export const DEFAULT_LINK_TTL_MS = 24 * 3_600_000;
-export const BUNDLES_DIR = 'bundles';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -97,11 +92,47 @@ export async function gatherEvidence(
   };
 }
 
+/**
+ * Where request() hands its builds: a queue whose 'evidence-build' job calls `build`
+ * (services/evidence-build.ts), on whichever replica takes it.
+ */
+export interface EvidenceBuildQueue {
+  enqueue(id: string): Promise<void>;
+}
+
+/** One attempt at a build, as the job queue runs it. */
+export interface BuildAttempt {
+  /** No attempt follows this one: a failure is final (status 'failed'), not retried. */
+  final: boolean;
+  /** Aborted once this attempt no longer owns the job: it then saves nothing. */
+  signal?: AbortSignal;
+}
+
+export type BuildOutcome =
+  /** This attempt settled the build; `postCard`: the requester was answered "building…" and waits for the card. */
+  | { kind: 'built' | 'failed'; request: DeepReadonly<EvidenceRequest>; postCard: boolean }
+  /** There was nothing to build: no such request, or it was built (or settled) already. */
+  | { kind: 'nothing'; request: DeepReadonly<EvidenceRequest> | null }
+  /** A passing failure (a time-stamping authority or the store unavailable): try again later. */
+  | { kind: 'retry'; error: unknown }
+  /** The attempt lost its job (expired, or the queue stopped) and left everything as it was. */
+  | { kind: 'abandoned' };
+
+/** A signed zip as the download route serves it. */
+export interface BundleDownload {
+  filename: string;
+  bytes: number;
+  open(): Promise<Readable>;
+}
+
 export interface EvidenceServiceDeps {
-  dataDir: string;
   ports: CertifyPorts;
   source: Source;
   requests: EvidenceRequestStore;
+  /** Staged bundles and signed zips: shared by the replicas that share `requests`. */
+  files: EvidenceFiles;
+  /** Where builds go; `withBuildQueue` gives a service whose builds go elsewhere. */
+  builds: EvidenceBuildQueue;
   signer: SigningKey;
   tsa: TimestampAuthority;
   audit: AuditLog;
@@ -123,7 +154,10 @@ export interface IssuedLink {
 
 export interface EvidenceService {
   get(id: string): Promise<DeepReadonly<EvidenceRequest> | null>;
-  /** Builds (stages) the bundle; resolves once it waits for a signature, or failed. */
+  /**
+   * Records the request (status 'building') and queues its build; resolves with it then, or
+   * 'failed' when the build could not even be queued.
+   */
   request(args: {
     framework: Framework;
     period: Period;
@@ -131,6 +165,19 @@ export interface EvidenceService {
     channel: { kind: string; id: string };
     now: number;
   }): Promise<DeepReadonly<EvidenceRequest>>;
+  /**
+   * The 'evidence-build' job's work: stages the bundle of a 'building' request, saves its files,
+   * then makes it 'pending' — in that order, so a build cut off anywhere shows nothing half
+   * done, and a repeat starts over. A request no longer 'building' is left as it is.
+   */
+  build(id: string, attempt: BuildAttempt): Promise<BuildOutcome>;
+  /**
+   * The request once its build has ended, if that happens within `withinMs`; otherwise null,
+   * and the build's job posts the card to the request's channel when it ends.
+   */
+  awaitBuilt(id: string, withinMs: number): Promise<DeepReadonly<EvidenceRequest> | null>;
+  /** The same service, its builds handed to `queue`. */
+  withBuildQueue(queue: EvidenceBuildQueue): EvidenceService;
   /** Checks that `actor` may sign it now (the card then asks for name and role). */
   checkCanDecide(
     id: string,
@@ -152,16 +199,12 @@ export interface EvidenceService {
    */
   newLink(id: string, actor: Actor, now: number): Promise<IssuedLink>;
   /**
-   * Redeems a download token: the zip's path, once. A token not in the issued format is refused
+   * Redeems a download token: the zip, once. A token not in the issued format is refused
    * without a trace in the audit log (anyone can send junk; the log must not grow with it).
    */
-  redeem(
-    token: string,
-    now: number,
-    client: { address: string | null },
-  ): Promise<{ path: string; filename: string }>;
+  redeem(token: string, now: number, client: { address: string | null }): Promise<BundleDownload>;
   /** What `redeem` would answer now, without spending the link or logging (HTTP HEAD). */
-  check(token: string, now: number): Promise<{ path: string; filename: string }>;
+  check(token: string, now: number): Promise<BundleDownload>;
   /** The unsigned bundle for local use (CLI): staged and finalised at once. */
   buildLocal(
     input: EvidenceInput,
@@ -175,15 +218,22 @@ export function newBundleId(): string {
 
 const NAME_MAX = 120;
 
+/** Failures that another attempt may not meet: a time-stamping authority or the store unavailable. */
+function isPassing(error: unknown): boolean {
+  return isRetryable(error) || (isCertifyError(error) && error.code === 'STORE_IO');
+}
+
+const messageOf = (e: unknown) => (isCertifyError(e) ? e.message : ((e as Error).message ?? String(e)));
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceService {
-  const dir = join(deps.dataDir, BUNDLES_DIR);
   const ttl = deps.linkTtlMs ?? DEFAULT_LINK_TTL_MS;
   const gate = approvalGate(deps.audit, deps.approvers, 'sign or reject evidence bundles');
   const { log, refuse, mayDecide } = gate;
   const newId = deps.newId ?? newBundleId;
   const clock = deps.clock ?? Date.now;
-  const stagedPath = (id: string) => join(dir, `${id}.staging`);
-  const zipPath = (id: string) => join(dir, `${id}.zip`);
+  const { files } = deps;
 
   async function requireRequest(id: string, actor: Actor, action: string, now: number) {
     const request = await deps.requests.get(id);
@@ -225,6 +275,27 @@ export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceServic
     return found ? { ...found, hash } : null;
   }
 
+  /**
+   * Records a build that will not be tried again, unless another attempt settled it first; null
+   * then, else whether the requester waits for its card.
+   */
+  async function fail(
+    id: string,
+    requester: Actor,
+    error: unknown,
+    now: number,
+  ): Promise<{ postCard: boolean } | null> {
+    const message = messageOf(error);
+    const failed = await deps.requests.update(id, (r) => {
+      if (r.status !== 'building') return null;
+      r.status = 'failed';
+      r.error = message;
+      return { postCard: r.postCard === true };
+    });
+    if (failed) await log('evidence.failed', requester, id, { reason: message }, now);
+    return failed;
+  }
+
   return {
     get: (id) => deps.requests.get(id),
 
@@ -259,7 +330,33 @@ export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceServic
         // The entries up to this request belong to the bundle's audit-log report; a checkpoint
         // makes them verifiable against a signature.
         await deps.audit.checkpoint(now);
-        const input = await gatherEvidence({ ...deps, actor: requester, clock }, framework, period, now);
+        await deps.builds.enqueue(id);
+      } catch (e) {
+        await fail(id, requester, e, now);
+      }
+      return (await deps.requests.get(id))!;
+    },
+
+    async build(id, attempt) {
+      const owned = () => !attempt.signal?.aborted;
+      let request: DeepReadonly<EvidenceRequest> | null;
+      try {
+        request = await deps.requests.get(id);
+      } catch (e) {
+        if (!attempt.final && isPassing(e)) return { kind: 'retry', error: e };
+        throw e;
+      }
+      // Built (or settled) by an earlier attempt, on this replica or another: nothing to redo.
+      if (request?.status !== 'building') return { kind: 'nothing', request };
+      const requester: Actor = { ...request.requestedBy };
+      const now = Date.parse(request.createdAt);
+      try {
+        const input = await gatherEvidence(
+          { ...deps, actor: requester, clock },
+          findFramework(request.framework),
+          { ...request.period },
+          now,
+        );
         // Recorded at once, so a scan in another process does not prune this snapshot mid-build.
         const chosen = {
           id: input.snapshot.scanId,
@@ -267,7 +364,7 @@ export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceServic
           afterPeriod: input.snapshot.afterPeriod,
         };
         await deps.requests.update(id, (r) => {
-          r.scan = chosen;
+          if (r.status === 'building') r.scan = chosen;
         });
         const staged = await stageBundle({
           bundleId: id,
@@ -278,32 +375,68 @@ export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceServic
           local: false,
           stampAt: clock(),
         });
-        await mkdir(dir, { recursive: true });
-        await saveStaged(stagedPath(id), staged);
-        await deps.requests.update(id, (r) => {
+        // Files first, status last: until the status says 'pending' nobody reads the files, and a
+        // retry replaces whatever this attempt saved before it was cut off.
+        if (!owned()) return { kind: 'abandoned' };
+        await files.saveStaged(id, staged);
+        if (!owned()) return { kind: 'abandoned' };
+        const settled = await deps.requests.update(id, (r) => {
+          // Another attempt, still alive past its expiry, may have settled it meanwhile; while
+          // unsigned, the files just saved are the ones to describe.
+          if (r.status !== 'building' && r.status !== 'pending') return null;
+          const first = r.status === 'building';
           r.status = 'pending';
           r.dataManifestSha256 = staged.dataManifestSha256;
           r.timestamp = staged.timestamp;
           r.rows = staged.rows;
           r.statement = staged.pendingAssertion.statement;
+          r.error = null;
+          return { first, postCard: first && r.postCard === true };
         });
+        if (settled === null) {
+          await files.removeStaged(id);
+          return { kind: 'nothing', request: await deps.requests.get(id) };
+        }
+        if (!settled.first) return { kind: 'nothing', request: await deps.requests.get(id) };
         await log(
           'evidence.built',
           requester,
           id,
           { scan: input.snapshot.scanId, dataManifestSha256: staged.dataManifestSha256, rows: staged.rows },
-          Math.max(now, Date.now()),
+          Math.max(now, clock()),
         );
+        return { kind: 'built', request: (await deps.requests.get(id))!, postCard: settled.postCard };
       } catch (e) {
-        const message = isCertifyError(e) ? e.message : ((e as Error).message ?? String(e));
-        await deps.requests.update(id, (r) => {
-          r.status = 'failed';
-          r.error = message;
-        });
-        await log('evidence.failed', requester, id, { reason: message }, now);
+        if (!owned()) return { kind: 'abandoned' };
+        if (!attempt.final && isPassing(e)) return { kind: 'retry', error: e };
+        const failed = await fail(id, requester, e, Math.max(now, clock()));
+        if (!failed) return { kind: 'nothing', request: await deps.requests.get(id) };
+        // Whatever this attempt saved before it failed is read by nobody now.
+        await files.removeStaged(id).catch(() => undefined);
+        return { kind: 'failed', request: (await deps.requests.get(id))!, postCard: failed.postCard };
       }
-      return (await deps.requests.get(id))!;
     },
+
+    async awaitBuilt(id, withinMs) {
+      const until = Date.now() + withinMs;
+      for (let wait = 20; ; wait = Math.min(wait * 2, 200)) {
+        const request = await deps.requests.get(id);
+        if (!request) throw new CertifyError('NOT_FOUND', `there is no evidence bundle ${id}`);
+        if (request.status !== 'building') return request;
+        if (Date.now() + wait > until) break;
+        await sleep(wait);
+      }
+      // Under the request's lock, as the build's last step: either that step sees this and posts
+      // the card, or it came first and the card is the answer.
+      const deferred = await deps.requests.update(id, (r) => {
+        if (r.status !== 'building') return false;
+        r.postCard = true;
+        return true;
+      });
+      return deferred ? null : (await deps.requests.get(id))!;
+    },
+
+    withBuildQueue: (queue) => createEvidenceService({ ...deps, builds: queue }),
 
     async checkCanDecide(id, actor, now, intent) {
       const action = intent === 'sign' ? 'evidence.sign' : 'evidence.reject';
@@ -350,7 +483,8 @@ export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceServic
         await refuse('CONFLICT', describeSettled(current), 'evidence.sign', actor, id, now);
       }
       try {
-        const staged: StagedBundle = await loadStaged(stagedPath(id));
+        const staged = await files.loadStaged(id);
+        if (!staged) throw new CertifyError('NOT_FOUND', `the staged bundle of ${id} is missing`);
         const assertion: Assertion = {
           ...staged.pendingAssertion,
           status: 'signed',
@@ -365,11 +499,11 @@ export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceServic
           now,
           stampAt: clock(),
         });
-        await writeFileAtomic(zipPath(id), final.zip);
+        await files.saveZip(id, final.zip);
         await deps.requests.update(id, (r) => {
           r.signature = { by: signer, role, at: iso(now), manifestSha256: final.manifestSha256 };
         });
-        await rm(stagedPath(id), { recursive: true, force: true });
+        await files.removeStaged(id);
         await log('evidence.signed', actor, id, { name, role, manifestSha256: final.manifestSha256 }, now);
       } catch (e) {
         // The signature could not be turned into a bundle: put the request back, say why.
@@ -390,7 +524,7 @@ export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceServic
         update: (mutate) => deps.requests.update(id, mutate),
         current: async () => (await deps.requests.get(id))!,
         settled: describeSettled,
-        afterReject: () => rm(stagedPath(id), { recursive: true, force: true }),
+        afterReject: () => files.removeStaged(id),
       });
     },
 
@@ -436,8 +570,11 @@ export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceServic
         return linkRefusal(state, link, id);
       });
       if (outcome) return refuse(outcome.code, outcome.message, 'evidence.download', anonymous, id, now);
+      const zip = await files.zip(id);
+      // Signed, but its zip was never saved (the process died while writing it).
+      if (!zip) return refuse('NOT_FOUND', missingZip(id), 'evidence.download', anonymous, id, now);
       await log('evidence.downloaded', anonymous, id, { address: client.address }, now);
-      return { path: zipPath(id), filename: `${id}.zip` };
+      return { filename: `${id}.zip`, ...zip };
     },
 
     async check(token, now) {
@@ -449,7 +586,9 @@ export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceServic
         const { code, message } = linkRefusal(state, found.link, id);
         throw new CertifyError(code, message);
       }
-      return { path: zipPath(id), filename: `${id}.zip` };
+      const zip = await files.zip(id);
+      if (!zip) throw new CertifyError('NOT_FOUND', missingZip(id));
+      return { filename: `${id}.zip`, ...zip };
     },
 
     async buildLocal(input, actor) {
@@ -487,6 +626,9 @@ export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceServic
     },
   };
 }
+
+const missingZip = (id: string) =>
+  `the signed bundle ${id} was not saved: ask an approver to sign a new request`;
 
 /** Why a request can no longer be signed or rejected, naming who settled it. */
 export function describeSettled(r: DeepReadonly<EvidenceRequest>): string {

@@ -14,6 +14,7 @@ import type { AlertStore } from './alerts.js';
 import type { AuditLog } from './audit-writer.js';
 import type { ConversationStore } from './conversations.js';
 import type { CustomRuleStore, CustomRuleStoreOptions } from './custom-rules.js';
+import type { EvidenceFiles } from './evidence-files.js';
 import type { EvidenceRequestStore } from './evidence-requests.js';
 import type { ParameterStore } from './parameters.js';
 import type { ProvenanceStore } from './provenance.js';
@@ -36,6 +37,8 @@ export interface StoreBackend {
   customRules(options: CustomRuleStoreOptions): CustomRuleStore;
   parameters(): ParameterStore;
   evidenceRequests(): EvidenceRequestStore;
+  /** The staged bundles and signed zips of evidence requests: whichever replica signs or serves one reads them here. */
+  evidenceFiles(): EvidenceFiles;
   /** The scans evidence is built from: never pruned from the snapshots. */
   scanIdsInUse(requests: EvidenceRequestStore): Promise<ReadonlySet<string>>;
   alerts(): AlertStore;

@@ -5,6 +5,7 @@ import { verifyAuditLog } from './audit-verify.js';
 import type { StoreBackend } from './backend.js';
 import { createConversationStore } from './conversations.js';
 import { createCustomRuleStore } from './custom-rules.js';
+import { createEvidenceFiles } from './evidence-files.js';
 import { createEvidenceRequestStore, scanIdsInUse } from './evidence-requests.js';
 import { createParameterStore } from './parameters.js';
 import { createProvenanceStore } from './provenance.js';
@@ -20,6 +21,7 @@ export function embeddedBackend(dataDir: string): StoreBackend {
     customRules: (options) => createCustomRuleStore(dataDir, options),
     parameters: () => createParameterStore(dataDir),
     evidenceRequests: () => createEvidenceRequestStore(dataDir),
+    evidenceFiles: () => createEvidenceFiles(dataDir),
     scanIdsInUse: async (requests) => scanIdsInUse(await requests.list()),
     alerts: () => createAlertStore(dataDir),
     conversations: () => createConversationStore(dataDir),

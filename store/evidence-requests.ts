@@ -48,6 +48,11 @@ export interface EvidenceRequest {
   rejection: { by: EvidencePerson; reason: string; at: string } | null;
   links: DownloadLink[];
   error: string | null;
+  /**
+   * The requester was answered "building…" rather than with the card, so the end of the build
+   * posts the card to `channel` (absent: the answer showed it).
+   */
+  postCard?: boolean;
 }
 
 export interface EvidenceRequestStore {

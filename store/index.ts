@@ -25,6 +25,8 @@ export type {
   EvidenceRequest,
   EvidenceRequestStore,
 } from './evidence-requests.js';
+export { BUNDLES_DIR, createEvidenceFiles } from './evidence-files.js';
+export type { EvidenceFiles, StoredZip } from './evidence-files.js';
 export { createProvenanceStore, CERTIFICATES_FILE, ROTATIONS_FILE } from './provenance.js';
 export type { ProvenanceStore, RotationPerson, RotationRequest, StoredCertificate } from './provenance.js';
 export { createParameterStore, PARAMETERS_FILE } from './parameters.js';

@@ -348,17 +348,34 @@ function wrap<T>(options: DocumentOptions<T>, data: T): Envelope<T> {
  * Writes `contents` to `path` atomically: a temp file in the same directory (a rename cannot
  * cross file systems), fsynced before the rename, then the directory fsynced so that the rename
  * itself survives a power cut. Creates the directory. Returns the new file's identity.
+ * `contents` may be a stream (what is written as it is made): a failure of its own reaches the
+ * caller as it is, and leaves no file.
  */
-export async function writeFileAtomic(path: string, contents: string | Uint8Array): Promise<string> {
+export async function writeFileAtomic(
+  path: string,
+  contents: string | Uint8Array | AsyncIterable<Uint8Array>,
+): Promise<string> {
   const dir = dirname(path);
   const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   let handle: FileHandle | undefined;
   let seen: string;
+  let sourceFailed = false;
+  const body =
+    typeof contents === 'string' || contents instanceof Uint8Array
+      ? contents
+      : (async function* () {
+          try {
+            yield* contents;
+          } catch (error) {
+            sourceFailed = true;
+            throw error;
+          }
+        })();
   try {
     await mkdir(dir, { recursive: true });
     // 0o600: the files name the vaults, assets and findings of a tenant's security posture.
     handle = await open(temp, 'wx', 0o600);
-    await handle.writeFile(contents);
+    await handle.writeFile(body);
     await handle.sync();
     seen = identity(await handle.stat({ bigint: true }));
     await handle.close();
@@ -367,7 +384,9 @@ export async function writeFileAtomic(path: string, contents: string | Uint8Arra
   } catch (error) {
     await handle?.close().catch(() => undefined);
     await unlink(temp).catch(() => undefined);
-    throw ioError('write', path, error);
+    // A stream not (wholly) read is let go, so whatever makes it stops.
+    (contents as { destroy?: () => void }).destroy?.();
+    throw sourceFailed ? error : ioError('write', path, error);
   }
   await syncDirectory(dir);
   return seen;

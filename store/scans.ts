@@ -59,6 +59,36 @@ interface ScansData {
   summaries: ScanSummary[];
 }
 
+/** Every scan store's bounds, from its options (RangeError for one out of range). */
+export interface ScanStoreBounds {
+  limit: number;
+  detailed: number;
+  /** How many summaries history(max) returns. */
+  historyCount(max: number | undefined): number;
+}
+
+export function scanStoreBounds(options: ScanStoreOptions): ScanStoreBounds {
+  const limit = scanStoreNumber('limit', options.limit ?? DEFAULT_HISTORY_LIMIT, 1);
+  const detailed = scanStoreNumber(
+    'detailedSummaries',
+    options.detailedSummaries ?? DEFAULT_DETAILED_SUMMARIES,
+    0,
+  );
+  return {
+    limit,
+    detailed,
+    historyCount: (max) => (max === undefined ? limit : scanStoreNumber('history(limit)', max, 0)),
+  };
+}
+
+/** `value`, or RangeError naming the scan store's option `name` unless it is a whole number ≥ `min`. */
+export function scanStoreNumber(name: string, value: number, min: number): number {
+  if (!Number.isInteger(value) || value < min) {
+    throw new RangeError(`scan store: ${name} must be a whole number ≥ ${min}, got ${value}`);
+  }
+  return value;
+}
+
 interface LatestData<R> {
   summary: ScanSummary | null;
   result: R | null;
@@ -69,12 +99,7 @@ export function createScanStore<R extends ScanResultHead>(
   dir: string,
   options: ScanStoreOptions = {},
 ): ScanStore<R> {
-  const limit = wholeNumber('limit', options.limit ?? DEFAULT_HISTORY_LIMIT, 1);
-  const detailed = wholeNumber(
-    'detailedSummaries',
-    options.detailedSummaries ?? DEFAULT_DETAILED_SUMMARIES,
-    0,
-  );
+  const { limit, detailed, historyCount } = scanStoreBounds(options);
 
   const scans: JsonDocument<ScansData> = createDocument({
     path: join(dir, SCANS_FILE),
@@ -152,7 +177,7 @@ export function createScanStore<R extends ScanResultHead>(
     },
 
     async history(max) {
-      const count = max === undefined ? limit : wholeNumber('history(limit)', max, 0);
+      const count = historyCount(max);
       await scans.reload();
       return scans.read().summaries.slice(0, count) as ScanSummary[];
     },
@@ -208,11 +233,4 @@ function summaryProblems(s: unknown, at: string): string[] {
 
 function isEmpty(record: DeepReadonly<Record<string, readonly string[]>>): boolean {
   return Object.keys(record).length === 0;
-}
-
-function wholeNumber(name: string, value: number, min: number): number {
-  if (!Number.isInteger(value) || value < min) {
-    throw new RangeError(`scan store: ${name} must be a whole number ≥ ${min}, got ${value}`);
-  }
-  return value;
 }

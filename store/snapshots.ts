@@ -1,7 +1,10 @@
 /**
  * Saved scan snapshots: the inventory a scan read and the result it produced, one gzip file per
- * scan under `snapshots/`. Evidence for a past audit period is built from the snapshot taken at
- * or before the period's end, so a report asked for again next year shows the same rows.
+ * scan under `snapshots/`: the document `{ schema, scanId, now, source, inventory, result }` as
+ * JSON records (store/json-records.ts), never one string, since a 1,000,000-asset tenant's is
+ * longer than a string can be; a file saved before records (one JSON text) is read as well.
+ * Evidence for a past audit period is built from the snapshot taken at or before the period's
+ * end, so a report asked for again next year shows the same rows.
  * Bounded, but never at the cost of evidence: the newest `limit` snapshots are kept, and older
  * ones only while evidence references them (a pending or signed bundle was built from them).
  * A scan killed between saving its snapshot and saving the scan leaves an orphan, which the
@@ -9,15 +12,10 @@
  */
 import { createReadStream } from 'node:fs';
 import { readdir, stat, unlink } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
-import { StringDecoder } from 'node:string_decoder';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { createGunzip, gzip, constants } from 'node:zlib';
 import { CertifyError } from '../base/errors.js';
 import { writeFileAtomic, isPlainObject } from './json-file.js';
-
-const gzipAsync = promisify(gzip);
+import { gunzipJson, gzipJsonRecords, type RecordLimits } from './json-records.js';
 
 export const SNAPSHOTS_DIR = 'snapshots';
 export const DEFAULT_SNAPSHOT_LIMIT = 100;
@@ -67,6 +65,11 @@ export interface SnapshotStoreOptions {
   orphanAgeMs?: number;
   /** Epoch ms (default Date.now), for the orphan age. */
   clock?: () => number;
+  /**
+   * How large each record of a saved snapshot may be (store/json-records.ts); the defaults suit
+   * any tenant. Tests make them small, to save a small snapshot in many records.
+   */
+  records?: RecordLimits;
 }
 
 /** Pure: which of the kept ids (oldest first) go: beyond the newest `limit`, and not referenced. */
@@ -93,34 +96,43 @@ export function orphanSnapshots(
     .map((f) => f.scanId);
 }
 
-// Scan ids are file names here: anything else could climb out of the directory.
+// Scan ids are file names in the embedded store: anything else could climb out of the directory.
+// Every store holds to it, so that an id one store accepts the other does too.
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
-/**
- * The file's text, decoded as it is decompressed: a large tenant's snapshot never exists as a
- * whole decompressed buffer and a string at the same time.
- */
-async function readGzipText(path: string): Promise<string> {
-  const decoder = new StringDecoder('utf8');
-  const parts: string[] = [];
-  // pipeline, not pipe(): a read error (a missing file) must reject, not go unhandled.
-  await pipeline(createReadStream(path), createGunzip(), async (chunks: AsyncIterable<Buffer>) => {
-    for await (const chunk of chunks) parts.push(decoder.write(chunk));
-  });
-  parts.push(decoder.end());
-  return parts.join('');
-}
-
-function fileOf(dir: string, scanId: string): string {
+/** BAD_INPUT unless `scanId` is one a snapshot may be kept under. */
+export function checkSnapshotId(scanId: string): void {
   if (!SAFE_ID.test(scanId)) throw new CertifyError('BAD_INPUT', `not a scan id: ${JSON.stringify(scanId)}`);
-  return join(dir, `${scanId}.json.gz`);
 }
 
-export function createSnapshotStore<I, R>(
-  dataDir: string,
-  options: SnapshotStoreOptions = {},
-): SnapshotStore<I, R> {
-  const dir = join(dataDir, SNAPSHOTS_DIR);
+/** What a store's own medium does for the bounds kept by snapshotBounds(). */
+export interface SnapshotShelf {
+  /** Ids of the kept snapshots, oldest first. */
+  list(): Promise<string[]>;
+  /**
+   * When each kept snapshot was saved (epoch ms); it may leave out those `wanted` refuses, and
+   * any removed meanwhile.
+   */
+  savedTimes(wanted: (scanId: string) => boolean): Promise<{ scanId: string; mtimeMs: number }[]>;
+  /** Removes these, best-effort: another process or replica may have removed them already. */
+  remove(ids: readonly string[]): Promise<void>;
+}
+
+export interface SnapshotBounds {
+  /** SnapshotStore.removeOrphans. */
+  removeOrphans(): Promise<string[]>;
+  /**
+   * After each save: the first one (a process's or replica's start, as far as a store can
+   * tell) also removes orphans, best-effort; then the kept snapshots are pruned to the limit.
+   */
+  afterSave(): Promise<void>;
+}
+
+/**
+ * Every store's bounds, over its own medium: the newest `limit` kept, older ones only while
+ * referenced, orphans removed once older than the orphan age. RangeError for a bad limit.
+ */
+export function snapshotBounds(options: SnapshotStoreOptions, shelf: SnapshotShelf): SnapshotBounds {
   const limit = options.limit ?? DEFAULT_SNAPSHOT_LIMIT;
   if (!Number.isInteger(limit) || limit < 1)
     throw new RangeError(`snapshot store: limit must be ≥ 1, got ${limit}`);
@@ -129,27 +141,6 @@ export function createSnapshotStore<I, R>(
   const noneReferenced = async (): Promise<ReadonlySet<string>> => new Set();
   const referenced = options.referenced ?? noneReferenced;
   let swept = false;
-
-  /** Kept snapshots, oldest first. */
-  async function indexed(): Promise<{ scanId: string }[]> {
-    let names: string[];
-    try {
-      names = await readdir(dir);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw e;
-    }
-    // Scan ids begin with their UTC time stamp, so their order is the scans' order.
-    return names
-      .filter((n) => n.endsWith(SUFFIX) && SAFE_ID.test(n.slice(0, -SUFFIX.length)))
-      .map((n) => ({ scanId: n.slice(0, -SUFFIX.length) }))
-      .sort((a, b) => (a.scanId < b.scanId ? -1 : a.scanId > b.scanId ? 1 : 0));
-  }
-
-  /** Removing is best-effort: another process may have removed the file already. */
-  async function remove(ids: readonly string[]): Promise<void> {
-    for (const id of ids) await unlink(fileOf(dir, id)).catch(() => undefined);
-  }
 
   async function removeOrphans(): Promise<string[]> {
     if (!options.saved) return [];
@@ -160,22 +151,14 @@ export function createSnapshotStore<I, R>(
     } catch {
       return []; // what is saved or referenced is unknown, so nothing is surely an orphan
     }
-    const files: { scanId: string; mtimeMs: number }[] = [];
-    for (const { scanId } of await indexed()) {
-      if (saved.has(scanId) || inUse.has(scanId)) continue;
-      try {
-        files.push({ scanId, mtimeMs: (await stat(fileOf(dir, scanId))).mtimeMs });
-      } catch {
-        // removed meanwhile
-      }
-    }
+    const files = await shelf.savedTimes((scanId) => !saved.has(scanId) && !inUse.has(scanId));
     const orphans = orphanSnapshots(files, saved, inUse, clock(), orphanAgeMs);
-    await remove(orphans);
+    await shelf.remove(orphans);
     return orphans;
   }
 
   async function prune(): Promise<void> {
-    const kept = (await indexed()).map((s) => s.scanId);
+    const kept = await shelf.list();
     if (kept.length <= limit) return;
     let inUse: ReadonlySet<string>;
     try {
@@ -183,42 +166,86 @@ export function createSnapshotStore<I, R>(
     } catch {
       return; // unknown references: keep everything until the next save can tell
     }
-    await remove(snapshotsToPrune(kept, limit, inUse));
+    await shelf.remove(snapshotsToPrune(kept, limit, inUse));
   }
 
   return {
-    async save(snapshot) {
-      const path = fileOf(dir, snapshot.scanId);
-      // Level 1: a 100 k-asset tenant compresses ~10× at a fraction of level 6's time.
-      const body = await gzipAsync(Buffer.from(JSON.stringify({ schema: SCHEMA, ...snapshot })), {
-        level: constants.Z_BEST_SPEED,
-      });
-      await writeFileAtomic(path, body);
-      // A process's first save is its start, as far as this store can tell. The snapshot just
-      // written is not yet named by a saved scan, but it is fresh, so never taken for an orphan.
+    removeOrphans,
+    async afterSave() {
+      // The snapshot just saved is not yet named by a saved scan, but it is fresh, so never
+      // taken for an orphan.
       if (!swept) {
         swept = true;
         await removeOrphans().catch(() => undefined);
       }
       await prune();
     },
+  };
+}
+
+function fileOf(dir: string, scanId: string): string {
+  checkSnapshotId(scanId);
+  return join(dir, `${scanId}.json.gz`);
+}
+
+export function createSnapshotStore<I, R>(
+  dataDir: string,
+  options: SnapshotStoreOptions = {},
+): SnapshotStore<I, R> {
+  const dir = join(dataDir, SNAPSHOTS_DIR);
+
+  /** Kept snapshots, oldest first. */
+  async function list(): Promise<string[]> {
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw e;
+    }
+    // Scan ids begin with their UTC time stamp, so their order is the scans' order.
+    return names
+      .filter((n) => n.endsWith(SUFFIX) && SAFE_ID.test(n.slice(0, -SUFFIX.length)))
+      .map((n) => n.slice(0, -SUFFIX.length))
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  const bounds = snapshotBounds(options, {
+    list,
+    async savedTimes(wanted) {
+      const files: { scanId: string; mtimeMs: number }[] = [];
+      for (const scanId of await list()) {
+        if (!wanted(scanId)) continue;
+        try {
+          files.push({ scanId, mtimeMs: (await stat(fileOf(dir, scanId))).mtimeMs });
+        } catch {
+          // removed meanwhile
+        }
+      }
+      return files;
+    },
+    async remove(ids) {
+      for (const id of ids) await unlink(fileOf(dir, id)).catch(() => undefined);
+    },
+  });
+
+  return {
+    async save(snapshot) {
+      const path = fileOf(dir, snapshot.scanId);
+      // Written as gzip'd JSON records made as they are written (store/json-records.ts): the
+      // snapshot of a 1,000,000-asset tenant is longer as one JSON text than a string can be.
+      await writeFileAtomic(path, gzipJsonRecords({ schema: SCHEMA, ...snapshot }, options.records));
+      await bounds.afterSave();
+    },
 
     async load(scanId) {
       const path = fileOf(dir, scanId);
-      let text: string;
-      try {
-        text = await readGzipText(path);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-        throw new CertifyError(
-          'STORE_CORRUPT',
-          `the snapshot ${path} is unreadable: ${(e as Error).message}`,
-        );
-      }
       let value: unknown;
       try {
-        value = JSON.parse(text);
+        // Records, or one JSON text as the snapshots saved before them: the records' marker decides.
+        value = await gunzipJson(createReadStream(path));
       } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
         throw new CertifyError(
           'STORE_CORRUPT',
           `the snapshot ${path} is unreadable: ${(e as Error).message}`,
@@ -230,10 +257,7 @@ export function createSnapshotStore<I, R>(
       return value as unknown as Snapshot<I, R>;
     },
 
-    async list() {
-      return (await indexed()).map((s) => s.scanId);
-    },
-
-    removeOrphans,
+    list,
+    removeOrphans: bounds.removeOrphans,
   };
 }

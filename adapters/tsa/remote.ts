@@ -25,6 +25,8 @@ export function createRemoteTsa(
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const where = `TSA ${url}`;
   const fail = (cause: string): CertifyError => new CertifyError('TSA_FAILED', `${where}: ${cause}`);
+  /** A failure the next attempt may not meet (throttled, down, unreachable): `retryable`, as the job queue reads it. */
+  const passing = (cause: string): CertifyError => Object.assign(fail(cause), { retryable: true });
 
   async function post(body: Buffer): Promise<Buffer> {
     const doFetch = opts.fetch ?? fetch;
@@ -38,7 +40,10 @@ export function createRemoteTsa(
         body: new Uint8Array(body),
         signal: controller.signal,
       });
-      if (!res.ok) throw fail(`answered HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
+      if (!res.ok) {
+        const answered = `answered HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`;
+        throw res.status === 429 || res.status >= 500 ? passing(answered) : fail(answered);
+      }
       const declared = Number(res.headers.get('content-length') ?? 0);
       if (declared > MAX_RESPONSE_BYTES) throw fail(`answered ${declared} bytes, too large for a time-stamp`);
       const answer = Buffer.from(await res.arrayBuffer());
@@ -47,8 +52,8 @@ export function createRemoteTsa(
       return answer;
     } catch (e) {
       if (e instanceof CertifyError) throw e;
-      if (controller.signal.aborted) throw fail(`no answer within ${timeoutMs} ms`);
-      throw fail(`cannot be reached (${reason(e)})`);
+      if (controller.signal.aborted) throw passing(`no answer within ${timeoutMs} ms`);
+      throw passing(`cannot be reached (${reason(e)})`);
     } finally {
       clearTimeout(timer);
     }

@@ -1,5 +1,4 @@
 /** What every command handler is given: the ports, the services, who asks, where and when. */
-import type { View } from '../../cards/views.js';
 import type { EvidenceService } from '../../services/evidence.js';
 import type { ParameterService } from '../../services/parameters.js';
 import type { ProvenanceService } from '../../services/rotation.js';
@@ -35,8 +34,6 @@ export interface CommandContext {
   evidence?: EvidenceService;
   /** Rotation with provenance certificates; without it `/certify rotate` says it is off. */
   provenance?: ProvenanceService;
-  /** Posts a card to a channel later (a long build's approval card). */
-  notify?: (channel: CommandContext['channel'], view: View) => Promise<void>;
   /** Operator audit log: rule and subscription changes are recorded in it. */
   audit?: AuditLog;
   /** How long a build may take before the answer is "building…" (default PROGRESS_AFTER_MS). */

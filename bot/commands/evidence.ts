@@ -25,7 +25,7 @@ import type { EvidenceVerb } from './verbs.js';
 export { actorOf } from './context.js';
 import { formatWhen } from '../../cards/text.js';
 
-/** A build taking longer than this answers "building…" at once and posts the card when done. */
+/** A build taking longer than this answers "building…", and its job posts the card when done. */
 export const PROGRESS_AFTER_MS = 1500;
 
 export { EVIDENCE_VERBS, type EvidenceVerb } from './verbs.js';
@@ -173,7 +173,7 @@ function usageView(text: string): MessageView {
   };
 }
 
-/** `/certify evidence soc2 last-quarter`: builds the bundle, then shows (or posts) its card. */
+/** `/certify evidence soc2 last-quarter`: queues the build, then shows its card (or has it posted). */
 export async function evidenceCommand(args: string, ctx: CommandContext): Promise<View> {
   const [first, ...rest] = args
     .trim()
@@ -183,23 +183,20 @@ export async function evidenceCommand(args: string, ctx: CommandContext): Promis
   const framework = findFramework(first);
   const period = parsePeriod(rest.join(' ') || undefined, ctx.now);
   const evidence = service(ctx);
-  const building = evidence.request({
+  const requested = await evidence.request({
     framework,
     period,
     requester: actorOf(ctx),
     channel: ctx.channel,
     now: ctx.now,
   });
-  const timer = new Promise<null>((resolve) =>
-    setTimeout(() => resolve(null), ctx.progressAfterMs ?? PROGRESS_AFTER_MS).unref(),
-  );
-  const done = await Promise.race([building, timer]);
-  if (done) return evidenceView(done);
-  // Long build: answer now, post the approval card to the channel when it is ready.
-  void building.then(
-    (r) => ctx.notify?.(ctx.channel, evidenceView(r)),
-    (e: unknown) => ctx.onError?.(e),
-  );
+  // The build runs as a job, here or on another replica: a quick one is answered with its card;
+  // a long one now, and its job posts the approval card to this channel when it is ready.
+  const built =
+    requested.status === 'building'
+      ? await evidence.awaitBuilt(requested.id, ctx.progressAfterMs ?? PROGRESS_AFTER_MS)
+      : requested;
+  if (built) return evidenceView(built);
   return {
     kind: 'message',
     tone: 'neutral',

@@ -19,6 +19,7 @@ export type {
   RuleCommand,
 } from './parse.js';
 export { handleCommand } from './dispatch.js';
-export { HELP_COMMANDS } from './help.js';
+export { COMMAND_TABLE, HELP_COMMANDS } from './help.js';
+export type { CommandEntry } from './help.js';
 export { MAX_FAILING, MAX_SAMPLES } from '../../cards/scan-views.js';
 export type { CommandContext } from './context.js';

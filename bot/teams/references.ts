@@ -1,10 +1,50 @@
 /**
  * Where the Teams adapter keeps one conversation reference per conversation, so alerts can be
- * sent later (proactive messages). In memory here; the server may back it by a file store.
+ * sent later (proactive messages). In memory here; the service backs it by the store
+ * (`conversations.json` or PostgreSQL), so references outlive a restart.
  */
-import type { ConversationReference } from 'botbuilder';
 
-export type StoredReference = Partial<ConversationReference>;
+/** A reference as the Teams SDK adapter writes it: what a proactive post needs, nothing per message. */
+export interface TeamsReference {
+  /** Marks the Teams SDK adapter's format; references without it are the Bot Framework adapter's. */
+  format: 2;
+  /** Without a trailing slash. */
+  serviceUrl: string;
+  channelId: string;
+  conversation: {
+    id: string;
+    conversationType?: string;
+    tenantId?: string;
+    isGroup?: boolean;
+    name?: string;
+  };
+  bot: { id: string; name?: string };
+}
+
+/**
+ * A reference as the Bot Framework adapter (botbuilder's `TurnContext.getConversationReference`)
+ * saved it before the move to the Teams SDK: every field optional, the service URL with its
+ * trailing slash, and the message and sender it was taken from.
+ */
+export interface LegacyReference {
+  format?: undefined;
+  activityId?: string;
+  user?: { id?: string; name?: string; aadObjectId?: string; role?: string };
+  bot?: { id?: string; name?: string; role?: string };
+  conversation?: {
+    id?: string;
+    conversationType?: string;
+    tenantId?: string;
+    isGroup?: boolean;
+    name?: string;
+  };
+  channelId?: string;
+  locale?: string;
+  serviceUrl?: string;
+}
+
+/** What the store may hold under a conversation key: either adapter's references. */
+export type StoredReference = TeamsReference | LegacyReference;
 
 export interface ConversationReferenceStore {
   save(key: string, reference: StoredReference): Promise<void>;

@@ -3,7 +3,7 @@
  * expressions are accepted (pg-boss's own limits, so a definition that works in-process never fails
  * on PostgreSQL) and how long a retry waits.
  */
-import type { JobData, JobDefinition } from './types.js';
+import type { JobData, JobDefinition, JobLog } from './types.js';
 
 /** pg-boss's rule for queue names; the in-process queue holds to it too. */
 const JOB_NAME = /^[\w.\-/]+$/;
@@ -37,6 +37,49 @@ export function resolveDefinition(name: string, options: JobDefinition): Resolve
     assertInteger(options.heartbeatSeconds, `${at} heartbeatSeconds`, 10, MAX_EXPIRE_SECONDS);
   }
   return { ...options, concurrency };
+}
+
+/**
+ * Adds job `name` to an adapter's `definitions`, as `make` builds it from the checked options:
+ * each name once, and only before the queue starts (`open` false once it has).
+ */
+export function addDefinition<D>(
+  definitions: Map<string, D>,
+  open: boolean,
+  name: string,
+  options: JobDefinition,
+  make: (resolved: ResolvedDefinition) => D,
+): void {
+  if (!open) throw new Error(`define "${name}" before start()`);
+  assertJobName(name);
+  if (definitions.has(name)) throw new Error(`job "${name}" is defined twice`);
+  definitions.set(name, make(resolveDefinition(name, options)));
+}
+
+/** The definition of job `name`; an Error for a job never defined. */
+export function definitionOf<D>(definitions: ReadonlyMap<string, D>, name: string): D {
+  const found = definitions.get(name);
+  if (!found) throw new Error(`job "${name}" is not defined`);
+  return found;
+}
+
+/** Both adapters' `jobs.job_failed` line for a failed attempt of a job. */
+export function logJobFailed(
+  log: JobLog,
+  job: { name: string; id: string; attempt: number },
+  error: unknown,
+  retryable: boolean,
+  willRetry: boolean,
+): void {
+  log('jobs.job_failed', {
+    level: willRetry ? 'warn' : 'error',
+    job: job.name,
+    id: job.id,
+    attempt: job.attempt,
+    retryable,
+    willRetry,
+    error: errorMessage(error),
+  });
 }
 
 /**

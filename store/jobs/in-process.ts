@@ -12,12 +12,13 @@
 import { randomUUID } from 'node:crypto';
 import cron from 'node-cron';
 import {
+  addDefinition,
   assertCron,
   assertData,
-  assertJobName,
   assertTimeZone,
+  definitionOf,
   errorMessage,
-  resolveDefinition,
+  logJobFailed,
   retryDelaySeconds,
   type ResolvedDefinition,
 } from './common.js';
@@ -95,11 +96,7 @@ export function createInProcessJobQueue(deps: InProcessJobQueueDeps): JobQueue {
     }
   };
 
-  const definition = (name: string): Definition => {
-    const found = definitions.get(name);
-    if (!found) throw new Error(`job "${name}" is not defined`);
-    return found;
-  };
+  const definition = (name: string): Definition => definitionOf(definitions, name);
 
   const requireStarted = (what: string) => {
     if (state !== 'started') {
@@ -124,15 +121,7 @@ export function createInProcessJobQueue(deps: InProcessJobQueueDeps): JobQueue {
   const fail = (def: Definition, entry: Entry, error: unknown) => {
     const retryable = isRetryable(error);
     const willRetry = retryable && entry.attempt <= def.options.retryLimit && state === 'started';
-    log('jobs.job_failed', {
-      level: willRetry ? 'warn' : 'error',
-      job: entry.name,
-      id: entry.id,
-      attempt: entry.attempt,
-      retryable,
-      willRetry,
-      error: errorMessage(error),
-    });
+    logJobFailed(log, entry, error, retryable, willRetry);
     if (willRetry)
       enqueueAt(entry, Date.now() + retryDelaySeconds(def.options, entry.attempt, random) * 1000);
     else release(entry);
@@ -211,16 +200,13 @@ export function createInProcessJobQueue(deps: InProcessJobQueueDeps): JobQueue {
 
   return {
     define<T extends JobData>(name: string, handler: JobHandler<T>, options: JobDefinition) {
-      if (state !== 'new') throw new Error(`define "${name}" before start()`);
-      assertJobName(name);
-      if (definitions.has(name)) throw new Error(`job "${name}" is defined twice`);
-      definitions.set(name, {
+      addDefinition(definitions, state === 'new', name, options, (resolved) => ({
         name,
         handler: handler as JobHandler,
-        options: resolveDefinition(name, options),
+        options: resolved,
         ready: [],
         running: 0,
-      });
+      }));
     },
 
     send,

@@ -25,12 +25,13 @@
 import { randomUUID } from 'node:crypto';
 import { PgBoss, type ConstructorOptions, type Job as BossJob, type JobResult } from 'pg-boss';
 import {
+  addDefinition,
   assertCron,
   assertData,
-  assertJobName,
   assertTimeZone,
+  definitionOf,
   errorMessage,
-  resolveDefinition,
+  logJobFailed,
   type ResolvedDefinition,
 } from './common.js';
 import {
@@ -101,11 +102,7 @@ export function createPgBossJobQueue(options: PgBossJobQueueOptions): JobQueue {
   let boss: PgBoss | null = null;
   let starting: Promise<void> | null = null;
 
-  const definition = (name: string): Definition => {
-    const found = definitions.get(name);
-    if (!found) throw new Error(`job "${name}" is not defined`);
-    return found;
-  };
+  const definition = (name: string): Definition => definitionOf(definitions, name);
 
   const started = (what: string): PgBoss => {
     if (state !== 'started' || boss === null) {
@@ -125,15 +122,7 @@ export function createPgBossJobQueue(options: PgBossJobQueueOptions): JobQueue {
     const attempt = job.retryCount + 1;
     const failed = (error: unknown, retryable: boolean): JobResult => {
       const willRetry = retryable && attempt <= def.options.retryLimit;
-      log('jobs.job_failed', {
-        level: willRetry ? 'warn' : 'error',
-        job: name,
-        id: job.id,
-        attempt,
-        retryable,
-        willRetry,
-        error: errorMessage(error),
-      });
+      logJobFailed(log, { name, id: job.id, attempt }, error, retryable, willRetry);
       return {
         id: job.id,
         status: retryable ? 'failed' : 'deadletter',
@@ -186,10 +175,10 @@ export function createPgBossJobQueue(options: PgBossJobQueueOptions): JobQueue {
 
   return {
     define<T extends JobData>(name: string, handler: JobHandler<T>, jobOptions: JobDefinition) {
-      if (state !== 'new') throw new Error(`define "${name}" before start()`);
-      assertJobName(name);
-      if (definitions.has(name)) throw new Error(`job "${name}" is defined twice`);
-      definitions.set(name, { handler: handler as JobHandler, options: resolveDefinition(name, jobOptions) });
+      addDefinition(definitions, state === 'new', name, jobOptions, (resolved) => ({
+        handler: handler as JobHandler,
+        options: resolved,
+      }));
     },
 
     async send<T extends JobData>(name: string, data: T, sendOptions: SendOptions = {}) {

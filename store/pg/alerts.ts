@@ -56,6 +56,21 @@ function distinct(entries: readonly AlertClaim[]): AlertClaim[] {
   return out;
 }
 
+/** Deletes the claims of these (key, channel) pairs. */
+async function deleteClaims(
+  db: pg.Pool | pg.PoolClient,
+  what: string,
+  claims: readonly AlertClaim[],
+): Promise<void> {
+  await rows(
+    db,
+    what,
+    `DELETE FROM alert_claims c USING unnest($1::text[], $2::text[]) AS d(key, channel)
+     WHERE c.key = d.key AND c.channel = d.channel`,
+    [claims.map((e) => e.key), claims.map((e) => e.channel)],
+  );
+}
+
 function subscriptionOf(row: SubscriptionRow, index: number): AlertSubscription {
   const sub = {
     channel: { kind: row.channel_kind as AlertChannelKind, id: row.channel_id },
@@ -175,13 +190,7 @@ export function createPgAlertStore(pool: pg.Pool, options: AlertStoreOptions = {
         // they are not claimed, as in the embedded store.
         const cut = added.slice(0, Math.max(0, added.length - cap));
         if (cut.length > 0) {
-          await rows(
-            client,
-            'claim alerts',
-            `DELETE FROM alert_claims c USING unnest($1::text[], $2::text[]) AS d(key, channel)
-             WHERE c.key = d.key AND c.channel = d.channel`,
-            [cut.map((e) => e.key), cut.map((e) => e.channel)],
-          );
+          await deleteClaims(client, 'claim alerts', cut);
         }
         return added.slice(cut.length);
       });
@@ -191,14 +200,7 @@ export function createPgAlertStore(pool: pg.Pool, options: AlertStoreOptions = {
 
     async release(entries) {
       if (entries.length === 0) return;
-      const gone = distinct(entries);
-      await rows(
-        pool,
-        'release alert claims',
-        `DELETE FROM alert_claims c USING unnest($1::text[], $2::text[]) AS r(key, channel)
-         WHERE c.key = r.key AND c.channel = r.channel`,
-        [gone.map((e) => e.key), gone.map((e) => e.channel)],
-      );
+      await deleteClaims(pool, 'release alert claims', distinct(entries));
     },
 
     async sentKeys() {

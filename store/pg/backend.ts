@@ -1,7 +1,7 @@
 /**
  * The PostgreSQL store: every port on one pool, opened (connected and migrated) on first use or
- * by open() at start-up. Replicas share everything here; only the signing key stays in each
- * replica's data dir (mount the same key in every replica).
+ * by open() at start-up. Replicas share everything here, evidence bundles' files included; only
+ * the signing key (and the embedded TSA) stays in each replica's data dir (mount the same in every replica).
  */
 import type { StoreBackend } from '../backend.js';
 import type { EvidenceRequestStore } from '../evidence-requests.js';
@@ -10,6 +10,7 @@ import { openPgAuditLog, verifyPgAuditLog } from './audit-log.js';
 import { createPgConversationStore } from './conversations.js';
 import { createPgCustomRuleStore } from './custom-rules.js';
 import { createPgDeliveryLedger } from './delivery-ledger.js';
+import { createPgEvidenceFiles } from './evidence-files.js';
 import { createPgEvidenceRequestStore, type PgEvidenceRequestStore } from './evidence-requests.js';
 import { lazyDatabase } from './lazy-database.js';
 import { createPgParameterStore } from './parameters.js';
@@ -34,6 +35,7 @@ export function postgresBackend(url: string, options: PgPoolOptions = {}): Store
     customRules: (opts) => createPgCustomRuleStore(pool, opts),
     parameters: () => createPgParameterStore(pool),
     evidenceRequests: () => createPgEvidenceRequestStore(pool),
+    evidenceFiles: () => createPgEvidenceFiles(pool),
     scanIdsInUse: async (requests) => {
       if (isPgRequests(requests)) return requests.scanIdsInUse();
       throw new TypeError('the PostgreSQL store asks its own evidence request store');

@@ -15,48 +15,26 @@
 import type pg from 'pg';
 import { CertifyError } from '../../base/errors.js';
 import type { CustomRuleDef } from '../../scanner/rules/custom-types.js';
+import {
+  builtinIdProblem,
+  customRuleChecks,
+  duplicateRule,
+  foldRuleId,
+  unknownRule,
+} from '../custom-rule-checks.js';
 import type { CustomRuleStore, CustomRuleStoreOptions, CustomRuleValidator } from '../custom-rules.js';
 import { isPlainObject } from '../json-file.js';
 import { inTransaction, jsonParam, rows } from './sql.js';
 
 const WHERE = 'PostgreSQL table custom_rules';
-/** Most ids named in an UNKNOWN_RULE hint, as in the embedded store. */
-const HINT_IDS = 20;
 /** A clash that was removed before it could be named is retried; more than this is a fault. */
 const CREATE_ATTEMPTS = 3;
 
 type Db = pg.Pool | pg.PoolClient;
 
-function fold(id: string): string {
-  return id.toUpperCase();
-}
-
 export function createPgCustomRuleStore(pool: pg.Pool, options: CustomRuleStoreOptions): CustomRuleStore {
   const { validate } = options;
-  const builtins = new Map([...options.builtinIds].map((id) => [fold(id), id]));
-
-  function assertNotBuiltin(id: unknown): void {
-    const builtin = typeof id === 'string' ? builtins.get(fold(id)) : undefined;
-    if (builtin !== undefined) {
-      throw new CertifyError(
-        'READ_ONLY_RULE',
-        `${builtin} is a built-in rule and cannot be changed; create a custom rule with its own id`,
-      );
-    }
-  }
-
-  function validated(input: unknown, mode: 'create' | 'update', what: string): CustomRuleDef {
-    const outcome = validate(input, mode);
-    if (!outcome.ok) {
-      throw new CertifyError(
-        'INVALID_CUSTOM_RULE',
-        `${what} is invalid`,
-        outcome.problems,
-        'fix the fields named above; rules.md "Custom rules" lists what each one allows',
-      );
-    }
-    return outcome.value;
-  }
+  const { builtins, assertNotBuiltin, validated, changed } = customRuleChecks(options);
 
   /**
    * Every stored rule, in creation order, as the validator reads it back: jsonb keeps no key
@@ -71,43 +49,44 @@ export function createPgCustomRuleStore(pool: pg.Pool, options: CustomRuleStoreO
     return checked(found, builtins, validate);
   }
 
+  /**
+   * Within a transaction, after checking every stored rule: the rule `id` as `sql` (which returns
+   * its `def`) finds it, or UNKNOWN_RULE naming the others.
+   */
+  async function ruleRow(
+    client: pg.PoolClient,
+    what: string,
+    sql: string,
+    id: string,
+  ): Promise<CustomRuleDef> {
+    const all = await stored(client);
+    const found = await rows<{ def: unknown }>(client, what, sql, [id]);
+    const row = found[0];
+    // Absent, or removed by another replica since `all` was read: unknown either way.
+    if (row === undefined)
+      throw unknownRule(
+        id,
+        all.filter((r) => r.id !== id),
+      );
+    return checked([{ id, def: row.def }], builtins, validate)[0] as CustomRuleDef;
+  }
+
   async function change(id: string, patch: unknown): Promise<CustomRuleDef> {
     assertNotBuiltin(id);
-    return inTransaction(pool, `change the custom rule ${id}`, async (client) => {
-      const all = await stored(client);
-      // Re-read under the row's lock: a change committed since `all` was read is merged over.
-      const locked = await rows<{ def: unknown }>(
+    const what = `change the custom rule ${id}`;
+    return inTransaction(pool, what, async (client) => {
+      // Read under the row's lock: a change committed since the others were read is merged over.
+      const current = await ruleRow(
         client,
-        `change the custom rule ${id}`,
+        what,
         'SELECT def FROM custom_rules WHERE id = $1 FOR UPDATE',
-        [id],
+        id,
       );
-      const row = locked[0];
-      if (row === undefined) {
-        // Absent, or removed by another replica since `all` was read: unknown either way.
-        throw unknownRule(
-          id,
-          all.filter((r) => r.id !== id),
-        );
-      }
-      const current = checked([{ id, def: row.def }], builtins, validate)[0] as CustomRuleDef;
-      if (!isPlainObject(patch)) {
-        throw new CertifyError('INVALID_CUSTOM_RULE', `custom rule ${id} is invalid`, [
-          'the change must be an object of the fields to change',
-        ]);
-      }
-      if ('id' in patch && patch.id !== current.id) {
-        throw new CertifyError('INVALID_CUSTOM_RULE', `custom rule ${id} is invalid`, [
-          `id: cannot be changed (it is ${id}); create a rule with the new id and remove this one`,
-        ]);
-      }
-      const value = validated(merge(current, patch), 'update', `custom rule ${id}`);
-      await rows(
-        client,
-        `change the custom rule ${id}`,
-        'UPDATE custom_rules SET def = $2::jsonb WHERE id = $1',
-        [id, jsonParam(value)],
-      );
+      const value = changed(id, current, patch);
+      await rows(client, what, 'UPDATE custom_rules SET def = $2::jsonb WHERE id = $1', [
+        id,
+        jsonParam(value),
+      ]);
       return value;
     });
   }
@@ -129,8 +108,8 @@ export function createPgCustomRuleStore(pool: pg.Pool, options: CustomRuleStoreO
       const what = `create the custom rule ${value.id}`;
       for (let attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
         const before = await stored(pool);
-        const known = before.find((r) => fold(r.id) === fold(value.id));
-        if (known !== undefined) throw duplicate(value.id, known.id);
+        const known = before.find((r) => foldRuleId(r.id) === foldRuleId(value.id));
+        if (known !== undefined) throw duplicateRule(value.id, known.id);
         // The keys decide between replicas creating at once: a conflicting row, committed or
         // not, makes this insert wait for it and then do nothing.
         const inserted = await rows(
@@ -146,7 +125,7 @@ export function createPgCustomRuleStore(pool: pg.Pool, options: CustomRuleStoreO
           'SELECT id FROM custom_rules WHERE upper(id) = upper($1)',
           [value.id],
         );
-        if (clash[0] !== undefined) throw duplicate(value.id, clash[0].id);
+        if (clash[0] !== undefined) throw duplicateRule(value.id, clash[0].id);
       }
       throw new CertifyError(
         'STORE_IO',
@@ -160,61 +139,16 @@ export function createPgCustomRuleStore(pool: pg.Pool, options: CustomRuleStoreO
 
     async remove(id) {
       assertNotBuiltin(id);
-      return inTransaction(pool, `remove the custom rule ${id}`, async (client) => {
-        const all = await stored(client);
-        const removed = await rows<{ def: unknown }>(
-          client,
-          `remove the custom rule ${id}`,
-          'DELETE FROM custom_rules WHERE id = $1 RETURNING def',
-          [id],
-        );
-        const row = removed[0];
-        // Absent, or removed by another replica since `all` was read: unknown either way.
-        if (row === undefined)
-          throw unknownRule(
-            id,
-            all.filter((r) => r.id !== id),
-          );
-        return checked([{ id, def: row.def }], builtins, validate)[0] as CustomRuleDef;
-      });
+      const what = `remove the custom rule ${id}`;
+      return inTransaction(pool, what, (client) =>
+        ruleRow(client, what, 'DELETE FROM custom_rules WHERE id = $1 RETURNING def', id),
+      );
     },
 
     setEnabled(id, enabled) {
       return change(id, { enabled });
     },
   };
-}
-
-function merge(current: CustomRuleDef, patch: Record<string, unknown>): Record<string, unknown> {
-  const merged: Record<string, unknown> = { ...current, ...patch };
-  if (isPlainObject(patch.condition)) merged.condition = { ...current.condition, ...patch.condition };
-  return merged;
-}
-
-function duplicate(id: string, existing: string): CertifyError {
-  return new CertifyError(
-    'DUPLICATE_RULE',
-    existing === id
-      ? `a custom rule with id ${id} already exists`
-      : `${id} differs from the existing custom rule ${existing} only by case`,
-    [],
-    `pick another id, or update ${existing} instead`,
-  );
-}
-
-function unknownRule(id: string, rules: readonly CustomRuleDef[]): CertifyError {
-  const ids = rules.map((r) => r.id);
-  const nearly = ids.find((known) => fold(known) === fold(id));
-  const listed =
-    ids.length === 0
-      ? 'there are no custom rules yet'
-      : `custom rule ids: ${ids.slice(0, HINT_IDS).join(', ')}${ids.length > HINT_IDS ? ', …' : ''}`;
-  return new CertifyError(
-    'UNKNOWN_RULE',
-    `there is no custom rule ${id}`,
-    [],
-    nearly === undefined ? listed : `ids are case-sensitive: did you mean ${nearly}? ${listed}`,
-  );
 }
 
 /** The rows as rules, or STORE_CORRUPT naming each row the embedded store would refuse in its file. */
@@ -226,8 +160,8 @@ function checked(
   const problems: string[] = [];
   const rules = found.map(({ id, def }) => {
     const at = `id ${id}`;
-    const builtin = builtins.get(fold(id));
-    if (builtin !== undefined) problems.push(`${at}: ${id} is the id of the built-in rule ${builtin}`);
+    const builtin = builtinIdProblem(at, id, builtins);
+    if (builtin !== null) problems.push(builtin);
     if (!isPlainObject(def) || def.id !== id) problems.push(`${at}: "def.id" must be the row's id`);
     const outcome = validate(def, 'update');
     if (!outcome.ok) {

@@ -1,9 +1,13 @@
-/** Large documents (scan results, inventories) as gzip JSON `bytea`: what a row keeps whole. */
+/**
+ * Large documents (scan results, inventories) as gzip JSON `bytea`: what a row keeps whole. One
+ * JSON text (packJson), or JSON records (packJsonRecords) for a document too large for one string.
+ */
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { promisify } from 'node:util';
 import { constants, createGunzip, gzip } from 'node:zlib';
+import { gunzipJson, gzipJsonRecordsBuffer, type RecordLimits } from '../json-records.js';
 
 const gzipAsync = promisify(gzip);
 
@@ -21,4 +25,18 @@ export async function unpackJson(body: Buffer): Promise<unknown> {
   });
   parts.push(decoder.end());
   return JSON.parse(parts.join(''));
+}
+
+/**
+ * `value` as gzip'd JSON records (store/json-records.ts), for a document that may be longer as
+ * one JSON text than a string can be (a 1,000,000-asset tenant's inventory): made and compressed
+ * a record at a time, never one string of the whole.
+ */
+export async function packJsonRecords(value: unknown, limits?: RecordLimits): Promise<Buffer> {
+  return gzipJsonRecordsBuffer(value, limits);
+}
+
+/** What packJsonRecords or packJson made, told apart by the records' marker. */
+export async function unpackJsonAny(body: Buffer): Promise<unknown> {
+  return gunzipJson(Readable.from([body]));
 }

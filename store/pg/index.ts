@@ -22,6 +22,7 @@ export {
   type MigrateOptions,
   type MigrateResult,
 } from './migrate.js';
+export { createPgEvidenceFiles } from './evidence-files.js';
 export { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations.js';
 export { createPgParameterStore } from './parameters.js';
 export {

@@ -218,9 +218,41 @@ CREATE TABLE slack_deliveries (
 CREATE INDEX slack_deliveries_expires_at ON slack_deliveries (expires_at);
 `;
 
+const EVIDENCE_FILES = `
+-- The files of an evidence request that signing and downloading read (store/evidence-files.ts),
+-- so that a bundle built on one replica is signed on another and downloaded from a third.
+-- A staged bundle is one evidence_staged row (all but its data files: gzip JSON, whose paths
+-- list keeps the files' order) and a row per data file, saved in one transaction that first
+-- deletes any earlier staging of the request: a reader sees a whole staged bundle or none, and a
+-- retried build replaces what an earlier attempt left. A data file is gzip unless that would not
+-- make it smaller (encoding 'identity'). The signed zip is kept as it is: it is compressed already.
+-- Everything goes with its request (ON DELETE CASCADE).
+CREATE TABLE evidence_staged (
+  request_id text PRIMARY KEY REFERENCES evidence_requests ON DELETE CASCADE,
+  meta bytea NOT NULL,
+  saved_at timestamptz NOT NULL DEFAULT now()
+);
+ALTER TABLE evidence_staged ALTER COLUMN meta SET STORAGE EXTERNAL;
+CREATE TABLE evidence_staged_files (
+  request_id text NOT NULL REFERENCES evidence_staged ON DELETE CASCADE,
+  path text NOT NULL,
+  encoding text NOT NULL CHECK (encoding IN ('gzip', 'identity')),
+  data bytea NOT NULL,
+  PRIMARY KEY (request_id, path)
+);
+ALTER TABLE evidence_staged_files ALTER COLUMN data SET STORAGE EXTERNAL;
+CREATE TABLE evidence_zips (
+  request_id text PRIMARY KEY REFERENCES evidence_requests ON DELETE CASCADE,
+  zip bytea NOT NULL,
+  saved_at timestamptz NOT NULL DEFAULT now()
+);
+ALTER TABLE evidence_zips ALTER COLUMN zip SET STORAGE EXTERNAL;
+`;
+
 /** Every migration this build knows, oldest first. */
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: 'initial schema', sql: INITIAL },
+  { version: 2, name: 'evidence bundle files', sql: EVIDENCE_FILES },
 ]);
 
 /** The schema version this build migrates a database to. */

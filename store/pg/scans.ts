@@ -17,9 +17,9 @@ import { CertifyError } from '../../base/errors.js';
 import { ratingOf } from '../../scanner/score.js';
 import type { ScanSummary } from '../../scanner/summary.js';
 import {
-  DEFAULT_DETAILED_SUMMARIES,
-  DEFAULT_HISTORY_LIMIT,
   FAILING_ASSETS_CAP,
+  scanStoreBounds,
+  scanStoreNumber,
   type ScanResultHead,
   type ScanStore,
   type ScanStoreOptions,
@@ -87,13 +87,6 @@ ORDER BY p.seq DESC`;
 
 /** The seq of the newest row beyond the first `$1`; null when there are not that many. */
 const CUTOFF = '(SELECT seq FROM scans ORDER BY seq DESC OFFSET $1 LIMIT 1)';
-
-function wholeNumber(name: string, value: number, min: number): number {
-  if (!Number.isInteger(value) || value < min) {
-    throw new RangeError(`scan store: ${name} must be a whole number ≥ ${min}, got ${value}`);
-  }
-  return value;
-}
 
 /**
  * The rules a summary names, in one order that keeps both of its lists' orders: failingRules and
@@ -197,14 +190,9 @@ export function createPgScanStore<R extends ScanResultHead>(
   pool: pg.Pool,
   options: PgScanStoreOptions = {},
 ): ScanStore<R> {
-  const limit = wholeNumber('limit', options.limit ?? DEFAULT_HISTORY_LIMIT, 1);
-  const detailed = wholeNumber(
-    'detailedSummaries',
-    options.detailedSummaries ?? DEFAULT_DETAILED_SUMMARIES,
-    0,
-  );
-  const fullResults = wholeNumber('fullResults', options.fullResults ?? DEFAULT_FULL_RESULTS, 1);
-  const lockTimeoutMs = wholeNumber('lockTimeoutMs', options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, 1);
+  const { limit, detailed, historyCount } = scanStoreBounds(options);
+  const fullResults = scanStoreNumber('fullResults', options.fullResults ?? DEFAULT_FULL_RESULTS, 1);
+  const lockTimeoutMs = scanStoreNumber('lockTimeoutMs', options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, 1);
 
   // The latest result as last read, so that a caller asking again gets it without a decompression.
   let cached: { scanId: string; seq: string; result: R } | null = null;
@@ -344,7 +332,7 @@ export function createPgScanStore<R extends ScanResultHead>(
     },
 
     async history(max) {
-      const count = max === undefined ? limit : wholeNumber('history(limit)', max, 0);
+      const count = historyCount(max);
       if (count === 0) return [];
       return summaries(count, 0);
     },

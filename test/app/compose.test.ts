@@ -15,7 +15,7 @@ import type { AuditEvent } from '../../evidence/types.js';
 import { createRuleService } from '../../services/rules.js';
 import { AUDIT_LOG_FILE } from '../../store/audit-log.js';
 import { SIGNING_KEY_FILE } from '../../store/signing-key.js';
-import { runCli } from '../cli/harness.js';
+import { runCli, tagRuleArgs } from '../cli/harness.js';
 
 const NOW = Date.parse('2026-11-23T06:00:00Z');
 const dirs: string[] = [];
@@ -201,27 +201,10 @@ describe('one service behind both edges', () => {
     assert.equal(view.kind, 'message');
 
     const cliDir = temp();
-    const cli = await runCli(
-      [
-        'rule',
-        'add',
-        '--id',
-        'PROD-TAG',
-        '--name',
-        'Production tag',
-        '--severity',
-        'Medium',
-        '--scope',
-        'secrets',
-        '--field',
-        'tag_present',
-        '--operator',
-        'not_exists',
-        '--value',
-        'env',
-      ],
-      { dataDir: cliDir, clock: () => NOW },
-    );
+    const cli = await runCli(tagRuleArgs({ id: 'PROD-TAG', name: 'Production tag', value: 'env' }), {
+      dataDir: cliDir,
+      clock: () => NOW,
+    });
     assert.equal(cli.code, 0, cli.stderr);
 
     const stored = (dir: string) => compose(config(dir)).rules.list();

@@ -8,94 +8,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, it } from 'vitest';
-import { runAlerts, type AlertNotifiers } from '../../bot/alerts/deliver.js';
-import type { AlertView, View } from '../../cards/views.js';
 import { openPorts } from '../../app/ports.js';
-import { SCAN_SCHEMA, type RuleResult, type ScanResult } from '../../scanner/scan.js';
-import { summarize } from '../../scanner/summary.js';
-import { createAlertStore, type AlertChannel, type AlertStore } from '../../store/alerts.js';
-
-const NOW = Date.parse('2026-11-01T06:00:00Z');
-const A = 'https://kv-prod.vault.azure.net/secrets/db-password';
-const B = 'https://kv-prod.vault.azure.net/secrets/api-key';
-const SLACK: AlertChannel = { kind: 'slack', id: 'C1' };
-const TEAMS: AlertChannel = { kind: 'teams', id: 'T1' };
+import { createAlertStore } from '../../store/alerts.js';
+import { A, alertLedger, B, key, SLACK, TEAMS } from './alerts-ledger-harness.js';
 
 const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-function rule(id: string, failing: string[]): RuleResult {
-  return {
-    id,
-    name: `rule ${id}`,
-    severity: 'Medium',
-    weight: 1,
-    class: 'framework',
-    status: failing.length > 0 ? 'fail' : 'pass',
-    evaluated: 10,
-    failing,
-    metric: null,
-  };
-}
-
-/** A scan in which `expiring` assets fail the 30-day threshold (P003) and nothing else. */
-function scanWith(scanId: string, expiring: string[]): ScanResult {
-  return {
-    schema: SCAN_SCHEMA,
-    scanId,
-    now: new Date(NOW).toISOString(),
-    source: 'test',
-    score: 90,
-    rating: null,
-    rules: [rule('P002', []), rule('P003', expiring), rule('P007', [])],
-    frameworks: [],
-    tenantId: 't',
-    collectedAt: new Date(NOW).toISOString(),
-    assets: { vaults: 1, secrets: 2, keys: 0, certificates: 0, resources: null, appRegistrations: null },
-  };
-}
-
 function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'certify-alert-ledger-'));
   dirs.push(dir);
-  const ports = openPorts(dir, 50);
-  const alerts = createAlertStore(dir);
-  /** `kind:id` → the keys of every card that channel was given, in order. */
-  const got = new Map<string, string[]>();
-  const failing = new Set<string>();
-  let scans = 0;
-  const received = (channel: string, view: View) => {
-    if (failing.has(channel)) throw new Error(`${channel} is down`);
-    assert.equal(view.kind, 'alert');
-    const ack = (view as AlertView).actions.find((a) => a.verb === 'alert.ack');
-    assert.ok(ack?.data.keys, 'a small alert lists its keys on the button');
-    got.set(channel, [...(got.get(channel) ?? []), ...ack.data.keys.split(',')]);
-  };
-  const notifiers: AlertNotifiers = {
-    slack: { post: async (id, view) => received(`slack:${id}`, view) },
-    teams: { send: async (id, view) => received(`teams:${id}`, view) },
-  };
-  const subscribe = (channel: AlertChannel, store: AlertStore = alerts) =>
-    store.subscribe({ channel, filters: {}, createdBy: 'u1', createdAt: new Date(NOW).toISOString() });
-  const scan = async (expiring: string[]) => {
-    scans += 1;
-    const result = scanWith(`scan-${scans}`, expiring);
-    await ports.scans.save(result, summarize(result));
-  };
-  const run = (store: AlertStore = alerts, scanPorts = ports) =>
-    runAlerts({ ports: scanPorts, alerts: store, notifiers, now: NOW, log: () => undefined });
-  /** What each channel got since the last call, sorted. */
-  const take = () => {
-    const out = Object.fromEntries([...got].map(([k, v]) => [k, [...v].sort()]));
-    got.clear();
-    return out;
-  };
-  return { dir, alerts, failing, subscribe, scan, run, take };
+  return { dir, ...alertLedger(dir, createAlertStore(dir)) };
 }
-
-const key = (asset: string) => `threshold:30d:${asset}`;
 
 describe('alert ledger: once per asset, threshold and channel', () => {
   it('two channels each get the alert once', async () => {

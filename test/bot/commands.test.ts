@@ -9,15 +9,13 @@ import { join } from 'node:path';
 import { afterAll, describe, it } from 'vitest';
 import {
   commandFromAction,
-  handleCommand,
   parseCommand,
   type Command,
   type CommandContext,
 } from '../../bot/commands/index.js';
 import type { ControlView, HelpView, MessageView, RulesView, ScoreView, View } from '../../cards/views.js';
-import { openPorts, portServices } from '../../app/ports.js';
 import { FRAMEWORKS } from '../../scanner/frameworks/index.js';
-import { demoSource } from '../../scanner/sources/demo/index.js';
+import { as, commandContext, run } from './commands-harness.js';
 
 const NOW = Date.parse('2026-11-23T06:00:00Z');
 const DAY = 86_400_000;
@@ -30,25 +28,7 @@ afterAll(() => {
 function context(now = NOW, dir?: string): CommandContext {
   const dataDir = dir ?? mkdtempSync(join(tmpdir(), 'certify-bot-'));
   if (dir === undefined) dirs.push(dataDir);
-  const ports = openPorts(dataDir, 50);
-  const source = demoSource({ size: 200 });
-  return {
-    ports,
-    source,
-    ...portServices({ ports, source: () => source, audit: null }),
-    now,
-    user: { id: 'u1', name: 'Test User' },
-    channel: { kind: 'playground', id: 'c1' },
-  };
-}
-
-function run(text: string, ctx: CommandContext): Promise<View> {
-  return handleCommand(parseCommand(text), ctx);
-}
-
-function as<K extends View['kind']>(view: View, kind: K): Extract<View, { kind: K }> {
-  assert.equal(view.kind, kind, `expected a ${kind} view, got ${JSON.stringify(view).slice(0, 300)}`);
-  return view as Extract<View, { kind: K }>;
+  return commandContext(dataDir, now);
 }
 
 /** Evidence, never a verdict. The disclaimer is the one place that may speak of "met". */

@@ -59,13 +59,14 @@ beforeAll(async () => {
 
 /** A signed bundle and the token of the link its signature issued. */
 async function signedBundle(): Promise<{ id: string; token: string }> {
-  const r = await wiring.service.request({
+  const requested = await wiring.service.request({
     framework: findFramework('soc2'),
     period: parsePeriod('2026-Q3', NOW),
     requester: RILEY,
     channel: { kind: 'slack', id: 'C1' },
     now: NOW,
   });
+  const r = (await wiring.service.awaitBuilt(requested.id, 60_000))!;
   assert.equal(r.status, 'pending', r.error ?? '');
   const { link } = await wiring.service.sign(r.id, MORGAN, { name: 'Morgan Diaz', role: 'CISO' }, NOW);
   assert.ok(link);

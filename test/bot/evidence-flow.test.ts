@@ -243,7 +243,7 @@ describe('evidence in the playground', () => {
   });
 });
 
-describe('evidence in Teams (real teams-ai Application, fake Bot Connector)', () => {
+describe('evidence in Teams (real Teams SDK App, fake Bot Connector)', () => {
   const BOT = { id: '28:00000000-0000-0000-0000-0000000000bb', name: 'Certify' };
   const TENANT = '00000000-0000-0000-0000-0000000000cc';
   const REQUESTER = {

@@ -373,6 +373,49 @@ describe('readBotEnv', () => {
     assert.equal(msi.teams?.appPassword, null);
   });
 
+  it("reads the Teams SDK's variables too, and tells the app type from what is set", () => {
+    assert.deepEqual(readBotEnv({ CLIENT_ID: 'id', CLIENT_SECRET: 'pw', TENANT_ID: 't' }, '/').teams, {
+      appId: 'id',
+      appPassword: 'pw',
+      tenantId: 't',
+      appType: 'SingleTenant',
+    });
+    assert.equal(readBotEnv({ CLIENT_ID: 'id', CLIENT_SECRET: 'pw' }, '/').teams?.appType, 'MultiTenant');
+    assert.deepEqual(
+      readBotEnv({ CLIENT_ID: 'id', TENANT_ID: 't', MANAGED_IDENTITY_CLIENT_ID: 'id' }, '/').teams,
+      {
+        appId: 'id',
+        appPassword: null,
+        tenantId: 't',
+        appType: 'UserAssignedMSI',
+        managedIdentityClientId: 'id',
+      },
+    );
+    // The same value under both names is one setting, not a conflict.
+    assert.equal(
+      readBotEnv({ MicrosoftAppId: 'id', CLIENT_ID: 'id', CLIENT_SECRET: 'pw' }, '/').teams?.appId,
+      'id',
+    );
+    assert.equal(readBotEnv({ DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS: 'false' }, '/').teams, null);
+  });
+
+  it('Teams local mode: on for the local demo and when asked for, off beside anything real', () => {
+    assert.equal(readBotEnv({}, '/').teamsLocal, true, 'npm start with nothing set');
+    assert.equal(readBotEnv({ CERTIFY_PLAYGROUND: '0' }, '/').teamsLocal, true);
+    assert.equal(readBotEnv({ CLIENT_ID: 'id', CLIENT_SECRET: 'pw' }, '/').teamsLocal, false);
+    assert.equal(readBotEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }, '/').teamsLocal, false);
+    assert.equal(readBotEnv({ CERTIFY_SOURCE: 'azure' }, '/').teamsLocal, false);
+    assert.equal(readBotEnv({ CERTIFY_APPROVERS: 'alice' }, '/').teamsLocal, false);
+    // Asked for explicitly (the Bot Framework Emulator's old way): on, whatever else is set.
+    assert.equal(
+      readBotEnv(
+        { MicrosoftAppType: 'MultiTenant', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' },
+        '/',
+      ).teamsLocal,
+      true,
+    );
+  });
+
   const cases: Array<[string, Record<string, string>, RegExp]> = [
     ['port not a number', { PORT: 'http' }, /^PORT: "http" is not a port number/],
     ['port too large', { PORT: '70000' }, /^PORT:/],
@@ -384,18 +427,18 @@ describe('readBotEnv', () => {
     [
       'app id without password',
       { MicrosoftAppId: 'id' },
-      /^MicrosoftAppPassword: missing while MicrosoftAppId/,
+      /^MicrosoftAppPassword \(or CLIENT_SECRET\): missing while MicrosoftAppId/,
     ],
     [
       'password without app id',
       { MicrosoftAppPassword: 'pw' },
-      /^MicrosoftAppId: missing while MicrosoftAppPassword/,
+      /^MicrosoftAppId \(or CLIENT_ID\): missing while MicrosoftAppPassword/,
     ],
     ['bad app type', { MicrosoftAppType: 'Tenantless' }, /^MicrosoftAppType: "Tenantless" is not one of/],
     [
       'single tenant without tenant id',
       { MicrosoftAppId: 'id', MicrosoftAppPassword: 'pw', MicrosoftAppType: 'SingleTenant' },
-      /^MicrosoftAppTenantId: missing for MicrosoftAppType=SingleTenant/,
+      /^MicrosoftAppTenantId \(or TENANT_ID\): missing for MicrosoftAppType=SingleTenant/,
     ],
     [
       'MSI with a password',
@@ -405,7 +448,32 @@ describe('readBotEnv', () => {
         MicrosoftAppType: 'UserAssignedMSI',
         MicrosoftAppTenantId: 't',
       },
-      /^MicrosoftAppPassword: must not be set/,
+      /^MicrosoftAppPassword \(or CLIENT_SECRET\): must not be set/,
+    ],
+    [
+      'two app ids under the two names',
+      { MicrosoftAppId: 'id-1', CLIENT_ID: 'id-2', MicrosoftAppPassword: 'pw' },
+      /^MicrosoftAppId and CLIENT_ID: both set, to different values \("id-1" and "id-2"\)/,
+    ],
+    [
+      'two passwords under the two names, never echoed',
+      { CLIENT_ID: 'id', MicrosoftAppPassword: 'pw-1', CLIENT_SECRET: 'pw-2' },
+      /^MicrosoftAppPassword and CLIENT_SECRET: both set, to different values; keep one of them$/,
+    ],
+    [
+      'the Teams SDK asked to skip token validation',
+      { DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS: 'true' },
+      /^DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS: Certify validates every Teams token/,
+    ],
+    [
+      'a managed identity beside a client secret',
+      { CLIENT_ID: 'id', CLIENT_SECRET: 'pw', MANAGED_IDENTITY_CLIENT_ID: 'mi' },
+      /^MANAGED_IDENTITY_CLIENT_ID: only used with MicrosoftAppType=UserAssignedMSI, not MultiTenant/,
+    ],
+    [
+      'a managed identity without its tenant',
+      { CLIENT_ID: 'id', MANAGED_IDENTITY_CLIENT_ID: 'id' },
+      /^MicrosoftAppTenantId \(or TENANT_ID\): missing for MicrosoftAppType=UserAssignedMSI/,
     ],
     [
       'slack token without secret',

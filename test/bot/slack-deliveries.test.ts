@@ -198,13 +198,16 @@ describe('Slack deliveries: replays and retries', () => {
       now: Date.parse('2026-09-01T00:00:00Z'),
     });
     let bundles = 0;
-    const evidence: EvidenceService = {
-      ...wiring.service,
+    // The core hands builds to its job queue (withBuildQueue): the service it gets counts too.
+    const counting = (service: EvidenceService): EvidenceService => ({
+      ...service,
       request: (args) => {
         bundles += 1;
-        return wiring.service.request(args);
+        return service.request(args);
       },
-    };
+      withBuildQueue: (queue) => counting(service.withBuildQueue(queue)),
+    });
+    const evidence = counting(wiring.service);
     const core = createBotCore({ ports, source, clock: () => NOW, evidence, audit: wiring.audit });
     const evidenceUrl = await serve(
       createSlackRoute({

@@ -1,16 +1,23 @@
 /**
- * The Teams adapter end to end: real Bot Framework CloudAdapter and teams-ai Application, the real
- * bot core on a temporary data directory and the demo source, a fake connector as `serviceUrl`.
+ * The Teams adapter end to end: the real Teams SDK App (`@microsoft/teams.apps`) behind Certify's
+ * route, the real bot core on a temporary data directory and the demo source, and a fake Bot
+ * Connector as `serviceUrl` (and, with credentials, as the Bot Framework's token issuer and key set).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { App } from '@microsoft/teams.apps';
+import { readBotEnv } from '../../bot/config.js';
 import { createBotCore } from '../../bot/core.js';
+import { createServer as createCertifyServer } from '../../bot/server.js';
+import { sdkCredentials } from '../../bot/teams/app.js';
+import { CertifyHost } from '../../bot/teams/host.js';
+import { sdkLogger } from '../../bot/teams/sdk-logger.js';
 import {
   commandText,
   createMemoryReferenceStore,
@@ -18,9 +25,11 @@ import {
   createTeamsRoute,
   TOKEN_VALIDATION_OFF_WARNING,
 } from '../../bot/teams/index.js';
-import type { ConversationReferenceStore, TeamsConfig } from '../../bot/teams/index.js';
+import type { ConversationReferenceStore, TeamsConfig, TeamsSdkPorts } from '../../bot/teams/index.js';
+import { localOnlyProblem } from '../../bot/teams/local-only.js';
+import { teamsWelcome } from '../../bot/teams/welcome.js';
 import type { BotCore, Route } from '../../bot/types.js';
-import { toAdaptiveCard } from '../../cards/index.js';
+import { cardSize, toAdaptiveCard } from '../../cards/index.js';
 import type { AdaptiveCard, View } from '../../cards/index.js';
 import { openPorts } from '../../app/ports.js';
 import { demoSource } from '../../scanner/sources/demo/index.js';
@@ -30,6 +39,7 @@ import type { FakeConnector } from '../support/fake-botconnector/index.js';
 const NOW = Date.parse('2026-11-23T06:00:00Z');
 const CARD = 'application/vnd.microsoft.card.adaptive';
 const BOT = { id: '28:00000000-0000-0000-0000-0000000000bb', name: 'Certify' };
+const APP_ID = '11111111-2222-3333-4444-555555555555';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -44,6 +54,22 @@ function makeCore(): BotCore {
     source: demoSource({ size: 150 }),
     clock: () => NOW,
   });
+}
+
+/** A core that fails the test if anything reaches it. */
+function untouchable(): BotCore & { calls: number } {
+  const core = {
+    calls: 0,
+    answer: () => {
+      core.calls++;
+      return Promise.reject(new Error('must not be called'));
+    },
+    act: () => {
+      core.calls++;
+      return Promise.reject(new Error('must not be called'));
+    },
+  };
+  return core;
 }
 
 type Json = Record<string, unknown>;
@@ -126,13 +152,13 @@ function actionInvoke(serviceUrl: string, verb: string, data: Record<string, str
   };
 }
 
-async function startBot(route: Route): Promise<{ url: string; close(): Promise<void> }> {
+async function startBot(route: Route, host = '127.0.0.1'): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     if (req.method === 'POST' && req.url === '/api/messages') {
       route(req, res).catch(() => res.writeHead(500).end());
     } else res.writeHead(404).end();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/api/messages`,
@@ -165,25 +191,74 @@ function cardOf(activity: Json): AdaptiveCard {
   return attachment.content;
 }
 
+/** Runs `body` while capturing what the process writes to stderr, stdout and the console. */
+async function quietly<T>(body: () => Promise<T>): Promise<{ value: T; printed: string }> {
+  const printed: string[] = [];
+  const saved = {
+    error: console.error,
+    warn: console.warn,
+    log: console.log,
+    err: process.stderr.write,
+    out: process.stdout.write,
+  };
+  const capture = (...args: unknown[]) => void printed.push(args.map(String).join(' '));
+  console.error = capture;
+  console.warn = capture;
+  console.log = capture;
+  process.stderr.write = ((chunk: unknown) => {
+    printed.push(String(chunk));
+    return true;
+  }) as typeof process.stderr.write;
+  process.stdout.write = ((chunk: unknown) => {
+    printed.push(String(chunk));
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    return { value: await body(), printed: printed.join('\n') };
+  } finally {
+    console.error = saved.error;
+    console.warn = saved.warn;
+    console.log = saved.log;
+    process.stderr.write = saved.err;
+    process.stdout.write = saved.out;
+  }
+}
+
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
 describe('commandText', () => {
-  it('strips a leftover bot mention, &nbsp; and a leading /certify', () => {
+  it('strips the bot mention, a leftover mention, &nbsp; and a leading /certify', () => {
     assert.equal(commandText({ text: '<at>Certify</at>&nbsp;control pci 3.7' }), 'control pci 3.7');
     assert.equal(commandText({ text: '  /certify score soc2 ' }), 'score soc2');
     assert.equal(commandText({ text: '/certifyx' }), '/certifyx');
     assert.equal(commandText({}), '');
   });
+
+  it("strips only the bot's own mention, and survives a malformed mention entity", () => {
+    const activity = {
+      text: '<at>Certify</at> rotate kv/db <at>Avery</at>',
+      recipient: { id: BOT.id },
+      entities: [
+        { type: 'mention', text: '<at>Avery</at>', mentioned: { id: '29:avery', name: 'Avery' } },
+        { type: 'mention', text: '<at>Certify</at>', mentioned: BOT },
+        { type: 'mention', text: '<at>Nobody</at>' },
+      ],
+    };
+    assert.equal(commandText(activity), 'rotate kv/db <at>Avery</at>');
+  });
 });
 
-describe('Teams route (open mode, no MicrosoftAppId)', () => {
+describe('Teams route (local mode, no MicrosoftAppId)', () => {
   let connector: FakeConnector;
   let bot: { url: string; close(): Promise<void> };
   let references: ConversationReferenceStore;
   const logs: LogLine[] = [];
-  const config: { teams: TeamsConfig | null } = { teams: null };
+  const config: { teams: TeamsConfig | null; approvers: string[] } = {
+    teams: null,
+    approvers: ['00000000-0000-0000-0000-0000000000aa'],
+  };
   // A second core with its own data directory, fed the same commands: the expected views.
   const twin = makeCore();
   const twinUser = { id: '7faf8ab2-3d56-4244-b585-20c8a42ed2b8', name: 'Megan Bowen' };
@@ -211,7 +286,7 @@ describe('Teams route (open mode, no MicrosoftAppId)', () => {
     assert.equal(warnings[0]?.fields?.level, 'warn');
   });
 
-  it('answers a personal-chat `score` with an Adaptive Card reply through the connector', async () => {
+  it('answers a personal-chat `score` with an Adaptive Card through the connector', async () => {
     const activity = personalMessage(connector.serviceUrl, 'score');
     const res = await post(bot.url, activity);
     assert.equal(res.status, 200);
@@ -220,9 +295,15 @@ describe('Teams route (open mode, no MicrosoftAppId)', () => {
     assert.ok(sent);
     assert.equal(sent.method, 'POST');
     assert.equal(sent.conversationId, (activity.conversation as { id: string }).id);
-    assert.equal(sent.activityId, '1485983408511', 'a reply to the incoming message');
-    assert.equal(sent.authorization, null, 'no token in open mode');
+    assert.equal(sent.authorization, null, 'no token in local mode');
+    assert.equal(sent.activity.type, 'message');
+    assert.deepEqual(sent.activity.from, {
+      id: '28:c9e8c047-2a74-40a2-b28a-b162d5f5327c',
+      name: 'Teams TestBot',
+    });
     scoreCard = cardOf(sent.activity);
+    assert.equal(scoreCard.version, '1.5');
+    assert.ok(cardSize(scoreCard) <= 28 * 1024, `${cardSize(scoreCard)} bytes`);
     const expected = await twin.answer('score', twinUser, { kind: 'teams', id: 'x' });
     assert.equal(expected.kind, 'score');
     assert.deepEqual(scoreCard, toAdaptiveCard(expected));
@@ -231,15 +312,17 @@ describe('Teams route (open mode, no MicrosoftAppId)', () => {
     assert.deepEqual(connector.unexpected, []);
   });
 
-  it('stores the conversation reference keyed by conversation id', async () => {
+  it('stores the conversation reference keyed by conversation id, in the Teams SDK format', async () => {
     const activity = personalMessage(connector.serviceUrl, 'help');
     const id = (activity.conversation as { id: string }).id;
     const reference = await references.get(id);
-    assert.ok(reference);
-    assert.equal(reference.serviceUrl, connector.serviceUrl);
-    assert.equal(reference.conversation?.id, id);
-    assert.equal(reference.bot?.id, '28:c9e8c047-2a74-40a2-b28a-b162d5f5327c');
-    assert.equal(reference.user?.id, (activity.from as { id: string }).id);
+    assert.deepEqual(reference, {
+      format: 2,
+      serviceUrl: connector.serviceUrl.replace(/\/$/, ''),
+      channelId: 'msteams',
+      conversation: { id, conversationType: 'personal' },
+      bot: { id: '28:c9e8c047-2a74-40a2-b28a-b162d5f5327c', name: 'Teams TestBot' },
+    });
   });
 
   it('strips the bot mention in a channel: `<at>Certify</at> control pci 3.7` → control card', async () => {
@@ -255,7 +338,7 @@ describe('Teams route (open mode, no MicrosoftAppId)', () => {
     assert.equal(connector.activities.length, before + 1);
     const sent = connector.activities.at(-1);
     assert.ok(sent);
-    assert.equal(sent.conversationId, '19:general@thread.tacv2;messageid=1700000000111');
+    assert.equal(sent.conversationId, '19:general@thread.tacv2;messageid=1700000000111', 'in the thread');
     const card = cardOf(sent.activity);
     const expected = await twin.answer('control pci 3.7', twinUser, { kind: 'teams', id: 'x' });
     assert.equal(expected.kind, 'control');
@@ -295,10 +378,7 @@ describe('Teams route (open mode, no MicrosoftAppId)', () => {
       action.verb,
       action.data,
       { id: USER.aadObjectId, name: USER.name },
-      {
-        kind: 'teams',
-        id: 'a:1conv',
-      },
+      { kind: 'teams', id: 'a:1conv' },
     );
     assert.deepEqual(body.value, toAdaptiveCard(expected));
     assert.equal(
@@ -309,28 +389,64 @@ describe('Teams route (open mode, no MicrosoftAppId)', () => {
     assert.ok(await references.get('a:1conv'));
   });
 
-  it('welcomes with the help card when the bot is added, not when someone else is', async () => {
-    const update = (member: { id: string }) => ({
+  it('welcomes once when the bot is added or installed, never when someone else joins', async () => {
+    const update = (conversation: string, member: { id: string }) => ({
       type: 'conversationUpdate',
       id: 'cu-1',
       serviceUrl: connector.serviceUrl,
       channelId: 'msteams',
       from: USER,
-      conversation: { conversationType: 'personal', tenantId: TENANT, id: 'a:2conv' },
+      conversation: { conversationType: 'personal', tenantId: TENANT, id: conversation },
       recipient: BOT,
       membersAdded: [member],
       channelData: { tenant: { id: TENANT }, eventType: 'membersAdded' },
     });
+    const install = (conversation: string, conversationType: string) => ({
+      type: 'installationUpdate',
+      action: 'add',
+      id: 'iu-1',
+      serviceUrl: connector.serviceUrl,
+      channelId: 'msteams',
+      from: USER,
+      conversation: {
+        conversationType,
+        tenantId: TENANT,
+        id: conversation,
+        isGroup: conversationType !== 'personal',
+      },
+      recipient: BOT,
+      channelData: { tenant: { id: TENANT }, source: { name: 'message' } },
+    });
     const before = connector.activities.length;
-    assert.equal((await post(bot.url, update({ id: USER.id }))).status, 200);
+    assert.equal((await post(bot.url, update('a:2conv', { id: USER.id }))).status, 200);
     assert.equal(connector.activities.length, before);
-    assert.equal((await post(bot.url, update({ id: BOT.id }))).status, 200);
+    assert.equal((await post(bot.url, update('a:2conv', { id: BOT.id }))).status, 200);
     assert.equal(connector.activities.length, before + 1);
     const sent = connector.activities.at(-1);
     assert.ok(sent);
     assert.equal(sent.conversationId, 'a:2conv');
-    const expected = await twin.answer('help', twinUser, { kind: 'teams', id: 'x' });
-    assert.deepEqual(cardOf(sent.activity), toAdaptiveCard(expected));
+    const welcome = cardOf(sent.activity);
+    assert.deepEqual(welcome, toAdaptiveCard(teamsWelcome(config.approvers, 'personal')));
+    const text = JSON.stringify(welcome);
+    assert.match(text, /Certify is here/);
+    assert.match(text, /"control pci 3\.7"/);
+    assert.match(text, /"evidence soc2 last-quarter"/);
+    assert.match(text, /the approver your administrator named/);
+    // Teams announces the same install twice: the second announcement is not welcomed again.
+    assert.equal((await post(bot.url, install('a:2conv', 'personal'))).status, 200);
+    assert.equal(connector.activities.length, before + 1);
+    // An install in a team's channel is welcomed, with the mention hint.
+    assert.equal((await post(bot.url, install('19:team@thread.tacv2', 'channel'))).status, 200);
+    assert.equal(connector.activities.length, before + 2);
+    const channel = connector.activities.at(-1)!;
+    assert.equal(channel.conversationId, '19:team@thread.tacv2');
+    assert.match(JSON.stringify(cardOf(channel.activity)), /mention @Certify first/);
+    // The welcome's buttons answer in place, like any card's.
+    const button = welcome.actions.find((a) => a.verb === 'score.show');
+    assert.ok(button);
+    const res = await post(bot.url, actionInvoke(connector.serviceUrl, button.verb, button.data));
+    assert.equal((res.json() as { value: AdaptiveCard }).value.type, 'AdaptiveCard');
+    assert.match(JSON.stringify((res.json() as { value: AdaptiveCard }).value), /Certify score/);
   });
 
   it('sends a proactive alert to a stored conversation', async () => {
@@ -352,6 +468,7 @@ describe('Teams route (open mode, no MicrosoftAppId)', () => {
     assert.equal(sent.method, 'POST');
     assert.equal(sent.conversationId, key);
     assert.equal(sent.activityId, null, 'a new message, not a reply');
+    assert.equal(sent.authorization, null);
     assert.deepEqual(cardOf(sent.activity), toAdaptiveCard(view));
     await assert.rejects(notifier.send('19:unknown', view), /No Teams conversation/);
   });
@@ -359,8 +476,69 @@ describe('Teams route (open mode, no MicrosoftAppId)', () => {
   it('rejects bad bodies before the SDK sees them', async () => {
     assert.equal((await post(bot.url, '{not json')).status, 400);
     assert.equal((await post(bot.url, '[1,2]')).status, 400);
+    assert.equal((await post(bot.url, { type: 'message' })).status, 400, 'no conversation');
     const big = JSON.stringify({ type: 'message', text: 'x'.repeat(1024 * 1024 + 10) });
     assert.equal((await post(bot.url, big)).status, 413);
+  });
+
+  it('refuses what is not a program on this machine: proxied, from a web page, not JSON', async () => {
+    const before = connector.activities.length;
+    const message = personalMessage(connector.serviceUrl, 'score');
+    const refusals: Record<string, string>[] = [
+      { 'x-forwarded-for': '203.0.113.7' },
+      { forwarded: 'for=203.0.113.7' },
+      { origin: 'https://evil.example' },
+      { 'sec-fetch-site': 'cross-site' },
+      { 'content-type': 'text/plain' },
+    ];
+    for (const headers of refusals) {
+      const res = await post(bot.url, message, headers);
+      assert.equal(res.status, 403, JSON.stringify(headers));
+    }
+    assert.equal(connector.activities.length, before);
+    assert.equal(logs.filter((l) => l.event === 'teams.refused').length, 5);
+  });
+});
+
+describe('local mode refuses other machines', () => {
+  const fakeReq = (remoteAddress: string, headers: Json = {}) =>
+    ({
+      socket: { remoteAddress },
+      headers: { 'content-type': 'application/json', ...headers },
+    }) as unknown as IncomingMessage;
+
+  it('lets loopback callers through, IPv4, IPv6 and mapped', () => {
+    assert.equal(localOnlyProblem(fakeReq('127.0.0.1')), null);
+    assert.equal(localOnlyProblem(fakeReq('::1')), null);
+    assert.equal(localOnlyProblem(fakeReq('::ffff:127.0.0.1')), null);
+    assert.equal(localOnlyProblem(fakeReq('10.0.0.5')), 'not from this machine');
+    assert.equal(localOnlyProblem(fakeReq('::ffff:192.168.1.4')), 'not from this machine');
+  });
+
+  it('answers 403 to a request over a network interface', async (ctx) => {
+    const address = Object.values(networkInterfaces())
+      .flat()
+      .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+    if (!address) {
+      ctx.skip();
+      return;
+    }
+    const core = untouchable();
+    const route = createTeamsRoute({
+      config: { teams: null },
+      core,
+      log: () => {},
+      references: createMemoryReferenceStore(),
+    });
+    const bot = await startBot(route, '0.0.0.0');
+    try {
+      const url = bot.url.replace('127.0.0.1', address);
+      const res = await post(url, personalMessage('http://127.0.0.1:9/', 'score'));
+      assert.equal(res.status, 403);
+      assert.equal(core.calls, 0);
+    } finally {
+      await bot.close();
+    }
   });
 });
 
@@ -412,47 +590,33 @@ describe('Teams Action.Execute with input values', () => {
       await connector.close();
     }
   });
-});
 
-describe('Teams route with a MicrosoftAppId (token validation on)', () => {
-  it('answers 401 to a request without an Authorization header and handles nothing', async () => {
+  it('a failing command answers the pressed card with an error, and a message with an apology', async () => {
     const connector = await startFakeConnector();
-    const references = createMemoryReferenceStore();
     const logs: LogLine[] = [];
-    let called = 0;
     const core: BotCore = {
-      answer: () => {
-        called++;
-        return Promise.reject(new Error('must not be called'));
-      },
-      act: () => {
-        called++;
-        return Promise.reject(new Error('must not be called'));
-      },
+      answer: () => Promise.reject(new Error('store is on fire at /secret/path')),
+      act: () => Promise.reject(new Error('store is on fire at /secret/path')),
     };
-    const password = 'not-a-real-password-1234';
-    const route = createTeamsRoute({
-      config: {
-        teams: {
-          appId: '11111111-2222-3333-4444-555555555555',
-          appPassword: password,
-          tenantId: null,
-          appType: 'MultiTenant',
-        },
-      },
-      core,
-      log: (event, fields) => logs.push({ event, fields }),
-      references,
-    });
-    const bot = await startBot(route);
+    const bot = await startBot(
+      createTeamsRoute({
+        config: { teams: null },
+        core,
+        log: (event, fields) => logs.push({ event, fields }),
+        references: createMemoryReferenceStore(),
+      }),
+    );
     try {
-      const res = await post(bot.url, personalMessage(connector.serviceUrl, 'score'));
-      assert.equal(res.status, 401);
-      assert.equal(called, 0);
-      assert.deepEqual(await references.list(), []);
-      assert.equal(connector.activities.length, 0);
-      assert.equal(logs.filter((l) => JSON.stringify(l).includes(TOKEN_VALIDATION_OFF_WARNING)).length, 0);
-      assert.ok(!JSON.stringify(logs).includes(password));
+      const res = await post(bot.url, actionInvoke(connector.serviceUrl, 'score.show', {}));
+      assert.equal(res.status, 200);
+      const body = res.json() as { statusCode: number; type: string; value: { message: string } };
+      assert.equal(body.statusCode, 500);
+      assert.equal(body.type, 'application/vnd.microsoft.error');
+      assert.doesNotMatch(res.text, /on fire/);
+      assert.equal((await post(bot.url, personalMessage(connector.serviceUrl, 'score'))).status, 200);
+      const sent = connector.activities.at(-1)!;
+      assert.match(String(sent.activity.text), /could not answer that/);
+      assert.equal(logs.filter((l) => l.event === 'teams.turn_error').length, 2);
     } finally {
       await bot.close();
       await connector.close();
@@ -460,77 +624,267 @@ describe('Teams route with a MicrosoftAppId (token validation on)', () => {
   });
 });
 
-describe('Teams route refusals (token validation on)', () => {
-  /** Runs `body` while capturing what the process writes to stderr and console.error/warn. */
-  async function quietly<T>(body: () => Promise<T>): Promise<{ value: T; printed: string }> {
-    const printed: string[] = [];
-    const saved = { error: console.error, warn: console.warn, write: process.stderr.write };
-    console.error = (...args: unknown[]) => void printed.push(args.map(String).join(' '));
-    console.warn = (...args: unknown[]) => void printed.push(args.map(String).join(' '));
-    process.stderr.write = ((chunk: unknown) => {
-      printed.push(String(chunk));
-      return true;
-    }) as typeof process.stderr.write;
-    try {
-      return { value: await body(), printed: printed.join('\n') };
-    } finally {
-      console.error = saved.error;
-      console.warn = saved.warn;
-      process.stderr.write = saved.write;
-    }
-  }
+describe('Teams route with credentials (token validation on)', () => {
+  let connector: FakeConnector;
+  let outbound: string;
+  let sdk: TeamsSdkPorts;
+  beforeAll(async () => {
+    connector = await startFakeConnector();
+    outbound = connector.outboundToken();
+    sdk = { cloud: connector.cloud, token: () => outbound };
+  });
+  afterAll(() => connector.close());
 
-  async function withRoute(run: (url: string, logs: LogLine[], connector: string) => Promise<void>) {
-    const connector = await startFakeConnector();
+  const TYPES: Array<[string, TeamsConfig]> = [
+    [
+      'MultiTenant',
+      { appId: APP_ID, appPassword: 'not-a-real-password-1234', tenantId: null, appType: 'MultiTenant' },
+    ],
+    [
+      'SingleTenant',
+      { appId: APP_ID, appPassword: 'not-a-real-password-1234', tenantId: TENANT, appType: 'SingleTenant' },
+    ],
+    ['UserAssignedMSI', { appId: APP_ID, appPassword: null, tenantId: TENANT, appType: 'UserAssignedMSI' }],
+  ];
+
+  async function withRoute(
+    teams: TeamsConfig,
+    core: BotCore,
+    run: (url: string, logs: LogLine[], references: ConversationReferenceStore) => Promise<void>,
+  ) {
     const logs: LogLine[] = [];
-    const core: BotCore = {
-      answer: () => Promise.reject(new Error('must not be called')),
-      act: () => Promise.reject(new Error('must not be called')),
-    };
+    const references = createMemoryReferenceStore();
     const route = createTeamsRoute({
-      config: {
-        teams: {
-          appId: '11111111-2222-3333-4444-555555555555',
-          appPassword: 'not-a-real-password-1234',
-          tenantId: null,
-          appType: 'MultiTenant',
-        },
-      },
+      config: { teams },
       core,
       log: (event, fields) => logs.push({ event, fields }),
-      references: createMemoryReferenceStore(),
+      references,
+      sdk,
     });
     const bot = await startBot(route);
     try {
-      await run(bot.url, logs, connector.serviceUrl);
+      await run(bot.url, logs, references);
     } finally {
       await bot.close();
-      await connector.close();
     }
   }
 
-  it('answers 400, not 500, to an unauthenticated {} and prints nothing', async () => {
-    await withRoute(async (url, logs) => {
+  it('answers 401 to a request without an Authorization header and handles nothing', async () => {
+    const core = untouchable();
+    const password = 'not-a-real-password-1234';
+    await withRoute(TYPES[0]![1], core, async (url, logs, references) => {
+      const before = connector.activities.length;
+      const res = await post(url, personalMessage(connector.serviceUrl, 'score'));
+      assert.equal(res.status, 401);
+      assert.equal(res.text, 'Unauthorized');
+      assert.equal(core.calls, 0);
+      assert.deepEqual(await references.list(), []);
+      assert.equal(connector.activities.length, before);
+      assert.equal(logs.filter((l) => JSON.stringify(l).includes(TOKEN_VALIDATION_OFF_WARNING)).length, 0);
+      assert.ok(!JSON.stringify(logs).includes(password));
+    });
+  });
+
+  for (const [name, teams] of TYPES) {
+    it(`${name}: a token the Bot Framework signed is accepted, and the reply carries the bot's token`, async () => {
+      await withRoute(teams, makeCore(), async (url, logs) => {
+        const before = connector.activities.length;
+        const activity = personalMessage(connector.serviceUrl, 'rules');
+        const token = connector.token({ audience: APP_ID, serviceUrl: connector.serviceUrl });
+        const res = await post(url, activity, { authorization: `Bearer ${token}` });
+        assert.equal(res.status, 200, JSON.stringify(logs));
+        assert.equal(connector.activities.length, before + 1);
+        const sent = connector.activities.at(-1)!;
+        assert.equal(sent.authorization, `Bearer ${outbound}`);
+        assert.equal(cardOf(sent.activity).version, '1.5');
+        assert.match(JSON.stringify(cardOf(sent.activity)), /P001/);
+        assert.ok(connector.keySetFetches > 0, 'the key set was fetched from the (fake) issuer');
+      });
+    });
+  }
+
+  it('refuses forged, expired, wrong-audience, wrong-issuer, wrong-service-url and unsigned tokens: 401, nothing printed, no stack', async () => {
+    const core = untouchable();
+    await withRoute(TYPES[1]![1], core, async (url, logs, references) => {
+      const serviceUrl = connector.serviceUrl;
+      const cases: Array<[string, string]> = [
+        ['forged', connector.token({ audience: APP_ID, serviceUrl, forged: true })],
+        ['expired', connector.token({ audience: APP_ID, serviceUrl, expiresIn: -3600 })],
+        ['wrong audience', connector.token({ audience: '99999999-2222-3333-4444-555555555555', serviceUrl })],
+        ['wrong issuer', connector.token({ audience: APP_ID, serviceUrl, issuer: 'https://evil.example' })],
+        ['wrong service url', connector.token({ audience: APP_ID, serviceUrl: 'https://evil.example/' })],
+        ['unsigned', connector.token({ audience: APP_ID, serviceUrl, unsigned: true })],
+        ['malformed', 'not-a-jwt'],
+      ];
+      const before = connector.activities.length;
+      for (const [label, token] of cases) {
+        const { value: res, printed } = await quietly(() =>
+          post(url, personalMessage(serviceUrl, 'score'), { authorization: `Bearer ${token}` }),
+        );
+        assert.equal(res.status, 401, `${label}: ${res.status} ${res.text}`);
+        assert.equal(res.text, 'Unauthorized', label);
+        assert.equal(printed, '', `nothing printed outside the structured log for ${label}`);
+      }
+      assert.equal(core.calls, 0);
+      assert.equal(connector.activities.length, before);
+      assert.deepEqual(await references.list(), []);
+      assert.equal(logs.filter((l) => l.event === 'teams.unauthorized').length, cases.length);
+      const text = JSON.stringify(logs);
+      assert.doesNotMatch(text, /\bat [^ ]+ \(|\.js:\d+:\d+/, 'no stack trace in the log');
+      for (const [, token] of cases) assert.ok(!text.includes(token), 'no token in the log');
+    });
+  });
+
+  it('answers 400, not 500, to an unauthenticated {} and a malformed or missing token 401', async () => {
+    await withRoute(TYPES[0]![1], untouchable(), async (url, logs) => {
       const { value: res, printed } = await quietly(() => post(url, {}));
       assert.equal(res.status, 400);
       assert.equal(printed, '');
       assert.ok(logs.some((l) => l.event === 'teams.bad_request'));
+      for (const authorization of ['Bearer not-a-jwt', 'Basic dXNlcjpwYXNz', '']) {
+        const { value, printed: out } = await quietly(() =>
+          post(url, personalMessage(connector.serviceUrl, 'score'), authorization ? { authorization } : {}),
+        );
+        assert.equal(value.status, 401, `${authorization}: ${value.status}`);
+        assert.equal(value.text, 'Unauthorized');
+        assert.equal(out, '');
+      }
     });
   });
 
-  it('answers a malformed or missing token 401 with no internal error text and nothing printed', async () => {
-    await withRoute(async (url, logs, serviceUrl) => {
-      // (A well-formed token signed by a stranger needs the Bot Framework's key set, which only
-      // the real network serves; the Teams SDK issue tests that against a local OpenID issuer.)
-      for (const authorization of ['Bearer not-a-jwt', 'Basic dXNlcjpwYXNz', '']) {
-        const { value: res, printed } = await quietly(() =>
-          post(url, personalMessage(serviceUrl, 'score'), authorization ? { authorization } : {}),
-        );
-        assert.equal(res.status, 401, `${authorization}: ${res.status} ${JSON.stringify(logs.at(-1))}`);
-        assert.equal(res.text, 'Unauthorized');
-        assert.equal(printed, '', `nothing printed outside the structured log for "${authorization}"`);
-      }
-      assert.equal(logs.filter((l) => l.event === 'teams.unauthorized').length, 3);
+  it('accepts requests from anywhere once tokens are validated (no loopback rule)', async () => {
+    await withRoute(TYPES[0]![1], makeCore(), async (url) => {
+      const token = connector.token({ audience: APP_ID, serviceUrl: connector.serviceUrl });
+      const res = await post(url, personalMessage(connector.serviceUrl, 'help'), {
+        authorization: `Bearer ${token}`,
+        'x-forwarded-for': '52.112.0.1',
+      });
+      assert.equal(res.status, 200);
     });
+  });
+
+  it('proactive alerts carry the bot token', async () => {
+    const references = createMemoryReferenceStore();
+    await references.save('a:proactive', {
+      format: 2,
+      serviceUrl: connector.serviceUrl.replace(/\/$/, ''),
+      channelId: 'msteams',
+      conversation: { id: 'a:proactive', conversationType: 'personal' },
+      bot: { id: `28:${APP_ID}` },
+    });
+    const notifier = createTeamsNotifier({ config: { teams: TYPES[1]![1] }, references, log: () => {}, sdk });
+    await notifier.send('a:proactive', {
+      kind: 'message',
+      tone: 'good',
+      title: 'Hi',
+      text: 'ok',
+      hint: null,
+      actions: [],
+    });
+    const sent = connector.activities.at(-1)!;
+    assert.equal(sent.conversationId, 'a:proactive');
+    assert.equal(sent.authorization, `Bearer ${outbound}`);
+  });
+});
+
+describe("on Certify's one server, with nothing configured (npm start)", () => {
+  it('a Teams message from this machine is answered with an Adaptive Card at the connector', async () => {
+    const connector = await startFakeConnector();
+    const config = readBotEnv({ PORT: '0' }, tempDir());
+    assert.equal(config.teams, null);
+    assert.equal(config.teamsLocal, true);
+    const core = makeCore();
+    const server = createCertifyServer({
+      config,
+      core,
+      log: () => {},
+      version: 'test',
+      routes: {
+        'POST /api/messages': createTeamsRoute({
+          config,
+          core,
+          log: () => {},
+          references: createMemoryReferenceStore(),
+        }),
+      },
+    });
+    const { port } = await server.listen();
+    try {
+      const res = await post(
+        `http://127.0.0.1:${port}/api/messages`,
+        personalMessage(connector.serviceUrl, 'score'),
+      );
+      assert.equal(res.status, 200);
+      const sent = connector.activities.at(-1);
+      assert.ok(sent);
+      const card = cardOf(sent.activity);
+      assert.equal(card.version, '1.5');
+      assert.ok(cardSize(card) <= 28 * 1024, `${cardSize(card)} bytes`);
+      assert.ok(Buffer.byteLength(JSON.stringify(sent.activity)) <= 28 * 1024, 'the whole activity fits');
+      assert.match(JSON.stringify(card), /Certify score/);
+    } finally {
+      await server.close();
+      await connector.close();
+    }
+  });
+});
+
+describe('app types, as the Teams SDK reads the credentials', () => {
+  const base = { appId: APP_ID, tenantId: TENANT };
+  const credentialsOf = (teams: TeamsConfig | null) =>
+    new App({ ...sdkCredentials(teams), logger: sdkLogger(() => {}), httpServerAdapter: new CertifyHost() })
+      .credentials;
+
+  it('SingleTenant: the secret in the tenant; MultiTenant: no tenant, whatever TENANT_ID says', () => {
+    const saved = process.env.TENANT_ID;
+    process.env.TENANT_ID = 'from-the-environment';
+    try {
+      assert.deepEqual(credentialsOf({ ...base, appPassword: 'pw', appType: 'SingleTenant' }), {
+        clientId: APP_ID,
+        clientSecret: 'pw',
+        tenantId: TENANT,
+      });
+      assert.deepEqual(credentialsOf({ ...base, appPassword: 'pw', appType: 'MultiTenant' }), {
+        clientId: APP_ID,
+        clientSecret: 'pw',
+        tenantId: '',
+      });
+    } finally {
+      if (saved === undefined) delete process.env.TENANT_ID;
+      else process.env.TENANT_ID = saved;
+    }
+  });
+
+  it("UserAssignedMSI: the bot's own managed identity, or another one trusted by a federated credential", () => {
+    assert.deepEqual(credentialsOf({ ...base, appPassword: null, appType: 'UserAssignedMSI' }), {
+      clientId: APP_ID,
+      tenantId: TENANT,
+    });
+    assert.deepEqual(
+      credentialsOf({
+        ...base,
+        appPassword: null,
+        appType: 'UserAssignedMSI',
+        managedIdentityClientId: 'mi-1',
+      }),
+      { clientId: APP_ID, tenantId: TENANT, managedIdentityClientId: 'mi-1', managedIdentityType: 'user' },
+    );
+  });
+
+  it("local mode: no credentials, even with the SDK's own variables in the environment", () => {
+    const saved = { id: process.env.CLIENT_ID, secret: process.env.CLIENT_SECRET };
+    process.env.CLIENT_ID = 'from-the-environment';
+    process.env.CLIENT_SECRET = 'from-the-environment';
+    try {
+      assert.equal(credentialsOf(null), undefined);
+    } finally {
+      for (const [name, value] of [
+        ['CLIENT_ID', saved.id],
+        ['CLIENT_SECRET', saved.secret],
+      ] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
   });
 });

@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { afterAll, describe, it } from 'vitest';
 import {
   commandFromAction,
-  handleCommand,
   HELP_COMMANDS,
   parseCommand,
   type Command,
@@ -20,11 +19,12 @@ import { createBotCore } from '../../bot/core.js';
 import { playgroundMayRun } from '../../bot/playground-guard.js';
 import { readBotEnv } from '../../bot/config.js';
 import { createServer } from '../../bot/server.js';
-import { openPorts, portServices } from '../../app/ports.js';
+import { openPorts } from '../../app/ports.js';
 import { toAdaptiveCard, toBlockKit } from '../../cards/index.js';
 import { sparkline, SPARKLINE_POINTS, TREND_ROWS } from '../../cards/history-views.js';
 import type { View } from '../../cards/views.js';
 import { demoSource } from '../../scanner/sources/demo/index.js';
+import { as, commandContext, run } from './commands-harness.js';
 
 const NOW = Date.parse('2026-11-23T06:00:00Z');
 const DAY = 86_400_000;
@@ -41,23 +41,7 @@ const temp = () => {
 };
 
 function context(now = NOW, dataDir = temp()): CommandContext {
-  const ports = openPorts(dataDir, 50);
-  const source = demoSource({ size: 200 });
-  return {
-    ports,
-    source,
-    ...portServices({ ports, source: () => source, audit: null }),
-    now,
-    user: { id: 'u1', name: 'Test User' },
-    channel: { kind: 'playground', id: 'c1' },
-  };
-}
-
-const run = (text: string, ctx: CommandContext) => handleCommand(parseCommand(text), ctx);
-
-function as<K extends View['kind']>(view: View, kind: K): Extract<View, { kind: K }> {
-  assert.equal(view.kind, kind, `expected a ${kind} view, got ${JSON.stringify(view).slice(0, 300)}`);
-  return view as Extract<View, { kind: K }>;
+  return commandContext(dataDir, now);
 }
 
 describe('parsing /certify trend', () => {

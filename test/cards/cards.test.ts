@@ -1,7 +1,7 @@
 import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { toAdaptiveCard, toBlockKit, SLACK_LIMITS } from '../../cards/index.js';
+import { toAdaptiveCard, toBlockKit, SLACK_LIMITS, welcomeView } from '../../cards/index.js';
 import type { AdaptiveCard, Block, ButtonElement, View } from '../../cards/index.js';
 import {
   acknowledgedAlert,
@@ -59,6 +59,19 @@ const views: [string, View][] = [
   ['alert (snoozed)', snoozedAlert],
   ...evidenceViews,
   ...rotationViews,
+  [
+    'welcome',
+    welcomeView({
+      commands: [
+        { usage: 'score', description: 'Evidence score, rating and failing rules.' },
+        { usage: 'control pci 3.7', description: 'A control: what it asks and the rules it cites.' },
+        { usage: 'evidence soc2 last-quarter', description: 'A signed, timestamped evidence bundle.' },
+      ],
+      hint: 'In a channel or group chat, mention @Certify first: @Certify score.',
+      approvers: 2,
+      actions: [{ verb: 'score.show', title: 'Show the score', data: {} }],
+    }),
+  ],
 ];
 
 /** Every string a card shows (TextBlock text, facts, action titles). */

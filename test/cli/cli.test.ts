@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'vitest';
 import type { ScanResult } from '../../scanner/scan.js';
-import { runCli, tempDataDir } from './harness.js';
+import { runCli, tagRuleArgs, tempDataDir } from './harness.js';
 
 const NOW = '2026-11-23T06:00:00Z';
 const HAND = 'snapshot:test/fixtures/scans/hand.inventory.json';
@@ -165,24 +165,12 @@ describe('certify CLI', () => {
 });
 
 describe('custom rules through the CLI', () => {
-  const add = [
-    'rule',
-    'add',
-    '--id',
-    'PROD-TAG',
-    '--name',
-    'Secrets carry env=production',
-    '--severity',
-    'Critical',
-    '--scope',
-    'secrets',
-    '--field',
-    'tag_present',
-    '--operator',
-    'not_exists',
-    '--value',
-    'env=production',
-  ];
+  const add = tagRuleArgs({
+    id: 'PROD-TAG',
+    name: 'Secrets carry env=production',
+    severity: 'Critical',
+    value: 'env=production',
+  });
 
   it('are created, evaluated with the built-ins, counted in the score, updated, disabled and removed', async () => {
     const dir = tempDataDir();

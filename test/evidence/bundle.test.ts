@@ -8,6 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import JSZip from 'jszip';
 import { openPorts } from '../../app/ports.js';
@@ -95,13 +96,15 @@ describe('evidence bundle: request → approval → download → verify', () => 
   });
 
   it('builds a pending bundle from the scan saved in the period', async () => {
-    const r = await wiring.service.request({
+    const requested = await wiring.service.request({
       framework: findFramework('soc2'),
       period: parsePeriod('last-quarter', T0),
       requester: RILEY,
       channel: { kind: 'slack', id: 'C1' },
       now: T0,
     });
+    assert.equal(requested.status, 'building', 'the build is a job');
+    const r = (await wiring.service.awaitBuilt(requested.id, 60_000))!;
     assert.equal(r.status, 'pending', r.error ?? '');
     assert.equal(r.scan?.afterPeriod, false);
     assert.equal(r.scan?.at, '2026-09-20T06:00:00.000Z');
@@ -187,7 +190,8 @@ describe('evidence bundle: request → approval → download → verify', () => 
 
   it('the link works once, then is refused; unknown and expired links are refused; all logged', async () => {
     const got = await wiring.service.redeem(zipToken, T0 + 120_000, { address: '127.0.0.1' });
-    zip = readFileSync(got.path);
+    zip = await buffer(await got.open());
+    assert.equal(got.bytes, zip.length);
     assert.equal(got.filename, `${bundleId}.zip`);
     await refused(
       wiring.service.redeem(zipToken, T0 + 121_000, { address: '127.0.0.1' }),
@@ -346,13 +350,15 @@ describe('evidence bundle: request → approval → download → verify', () => 
   });
 
   it('a rejection records its reason; a rejected bundle cannot be signed or downloaded', async () => {
-    const r = await wiring.service.request({
+    const requested = await wiring.service.request({
       framework: findFramework('pci'),
       period: parsePeriod('2026-Q3', T0),
       requester: RILEY,
       channel: { kind: 'teams', id: 'T1' },
       now: T0,
     });
+    const r = (await wiring.service.awaitBuilt(requested.id, 60_000))!;
+    assert.equal(r.status, 'pending', r.error ?? '');
     await refused(wiring.service.reject(r.id, MORGAN, '   ', T0), 'BAD_INPUT', /needs a reason/);
     const rejected = await wiring.service.reject(
       r.id,

@@ -7,29 +7,23 @@ import { inflateSync } from 'node:zlib';
 import JSZip from 'jszip';
 import { parse } from 'yaml';
 import {
+  MAX_MENU_COMMANDS,
   ROOT,
   TEAMS_DIR,
   ZERO_GUID,
   buildManifest,
+  menuCommands,
   packageTeams,
+  syncManifest,
   teamsSchemaPath,
   validateTeamsManifest,
 } from '../../scripts/package-teams.js';
 import type { TeamsManifest } from '../../scripts/package-teams.js';
+import { COMMAND_TABLE, COMMAND_WORDS, parseCommand } from '../../bot/commands/index.js';
+import { BUILTIN_RULES } from '../../scanner/rules/builtin/index.js';
 
-const COMMANDS = [
-  'help',
-  'score',
-  'trend',
-  'control',
-  'rules',
-  'scan',
-  'subscribe',
-  'alerts',
-  'evidence',
-  'rotate',
-  'parameters',
-];
+/** The Teams command menu: the command table's entries with a menu line, in its order. */
+const COMMANDS = COMMAND_TABLE.filter((c) => c.menu !== null).map((c) => c.word);
 const SCOPES = ['personal', 'team', 'groupChat'];
 const REAL_GUID = '1b4e28ba-2fa1-11d2-883f-0016d3cca427';
 
@@ -169,6 +163,28 @@ test('the Teams manifest: placeholders, texts and the bot', async () => {
   }
   assert.deepEqual(manifest.icons, { color: 'color.png', outline: 'outline.png' });
   assert.deepEqual(manifest.validDomains, ['certify.example.com']);
+});
+
+test('the command table covers every command word, and its menu words parse as themselves', () => {
+  assert.deepEqual([...new Set(COMMAND_TABLE.map((c) => c.word))].sort(), [...COMMAND_WORDS].sort());
+  assert.ok(COMMANDS.length > 0 && COMMANDS.length <= MAX_MENU_COMMANDS, `${COMMANDS.length} menu commands`);
+  for (const word of COMMANDS) assert.equal(parseCommand(word).name, word, word);
+  for (const entry of COMMAND_TABLE) assert.match(entry.usage, new RegExp(`^/certify ${entry.word}\\b`));
+  assert.deepEqual(
+    menuCommands().map((c) => c.title),
+    COMMANDS,
+  );
+});
+
+test('manifest.json is generated from the code: its command menu and rule count are current', async () => {
+  const manifest = await teamsManifest();
+  assert.deepEqual(
+    manifest,
+    syncManifest(manifest),
+    'out of date: run `npm run package:teams -- --sync` and commit manifest/teams/manifest.json',
+  );
+  const description = manifest.description as { full: string };
+  assert.match(description.full, new RegExp(`evaluates ${BUILTIN_RULES.length} built-in rules`));
 });
 
 test('every scope has a command list with all commands, within the Teams limits', async () => {

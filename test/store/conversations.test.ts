@@ -1,32 +1,14 @@
+/**
+ * What only the embedded conversation store has: its file. The behaviour it shares with
+ * PostgreSQL is in test/store/contract/conversations.contract.test.ts.
+ */
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'vitest';
 import { CONVERSATIONS_FILE, createConversationStore } from '../../store/conversations.js';
-
-interface Ref {
-  serviceUrl: string;
-  conversation: { id: string };
-}
-const ref = (id: string): Ref => ({
-  serviceUrl: 'https://smba.trafficmanager.net/emea/',
-  conversation: { id },
-});
-
-it('keeps conversation references across a restart, as copies', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'certify-conversations-'));
-  const store = createConversationStore<Ref>(dir);
-  await store.save('a:1', ref('a:1'));
-  await store.save('19:channel', ref('19:channel'));
-  const reopened = createConversationStore<Ref>(dir);
-  assert.deepEqual(await reopened.get('a:1'), ref('a:1'));
-  assert.deepEqual((await reopened.list()).map((e) => e.key).sort(), ['19:channel', 'a:1']);
-  const got = (await reopened.get('a:1'))!;
-  got.conversation.id = 'changed';
-  assert.deepEqual(await reopened.get('a:1'), ref('a:1'));
-  assert.equal(await reopened.get('unknown'), undefined);
-});
+import { conversationRef as ref, type ConversationRef as Ref } from '../support/store-fixtures.js';
 
 it('does not rewrite the file for an unchanged reference', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'certify-conversations-'));

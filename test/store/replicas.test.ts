@@ -11,12 +11,13 @@
  *   in the database verifies.
  */
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { certifyProcess, certifyProcessesAtOnce, tagRuleArgs } from '../cli/harness.js';
 import { NOW } from '../support/builders.js';
 import { startFakeAzure, type FakeAzure } from '../support/fake-azure/index.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack/index.js';
@@ -26,7 +27,6 @@ import { createPgAlertStore } from '../../store/pg/alerts.js';
 import { loadOrCreateSigningKey, SIGNING_KEY_FILE } from '../../store/signing-key.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const CHILD = join(ROOT, 'test', 'cli', 'certify-child.ts');
 const CHANNELS = ['C-SEC', 'C-PLATFORM'];
 
 let db: TestDatabase;
@@ -233,61 +233,18 @@ describe('two replicas on one PostgreSQL', () => {
   });
 });
 
-function certifyProcess(
-  dataDir: string,
-  barrier: string,
-  args: string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', CHILD, barrier, ...args],
-      {
-        cwd: ROOT,
-        env: { ...process.env, CERTIFY_DATA_DIR: dataDir, CERTIFY_DATABASE_URL: cliDb.url, NO_COLOR: '1' },
-        timeout: 120_000,
-      },
-      (error, stdout, stderr) =>
-        done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
-    );
-  });
-}
-
 describe('several CLI processes on one PostgreSQL', () => {
   it('12 concurrent `certify rule add`: 12 rules, 12 audit records, the audit log verifies', async () => {
     const PROCESSES = 12;
     const dataDir = freshDir();
     await loadOrCreateSigningKey(dataDir);
-    const barrier = freshDir();
-    const args = (i: number) => [
-      'rule',
-      'add',
-      '--id',
-      `PG-${String(i).padStart(2, '0')}`,
-      '--name',
-      `Replica rule ${i}`,
-      '--severity',
-      'Medium',
-      '--scope',
-      'secrets',
-      '--field',
-      'tag_present',
-      '--operator',
-      'not_exists',
-      '--value',
-      `team${i}`,
-    ];
-    let ended = 0;
-    const running = Promise.all(
-      Array.from({ length: PROCESSES }, (_, i) =>
-        certifyProcess(dataDir, barrier, args(i + 1)).finally(() => (ended += 1)),
-      ),
+    const env = { CERTIFY_DATABASE_URL: cliDb.url };
+    const args = (i: number) =>
+      tagRuleArgs({ id: `PG-${String(i).padStart(2, '0')}`, name: `Replica rule ${i}`, value: `team${i}` });
+    const exits = await certifyProcessesAtOnce(
+      Array.from({ length: PROCESSES }, (_, i) => args(i + 1)),
+      { dataDir, env },
     );
-    while (ended === 0 && readdirSync(barrier).filter((n) => n.startsWith('ready-')).length < PROCESSES) {
-      await new Promise((done) => setTimeout(done, 20));
-    }
-    writeFileSync(join(barrier, 'go'), '');
-    const exits = await running;
     exits.forEach((exit, i) => assert.equal(exit.code, 0, `process ${i + 1}: ${exit.stderr}`));
 
     const rules = await cliDb.pool.query<{ id: string }>('SELECT id FROM custom_rules ORDER BY id');
@@ -296,7 +253,7 @@ describe('several CLI processes on one PostgreSQL', () => {
       rules.rows.map((r) => r.id),
       want,
     );
-    const verify = await certifyProcess(dataDir, '-', ['audit', 'verify', '--json']);
+    const verify = await certifyProcess(['audit', 'verify', '--json'], { dataDir, env });
     assert.equal(verify.code, 0, verify.stdout + verify.stderr);
     const result = JSON.parse(verify.stdout) as { ok: boolean; entries: number; store: string };
     assert.equal(result.ok, true);

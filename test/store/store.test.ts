@@ -6,14 +6,19 @@ import { afterAll, describe, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { CertifyError } from '../../base/errors.js';
-import type { ErrorCode } from '../../base/errors.js';
-import type { CustomRuleDef } from '../../scanner/rules/custom-types.js';
 import { createCustomRuleStore } from '../../store/custom-rules.js';
-import type { CustomRuleValidator } from '../../store/custom-rules.js';
 import { createDocument, openDocument } from '../../store/json-file.js';
 import type { DocumentOptions } from '../../store/json-file.js';
-import { createScanStore, FAILING_ASSETS_CAP } from '../../store/scans.js';
-import type { ScanSummary } from '../../scanner/summary.js';
+import { createScanStore } from '../../store/scans.js';
+import {
+  fakeScan,
+  isCode,
+  ruleInput,
+  saveScans,
+  STUB_BUILTIN_IDS,
+  validateStubRule,
+  type FakeResult,
+} from '../support/store-fixtures.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
@@ -38,15 +43,6 @@ function counterOptions(
   extra: Partial<DocumentOptions<Counter>> = {},
 ): DocumentOptions<Counter> {
   return { path, kind: 'certify.test', version: 1, empty: () => ({ count: 0, notes: [] }), ...extra };
-}
-
-function isCode(code: ErrorCode, text?: RegExp) {
-  return (error: unknown): boolean => {
-    assert.ok(error instanceof CertifyError, `expected a CertifyError, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    if (text) assert.match(error.message, text);
-    return true;
-  };
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -391,53 +387,7 @@ describe('json-file document', () => {
   });
 });
 
-interface FakeResult {
-  scanId: string;
-  now: string;
-  source: string;
-  score: number | null;
-  rating: string | null;
-  rules: { id: string; failing: string[] }[];
-}
-
-function fakeScan(
-  i: number,
-  failing: string[] = [`https://kv.vault.azure.net/secrets/s${i}`],
-): {
-  result: FakeResult;
-  summary: ScanSummary;
-} {
-  const scanId = `scan-${String(i).padStart(3, '0')}`;
-  const now = new Date(Date.UTC(2026, 10, 1 + i, 6)).toISOString();
-  const result: FakeResult = {
-    scanId,
-    now,
-    source: 'demo',
-    score: 50 + i,
-    rating: 'C',
-    rules: [{ id: 'P001', failing }],
-  };
-  const summary: ScanSummary = {
-    scanId,
-    now,
-    source: 'demo',
-    score: 50 + i,
-    rating: 'C',
-    failingRules: ['P001'],
-    frameworkScores: { cis: 60 + i, pci: null },
-    assetCounts: { secrets: 10, keys: 2, resources: null },
-    failingAssets: { P001: failing },
-  };
-  return { result, summary };
-}
-
-async function saveScans(store: ReturnType<typeof createScanStore<FakeResult>>, from: number, to: number) {
-  for (let i = from; i <= to; i++) {
-    const { result, summary } = fakeScan(i);
-    await store.save(result, summary);
-  }
-}
-
+/** The behaviour shared with PostgreSQL is in test/store/contract/scans.contract.test.ts. */
 describe('scan store', () => {
   it('is empty before the first save, and writes nothing', async () => {
     const dir = await freshDir();
@@ -448,89 +398,10 @@ describe('scan store', () => {
     assert.deepEqual(await readdir(dir), []);
   });
 
-  it('keeps the latest in full and a bounded history of summaries, newest first', async () => {
+  it('keeps the latest result and the history in latest-scan.json and scans.json', async () => {
     const dir = await freshDir();
-    const store = createScanStore<FakeResult>(dir, { limit: 5 });
-    await saveScans(store, 1, 7);
-
-    const history = await store.history();
-    assert.deepEqual(
-      history.map((s) => s.scanId),
-      ['scan-007', 'scan-006', 'scan-005', 'scan-004', 'scan-003'],
-    );
-    assert.deepEqual(history[0], fakeScan(7).summary);
-    assert.deepEqual(await store.latest(), fakeScan(7).result);
-    assert.equal((await store.previous())?.scanId, 'scan-006');
-    assert.deepEqual(
-      (await store.history(2)).map((s) => s.scanId),
-      ['scan-007', 'scan-006'],
-    );
-
-    const reopened = createScanStore<FakeResult>(dir, { limit: 5 });
-    assert.deepEqual(await reopened.history(), history);
-    assert.deepEqual(await reopened.latest(), fakeScan(7).result);
+    await saveScans(createScanStore<FakeResult>(dir, { limit: 5 }), 1, 7);
     assert.deepEqual((await readdir(dir)).sort(), ['latest-scan.json', 'scans.json']);
-  });
-
-  it('defaults to 1000 summaries', async () => {
-    const store = createScanStore<FakeResult>(await freshDir());
-    await saveScans(store, 1, 3);
-    assert.equal((await store.history()).length, 3);
-    assert.throws(() => createScanStore(dirs[0] as string, { limit: 0 }), RangeError);
-  });
-
-  it('shares the latest result read-only (no copy per call), and does not freeze the one saved', async () => {
-    const store = createScanStore<FakeResult>(await freshDir());
-    const { result, summary } = fakeScan(1);
-    await store.save(result, summary);
-    assert.ok(!Object.isFrozen(result));
-    const latest = await store.latest();
-    assert.ok(latest);
-    assert.throws(() => latest.rules.push({ id: 'X', failing: [] }), TypeError);
-    assert.equal(await store.latest(), latest, 'the same object, not a copy');
-    assert.deepEqual(await store.latest(), fakeScan(1).result);
-  });
-
-  it('caps failing asset ids per rule and drops them from old summaries', async () => {
-    const store = createScanStore<FakeResult>(await freshDir(), { limit: 10, detailedSummaries: 2 });
-    const many = Array.from(
-      { length: FAILING_ASSETS_CAP + 50 },
-      (_, i) => `https://kv.vault.azure.net/keys/k${i}`,
-    );
-    const { result, summary } = fakeScan(1, many);
-    await store.save(result, summary);
-    assert.equal((await store.history())[0]?.failingAssets.P001?.length, FAILING_ASSETS_CAP);
-    assert.equal((await store.latest())?.rules[0]?.failing.length, many.length, 'the full result is whole');
-
-    await saveScans(store, 2, 4);
-    const history = await store.history();
-    assert.deepEqual(
-      history.map((s) => Object.keys(s.failingAssets).length),
-      [1, 1, 0, 0],
-    );
-    assert.deepEqual(history[3]?.failingRules, ['P001'], 'failing rules are kept');
-  });
-
-  it('replaces a summary saved again under the same scan id', async () => {
-    const store = createScanStore<FakeResult>(await freshDir());
-    await saveScans(store, 1, 2);
-    const { result, summary } = fakeScan(1);
-    await store.save(result, summary);
-    assert.deepEqual(
-      (await store.history()).map((s) => s.scanId),
-      ['scan-001', 'scan-002'],
-    );
-    await store.save(result, summary);
-    assert.deepEqual(
-      (await store.history()).map((s) => s.scanId),
-      ['scan-001', 'scan-002'],
-      'saving the latest again keeps one entry',
-    );
-  });
-
-  it('refuses a summary of another scan', async () => {
-    const store = createScanStore<FakeResult>(await freshDir());
-    await assert.rejects(store.save(fakeScan(1).result, fakeScan(2).summary), /does not describe/);
   });
 
   it('restores the summary a crash between the two writes left out', async () => {
@@ -588,196 +459,10 @@ describe('scan store', () => {
     const store = createScanStore<FakeResult>(dir);
     await assert.rejects(store.history(), isCode('STORE_CORRUPT', /"data.summaries" must be an array/));
   });
-
-  it('sees a scan saved by another process', async () => {
-    const dir = await freshDir();
-    const bot = createScanStore<FakeResult>(dir);
-    const cli = createScanStore<FakeResult>(dir);
-    await saveScans(bot, 1, 1);
-    await saveScans(cli, 2, 2);
-    assert.equal((await bot.latest())?.scanId, 'scan-002');
-    assert.equal((await bot.previous())?.scanId, 'scan-001');
-    await saveScans(cli, 3, 3);
-    assert.equal((await bot.previous())?.scanId, 'scan-002', 'without asking for the latest first');
-    assert.deepEqual(
-      (await bot.history()).map((s) => s.scanId),
-      ['scan-003', 'scan-002', 'scan-001'],
-    );
-  });
 });
 
-const IDS = /^[A-Za-z][A-Za-z0-9_-]{1,39}$/;
-
-/** Stands in for scanner/rules/custom.ts: just enough to exercise the store's own decisions. */
-const validate: CustomRuleValidator = (input) => {
-  if (typeof input !== 'object' || input === null)
-    return { ok: false, problems: ['custom rule: must be an object'] };
-  const rule = input as Partial<CustomRuleDef> & Record<string, unknown>;
-  const problems: string[] = [];
-  if (typeof rule.id !== 'string' || !IDS.test(rule.id))
-    problems.push('id: must match ^[A-Z][A-Z0-9_-]{1,39}$');
-  if (typeof rule.name !== 'string' || rule.name === '') problems.push('name: missing');
-  if (rule.severity !== undefined && !['Critical', 'High', 'Medium', 'Low'].includes(rule.severity)) {
-    problems.push('severity: not allowed');
-  }
-  if (typeof rule.condition !== 'object' || rule.condition === null) problems.push('condition: missing');
-  if (problems.length > 0) return { ok: false, problems };
-  return {
-    ok: true,
-    value: {
-      id: rule.id as string,
-      name: rule.name as string,
-      description: rule.description ?? '',
-      severity: rule.severity ?? 'Low',
-      weight: rule.weight ?? 3,
-      enabled: rule.enabled ?? true,
-      condition: rule.condition as CustomRuleDef['condition'],
-    },
-  };
-};
-
-const BUILTINS: ReadonlySet<string> = new Set(['P001', 'K006']);
-
-function ruleInput(id: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    id,
-    name: `rule ${id}`,
-    severity: 'High',
-    condition: {
-      operator: 'less_than',
-      asset_field: 'expires_within_days',
-      asset_scope: 'secrets',
-      value: 30,
-    },
-    ...extra,
-  };
-}
-
+/** The behaviour shared with PostgreSQL is in test/store/contract/custom-rules.contract.test.ts. */
 describe('custom rule store', () => {
-  async function fresh() {
-    const dir = await freshDir();
-    return { dir, store: createCustomRuleStore(dir, { builtinIds: BUILTINS, validate }) };
-  }
-
-  it('creates, reads, updates, toggles and removes rules, and persists them', async () => {
-    const { dir, store } = await fresh();
-    assert.deepEqual(await store.list(), []);
-
-    const created = await store.create(ruleInput('EXPIRY_30'));
-    assert.equal(created.weight, 3, 'defaults come from the validator');
-    await store.create(ruleInput('NO_OWNER', { severity: 'Low' }));
-    assert.deepEqual(
-      (await store.list()).map((r) => r.id),
-      ['EXPIRY_30', 'NO_OWNER'],
-    );
-    assert.deepEqual(await store.get('EXPIRY_30'), created);
-    assert.equal(await store.get('expiry_30'), null, 'ids are case-sensitive');
-
-    const updated = await store.update('EXPIRY_30', {
-      name: 'Expires within 14 days',
-      condition: { value: 14 },
-    });
-    assert.equal(updated.name, 'Expires within 14 days');
-    assert.deepEqual(updated.condition, {
-      operator: 'less_than',
-      asset_field: 'expires_within_days',
-      asset_scope: 'secrets',
-      value: 14,
-    });
-    assert.equal(updated.severity, 'High', 'fields not in the patch are kept');
-
-    assert.equal((await store.setEnabled('NO_OWNER', false)).enabled, false);
-    assert.equal((await store.get('NO_OWNER'))?.enabled, false);
-
-    const removed = await store.remove('NO_OWNER');
-    assert.equal(removed.id, 'NO_OWNER');
-    assert.deepEqual(
-      (await store.list()).map((r) => r.id),
-      ['EXPIRY_30'],
-    );
-
-    const reopened = createCustomRuleStore(dir, { builtinIds: BUILTINS, validate });
-    assert.deepEqual(await reopened.list(), [updated]);
-  });
-
-  it('hands out copies', async () => {
-    const { store } = await fresh();
-    await store.create(ruleInput('COPY'));
-    const listed = await store.list();
-    (listed[0] as CustomRuleDef).name = 'changed';
-    assert.equal((await store.get('COPY'))?.name, 'rule COPY');
-  });
-
-  it('refuses to create, change, toggle or remove a built-in rule (READ_ONLY_RULE)', async () => {
-    const { store } = await fresh();
-    const message = 'P001 is a built-in rule and cannot be changed; create a custom rule with its own id';
-    await assert.rejects(store.create(ruleInput('P001')), isCode('READ_ONLY_RULE'));
-    await assert.rejects(store.create({ id: 'P001' }), (e: CertifyError) => e.message === message);
-    await assert.rejects(store.create(ruleInput('p001')), (e: CertifyError) => e.message === message);
-    await assert.rejects(store.update('P001', { name: 'x' }), (e: CertifyError) => e.message === message);
-    await assert.rejects(
-      store.setEnabled('K006', false),
-      isCode('READ_ONLY_RULE', /^K006 is a built-in rule/),
-    );
-    await assert.rejects(store.remove('P001'), isCode('READ_ONLY_RULE'));
-    assert.deepEqual(await store.list(), []);
-  });
-
-  it('refuses an id that exists, or differs from one only by case (DUPLICATE_RULE)', async () => {
-    const { store } = await fresh();
-    await store.create(ruleInput('DUP'));
-    await assert.rejects(store.create(ruleInput('DUP')), isCode('DUPLICATE_RULE', /already exists/));
-    await assert.rejects(store.create(ruleInput('Dup')), isCode('DUPLICATE_RULE', /only by case/));
-    assert.equal((await store.list()).length, 1);
-  });
-
-  it('refuses an unknown id, naming the known ones (UNKNOWN_RULE)', async () => {
-    const { store } = await fresh();
-    await assert.rejects(store.remove('NOPE'), (e: CertifyError) => {
-      isCode('UNKNOWN_RULE', /there is no custom rule NOPE/)(e);
-      assert.equal(e.hint, 'there are no custom rules yet');
-      return true;
-    });
-    await store.create(ruleInput('ALPHA'));
-    await store.create(ruleInput('BETA'));
-    await assert.rejects(store.update('GAMMA', { name: 'x' }), (e: CertifyError) => {
-      isCode('UNKNOWN_RULE')(e);
-      assert.equal(e.hint, 'custom rule ids: ALPHA, BETA');
-      return true;
-    });
-    await assert.rejects(store.setEnabled('alpha', false), (e: CertifyError) => {
-      isCode('UNKNOWN_RULE')(e);
-      assert.match(e.hint ?? '', /did you mean ALPHA\?/);
-      return true;
-    });
-  });
-
-  it('refuses invalid rules and changes with the problems (INVALID_CUSTOM_RULE)', async () => {
-    const { store } = await fresh();
-    await assert.rejects(store.create({ id: 'BAD', severity: 'Huge' }), (e: CertifyError) => {
-      isCode('INVALID_CUSTOM_RULE')(e);
-      assert.deepEqual(e.problems, ['name: missing', 'severity: not allowed', 'condition: missing']);
-      assert.equal(e.exitCode, 2);
-      return true;
-    });
-    await assert.rejects(store.create('nope'), isCode('INVALID_CUSTOM_RULE'));
-
-    await store.create(ruleInput('GOOD'));
-    const before = await store.get('GOOD');
-    await assert.rejects(store.update('GOOD', { severity: 'Huge' }), (e: CertifyError) => {
-      isCode('INVALID_CUSTOM_RULE', /custom rule GOOD is invalid/)(e);
-      assert.deepEqual(e.problems, ['severity: not allowed']);
-      return true;
-    });
-    await assert.rejects(store.update('GOOD', { id: 'OTHER' }), (e: CertifyError) => {
-      isCode('INVALID_CUSTOM_RULE')(e);
-      assert.match(e.problems[0] ?? '', /^id: cannot be changed/);
-      return true;
-    });
-    await assert.rejects(store.update('GOOD', ['name']), isCode('INVALID_CUSTOM_RULE'));
-    assert.deepEqual(await store.get('GOOD'), before, 'nothing changed');
-  });
-
   it('refuses a hand-edited file with invalid or clashing rules (STORE_CORRUPT)', async () => {
     const dir = await freshDir();
     const path = join(dir, 'custom-rules.json');
@@ -787,7 +472,7 @@ describe('custom rule store', () => {
       data: { rules: [ruleInput('OK'), ruleInput('OK'), ruleInput('K006'), { id: 'NAMELESS' }] },
     });
     await writeFile(path, bytes);
-    const store = createCustomRuleStore(dir, { builtinIds: BUILTINS, validate });
+    const store = createCustomRuleStore(dir, { builtinIds: STUB_BUILTIN_IDS, validate: validateStubRule });
     await assert.rejects(store.list(), (e: CertifyError) => {
       isCode('STORE_CORRUPT', /is not a readable certify.custom-rules file: 4 problems/)(e);
       assert.deepEqual(e.problems, [

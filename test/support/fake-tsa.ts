@@ -14,6 +14,9 @@ export interface FakeTsaOptions {
   delayMs?: number;
   /** Stamp a different hash than the one requested. */
   wrongImprint?: boolean;
+  /** Answer the first this many requests with HTTP `failStatus` (default 503), as a TSA that is briefly down. */
+  failFirst?: number;
+  failStatus?: number;
 }
 
 export interface FakeTsa {
@@ -43,6 +46,10 @@ export async function startFakeTsa(localTsa: LocalTsa, opts: FakeTsaOptions = {}
       requests++;
       if (req.method !== 'POST' || req.headers['content-type'] !== 'application/timestamp-query') {
         res.writeHead(415).end();
+        return;
+      }
+      if (requests <= (opts.failFirst ?? 0)) {
+        res.writeHead(opts.failStatus ?? 503).end('down for a moment');
         return;
       }
       const answer = async (): Promise<Buffer> => {

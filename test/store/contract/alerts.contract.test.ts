@@ -15,6 +15,7 @@ import {
   type AlertSubscription,
 } from '../../../store/alerts.js';
 import { createPgAlertStore } from '../../../store/pg/alerts.js';
+import { ALERTS_T0 as T0, subscription as sub } from '../../support/store-fixtures.js';
 import { byKind, STORE_KINDS, type Replica } from './harness.js';
 
 const open = byKind({
@@ -45,25 +46,11 @@ async function withLegacySent(b: Replica, keys: readonly string[], at: number): 
   }
 }
 
-const T0 = Date.parse('2025-03-01T09:00:00.000Z');
 const HOUR = 3_600_000;
 const SLACK = 'slack:C1';
 const TEAMS = 'teams:T1';
 const pairs = (keys: readonly string[], channel: string) => keys.map((key) => ({ key, channel }));
 const sorted = async (store: AlertStore) => [...(await store.sentKeys())].sort();
-
-function sub(
-  kind: AlertSubscription['channel']['kind'],
-  id: string,
-  filters: AlertSubscription['filters'] = {},
-): AlertSubscription {
-  return {
-    channel: { kind, id },
-    filters,
-    createdBy: 'alice@contoso.com',
-    createdAt: new Date(T0).toISOString(),
-  };
-}
 
 describe.each(STORE_KINDS)('AlertStore contract ($name)', (kind) => {
   describe('subscriptions', () => {

@@ -6,16 +6,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
 import { createConversationStore, type ConversationStore } from '../../../store/conversations.js';
 import { createPgConversationStore } from '../../../store/pg/conversations.js';
+import { conversationRef as ref, type ConversationRef as Ref } from '../../support/store-fixtures.js';
 import { byKind, STORE_KINDS } from './harness.js';
-
-interface Ref {
-  serviceUrl: string;
-  conversation: { id: string; tenantId?: string };
-}
-const ref = (id: string, extra: Partial<Ref['conversation']> = {}): Ref => ({
-  serviceUrl: 'https://smba.trafficmanager.net/emea/',
-  conversation: { id, ...extra },
-});
 
 const open = byKind({
   embedded: (dir): ConversationStore<Ref> => createConversationStore<Ref>(dir),

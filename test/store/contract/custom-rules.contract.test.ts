@@ -5,75 +5,18 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
-import { CertifyError, type ErrorCode } from '../../../base/errors.js';
+import type { CertifyError } from '../../../base/errors.js';
 import type { CustomRuleDef } from '../../../scanner/rules/custom-types.js';
-import { createCustomRuleStore, type CustomRuleValidator } from '../../../store/custom-rules.js';
+import { createCustomRuleStore } from '../../../store/custom-rules.js';
 import { createPgCustomRuleStore } from '../../../store/pg/custom-rules.js';
+import { isCode, ruleInput, STUB_BUILTIN_IDS, validateStubRule } from '../../support/store-fixtures.js';
 import { byKind, STORE_KINDS } from './harness.js';
 
-const IDS = /^[A-Za-z][A-Za-z0-9_-]{1,39}$/;
-
-/**
- * Stands in for scanner/rules/custom.ts, as in the embedded store's tests: it takes ids in any
- * case, so that the stores' own case-folding is what is tested.
- */
-const validate: CustomRuleValidator = (input) => {
-  if (typeof input !== 'object' || input === null)
-    return { ok: false, problems: ['custom rule: must be an object'] };
-  const rule = input as Partial<CustomRuleDef> & Record<string, unknown>;
-  const problems: string[] = [];
-  if (typeof rule.id !== 'string' || !IDS.test(rule.id))
-    problems.push('id: must match ^[A-Z][A-Z0-9_-]{1,39}$');
-  if (typeof rule.name !== 'string' || rule.name === '') problems.push('name: missing');
-  if (rule.severity !== undefined && !['Critical', 'High', 'Medium', 'Low'].includes(rule.severity)) {
-    problems.push('severity: not allowed');
-  }
-  if (typeof rule.condition !== 'object' || rule.condition === null) problems.push('condition: missing');
-  if (problems.length > 0) return { ok: false, problems };
-  return {
-    ok: true,
-    value: {
-      id: rule.id as string,
-      name: rule.name as string,
-      description: rule.description ?? '',
-      severity: rule.severity ?? 'Low',
-      weight: rule.weight ?? 3,
-      enabled: rule.enabled ?? true,
-      condition: rule.condition as CustomRuleDef['condition'],
-    },
-  };
-};
-
-const BUILTINS: ReadonlySet<string> = new Set(['P001', 'K006']);
-
 const openRules = byKind({
-  embedded: (dir) => createCustomRuleStore(dir, { builtinIds: BUILTINS, validate }),
-  postgres: (pool) => createPgCustomRuleStore(pool, { builtinIds: BUILTINS, validate }),
+  embedded: (dir) => createCustomRuleStore(dir, { builtinIds: STUB_BUILTIN_IDS, validate: validateStubRule }),
+  postgres: (pool) =>
+    createPgCustomRuleStore(pool, { builtinIds: STUB_BUILTIN_IDS, validate: validateStubRule }),
 });
-
-function ruleInput(id: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    id,
-    name: `rule ${id}`,
-    severity: 'High',
-    condition: {
-      operator: 'less_than',
-      asset_field: 'expires_within_days',
-      asset_scope: 'secrets',
-      value: 30,
-    },
-    ...extra,
-  };
-}
-
-function isCode(code: ErrorCode, text?: RegExp) {
-  return (error: unknown): boolean => {
-    assert.ok(error instanceof CertifyError, `expected a CertifyError, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    if (text) assert.match(error.message, text);
-    return true;
-  };
-}
 
 describe.each(STORE_KINDS)('custom rule store ($name)', (kind) => {
   it('creates, reads, updates, toggles and removes rules, and another replica sees them', async () => {

@@ -13,52 +13,15 @@ import {
   FAILING_ASSETS_CAP,
   type ScanStoreOptions,
 } from '../../../store/scans.js';
+import { fakeScan, saveScans, type FakeResult } from '../../support/store-fixtures.js';
 import { byKind, STORE_KINDS } from './harness.js';
-
-interface FakeResult {
-  scanId: string;
-  now: string;
-  source: string;
-  score: number | null;
-  rating: string | null;
-  rules: { id: string; failing: string[] }[];
-}
 
 const openScans = byKind({
   embedded: (dir, options?: ScanStoreOptions) => createScanStore<FakeResult>(dir, options),
   postgres: (pool, options?: ScanStoreOptions) => createPgScanStore<FakeResult>(pool, options),
 });
 
-function fakeScan(
-  i: number,
-  failing: string[] = [`https://kv.vault.azure.net/secrets/s${i}`],
-): { result: FakeResult; summary: ScanSummary } {
-  const scanId = `scan-${String(i).padStart(3, '0')}`;
-  const now = new Date(Date.UTC(2026, 10, 1 + i, 6)).toISOString();
-  return {
-    result: { scanId, now, source: 'demo', score: 50 + i, rating: 'C', rules: [{ id: 'P001', failing }] },
-    summary: {
-      scanId,
-      now,
-      source: 'demo',
-      score: 50 + i,
-      rating: 'C',
-      failingRules: ['P001'],
-      frameworkScores: { cis: 60 + i, pci: null },
-      assetCounts: { secrets: 10, keys: 2, resources: null },
-      failingAssets: { P001: failing },
-    },
-  };
-}
-
 type Store = ReturnType<typeof openScans>;
-
-async function saveScans(store: Store, from: number, to: number): Promise<void> {
-  for (let i = from; i <= to; i++) {
-    const { result, summary } = fakeScan(i);
-    await store.save(result, summary);
-  }
-}
 
 const ids = (summaries: readonly ScanSummary[]) => summaries.map((s) => s.scanId);
 

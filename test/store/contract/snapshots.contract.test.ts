@@ -15,6 +15,9 @@ import {
   type SnapshotStore,
   type SnapshotStoreOptions,
 } from '../../../store/snapshots.js';
+import { generateDemoInventory } from '../../../scanner/sources/demo/index.js';
+import { evaluateInventory } from '../../../services/scan.js';
+import { withStringLimit } from '../../support/string-limit.js';
 import { byKind, STORE_KINDS, type Replica } from './harness.js';
 
 type Snap = Snapshot<unknown, unknown>;
@@ -73,6 +76,33 @@ describe.each(STORE_KINDS)('SnapshotStore contract ($name)', (kind) => {
     assert.equal(await one.load(scanId(9)), null);
     await one.save({ ...snap(2), result: { score: 99 } });
     assert.deepEqual(await load(two, scanId(2)), { ...snap(2), result: { score: 99 } });
+  });
+
+  it('saves and loads a snapshot longer as JSON than the longest string (made small), exactly', async () => {
+    // A 1,000,000-asset tenant's inventory is ~778 M characters as JSON, V8's longest string
+    // ~537 M: here the limit is 3,000 characters, and the snapshot of a real demo tenant and its
+    // scan ~100 times that.
+    const LIMIT = 3_000;
+    const at = Date.parse('2026-11-23T06:00:00Z');
+    const inventory = generateDemoInventory({ seed: 3, size: 300, now: at });
+    const result = evaluateInventory(inventory, { custom: [], now: at, source: 'demo', scanId: scanId(7) });
+    const big: Snap = { scanId: scanId(7), now: result.now, source: 'demo', inventory, result };
+    assert.ok(JSON.stringify(big).length > 100 * LIMIT, `${JSON.stringify(big).length} characters`);
+    assert.ok(
+      result.rules.some((r) => r.failing.length * 60 > LIMIT),
+      'a failing list longer than the limit',
+    );
+    const replicas = await kind.open(2);
+    const saved = await withStringLimit(LIMIT, () =>
+      open(replicas[0]!, { records: { chunkChars: 1_000, maxRecordChars: LIMIT } }).save(big),
+    );
+    assert.ok(
+      saved.longestStringified <= LIMIT,
+      `JSON.stringify made ${saved.longestStringified} characters`,
+    );
+    const loaded = await withStringLimit(LIMIT, () => load(open(replicas[1]!), scanId(7)));
+    assert.ok(loaded.longestParsed <= LIMIT, `JSON.parse read ${loaded.longestParsed} characters`);
+    assert.deepStrictEqual(loaded.value, big);
   });
 
   it('refuses ids that are not scan ids', async () => {

@@ -1,6 +1,7 @@
 /**
- * The PostgreSQL adapters of the ports that were already async: each behaves as its embedded
- * sibling does, and holds when two replicas (two pools) use it at once.
+ * The PostgreSQL adapters of the ports that were already async: what only PostgreSQL shows (rows
+ * left unwritten, rows edited by hand), and the Slack delivery ledger across replicas. What they
+ * share with their embedded siblings is in test/store/contract/ (conversations, parameters).
  */
 import assert from 'node:assert/strict';
 import type pg from 'pg';
@@ -11,6 +12,7 @@ import { createPgConversationStore } from '../../../store/pg/conversations.js';
 import { createPgDeliveryLedger, type PgDeliveryLedger } from '../../../store/pg/delivery-ledger.js';
 import { createPgParameterStore } from '../../../store/pg/parameters.js';
 import { createTestDatabase, type TestDatabase } from '../../support/pg.js';
+import { conversationRef as ref, type ConversationRef as Ref } from '../../support/store-fixtures.js';
 
 let db: TestDatabase;
 let replica: pg.Pool;
@@ -20,33 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => db?.drop());
 
-interface Ref {
-  serviceUrl: string;
-  conversation: { id: string; tenantId?: string };
-}
-const ref = (id: string, extra: Partial<Ref['conversation']> = {}): Ref => ({
-  serviceUrl: 'https://smba.trafficmanager.net/emea/',
-  conversation: { id, ...extra },
-});
-
 describe('conversations', () => {
-  it('keep references for every replica, as copies', async () => {
-    const one = createPgConversationStore<Ref>(db.pool);
-    const two = createPgConversationStore<Ref>(replica);
-    await one.save('a:1', ref('a:1'));
-    await one.save('19:channel', ref('19:channel', { tenantId: 'Zoë ✓' }));
-    assert.deepEqual(await two.get('a:1'), ref('a:1'));
-    assert.deepEqual(await two.get('19:channel'), ref('19:channel', { tenantId: 'Zoë ✓' }));
-    assert.deepEqual(
-      (await two.list()).map((e) => e.key),
-      ['19:channel', 'a:1'],
-    );
-    const got = (await two.get('a:1'))!;
-    got.conversation.id = 'changed';
-    assert.deepEqual(await two.get('a:1'), ref('a:1'));
-    assert.equal(await two.get('unknown'), undefined);
-  });
-
   it('write nothing for an unchanged reference, and replace a changed one', async () => {
     const store = createPgConversationStore<Ref>(db.pool);
     await store.save('b:1', ref('b:1'));
@@ -63,47 +39,6 @@ describe('conversations', () => {
 });
 
 describe('organisation parameters', () => {
-  it('start with none set, and change under the row lock', async () => {
-    const store = createPgParameterStore(db.pool);
-    assert.deepEqual(await store.values(), {});
-    const changed = await store.change((v) => ({ ...v, secretMaxAgeDays: 60, expiringSoonDays: 45 }));
-    assert.deepEqual(changed, { before: {}, after: { secretMaxAgeDays: 60, expiringSoonDays: 45 } });
-    assert.deepEqual(await createPgParameterStore(replica).values(), {
-      expiringSoonDays: 45,
-      secretMaxAgeDays: 60,
-    });
-    const reset = await store.change(() => ({}));
-    assert.deepEqual(reset.before, { expiringSoonDays: 45, secretMaxAgeDays: 60 });
-    assert.deepEqual(await store.values(), {});
-  });
-
-  it('lose no change when two replicas change at once: the second sees the first', async () => {
-    const stores = [createPgParameterStore(db.pool), createPgParameterStore(replica)];
-    await stores[0]!.change(() => ({ keyMaxAgeDays: 100 }));
-    // Each adds one day to what it reads; a lost update would leave 110 short of 120.
-    await Promise.all(
-      Array.from({ length: 20 }, (_, i) =>
-        stores[i % 2]!.change((v) => ({ ...v, keyMaxAgeDays: (v.keyMaxAgeDays ?? 0) + 1 })),
-      ),
-    );
-    assert.deepEqual(await stores[1]!.values(), { keyMaxAgeDays: 120 });
-    await stores[0]!.change(() => ({}));
-  });
-
-  it('change nothing when the change throws, and rethrow what it threw', async () => {
-    const store = createPgParameterStore(db.pool);
-    await store.change(() => ({ expiringSoonDays: 40 }));
-    const refusal = new RangeError('refused');
-    await assert.rejects(
-      store.change(() => {
-        throw refusal;
-      }),
-      (e: unknown) => e === refusal,
-    );
-    assert.deepEqual(await store.values(), { expiringSoonDays: 40 });
-    await store.change(() => ({}));
-  });
-
   it('report a row edited into something no change could write, and leave it', async () => {
     const store = createPgParameterStore(db.pool);
     await db.pool.query(`UPDATE parameters SET values = '{"expiringSoonDays": 9999, "nope": 1}'`);

@@ -8,11 +8,11 @@ import { spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it, onTestFinished } from 'vitest';
-import { isCertifyError } from '../../../base/errors.js';
 import type { ScanSummary } from '../../../scanner/summary.js';
 import { createPgScanStore, SCANS_LOCK_KEY } from '../../../store/pg/scans.js';
 import { FAILING_ASSETS_CAP } from '../../../store/scans.js';
 import { createTestDatabase, type TestDatabase } from '../../support/pg.js';
+import { isCode } from '../../support/store-fixtures.js';
 import { realisticScan } from './fixtures/realistic-scan.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -35,15 +35,6 @@ async function tables(db: TestDatabase) {
   const rules = await db.pool.query('SELECT * FROM scan_rules ORDER BY scan_id, ord');
   const frameworks = await db.pool.query('SELECT * FROM scan_frameworks ORDER BY scan_id, ord');
   return { scans: scans.rows, rules: rules.rows, frameworks: frameworks.rows };
-}
-
-function isCode(code: string, text?: RegExp) {
-  return (error: unknown): boolean => {
-    assert.ok(isCertifyError(error), `expected a CertifyError, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    if (text) assert.match(error.message, text);
-    return true;
-  };
 }
 
 describe('PostgreSQL scan store', () => {

@@ -1,11 +1,14 @@
 /**
- * The PostgreSQL snapshot store keeps the embedded one's promises: exact contents, the newest
- * `limit` kept, evidence never pruned, old orphans removed at a replica's first save.
+ * What only the PostgreSQL snapshot store shows: gzip in the row, large inventories, the orphan
+ * sweep at a replica's first save only (by its clock), damaged rows. The promises it shares with
+ * the embedded store are in test/store/contract/snapshots.contract.test.ts.
  */
 import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
 import { isCertifyError } from '../../../base/errors.js';
+import { RECORDS_FORMAT } from '../../../store/json-records.js';
+import { packJson } from '../../../store/pg/gzip-json.js';
 import { createPgSnapshotStore } from '../../../store/pg/snapshots.js';
 import { createTestDatabase, type TestDatabase } from '../../support/pg.js';
 
@@ -39,7 +42,57 @@ describe('PostgreSQL snapshot store', () => {
       'SELECT inventory FROM snapshots WHERE scan_id = $1',
       [scanId(4)],
     );
-    assert.deepEqual(JSON.parse(gunzipSync(rows[0]!.inventory).toString('utf8')), snap(4).inventory);
+    // gzip'd JSON records (store/json-records.ts): the marker, the inventory, the end.
+    assert.deepEqual(gunzipSync(rows[0]!.inventory).toString('utf8').split('\n'), [
+      `{"format":"${RECORDS_FORMAT}"}`,
+      `{"set":[],"to":${JSON.stringify(snap(4).inventory)}}`,
+      '{"end":1}',
+      '',
+    ]);
+  });
+
+  it('keeps a large inventory and result in records, none longer than its limit', async () => {
+    const store = createPgSnapshotStore<unknown, unknown>(db.pool, {
+      records: { chunkChars: 100, maxRecordChars: 200 },
+    });
+    const large = {
+      ...snap(3),
+      inventory: { secrets: Array.from({ length: 300 }, (_, i) => ({ id: `s-${i}`, tags: { n: `${i}` } })) },
+      result: { rules: [{ id: 'R1', failing: Array.from({ length: 300 }, (_, i) => `s-${i}`) }] },
+    };
+    await store.save(large);
+    const { rows } = await db.pool.query<{ inventory: Buffer; result: Buffer }>(
+      'SELECT inventory, result FROM snapshots WHERE scan_id = $1',
+      [scanId(3)],
+    );
+    for (const column of [rows[0]!.inventory, rows[0]!.result]) {
+      const lines = gunzipSync(column).toString('utf8').split('\n');
+      assert.equal(lines[0], `{"format":"${RECORDS_FORMAT}"}`);
+      assert.ok(lines.length > 30, `${lines.length} records`);
+      assert.ok(
+        lines.every((l) => l.length < 200),
+        `a record of ${Math.max(...lines.map((l) => l.length))}`,
+      );
+    }
+    assert.deepEqual(await store.load(scanId(3)), large);
+  });
+
+  it('reads a snapshot saved before records, as gzip’d JSON text, and one of each', async () => {
+    const store = createPgSnapshotStore<unknown, unknown>(db.pool);
+    await store.save(snap(1));
+    await store.save(snap(2));
+    // Exactly as the store wrote every snapshot before records (packJson is unchanged).
+    await db.pool.query('UPDATE snapshots SET inventory = $2, result = $3 WHERE scan_id = $1', [
+      scanId(1),
+      await packJson(snap(1).inventory),
+      await packJson(snap(1).result),
+    ]);
+    await db.pool.query('UPDATE snapshots SET result = $2 WHERE scan_id = $1', [
+      scanId(2),
+      await packJson(snap(2).result),
+    ]);
+    assert.deepEqual(await store.load(scanId(1)), snap(1));
+    assert.deepEqual(await store.load(scanId(2)), snap(2));
   });
 
   it('round-trips a large inventory', async () => {
@@ -51,28 +104,6 @@ describe('PostgreSQL snapshot store', () => {
     const big = { ...snap(7), inventory: { secrets } };
     await store.save(big);
     assert.deepEqual(await store.load(big.scanId), big);
-  });
-
-  it('keeps a snapshot evidence was built from through newer scans, and prunes the unreferenced ones', async () => {
-    const store = createPgSnapshotStore<unknown, unknown>(db.pool, {
-      limit: 5,
-      referenced: async () => new Set([scanId(0)]),
-    });
-    for (let i = 0; i <= 9; i++) await store.save(snap(i));
-    const kept = await store.list();
-    assert.deepEqual(kept, [scanId(0), scanId(5), scanId(6), scanId(7), scanId(8), scanId(9)]);
-    assert.deepEqual(await store.load(scanId(0)), snap(0));
-  });
-
-  it('prunes nothing when it cannot tell what evidence references', async () => {
-    const store = createPgSnapshotStore<unknown, unknown>(db.pool, {
-      limit: 2,
-      referenced: async () => {
-        throw new Error('evidence unreadable');
-      },
-    });
-    for (let i = 0; i < 4; i++) await store.save(snap(i));
-    assert.equal((await store.list()).length, 4);
   });
 
   it('removes old orphans at a replica’s first save; never a fresh one, a saved scan’s or evidence’s', async () => {
@@ -103,16 +134,6 @@ describe('PostgreSQL snapshot store', () => {
       [],
       'without the saved port: none',
     );
-  });
-
-  it('holds its limit when two replicas save at once', async () => {
-    const replica = await db.newPool();
-    const stores = [db.pool, replica].map((pool) =>
-      createPgSnapshotStore<unknown, unknown>(pool, { limit: 4 }),
-    );
-    await Promise.all(Array.from({ length: 12 }, (_, i) => stores[i % 2]!.save(snap(i))));
-    await stores[0]!.save(snap(12));
-    assert.deepEqual(await stores[1]!.list(), [scanId(9), scanId(10), scanId(11), scanId(12)]);
   });
 
   it('reports a damaged snapshot instead of reading half of it, and refuses ids that are not scan ids', async () => {

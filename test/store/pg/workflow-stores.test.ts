@@ -1,12 +1,16 @@
 /**
  * What only the PostgreSQL evidence, alert and provenance stores have, beyond the contract they
  * share with the embedded ones (test/store/contract): the download-token index kept in step with
- * the links, the row lock's timeout, the ledger's trim by time, and the provenance cap.
+ * the links, the row lock's timeout, evidence files compressed where it helps and gone with their
+ * request, the ledger's trim by time, and the provenance cap.
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
 import { isCertifyError } from '../../../base/errors.js';
+import type { StagedBundle } from '../../../evidence/bundle.js';
 import type { EvidenceRequest } from '../../../store/evidence-requests.js';
+import { createPgEvidenceFiles } from '../../../store/pg/evidence-files.js';
 import { createPgAlertStore } from '../../../store/pg/alerts.js';
 import { createPgEvidenceRequestStore } from '../../../store/pg/evidence-requests.js';
 import { updateLocked } from '../../../store/pg/locked-update.js';
@@ -21,8 +25,8 @@ beforeAll(async () => {
 afterAll(() => db?.drop());
 beforeEach(async () => {
   await db.pool.query(
-    `TRUNCATE evidence_requests, download_tokens, alert_claims, alert_suppressions, alert_groups,
-       alert_subscriptions, certificates, rotations`,
+    `TRUNCATE evidence_requests, download_tokens, evidence_staged, evidence_staged_files, evidence_zips,
+       alert_claims, alert_suppressions, alert_groups, alert_subscriptions, certificates, rotations`,
   );
 });
 
@@ -144,6 +148,46 @@ describe('PostgreSQL evidence requests', () => {
       (await store.list()).map((r) => r.id),
       [request(1).id, request(2).id],
     );
+  });
+});
+
+describe('PostgreSQL evidence files', () => {
+  it('gzip a data file only where that makes it smaller, and go with their request', async () => {
+    const requests = createPgEvidenceRequestStore(db.pool);
+    const files = createPgEvidenceFiles(db.pool);
+    const id = request(1).id;
+    await requests.add(request(1, 'building'));
+    const staged = {
+      bundleId: id,
+      files: {
+        'reports/a.csv': Buffer.from('vault,secret\r\n'.repeat(5000)),
+        'data-manifest.tsr': randomBytes(4096),
+      },
+      dataManifestSha256: 'f'.repeat(64),
+      timestamp: { time: '2026-10-01T00:00:00.000Z', authority: 'TSA', trustedThirdParty: true },
+      cover: {},
+      tables: [],
+      pendingAssertion: {},
+      rows: 0,
+    } as unknown as StagedBundle;
+    await files.saveStaged(id, staged);
+    await files.saveZip(id, randomBytes(2048));
+    const { rows } = await db.pool.query<{ path: string; encoding: string; bytes: number }>(
+      `SELECT path, encoding, octet_length(data) AS bytes FROM evidence_staged_files ORDER BY path`,
+    );
+    assert.deepEqual(
+      rows.map((r) => [r.path, r.encoding]),
+      [
+        ['data-manifest.tsr', 'identity'],
+        ['reports/a.csv', 'gzip'],
+      ],
+    );
+    assert.ok(rows[1]!.bytes < 1000, `the CSV kept ${rows[1]!.bytes} bytes`);
+    await db.pool.query('DELETE FROM evidence_requests WHERE id = $1', [id]);
+    assert.equal(await files.loadStaged(id), null);
+    assert.equal(await files.zip(id), null);
+    const left = await db.pool.query('SELECT 1 FROM evidence_staged_files');
+    assert.equal(left.rowCount, 0);
   });
 });
 

@@ -1,0 +1,403 @@
+/**
+ * Large JSON documents (a scan's inventory and result) as a stream of small records, so that
+ * neither saving nor loading one ever holds it as one string: V8's longest string is ~537 M
+ * characters (buffer.constants.MAX_STRING_LENGTH), and the inventory of a 1,000,000-asset tenant
+ * is ~778 M characters as JSON.
+ *
+ * The format, `certify.json-records/v1`, is newline-delimited JSON, one record a line (JSON.stringify
+ * escapes every newline inside a value, so a line is always a whole record), gzip'd by the stores:
+ *
+ *     {"format":"certify.json-records/v1"}      the marker, always first
+ *     {"set":PATH,"to":VALUE}                   VALUE at PATH ([] is the document itself)
+ *     {"assign":PATH,"fields":{…}}              these fields added, in order, to the object at PATH
+ *     {"push":PATH,"items":[…]}                 these elements appended to the array at PATH
+ *     {"end":N}                                 the N records between marker and end were all written
+ *
+ * A PATH is the keys and indexes leading from the document to a value. A value small enough is
+ * one record; a larger array or object is set empty, then filled by push or assign records of
+ * chunks (each of about `chunkChars` characters as weighed before its JSON is made, and at most
+ * `maxRecordChars` characters as a record), and an element or field too large for a chunk is
+ * written the same way at its own path.
+ * So no record is longer than `maxRecordChars`, but for one holding a single scalar (a string)
+ * longer than that by itself; and the reader rebuilds record by record the value JSON.parse would
+ * have made of the document as one text.
+ *
+ * Documents saved before this format (one gzip'd JSON text) are read too: the marker, which such a
+ * text never starts with, tells the two apart.
+ *
+ * Any tool can rebuild a document, e.g. jq (a small tenant's; it copies each array as it grows):
+ *
+ *     gunzip -c FILE | jq -cn 'reduce inputs as $r (null; if $r.set then setpath($r.set; $r.to)
+ *       elif $r.push then setpath($r.push; getpath($r.push) + $r.items)
+ *       elif $r.assign then setpath($r.assign; getpath($r.assign) + $r.fields) else . end)'
+ */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { StringDecoder } from 'node:string_decoder';
+import { constants, createGunzip, createGzip } from 'node:zlib';
+
+export const RECORDS_FORMAT = 'certify.json-records/v1';
+/** What every document of this format, of any version, starts with. */
+const MARKER_PREFIX = Buffer.from('{"format":"certify.json-records/');
+const NEWLINE = 0x0a;
+/** zlib's output pieces: larger than its default 16 KB, so a large document passes in fewer. */
+const ZLIB_CHUNK = 256 * 1024;
+
+/** About 2,500 of the demo tenant's secrets a chunk (~1 MB of JSON), ~100 records for 100 k assets. */
+export const DEFAULT_CHUNK_CHARS = 1024 * 1024;
+/** Far below V8's limit, and far above what a chunk of DEFAULT_CHUNK_CHARS makes. */
+export const DEFAULT_MAX_RECORD_CHARS = 8 * 1024 * 1024;
+
+export interface RecordLimits {
+  /**
+   * About how many characters of JSON one record's chunk holds, as weighed before its JSON is
+   * made (default DEFAULT_CHUNK_CHARS). Tests make it small, to write a small document in many
+   * chunks.
+   */
+  chunkChars?: number;
+  /**
+   * Most characters in one record, its newline included (default DEFAULT_MAX_RECORD_CHARS), but
+   * for one holding a single scalar longer by itself. Tests make it small.
+   */
+  maxRecordChars?: number;
+}
+
+type Key = string | number;
+
+function positive(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(`JSON records: ${name} must be a whole number ≥ 1, got ${value}`);
+  }
+  return value;
+}
+
+/**
+ * An array or a plain object, which the writer may cut into chunks. Anything else (a Date, a
+ * Map, an object with its own toJSON) is written as JSON.stringify writes it, in one piece.
+ */
+function isContainer(value: unknown): value is unknown[] | Record<string, unknown> {
+  if (Array.isArray(value)) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return (
+    (proto === Object.prototype || proto === null) &&
+    typeof (value as { toJSON?: unknown }).toJSON !== 'function'
+  );
+}
+
+/**
+ * About how many characters `value` makes as JSON, without making it: a string its length and
+ * quotes, another scalar 8, a field its key's too. Escapes are not counted, so a text of many
+ * (quotes, control characters) is longer than weighed: the record's length is checked anyway.
+ * Weighing stops once the weight exceeds `budget`.
+ */
+function weigh(value: unknown, budget: number): number {
+  if (typeof value === 'string') return value.length + 3;
+  if (typeof value !== 'object' || value === null) return 8;
+  let weight = 2;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length && weight <= budget; i++) weight += weigh(value[i], budget - weight);
+  } else {
+    for (const key in value) {
+      if (weight > budget) break;
+      weight += key.length + 4 + weigh((value as Record<string, unknown>)[key], budget - weight);
+    }
+  }
+  return weight;
+}
+
+/** JSON.stringify, or null when the text would be longer than a string can be. */
+function stringify(value: unknown): string | undefined | null {
+  try {
+    return JSON.stringify(value) as string | undefined;
+  } catch (error) {
+    if (error instanceof RangeError && /string length/i.test(error.message)) return null;
+    throw error;
+  }
+}
+
+/**
+ * The records of `value`, each a line ending in a newline, the marker first and the end last.
+ * Lazily: each record is made when asked for, so a stream of them holds a few at a time.
+ */
+export function* jsonRecords(value: unknown, limits: RecordLimits = {}): Generator<string, void, undefined> {
+  const chunkChars = positive('chunkChars', limits.chunkChars ?? DEFAULT_CHUNK_CHARS);
+  const maxChars = positive('maxRecordChars', limits.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS);
+  let count = 0;
+
+  /** `input` at `path`: one record if it fits, else a container set empty and filled. */
+  function* encode(input: unknown, path: readonly Key[]): Generator<string, void, undefined> {
+    if (isContainer(input) && weigh(input, chunkChars) > chunkChars) {
+      yield* encodeLarge(input, path);
+      return;
+    }
+    const json = stringify(input);
+    // undefined (or a function): JSON has no such value; a document of it has no record.
+    if (json === undefined) return;
+    if (json === null && !isContainer(input))
+      throw new RangeError('JSON records: a single value is too long for a string');
+    const record = json === null ? null : `{"set":${JSON.stringify(path)},"to":${json}}\n`;
+    if (record !== null && (record.length <= maxChars || !isContainer(input))) {
+      count++;
+      yield record;
+    } else yield* encodeLarge(input as unknown[] | Record<string, unknown>, path);
+  }
+
+  function* encodeLarge(
+    value: unknown[] | Record<string, unknown>,
+    path: readonly Key[],
+  ): Generator<string, void, undefined> {
+    const at = JSON.stringify(path);
+    count++;
+    if (Array.isArray(value)) {
+      yield `{"set":${at},"to":[]}\n`;
+      yield* chunks(
+        `{"push":${at},"items":`,
+        value.length,
+        (i) => value[i],
+        (i) => [...path, i],
+        (from, to) => value.slice(from, to),
+        () => 1,
+      );
+    } else {
+      yield `{"set":${at},"to":{}}\n`;
+      const keys = Object.keys(value);
+      yield* chunks(
+        `{"assign":${at},"fields":`,
+        keys.length,
+        (i) => value[keys[i]!],
+        (i) => [...path, keys[i]!],
+        (from, to) => {
+          // Without a prototype, so that a "__proto__" key is a field like any other.
+          const fields = Object.create(null) as Record<string, unknown>;
+          for (let i = from; i < to; i++) fields[keys[i]!] = value[keys[i]!];
+          return fields;
+        },
+        (i) => keys[i]!.length + 4,
+      );
+    }
+  }
+
+  /**
+   * The `n` entries of a container, in order, as records of chunks: `prefix` + the chunk's JSON
+   * (`slice(from, to)`) + `}`; `extra(i)`, what the entry adds to a chunk but its value (a
+   * field's key). An entry too large for a chunk is written at its own path.
+   */
+  function* chunks(
+    prefix: string,
+    n: number,
+    entry: (i: number) => unknown,
+    pathOf: (i: number) => Key[],
+    slice: (from: number, to: number) => unknown,
+    extra: (i: number) => number,
+  ): Generator<string, void, undefined> {
+    function* flush(from: number, to: number): Generator<string, void, undefined> {
+      if (from >= to) return;
+      const json = stringify(slice(from, to));
+      const record = json === null || json === undefined ? null : `${prefix}${json}}\n`;
+      const single = to - from === 1;
+      if (record !== null && (record.length <= maxChars || (single && !isContainer(entry(from))))) {
+        count++;
+        yield record;
+      } else if (single) {
+        yield* encode(entry(from), pathOf(from));
+      } else {
+        const middle = from + Math.floor((to - from) / 2);
+        yield* flush(from, middle);
+        yield* flush(middle, to);
+      }
+    }
+
+    let from = 0;
+    let weight = 0;
+    for (let i = 0; i < n; i++) {
+      const item = entry(i);
+      const w = extra(i) + weigh(item, chunkChars);
+      if (w > chunkChars && isContainer(item)) {
+        // Everything before it first: an array's reader appends, so order is position.
+        yield* flush(from, i);
+        yield* encodeLarge(item as unknown[] | Record<string, unknown>, pathOf(i));
+        from = i + 1;
+        weight = 0;
+      } else if (weight + w > chunkChars) {
+        yield* flush(from, i);
+        from = i;
+        weight = w;
+      } else {
+        weight += w;
+      }
+    }
+    yield* flush(from, n);
+  }
+
+  yield `{"format":"${RECORDS_FORMAT}"}\n`;
+  yield* encode(value, []);
+  yield `{"end":${count}}\n`;
+}
+
+/** Sets `key` of `target` as JSON.parse would: "__proto__" an own field, not the prototype. */
+function put(target: Record<Key, unknown>, key: Key, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  } else {
+    target[key] = value;
+  }
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Rebuilds a document from its records, given one line at a time. */
+export class JsonRecordReader {
+  #root: unknown = undefined;
+  /** Records read since the marker; -1 before it. */
+  #records = -1;
+  #ended = false;
+
+  /** One record (a line, without its newline). Throws, saying why, for one out of place. */
+  line(text: string): void {
+    const at = `record ${this.#records + 2}`;
+    let record: unknown;
+    try {
+      record = JSON.parse(text);
+    } catch (error) {
+      throw new Error(`${at}: ${(error as Error).message}`, { cause: error });
+    }
+    if (!isRecord(record)) throw new Error(`${at} is not an object`);
+    if (this.#ended) throw new Error(`${at} follows the end`);
+    if (this.#records < 0) {
+      if (record.format !== RECORDS_FORMAT) {
+        throw new Error(
+          `the format is ${JSON.stringify(record.format)}; this Certify reads ${RECORDS_FORMAT}`,
+        );
+      }
+      this.#records = 0;
+      return;
+    }
+    if ('end' in record) {
+      if (record.end !== this.#records) {
+        throw new Error(`the end counts ${JSON.stringify(record.end)} records, ${this.#records} were read`);
+      }
+      this.#ended = true;
+      return;
+    }
+    this.#records++;
+    if (Array.isArray(record.set)) {
+      const path = record.set as unknown[];
+      if (path.length === 0) this.#root = record.to;
+      else put(this.#container(path.slice(0, -1), at), this.#key(path.at(-1), at), record.to);
+    } else if (Array.isArray(record.push)) {
+      const target = this.#container(record.push as unknown[], at);
+      if (!Array.isArray(target) || !Array.isArray(record.items))
+        throw new Error(`${at}: items pushed to no array`);
+      for (const item of record.items as unknown[]) target.push(item);
+    } else if (Array.isArray(record.assign)) {
+      const target = this.#container(record.assign as unknown[], at);
+      if (Array.isArray(target) || !isRecord(record.fields))
+        throw new Error(`${at}: fields assigned to no object`);
+      for (const key of Object.keys(record.fields)) put(target, key, record.fields[key]);
+    } else {
+      throw new Error(`${at} is neither set, push, assign nor end`);
+    }
+  }
+
+  /** The document; throws when its records were cut short. */
+  value(): unknown {
+    if (this.#records < 0) throw new Error(`no ${RECORDS_FORMAT} marker`);
+    if (!this.#ended) throw new Error(`the records stop after ${this.#records}, before their end`);
+    return this.#root;
+  }
+
+  #key(key: unknown, at: string): Key {
+    if (typeof key === 'string' || (typeof key === 'number' && Number.isInteger(key) && key >= 0)) return key;
+    throw new Error(`${at}: ${JSON.stringify(key)} is not a key`);
+  }
+
+  #container(path: readonly unknown[], at: string): Record<Key, unknown> {
+    let node: unknown = this.#root;
+    for (const step of path) {
+      const key = this.#key(step, at);
+      if (typeof node !== 'object' || node === null || !Object.hasOwn(node, key)) {
+        throw new Error(`${at}: no value at ${JSON.stringify(path)}`);
+      }
+      node = (node as Record<Key, unknown>)[key];
+    }
+    if (typeof node !== 'object' || node === null)
+      throw new Error(`${at}: no array or object at ${JSON.stringify(path)}`);
+    return node as Record<Key, unknown>;
+  }
+}
+
+/** The records of `value`, gzip'd (level 1, as the stores always wrote), as a byte stream. */
+export function gzipJsonRecords(value: unknown, limits: RecordLimits = {}): Readable {
+  const gzip = createGzip({ level: constants.Z_BEST_SPEED, chunkSize: ZLIB_CHUNK });
+  // A failure making the records destroys the gzip stream with it, so its reader sees it.
+  pipeline(Readable.from(jsonRecords(value, limits)), gzip).catch(() => undefined);
+  return gzip;
+}
+
+/** gzipJsonRecords, whole, for a column that holds it. */
+export async function gzipJsonRecordsBuffer(value: unknown, limits: RecordLimits = {}): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const part of gzipJsonRecords(value, limits)) parts.push(part as Buffer);
+  return Buffer.concat(parts);
+}
+
+/**
+ * The document in gzip'd `source`: JSON records, rebuilt a line at a time, or (the format before
+ * them) one JSON text, decoded as it is decompressed and parsed whole. Rejects with what `source`
+ * rejects with (a missing file), a zlib error, or an Error saying what is wrong with the records.
+ */
+export async function gunzipJson(source: Readable): Promise<unknown> {
+  let value: unknown;
+  await pipeline(source, createGunzip({ chunkSize: ZLIB_CHUNK }), async (pieces: AsyncIterable<Buffer>) => {
+    value = await readJson(pieces);
+  });
+  return value;
+}
+
+async function readJson(pieces: AsyncIterable<Buffer>): Promise<unknown> {
+  const iterator = pieces[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  while (headBytes < MARKER_PREFIX.length) {
+    const next = await iterator.next();
+    if (next.done) break;
+    head.push(next.value);
+    headBytes += next.value.length;
+  }
+  async function* all(): AsyncGenerator<Buffer> {
+    yield* head;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  }
+  const start = Buffer.concat(head, Math.min(headBytes, MARKER_PREFIX.length));
+  return start.equals(MARKER_PREFIX) ? readRecords(all()) : readText(all());
+}
+
+async function readRecords(pieces: AsyncIterable<Buffer>): Promise<unknown> {
+  const reader = new JsonRecordReader();
+  // The pieces of the line read so far: a line is decoded once whole, since a UTF-8 character
+  // may straddle two pieces (never a newline, which is one byte no other character contains).
+  let partial: Buffer[] = [];
+  for await (const piece of pieces) {
+    let start = 0;
+    for (let nl = piece.indexOf(NEWLINE); nl !== -1; nl = piece.indexOf(NEWLINE, start)) {
+      const tail = piece.subarray(start, nl);
+      const line = partial.length === 0 ? tail : Buffer.concat([...partial, tail]);
+      partial = [];
+      reader.line(line.toString('utf8'));
+      start = nl + 1;
+    }
+    if (start < piece.length) partial.push(piece.subarray(start));
+  }
+  if (partial.length > 0) throw new Error('the records end in the middle of one');
+  return reader.value();
+}
+
+async function readText(pieces: AsyncIterable<Buffer>): Promise<unknown> {
+  const decoder = new StringDecoder('utf8');
+  const parts: string[] = [];
+  for await (const piece of pieces) parts.push(decoder.write(piece));
+  parts.push(decoder.end());
+  return JSON.parse(parts.join(''));
+}
