@@ -14,15 +14,15 @@ export default defineConfig({
     env: { NODE_ENV: 'test' },
     coverage: {
       provider: 'v8',
+      // Source files only: a folder's README is not code (v8 coverage would try to parse it).
       include: [
-        'bot/**',
-        'cards/**',
-        'cli/**',
-        'core/**',
-        'evidence/**',
-        'provenance/**',
-        'scanner/**',
-        'store/**',
+        'bot/**/*.ts',
+        'cards/**/*.ts',
+        'cli/**/*.ts',
+        'evidence/**/*.ts',
+        'provenance/**/*.ts',
+        'scanner/**/*.ts',
+        'store/**/*.ts',
       ],
       exclude: ['**/*.d.ts', 'bot/playground/**'],
       reporter: ['text-summary', 'json-summary'],
