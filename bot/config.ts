@@ -94,7 +94,7 @@ function get(env: Env, name: string): string | undefined {
 }
 
 // [min, max, names] for minute, hour, day of month, month, day of week (0 and 7 are Sunday).
-const CRON_FIELDS: ReadonlyArray<[string, number, number, readonly string[]]> = [
+export const CRON_FIELDS: ReadonlyArray<[string, number, number, readonly string[]]> = [
   ['minute', 0, 59, []],
   ['hour', 0, 23, []],
   ['day of month', 1, 31, []],

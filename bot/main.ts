@@ -21,7 +21,9 @@ import { EVIDENCE_BUILD_OPTIONS } from './jobs/evidence-build.js';
 import { defineScheduledScan, SCHEDULED_SCAN_JOB, SCHEDULED_SCAN_OPTIONS } from './jobs/scheduled-scan.js';
 import { guardDownloads } from './download-guard.js';
 import { createPlaygroundFeed } from './playground-feed.js';
+import { cronPeriodMs, readiness } from './readiness.js';
 import { createServer } from './server.js';
+import { createShutdown } from './shutdown.js';
 import type { StoredReference } from './teams/references.js';
 import type { BotChannel, BotCore, Log, Route } from './types.js';
 import type { Services } from '../app/compose.js';
@@ -87,7 +89,11 @@ function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
+/** A probe that waits longer than Kubernetes' default 1 s timeout fails anyway. */
+const PING_TIMEOUT_MS = 800;
+
 async function main(): Promise<number> {
+  const startedAt = Date.now();
   const cwd = process.cwd();
   // Node's own .env reader; the real environment wins over the file for variables set in both.
   const envFile = join(cwd, '.env');
@@ -209,6 +215,30 @@ async function main(): Promise<number> {
       jwksUrl: () => provenance.service.jwksUrl(),
     },
     redeemDownload: guardDownloads(evidence.service, { log, clock: Date.now }),
+    readiness: async () => {
+      const now = Date.now();
+      const storeProblem = await services.store.ping(PING_TIMEOUT_MS).then(
+        () => null,
+        (e: unknown) => (e as Error).message,
+      );
+      let signerProblem: string | null = null;
+      try {
+        if (evidence.signer.sign(Buffer.from('readyz')).length === 0) signerProblem = 'signed nothing';
+      } catch (e) {
+        signerProblem = (e as Error).message;
+      }
+      // Only when the store answers: otherwise the reason is already named above.
+      const latest = storeProblem === null ? await ports.scans.history(1).catch(() => []) : [];
+      const lastScan = latest[0] ? Date.parse(latest[0].now) : Number.NaN;
+      return readiness({
+        now,
+        startedAt,
+        storeProblem,
+        signerProblem,
+        lastScanAt: Number.isFinite(lastScan) ? lastScan : null,
+        periodMs: cronPeriodMs(config.scanCron, now),
+      });
+    },
   });
   const { port } = await server.listen();
   if (config.scanOnStart) log('scheduled_scan.requested', { outcome: await runScheduledScan() });
@@ -248,27 +278,16 @@ async function main(): Promise<number> {
     );
   }
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log('stopping', { signal });
-    // Running jobs get 20 s to finish; what is cut off goes back to the queue (PostgreSQL).
-    Promise.allSettled([jobs.stop({ graceful: true, timeoutMs: 20_000 }), server.close()])
-      .then(() => services.store.close())
-      .then(
-        () => {
-          log('stopped', {});
-          process.exit(0);
-        },
-        (e: unknown) => {
-          console.error(`error while stopping: ${(e as Error).message}`);
-          process.exit(1);
-        },
-      );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  const shutdown = createShutdown({
+    server,
+    jobs,
+    store: services.store,
+    audit: evidence.audit,
+    log,
+    exit: (code) => process.exit(code),
+  });
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
   return 0;
 }
 

@@ -12,6 +12,7 @@ import { downloadRoute, type DownloadLinks } from './download-route.js';
 import { HttpError, MAX_BODY_BYTES, sendJson } from './http.js';
 import type { PlaygroundFeed } from './playground-feed.js';
 import { playgroundRoutes } from './playground-routes.js';
+import type { Readiness } from './readiness.js';
 import type { BotConfig } from './config.js';
 import type { BotCore, Log, Route } from './types.js';
 
@@ -20,7 +21,7 @@ import type { BotCore, Log, Route } from './types.js';
  * slow sender hold a connection for five minutes. Chat platforms send small bodies at once.
  */
 export const REQUEST_TIMEOUT_MS = 30_000;
-/** How long close() waits for in-flight requests before cutting the remaining connections. */
+/** How long close() waits, by default, for in-flight requests before cutting the remaining connections. */
 const CLOSE_GRACE_MS = 10_000;
 
 export interface ServerDeps {
@@ -40,13 +41,16 @@ export interface ServerDeps {
   jwks?: () => unknown;
   /** GET /certs/<id>: a provenance certificate (HTML or JSON) with its verification status. */
   certificates?: { lookup: (id: string) => Promise<CertificateLookup | null>; jwksUrl: () => string };
+  /** GET /readyz: 200 when ready, 503 naming what is not (see readiness.ts). */
+  readiness?: () => Promise<Readiness>;
   /** Overrides REQUEST_TIMEOUT_MS (tests). */
   requestTimeoutMs?: number;
 }
 
 export interface BotServer {
   listen(): Promise<{ port: number }>;
-  close(): Promise<void>;
+  /** Stops accepting connections; in-flight requests get `graceMs` (default 10 s) to finish. */
+  close(graceMs?: number): Promise<void>;
 }
 
 /** Paths whose last segment is a bearer token: logged without it. */
@@ -69,6 +73,13 @@ export function createServer(deps: ServerDeps): BotServer {
       slack: config.slack !== null,
     });
   });
+  if (deps.readiness) {
+    const check = deps.readiness;
+    routes.set('GET /readyz', async (_req, res) => {
+      const { ready, problems } = await check();
+      sendJson(res, ready ? 200 : 503, { ready, problems });
+    });
+  }
   if (deps.jwks) {
     const jwks = deps.jwks;
     routes.set('GET /.well-known/jwks.json', async (_req, res) => {
@@ -191,14 +202,14 @@ export function createServer(deps: ServerDeps): BotServer {
         });
       });
     },
-    close() {
+    close(graceMs = CLOSE_GRACE_MS) {
       closing = true;
       return new Promise((resolveClose) => {
         if (!server.listening) {
           resolveClose();
           return;
         }
-        const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+        const force = setTimeout(() => server.closeAllConnections(), graceMs);
         force.unref();
         server.close(() => {
           clearTimeout(force);

@@ -56,6 +56,11 @@ export interface StoreBackend {
    * start-up so a broken setting stops it there. Resolves with a line for the start-up log.
    */
   open(): Promise<string>;
+  /**
+   * A cheap check, for the readiness probe, that the store still answers: the data dir can be
+   * read and written, or the database answers `SELECT 1` within `timeoutMs`. Rejects with why not.
+   */
+  ping(timeoutMs: number): Promise<void>;
   /** Releases connections; nothing is lost (every write was already durable). */
   close(): Promise<void>;
 }

@@ -1,4 +1,5 @@
 /** The embedded store: JSON files in the data dir, one process (or several on one disk) at a time. */
+import { access, constants } from 'node:fs/promises';
 import { createAlertStore } from './alerts.js';
 import { openAuditLog } from './audit-writer.js';
 import { verifyAuditLog } from './audit-verify.js';
@@ -30,6 +31,8 @@ export function embeddedBackend(dataDir: string): StoreBackend {
     auditLog: (signer, options) => openAuditLog(dataDir, signer, options),
     verifyAuditLog: (jwks) => verifyAuditLog(dataDir, jwks),
     open: async () => `embedded store in ${dataDir}`,
+    // Local disk answers at once or with an error: the timeout is PostgreSQL's concern.
+    ping: async () => access(dataDir, constants.R_OK | constants.W_OK),
     close: async () => undefined,
   };
 }

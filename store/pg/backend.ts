@@ -54,6 +54,7 @@ export function postgresBackend(url: string, options: PgPoolOptions = {}): Store
       const applied = schema.applied.map((m) => `${m.version} ${m.name}`).join(', ');
       return `PostgreSQL store at ${where}, schema ${schema.to}${applied ? ` (migrated now: ${applied})` : ''}`;
     },
+    ping: (timeoutMs) => db.ping(timeoutMs),
     close: () => db.close(),
   };
 }

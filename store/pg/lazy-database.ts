@@ -18,6 +18,11 @@ export interface LazyDatabase {
   readonly pool: pg.Pool;
   /** Opens and migrates (once); resolves with the schema it found or brought up to date. */
   open(): Promise<MigrateResult>;
+  /**
+   * `SELECT 1` (opening first if need be), failing after `timeoutMs`: a probe must answer before
+   * its own timeout even when the database hangs rather than refuses.
+   */
+  ping(timeoutMs: number): Promise<void>;
   /** Ends the pool if it was opened; later queries fail. */
   close(): Promise<void>;
 }
@@ -49,6 +54,20 @@ export function lazyDatabase(
     // The adapters call only query() and connect(): the cast is confined to this handle.
     pool: gate as unknown as pg.Pool,
     open: async () => (await opened()).schema,
+    ping: async (timeoutMs) => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`PostgreSQL did not answer within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+      });
+      try {
+        await Promise.race([opened().then(({ pool }) => pool.query('SELECT 1')), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
     close: async () => {
       if (closed) return;
       closed = true;

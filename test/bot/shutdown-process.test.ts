@@ -1,0 +1,170 @@
+/**
+ * SIGTERM on a real bot process (bot/main.ts, embedded store, demo source): a request in flight
+ * is answered, new connections are refused, the stop is in the audit log, the exit code is 0. A
+ * second signal does not wait.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, it } from 'vitest';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const dirs: string[] = [];
+const children: ChildProcess[] = [];
+
+afterAll(() => {
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+async function startBot(): Promise<{
+  child: ChildProcess;
+  port: number;
+  dataDir: string;
+  output: () => string;
+  exited: Promise<number | null>;
+}> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'certify-shutdown-'));
+  dirs.push(dataDir);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    CERTIFY_DATA_DIR: dataDir,
+    CERTIFY_SOURCE: 'demo',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    CERTIFY_PLAYGROUND: '1',
+  };
+  for (const name of [
+    'CERTIFY_DATABASE_URL',
+    'SLACK_BOT_TOKEN',
+    'SLACK_SIGNING_SECRET',
+    'MicrosoftAppId',
+    'CLIENT_ID',
+    'CERTIFY_SCAN_ON_START',
+  ])
+    delete env[name];
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bot', 'main.ts')], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  child.stderr!.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  const port = await new Promise<number>((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`no start-up line: ${out}`)), 30_000);
+    const check = () => {
+      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        child.stdout!.off('data', check);
+        done(Number(m[1]));
+      }
+    };
+    child.stdout!.on('data', check);
+    void exited.then((code) => fail(new Error(`exited ${code}: ${out}`)));
+  });
+  return { child, port, dataDir, output: () => out, exited };
+}
+
+function get(port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((done, fail) => {
+    request({ port, host: '127.0.0.1', path }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      res.on('end', () => done({ status: res.statusCode ?? 0, body }));
+    })
+      .on('error', fail)
+      .end();
+  });
+}
+
+const waitFor = async (pred: () => boolean, ms: number) => {
+  const until = Date.now() + ms;
+  while (!pred()) {
+    if (Date.now() > until) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+
+describe('bot process shutdown', () => {
+  it('SIGTERM lets the request in flight finish, refuses new connections and exits 0', async () => {
+    const bot = await startBot();
+    const ready = await get(bot.port, '/readyz');
+    assert.equal(ready.status, 200, ready.body);
+
+    // A playground command whose body arrives in two halves: in flight across the SIGTERM.
+    const body = JSON.stringify({ text: 'help' });
+    const answered = new Promise<{ status: number; body: string }>((done, fail) => {
+      const req = request(
+        {
+          port: bot.port,
+          host: '127.0.0.1',
+          method: 'POST',
+          path: '/api/playground/command',
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c.toString('utf8')));
+          res.on('end', () => done({ status: res.statusCode ?? 0, body: text }));
+        },
+      );
+      req.on('error', fail);
+      req.write(body.slice(0, 5));
+      setTimeout(() => {
+        bot.child.kill('SIGTERM');
+        void waitFor(() => bot.output().includes('service.stopping'), 5_000).then(async () => {
+          // The listening socket is gone: a new connection is refused.
+          const refused = await new Promise<string>((r) => {
+            const socket = connect(bot.port, '127.0.0.1');
+            socket.on('connect', () => {
+              socket.destroy();
+              r('connected');
+            });
+            socket.on('error', (e: NodeJS.ErrnoException) => r(e.code ?? 'error'));
+          });
+          assert.equal(refused, 'ECONNREFUSED');
+          req.end(body.slice(5));
+        }, fail);
+      }, 300);
+    });
+    const response = await answered;
+    assert.equal(response.status, 200, response.body);
+    assert.equal(await bot.exited, 0, bot.output());
+    assert.match(bot.output(), /"event":"service.stopped"/);
+    const audit = readFileSync(join(bot.dataDir, 'audit-log.jsonl'), 'utf8');
+    assert.match(audit.trim().split('\n').at(-1)!, /service\.stopped/);
+  }, 60_000);
+
+  it('a second SIGTERM exits at once, non-zero', async () => {
+    const bot = await startBot();
+    // A request held open keeps the first stop waiting for up to its grace.
+    const req = request({
+      port: bot.port,
+      host: '127.0.0.1',
+      method: 'POST',
+      path: '/api/playground/command',
+      headers: { 'content-type': 'application/json', 'content-length': 100 },
+    });
+    req.on('error', () => {});
+    req.write('{');
+    await new Promise((r) => setTimeout(r, 200));
+    bot.child.kill('SIGTERM');
+    await waitFor(() => bot.output().includes('service.stopping'), 5_000);
+    const t0 = Date.now();
+    bot.child.kill('SIGTERM');
+    const code = await bot.exited;
+    assert.notEqual(code, 0);
+    assert.ok(Date.now() - t0 < 3_000);
+    assert.match(bot.output(), /service\.stop_forced/);
+  }, 60_000);
+});
