@@ -81,7 +81,7 @@ async function setup(channel: string) {
   const log: { event: string; fields: Record<string, unknown> }[] = [];
   const logger = (event: string, fields: Record<string, unknown> = {}) => log.push({ event, fields });
   const notifier = createSlackNotifier({
-    config: { slack: { botToken: 'xoxb-delivery-test', apiUrl: slack.apiUrl } },
+    config: { slack: { botToken: 'xoxb-1-2', apiUrl: slack.apiUrl } },
     log: logger,
   });
   const jobs = createInProcessJobQueue({ log: logger, random: () => 0 });

@@ -83,7 +83,7 @@ function startReplica(name: string, dataDir: string): Replica {
     CERTIFY_SOURCE: 'azure',
     PORT: '0',
     HOST: '127.0.0.1',
-    SLACK_BOT_TOKEN: 'xoxb-replica-test-token',
+    SLACK_BOT_TOKEN: 'xoxb-1-2',
     SLACK_SIGNING_SECRET: 'replica-test-signing-secret',
     CERTIFY_SLACK_API_URL: slack.apiUrl,
     CERTIFY_SCAN_ON_START: '1',
