@@ -87,7 +87,7 @@ async function startServer(): Promise<Started> {
     core: createBotCore({ ports, source, clock: () => NOW }),
     log,
     version: 'test',
-    // The wiring bot/main.ts uses, on a fixed clock: a test's minute never runs out.
+    // The wiring bot/service.ts uses, on a fixed clock: a test's minute never runs out.
     redeemDownload: guardDownloads(wiring.service, { log, clock: () => NOW + 60_000 }),
   });
   const { port } = await server.listen();

@@ -1,5 +1,5 @@
 /**
- * SIGTERM on a real bot process (bot/main.ts, embedded store, demo source): a request in flight
+ * SIGTERM on a real bot process (bot/main.ts → bot/service.ts, embedded store, demo source): a request in flight
  * is answered, new connections are refused, the stop is in the audit log, the exit code is 0. A
  * second signal does not wait.
  */
