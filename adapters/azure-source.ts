@@ -5,10 +5,19 @@
  */
 import { azureSource, readAzureEnv } from '../scanner/sources/azure/index.js';
 import type { Source } from '../scanner/sources/types.js';
+import type { Telemetry } from '../base/telemetry.js';
 import { agentsFor, azureCredential } from './azure-wiring.js';
 
-export function azureSourceFromEnv(env: Readonly<Record<string, string | undefined>>): Source {
+export function azureSourceFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  telemetry?: Telemetry,
+): Source {
   const settings = readAzureEnv(env);
   const agent = agentsFor(settings, settings.concurrency)(new URL(settings.armEndpoint).hostname);
-  return azureSource({ credential: azureCredential(settings), settings, agent });
+  return azureSource({
+    credential: azureCredential(settings),
+    settings,
+    agent,
+    ...(telemetry ? { telemetry } : {}),
+  });
 }

@@ -25,7 +25,9 @@ import { createDemoWriter } from '../store/demo-writer.js';
 import { embeddedBackend } from '../store/embedded-backend.js';
 import { postgresBackend } from '../store/pg/backend.js';
 import { loadOrCreateSigningKey, signingKeyIfPresent, type SigningKey } from '../store/signing-key.js';
+import { keyVaultSigningKeyFromEnv } from '../adapters/keyvault-signing-key.js';
 import type { ServiceConfig } from './config.js';
+import type { Telemetry } from '../base/telemetry.js';
 import { openEvidence, type EvidenceWiring } from './evidence.js';
 import { openPorts, portServices, type PortServices } from './ports.js';
 import { databaseAuth } from './database-auth.js';
@@ -42,6 +44,8 @@ export interface ComposeDeps {
   clock: () => number;
   /** Told when opening the audit log repaired it (an append torn by a crash). */
   onNotice?: (message: string) => void;
+  /** Spans and metrics of scans and Azure requests (default: none). */
+  telemetry?: Telemetry;
 }
 
 /** A demo tenant's size and seed, when a command asks for other than the default. */
@@ -80,10 +84,10 @@ export interface Services {
   readonly alerts: AlertStore;
   /** The conversations a channel adapter may post to later (Teams' references), kept across restarts. */
   conversations<T extends object>(): ConversationStore<T>;
-  /** The signing key, created on first use. */
+  /** The signing key: Key Vault's (CERTIFY_SIGNING_KEY_ID), else the data dir's, created on first use. */
   signer(): Promise<SigningKey>;
-  /** The signing key when the data dir has one, without creating it. */
-  existingSigner(): SigningKey | null;
+  /** The signing key when there is one (Key Vault's, or the data dir's), without creating one. */
+  existingSigner(): Promise<SigningKey | null>;
   /** The operator audit log, opened with the signing key. */
   auditLog(): Promise<AuditLog>;
   /** The evidence workflow: the signing key, the audit log, the time-stamping authority, the service. */
@@ -120,7 +124,7 @@ export function composeServices(config: ServiceConfig, deps: ComposeDeps): Servi
       ...(demo.size !== undefined ? { demoSize: demo.size } : {}),
       ...(demo.seed !== undefined ? { demoSeed: demo.seed } : {}),
       cwd: deps.cwd,
-      extra: { azure: () => azureSourceFromEnv(deps.env) },
+      extra: { azure: () => azureSourceFromEnv(deps.env, deps.telemetry) },
     });
   const source = once(() => sourceFor(undefined));
   /** The configured source for a service that holds one, resolved only when it collects. */
@@ -134,16 +138,27 @@ export function composeServices(config: ServiceConfig, deps: ComposeDeps): Servi
   let provenanceBuilt = false;
   const ports = once((): CertifyPorts => {
     const opened = openPorts(backend(), config.historyLimit);
+    if (deps.telemetry) opened.telemetry = deps.telemetry;
     // Where the service has run (its key is here), scans see what it issued and rotated, so the
     // CLI and the bot score one data dir alike; provenance() replaces these with its own.
-    const key = provenanceBuilt ? null : signingKeyIfPresent(dataDir);
+    const key = provenanceBuilt ? null : config.signingKey ? signer : signingKeyIfPresent(dataDir);
     if (key) {
       const demo = createDemoWriter(dataDir);
       opened.extras = scanExtras(provenanceStore(), key, () => demo.writes());
     }
     return opened;
   });
-  const signer = once(() => loadOrCreateSigningKey(dataDir));
+  const keyVaultKey = config.signingKey;
+  const signer = once((): Promise<SigningKey> =>
+    keyVaultKey
+      ? keyVaultSigningKeyFromEnv(deps.env, {
+          keyId: keyVaultKey.id,
+          refreshMinutes: keyVaultKey.refreshMinutes,
+          // Bundles and certificates signed before the move to Key Vault keep verifying.
+          extraKeys: [signingKeyIfPresent(dataDir)?.publicJwk].filter((k) => k !== undefined),
+        })
+      : loadOrCreateSigningKey(dataDir),
+  );
   const auditLog = once(async () =>
     backend().auditLog(await signer(), deps.onNotice ? { onNotice: deps.onNotice } : {}),
   );
@@ -219,7 +234,7 @@ export function composeServices(config: ServiceConfig, deps: ComposeDeps): Servi
     },
     conversations: () => backend().conversations(),
     signer,
-    existingSigner: () => signingKeyIfPresent(dataDir),
+    existingSigner: async () => (keyVaultKey ? signer() : signingKeyIfPresent(dataDir)),
     auditLog,
     evidence,
     provenance,

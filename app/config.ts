@@ -20,6 +20,11 @@ export interface Config {
   historyLimit: number;
   /** The PostgreSQL store shared by replicas; null: the embedded store in the data dir. */
   database: DatabaseConfig | null;
+  /**
+   * The signing key in Azure Key Vault (CERTIFY_SIGNING_KEY_ID, checked when the key is opened);
+   * null: the data dir's local key.
+   */
+  signingKey?: { id: string; refreshMinutes: number } | null;
 }
 
 const DATABASE_SCHEMES = /^postgres(ql)?:\/\//i;
@@ -45,6 +50,14 @@ export function readEnv(env: Readonly<Record<string, string | undefined>>, cwd: 
       'CERTIFY_DATABASE_AUTH=entra needs CERTIFY_DATABASE_URL (the server and the Entra principal as user)',
     );
   }
+  const signingKeyId = env.CERTIFY_SIGNING_KEY_ID?.trim() || null;
+  const refreshText = env.CERTIFY_SIGNING_KEY_REFRESH_MINUTES?.trim() || '5';
+  const refreshMinutes = Number(refreshText);
+  if (!Number.isInteger(refreshMinutes) || refreshMinutes < 1 || refreshMinutes > 1440) {
+    problems.push(
+      `CERTIFY_SIGNING_KEY_REFRESH_MINUTES: "${refreshText}" is not a whole number from 1 to 1440`,
+    );
+  }
   if (problems.length > 0) {
     throw new CertifyError(
       'BAD_USAGE',
@@ -58,6 +71,7 @@ export function readEnv(env: Readonly<Record<string, string | undefined>>, cwd: 
     source: env.CERTIFY_SOURCE || 'demo',
     historyLimit,
     database: url === null ? null : { url, auth: auth === 'entra' ? 'entra' : 'password' },
+    signingKey: signingKeyId === null ? null : { id: signingKeyId, refreshMinutes },
   };
 }
 

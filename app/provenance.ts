@@ -22,13 +22,16 @@ export interface ProvenanceWiring {
 
 export function scanExtras(
   store: ProvenanceStore,
-  signer: SigningKey,
+  signer: Pick<SigningKey, 'jwks'> | (() => Promise<Pick<SigningKey, 'jwks'>>),
   demoWrites?: () => ReturnType<NonNullable<ScanExtras['demoWrites']>>,
 ): ScanExtras {
   return {
     provenance: async () => {
       const certificates = (await store.certificates()).map((c) => ({ id: c.id, jws: c.jws }));
-      return certificates.length === 0 ? null : { jwks: signer.jwks(), certificates };
+      if (certificates.length === 0) return null;
+      // A Key Vault key is opened only when a scan has certificates to check against it.
+      const key = typeof signer === 'function' ? await signer() : signer;
+      return { jwks: key.jwks(), certificates };
     },
     rotations: async () =>
       (await store.rotations())

@@ -23,8 +23,23 @@ export interface Jwks {
 export interface Signer {
   readonly kid: string;
   readonly publicJwk: PublicJwk;
-  /** Raw r‖s ES256 signature over `data`. */
-  sign(data: Uint8Array): Buffer;
+  /** Raw r‖s ES256 signature over `data`; asynchronous because the key may live in an HSM. */
+  sign(data: Uint8Array): Promise<Buffer>;
+  /**
+   * A key that rotates (Key Vault, unversioned) returns a signer fixed to its current version, so
+   * a JWS's `kid` header and its signature always come from the same version.
+   */
+  pin?(): Promise<Signer>;
+}
+
+/** The product's signing key, wherever it lives (the data dir's PEM, or Key Vault). */
+export interface SigningKey extends Signer {
+  /** Every public key a bundle or certificate may still be verified with. */
+  jwks(): Jwks;
+  /** Where the key lives, for the audit log and start-up messages: a path or a key id, never a secret. */
+  readonly source: string;
+  /** Why the key cannot sign now, or null; cheap enough for every readiness probe. */
+  problem(): Promise<string | null>;
 }
 
 export const b64url = (data: Uint8Array | string): string => Buffer.from(data).toString('base64url');
@@ -59,35 +74,57 @@ export function signerFromKey(privateKey: KeyObject): Signer {
   return {
     kid: publicJwk.kid,
     publicJwk,
-    sign: (data) => sign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' }),
+    sign: async (data) => sign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' }),
   };
 }
 
-function header(signer: Signer, extra: Record<string, unknown>): string {
-  return b64url(JSON.stringify({ alg: 'ES256', kid: signer.kid, ...extra }));
+/**
+ * The signer fixed to one key version, for a caller that names the key (`kid`, the public JWK)
+ * beside the signatures it makes: both then come from the same version, even across a rotation.
+ */
+export async function pinSigner(signer: Signer): Promise<Signer> {
+  return signer.pin ? signer.pin() : signer;
 }
 
-/** Compact JWS `header.payload.signature` over a JSON payload. */
-export function signCompact(
-  signer: Signer,
+function header(kid: string, extra: Record<string, unknown>): string {
+  return b64url(JSON.stringify({ alg: 'ES256', kid, ...extra }));
+}
+
+/**
+ * The signing input `header.payload` of a compact JWS: for a signer that must stay synchronous
+ * (the demo tenant's, drawn while a tenant is generated) to append its own signature to.
+ */
+export function compactSigningInput(
+  kid: string,
   payload: unknown,
   extraHeader: Record<string, unknown> = {},
 ): string {
-  const input = `${header(signer, { typ: 'JWT', ...extraHeader })}.${b64url(JSON.stringify(payload))}`;
-  return `${input}.${b64url(signer.sign(Buffer.from(input)))}`;
+  return `${header(kid, { typ: 'JWT', ...extraHeader })}.${b64url(JSON.stringify(payload))}`;
+}
+
+/** Compact JWS `header.payload.signature` over a JSON payload. */
+export async function signCompact(
+  key: Signer,
+  payload: unknown,
+  extraHeader: Record<string, unknown> = {},
+): Promise<string> {
+  const signer = await pinSigner(key);
+  const input = compactSigningInput(signer.kid, payload, extraHeader);
+  return `${input}.${b64url(await signer.sign(Buffer.from(input)))}`;
 }
 
 /**
  * Detached JWS `header..signature` over exact bytes (e.g. manifest.json as written), so the
  * file itself is what is signed and a verifier never has to re-serialise JSON.
  */
-export function signDetached(
-  signer: Signer,
+export async function signDetached(
+  key: Signer,
   content: Uint8Array,
   extraHeader: Record<string, unknown> = {},
-): string {
-  const h = header(signer, extraHeader);
-  return `${h}..${b64url(signer.sign(Buffer.from(`${h}.${b64url(content)}`)))}`;
+): Promise<string> {
+  const signer = await pinSigner(key);
+  const h = header(signer.kid, extraHeader);
+  return `${h}..${b64url(await signer.sign(Buffer.from(`${h}.${b64url(content)}`)))}`;
 }
 
 export interface VerifiedJws {

@@ -3,8 +3,9 @@
  * Every mistake is collected (not just the first) and reported with the variable to change, so
  * an operator fixes a broken deployment in one pass.
  */
-import { readEnv, type DatabaseConfig } from '../app/config.js';
+import { readEnv, type Config, type DatabaseConfig } from '../app/config.js';
 import { CertifyError, isCertifyError } from '../base/errors.js';
+import { DEFAULT_LOG_LEVEL, LOG_LEVELS, type LogLevel } from './log-level.js';
 
 export type TeamsAppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
 const TEAMS_APP_TYPES: readonly TeamsAppType[] = ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'];
@@ -45,6 +46,8 @@ export interface BotConfig {
   historyLimit: number;
   /** The PostgreSQL store shared by replicas (CERTIFY_DATABASE_URL), or null: the data dir's. */
   database: DatabaseConfig | null;
+  /** The signing key in Key Vault (CERTIFY_SIGNING_KEY_ID); null: the data dir's local key. */
+  signingKey: Config['signingKey'];
   scanCron: string;
   /** CERTIFY_SCAN_ON_START=1: one scheduled scan (and its alerts) right after start-up. */
   scanOnStart: boolean;
@@ -72,6 +75,8 @@ export interface BotConfig {
    */
   teamsLocal: boolean;
   slack: SlackConfig | null;
+  /** The least severe level the log writes (LOG_LEVEL, default info; `silent`: nothing). */
+  logLevel: LogLevel;
 }
 
 export const DEFAULT_PORT = 3978;
@@ -232,6 +237,14 @@ export function readBotEnv(env: Env, cwd: string): BotConfig {
     );
   }
 
+  const logLevelText = get(env, 'LOG_LEVEL') ?? DEFAULT_LOG_LEVEL;
+  const logLevel = LOG_LEVELS.find((l) => l === logLevelText.toLowerCase());
+  if (logLevel === undefined) {
+    problems.push(
+      `LOG_LEVEL: "${logLevelText}" is not a log level; set one of ${LOG_LEVELS.join(', ')} (default ${DEFAULT_LOG_LEVEL})`,
+    );
+  }
+
   if (problems.length > 0) {
     throw new CertifyError(
       'BAD_USAGE',
@@ -248,6 +261,7 @@ export function readBotEnv(env: Env, cwd: string): BotConfig {
     source: base.source,
     historyLimit: base.historyLimit,
     database: base.database,
+    signingKey: base.signingKey ?? null,
     scanCron,
     scanOnStart,
     approvers,
@@ -259,6 +273,7 @@ export function readBotEnv(env: Env, cwd: string): BotConfig {
     teams,
     teamsLocal,
     slack,
+    logLevel: logLevel ?? DEFAULT_LOG_LEVEL,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { View } from '../cards/views.js';
+import { NO_TELEMETRY, secondsSince, type Telemetry } from '../base/telemetry.js';
 import { portServices } from '../app/ports.js';
 import type { ParameterService } from '../services/parameters.js';
 import type { RuleService } from '../services/rules.js';
@@ -10,7 +11,7 @@ import type { Source } from '../scanner/sources/types.js';
 import type { AlertStore } from '../store/alerts.js';
 import { createInProcessJobQueue } from '../store/jobs/in-process.js';
 import type { JobDefinition, JobQueue } from '../store/jobs/types.js';
-import { commandFromAction, handleCommand, parseCommand } from './commands/index.js';
+import { commandFromAction, handleCommand, parseCommand, type Command } from './commands/index.js';
 import { defineEvidenceBuild } from './jobs/evidence-build.js';
 import type { BotChannel, BotCore, BotUser, Log } from './types.js';
 
@@ -53,6 +54,8 @@ export function createBotCore(deps: {
   log?: Log;
   progressAfterMs?: number;
   onError?: (error: unknown) => void;
+  /** A span and a latency point per command (default: none). */
+  telemetry?: Telemetry;
 }): BotCore {
   const over =
     deps.scans && deps.rules && deps.parameters
@@ -83,6 +86,38 @@ export function createBotCore(deps: {
     ...(deps.progressAfterMs !== undefined ? { progressAfterMs: deps.progressAfterMs } : {}),
     ...(deps.onError ? { onError: deps.onError } : {}),
   });
+  const telemetry = deps.telemetry ?? NO_TELEMETRY;
+  /**
+   * One span per command or button press, the scans and outbound calls it makes below it. Only
+   * the command's name (from the fixed table), the input kind and the channel kind are recorded.
+   */
+  const traced = (
+    command: Command,
+    input: 'text' | 'button',
+    channel: BotChannel,
+    run: () => Promise<View>,
+  ) => {
+    const attributes = {
+      'certify.command': command.name,
+      'certify.input': input,
+      'certify.channel': channel.kind,
+    };
+    const t0 = performance.now();
+    return telemetry.span('certify.command', attributes, async (span) => {
+      let outcome = 'error';
+      try {
+        const view = await run();
+        outcome = 'ok';
+        return view;
+      } finally {
+        span.set({ 'certify.outcome': outcome });
+        telemetry.record('certify.command.duration', secondsSince(t0), {
+          ...attributes,
+          'certify.outcome': outcome,
+        });
+      }
+    });
+  };
   const actor = (user: BotUser, channel: BotChannel) => ({
     id: user.id,
     name: user.name,
@@ -90,31 +125,37 @@ export function createBotCore(deps: {
   });
   return {
     async answer(text, user, channel) {
-      const now = deps.clock();
-      await deps.audit?.append(
-        {
-          action: 'command',
-          actor: actor(user, channel),
-          subject: null,
-          details: { text: text.trim().slice(0, AUDIT_TEXT_MAX), conversation: channel.id },
-        },
-        now,
-      );
-      return handleCommand(parseCommand(text), context(user, channel, now));
+      const command = parseCommand(text);
+      return traced(command, 'text', channel, async () => {
+        const now = deps.clock();
+        await deps.audit?.append(
+          {
+            action: 'command',
+            actor: actor(user, channel),
+            subject: null,
+            details: { text: text.trim().slice(0, AUDIT_TEXT_MAX), conversation: channel.id },
+          },
+          now,
+        );
+        return handleCommand(command, context(user, channel, now));
+      });
     },
     async act(verb, data, user, channel) {
-      const now = deps.clock();
-      // The verb and the object it targets; input values (names, reasons) are logged by the step itself.
-      await deps.audit?.append(
-        {
-          action: 'button',
-          actor: actor(user, channel),
-          subject: data.id ?? data.group ?? null,
-          details: { verb, conversation: channel.id },
-        },
-        now,
-      );
-      return handleCommand(commandFromAction(verb, data), context(user, channel, now));
+      const command = commandFromAction(verb, data);
+      return traced(command, 'button', channel, async () => {
+        const now = deps.clock();
+        // The verb and the object it targets; input values (names, reasons) are logged by the step itself.
+        await deps.audit?.append(
+          {
+            action: 'button',
+            actor: actor(user, channel),
+            subject: data.id ?? data.group ?? null,
+            details: { verb, conversation: channel.id },
+          },
+          now,
+        );
+        return handleCommand(command, context(user, channel, now));
+      });
     },
   };
 }
@@ -122,7 +163,7 @@ export function createBotCore(deps: {
 /** The evidence service whose builds run on `deps.jobs`, or on a started in-process queue. */
 function evidenceWithBuilds(
   evidence: EvidenceService,
-  deps: Pick<Parameters<typeof createBotCore>[0], 'jobs' | 'notify' | 'log' | 'evidenceBuild'>,
+  deps: Pick<Parameters<typeof createBotCore>[0], 'jobs' | 'notify' | 'log' | 'evidenceBuild' | 'telemetry'>,
 ): EvidenceService {
   const log = deps.log ?? (() => undefined);
   const jobs = deps.jobs ?? createInProcessJobQueue({ log });
@@ -131,6 +172,7 @@ function evidenceWithBuilds(
     log,
     ...(deps.notify ? { notify: deps.notify } : {}),
     ...(deps.evidenceBuild ? { options: deps.evidenceBuild } : {}),
+    ...(deps.telemetry ? { telemetry: deps.telemetry } : {}),
   });
   // An in-process queue starts at once (there is nothing to connect) and holds no timer while idle.
   if (!deps.jobs) void jobs.start();

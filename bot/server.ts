@@ -6,6 +6,7 @@
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isCertifyError } from '../base/errors.js';
+import { NO_TELEMETRY, type Telemetry } from '../base/telemetry.js';
 import type { CertificateLookup } from '../services/rotation.js';
 import { certificateRoute } from './cert-page.js';
 import { downloadRoute, type DownloadLinks } from './download-route.js';
@@ -45,6 +46,8 @@ export interface ServerDeps {
   readiness?: () => Promise<Readiness>;
   /** Overrides REQUEST_TIMEOUT_MS (tests). */
   requestTimeoutMs?: number;
+  /** Counts every answered request (certify.http.server.requests); default: none. */
+  telemetry?: Telemetry;
 }
 
 export interface BotServer {
@@ -60,6 +63,7 @@ function loggablePath(path: string): string {
 
 export function createServer(deps: ServerDeps): BotServer {
   const { config, core, log, version } = deps;
+  const telemetry = deps.telemetry ?? NO_TELEMETRY;
   const started = Date.now();
   const routes = new Map<string, Route>();
   routes.set('GET /healthz', async (_req, res) => {
@@ -106,9 +110,10 @@ export function createServer(deps: ServerDeps): BotServer {
     else log('route_ignored', { route: key, reason: 'a built-in route has this key' });
   }
 
-  const match = (method: string, path: string): { route?: Route; allowed: string[] } => {
+  const match = (method: string, path: string): { route?: Route; key?: string; allowed: string[] } => {
     const allowed: string[] = [];
     let route: Route | undefined;
+    let routeKey: string | undefined;
     for (const [key, r] of routes) {
       const space = key.indexOf(' ');
       const m = key.slice(0, space);
@@ -116,11 +121,13 @@ export function createServer(deps: ServerDeps): BotServer {
       const hit = p.endsWith('/*') ? path.startsWith(p.slice(0, -1)) : p === path;
       if (!hit) continue;
       allowed.push(m);
-      if (m === method && !route) route = r;
       // HEAD is answered like GET by node:http's semantics for static pages and health checks.
-      if (method === 'HEAD' && m === 'GET' && !route) route = r;
+      if (!route && (m === method || (method === 'HEAD' && m === 'GET'))) {
+        route = r;
+        routeKey = key;
+      }
     }
-    return { route, allowed };
+    return { route, ...(routeKey ? { key: routeKey } : {}), allowed };
   };
 
   let closing = false;
@@ -137,7 +144,13 @@ export function createServer(deps: ServerDeps): BotServer {
       } catch {
         path = '/';
       }
+      /** The route's key (`POST /api/playground/command`, `GET /downloads/*`): a bounded attribute. */
+      let routeKey = 'unmatched';
       res.on('close', () => {
+        telemetry.count('certify.http.server.requests', 1, {
+          'http.route': routeKey,
+          'http.status_class': `${Math.floor(res.statusCode / 100)}xx`,
+        });
         log('http', {
           method,
           path: loggablePath(path),
@@ -149,7 +162,11 @@ export function createServer(deps: ServerDeps): BotServer {
       });
       if (closing) res.setHeader('connection', 'close');
       try {
-        const { route, allowed } = match(method, path);
+        const { route, key, allowed } = match(method, path);
+        if (key) {
+          routeKey = key;
+          telemetry.routeMatched(method, key.slice(key.indexOf(' ') + 1));
+        }
         if (!route) {
           if (allowed.length > 0) {
             sendJson(
@@ -173,7 +190,12 @@ export function createServer(deps: ServerDeps): BotServer {
         const status = e instanceof HttpError ? e.status : isCertifyError(e) && e.exitCode === 2 ? 400 : 500;
         const problems = e instanceof HttpError || isCertifyError(e) ? e.problems : [];
         if (status === 500)
-          log('http_error', { method, path: loggablePath(path), error: (e as Error).message });
+          log('http_error', {
+            level: 'error',
+            method,
+            path: loggablePath(path),
+            error: (e as Error).message,
+          });
         if (res.headersSent) {
           res.destroy();
           return;

@@ -1,10 +1,11 @@
 /**
- * The bot service, loaded by bot/main.ts once telemetry (if any) is registered. The configuration is read from the environment here, every
+ * The bot service, started by bot/main.ts once telemetry (if any) is registered. The configuration is read from the environment here, every
  * service is built from it by the composition root (app/compose.ts), and the edge adds the core,
  * the channel adapters, the scheduler and the server.
- * This is the one bot module that prints (its start-up lines); everything else logs structured lines.
+ * Its start-up lines are log events like every other (bot/log.ts); only a configuration error
+ * that stops the start-up before the log exists, and a fatal error, are printed (to stderr).
  */
-/* eslint-disable no-console -- the entry point prints its start-up lines and fatal errors; the rest logs */
+/* eslint-disable no-console -- configuration and fatal errors are printed to stderr; the rest logs */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { composeServices } from '../app/compose.js';
@@ -12,6 +13,7 @@ import { secretWriterFor } from '../app/config.js';
 import { packageInfo } from '../base/package-info.js';
 import { isCertifyError } from '../base/errors.js';
 import { readBotEnv, type BotConfig } from './config.js';
+import { createLog } from './log.js';
 import { runAlerts, type AlertNotifiers } from './alerts/deliver.js';
 import { createBotCore } from './core.js';
 import { openJobQueue, readJobTuning } from '../app/jobs.js';
@@ -28,11 +30,14 @@ import type { StoredReference } from './teams/references.js';
 import type { BotChannel, BotCore, Log, Route } from './types.js';
 import type { Services } from '../app/compose.js';
 import type { View } from '../cards/views.js';
+import { NO_TELEMETRY } from '../base/telemetry.js';
+import type { TelemetryRuntime } from './telemetry/start.js';
 
-/** One JSON line per event on stdout: what log collectors ingest without parsing rules. */
-const log: Log = (event, fields = {}) => {
-  process.stdout.write(`${JSON.stringify({ at: new Date().toISOString(), event, ...fields })}\n`);
-};
+/**
+ * One JSON line per event on stdout (bot/log.ts): what log collectors ingest without parsing
+ * rules. Replaced by one at LOG_LEVEL as soon as the configuration is read.
+ */
+let log: Log = createLog({ version: packageInfo().version }).log;
 
 /**
  * The adapters are loaded only when configured, so a playground-only start never loads the chat
@@ -92,7 +97,8 @@ function isLoopback(host: string): boolean {
 /** A probe that waits longer than Kubernetes' default 1 s timeout fails anyway. */
 const PING_TIMEOUT_MS = 800;
 
-async function main(): Promise<number> {
+async function main(runtime: TelemetryRuntime | undefined): Promise<number> {
+  const telemetry = runtime?.telemetry ?? NO_TELEMETRY;
   const startedAt = Date.now();
   const cwd = process.cwd();
   // Node's own .env reader; the real environment wins over the file for variables set in both.
@@ -103,6 +109,7 @@ async function main(): Promise<number> {
   let tuning: ReturnType<typeof readJobTuning>;
   try {
     config = readBotEnv(process.env, cwd);
+    log = createLog({ level: config.logLevel, version: packageInfo().version }).log;
     tuning = readJobTuning(process.env);
   } catch (e) {
     if (!isCertifyError(e)) throw e;
@@ -121,6 +128,7 @@ async function main(): Promise<number> {
       cwd,
       clock: Date.now,
       onNotice: (message) => log('audit_log_repaired', { level: 'warn', message }),
+      telemetry,
     },
   );
   // The store first: an unreachable database, or one a newer Certify migrated, stops us here.
@@ -160,6 +168,7 @@ async function main(): Promise<number> {
     evidenceBuild: { ...EVIDENCE_BUILD_OPTIONS, heartbeatSeconds: tuning.heartbeatSeconds },
     log,
     onError: (e) => log('command_error', { level: 'error', error: (e as Error).message ?? String(e) }),
+    telemetry,
   });
   const adapters = await adapterRoutes(config, core, services);
   const routes = adapters.routes;
@@ -180,20 +189,22 @@ async function main(): Promise<number> {
         slack: config.slack !== null,
         playground: config.playground,
         signingKey: evidence.signer.kid,
+        signingKeySource: evidence.signer.source,
         secretWriter: provenance.writer.kind,
       },
     },
     Date.now(),
   );
-  const enqueue = defineAlertDelivery(jobs, { alerts, notifiers: () => notifiers, log });
+  const enqueue = defineAlertDelivery(jobs, { alerts, notifiers: () => notifiers, log, telemetry });
   defineScheduledScan(jobs, {
     ports,
     source,
     audit: evidence.audit,
     clock: Date.now,
     log,
-    afterScan: () => runAlerts({ ports, alerts, notifiers, now: Date.now(), log, enqueue }),
+    afterScan: () => runAlerts({ ports, alerts, notifiers, now: Date.now(), log, enqueue, telemetry }),
     options: { ...SCHEDULED_SCAN_OPTIONS, heartbeatSeconds: tuning.heartbeatSeconds },
+    telemetry,
   });
   await jobs.start();
   await jobs.schedule(SCHEDULED_SCAN_JOB, config.scanCron, config.scanTimezone, {});
@@ -215,18 +226,15 @@ async function main(): Promise<number> {
       jwksUrl: () => provenance.service.jwksUrl(),
     },
     redeemDownload: guardDownloads(evidence.service, { log, clock: Date.now }),
+    telemetry,
     readiness: async () => {
       const now = Date.now();
       const storeProblem = await services.store.ping(PING_TIMEOUT_MS).then(
         () => null,
         (e: unknown) => (e as Error).message,
       );
-      let signerProblem: string | null = null;
-      try {
-        if (evidence.signer.sign(Buffer.from('readyz')).length === 0) signerProblem = 'signed nothing';
-      } catch (e) {
-        signerProblem = (e as Error).message;
-      }
+      // Cheap on every probe: a Key Vault key answers from its last signature's result for a while.
+      const signerProblem = await evidence.signer.problem().catch((e: unknown) => (e as Error).message);
       // Only when the store answers: otherwise the reason is already named above.
       const latest = storeProblem === null ? await ports.scans.history(1).catch(() => []) : [];
       const lastScan = latest[0] ? Date.parse(latest[0].now) : Number.NaN;
@@ -250,32 +258,58 @@ async function main(): Promise<number> {
     config.teams?.appId ? 'Teams' : config.teamsLocal ? 'Teams (local mode)' : null,
     config.slack ? 'Slack' : null,
     config.playground ? 'playground' : null,
-  ]
-    .filter((c) => c !== null)
-    .join(', ');
-  console.log(
-    `Certify ${packageInfo().version} on Node ${process.version}, listening on ${config.host}:${port}${isLoopback(config.host) ? ' (this machine only; set HOST=0.0.0.0 to accept connections from the network)' : ''}`,
-  );
+  ].filter((c) => c !== null);
+  // The start-up lines: structured events whose `msg` is the sentence an operator reads.
+  const version = packageInfo().version;
+  log('service.listening', {
+    msg: `Certify ${version} on Node ${process.version}, listening on ${config.host}:${port}${isLoopback(config.host) ? ' (this machine only; set HOST=0.0.0.0 to accept connections from the network)' : ''}`,
+    node: process.version,
+    host: config.host,
+    port,
+    url: base,
+  });
   if (config.playground) {
-    console.log(
-      config.playgroundReadOnly === null
-        ? `Playground: ${base}/ (local demo, no sign-in)`
-        : `Playground: ${base}/ (read-only: ${config.playgroundReadOnly})`,
-    );
+    log('service.playground', {
+      msg:
+        config.playgroundReadOnly === null
+          ? `Playground: ${base}/ (local demo, no sign-in)`
+          : `Playground: ${base}/ (read-only: ${config.playgroundReadOnly})`,
+      url: `${base}/`,
+      readOnly: config.playgroundReadOnly,
+    });
   }
-  console.log(
-    `Channels: ${channels || 'none'} · source: ${config.source} · store: ${services.store.kind === 'postgres' ? services.store.where : config.dataDir}`,
-  );
-  console.log(
-    `Scheduled scans: ${config.scanCron} (${config.scanTimezone}; next ${jobs.nextRun(SCHEDULED_SCAN_JOB)?.toISOString() ?? 'never'})${config.scanOnStart ? ' and one now' : ''}${services.store.kind === 'postgres' ? ', one replica at a time' : ''}`,
-  );
-  console.log(
-    `Evidence: approvers ${config.approvers.join(', ') || 'none (set CERTIFY_APPROVERS)'} · timestamps: ${config.tsaUrl ?? 'embedded local TSA (not a trusted third party)'} · signing key ${evidence.signer.kid}`,
-  );
+  const store = services.store.kind === 'postgres' ? services.store.where : config.dataDir;
+  log('service.channels', {
+    msg: `Channels: ${channels.join(', ') || 'none'} · source: ${config.source} · store: ${store}`,
+    channels,
+    source: config.source,
+    store: services.store.kind,
+    where: store,
+  });
+  const nextScan = jobs.nextRun(SCHEDULED_SCAN_JOB)?.toISOString() ?? null;
+  log('service.schedule', {
+    msg: `Scheduled scans: ${config.scanCron} (${config.scanTimezone}; next ${nextScan ?? 'never'})${config.scanOnStart ? ' and one now' : ''}${services.store.kind === 'postgres' ? ', one replica at a time' : ''}`,
+    cron: config.scanCron,
+    timezone: config.scanTimezone,
+    next: nextScan,
+    scanOnStart: config.scanOnStart,
+  });
+  log('service.evidence', {
+    msg: `Evidence: approvers ${config.approvers.join(', ') || 'none (set CERTIFY_APPROVERS)'} · timestamps: ${config.tsaUrl ?? 'embedded local TSA (not a trusted third party)'} · signing key ${evidence.signer.kid} (${evidence.signer.source})`,
+    approvers: config.approvers,
+    tsa: config.tsaUrl ?? 'local',
+    signingKey: evidence.signer.kid,
+  });
+  log('service.telemetry', {
+    msg: `Telemetry: ${runtime ? runtime.exporters.join(' and ') : 'off (set OTEL_EXPORTER_OTLP_ENDPOINT or APPLICATIONINSIGHTS_CONNECTION_STRING)'}`,
+    exporters: runtime ? [...runtime.exporters] : [],
+  });
   if (config.teamsLocal) {
-    console.warn(
-      `Teams local mode: ${base}/api/messages answers unauthenticated requests from this machine only (no MicrosoftAppId or CLIENT_ID); talk to it with the Microsoft 365 Agents Playground: npm run playground:teams`,
-    );
+    log('service.teams_local', {
+      level: 'warn',
+      msg: `Teams local mode: ${base}/api/messages answers unauthenticated requests from this machine only (no MicrosoftAppId or CLIENT_ID); talk to it with the Microsoft 365 Agents Playground: npm run playground:teams`,
+      url: `${base}/api/messages`,
+    });
   }
 
   const shutdown = createShutdown({
@@ -284,6 +318,7 @@ async function main(): Promise<number> {
     store: services.store,
     audit: evidence.audit,
     log,
+    ...(runtime ? { telemetry: runtime } : {}),
     exit: (code) => process.exit(code),
   });
   process.on('SIGINT', () => shutdown('SIGINT'));
@@ -291,13 +326,16 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => {
-    if (code !== 0) process.exit(code);
-  },
-  (e: unknown) => {
-    console.error(`error: ${isCertifyError(e) ? e.message : ((e as Error).message ?? String(e))}`);
-    if (isCertifyError(e)) for (const p of e.problems) console.error(`  - ${p}`);
-    process.exit(isCertifyError(e) ? e.exitCode : 1);
-  },
-);
+/** Runs the service (bot/main.ts calls it, with the telemetry it started, if any). */
+export function startService(runtime?: TelemetryRuntime): void {
+  main(runtime).then(
+    (code) => {
+      if (code !== 0) process.exit(code);
+    },
+    (e: unknown) => {
+      console.error(`error: ${isCertifyError(e) ? e.message : ((e as Error).message ?? String(e))}`);
+      if (isCertifyError(e)) for (const p of e.problems) console.error(`  - ${p}`);
+      process.exit(isCertifyError(e) ? e.exitCode : 1);
+    },
+  );
+}

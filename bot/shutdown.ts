@@ -4,7 +4,8 @@
  * operator who signals again is not kept waiting.
  *
  * The order matters: traffic and jobs first (they may still append to the audit log), then the
- * audit entry, then the store everything above was written to.
+ * audit entry, then the store everything above was written to, and last the telemetry SDK, which
+ * exports the spans and metrics of all of the above.
  */
 import type { AuditLog } from '../store/audit-writer.js';
 import type { StopOptions } from '../store/jobs/types.js';
@@ -23,6 +24,8 @@ export interface ShutdownDeps {
   store: { close(): Promise<void> };
   audit: Pick<AuditLog, 'append' | 'checkpoint'>;
   log: Log;
+  /** Flushes and stops the telemetry SDK (bot/telemetry/start.ts); absent when telemetry is off. */
+  telemetry?: { shutdown(): Promise<void> };
   exit: (code: number) => void;
   /** How long in-flight requests and running jobs get; default SHUTDOWN_GRACE_MS. */
   timeoutMs?: number;
@@ -95,6 +98,13 @@ export function createShutdown(deps: ShutdownDeps): Shutdown {
     } catch (e) {
       clean = false;
       log('service.stop_failed', { level: 'error', what: 'store', error: (e as Error).message });
+    }
+    // Last: what is still buffered (the stop's own spans, the last metric points) goes out now.
+    // A collector that cannot be reached costs spans, not a clean exit.
+    try {
+      await deps.telemetry?.shutdown();
+    } catch (e) {
+      log('telemetry.flush_failed', { level: 'warn', error: (e as Error).message });
     }
     return clean ? 0 : 1;
   };

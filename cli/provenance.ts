@@ -161,7 +161,7 @@ export async function cmdCert(ctx: ProvenanceCliCtx, argv: readonly string[]): P
     keySource = keysFrom;
   } else {
     const services = ctx.services();
-    const key = services.existingSigner();
+    const key = await services.existingSigner();
     if (!key) {
       throw new CertifyError(
         'BAD_USAGE',

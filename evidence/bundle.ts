@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import JSZip from 'jszip';
-import { signDetached, type Signer } from '../base/jws.js';
+import { pinSigner, signDetached, type Signer } from '../base/jws.js';
 import { reportTables } from './reports/index.js';
 import { toCsvBuffer } from './csv.js';
 import { renderReportPdf, type PdfCover } from './pdf.js';
@@ -298,7 +298,9 @@ export interface FinalBundle {
 
 /** The released bundle: PDFs with the assertion block, signatures, timestamp, zipped. */
 export async function finalizeBundle(opts: FinalizeOptions): Promise<FinalBundle> {
-  const { staged, assertion, signer } = opts;
+  const { staged, assertion } = opts;
+  // One version for the key set, the manifest's kid and both signatures, even if the key rotates meanwhile.
+  const signer = await pinSigner(opts.signer);
   const files: Record<string, Buffer> = {
     'README.txt': Buffer.from(README(staged.bundleId)),
     ...staged.files,
@@ -315,7 +317,7 @@ export async function finalizeBundle(opts: FinalizeOptions): Promise<FinalBundle
     files[`reports/${table.id}.pdf`] = Buffer.from(pdf);
   }
   files[ASSERTION] = json(assertion);
-  files[ASSERTION_SIGNATURE] = Buffer.from(`${signDetached(signer, files[ASSERTION])}\n`);
+  files[ASSERTION_SIGNATURE] = Buffer.from(`${await signDetached(signer, files[ASSERTION])}\n`);
   files[JWKS_FILE] = json({ keys: [signer.publicJwk] });
   const manifest: Manifest = {
     schema: 'certify.manifest/v1',
@@ -326,7 +328,7 @@ export async function finalizeBundle(opts: FinalizeOptions): Promise<FinalBundle
   };
   files[MANIFEST] = json(manifest);
   const manifestSha256 = sha256(files[MANIFEST]);
-  files[MANIFEST_SIGNATURE] = Buffer.from(`${signDetached(signer, files[MANIFEST])}\n`);
+  files[MANIFEST_SIGNATURE] = Buffer.from(`${await signDetached(signer, files[MANIFEST])}\n`);
   const stamp = await opts.tsa.timestamp(Buffer.from(manifestSha256, 'hex'), opts.stampAt ?? opts.now);
   files[MANIFEST_TIMESTAMP] = stamp.response;
   files[SHA256SUMS] = Buffer.from(manifest.files.map((f) => `${f.sha256}  ${f.path}\n`).join(''));

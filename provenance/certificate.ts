@@ -5,7 +5,15 @@
  * certificate itself reveals nothing about it.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { JwsError, jwkThumbprint, signCompact, verifyCompact, type Jwks, type Signer } from '../base/jws.js';
+import {
+  JwsError,
+  jwkThumbprint,
+  pinSigner,
+  signCompact,
+  verifyCompact,
+  type Jwks,
+  type Signer,
+} from '../base/jws.js';
 import { CertifyError } from '../base/errors.js';
 import {
   ENTROPY_SOURCE,
@@ -127,7 +135,7 @@ function classesIn(credential: string, alphabets: Record<CharClass, string>): Se
  * Signs a certificate for a credential just generated to `preset`. Refuses a credential that does
  * not meet the preset, so a hand-made password can never be certified as generated.
  */
-export function issueCertificate(input: IssueInput): IssuedCertificate {
+export async function issueCertificate(input: IssueInput): Promise<IssuedCertificate> {
   const { preset, credential, generated } = input;
   const alphabets = classAlphabets(preset);
   const alphabetSize = CHAR_CLASSES.reduce((n, c) => n + alphabets[c].length, 0);
@@ -153,6 +161,8 @@ export function issueCertificate(input: IssueInput): IssuedCertificate {
   if (!Number.isFinite(input.now)) problems.push('now is not a time');
   if (problems.length > 0) throw new CertifyError('BAD_INPUT', 'cannot certify this credential', problems);
 
+  // The kid in the payload and the signature's must be one version, even if the key rotates meanwhile.
+  const signer = await pinSigner(input.signer);
   const id = input.id ?? newCertificateId();
   const salt = randomBytes(32);
   const payload: ProvenancePayload = {
@@ -170,9 +180,9 @@ export function issueCertificate(input: IssueInput): IssuedCertificate {
       salt: salt.toString('base64url'),
       digest: hmac(salt, credential).toString('base64url'),
     },
-    issuer: { kid: input.signer.kid, jwks: input.jwksUrl },
+    issuer: { kid: signer.kid, jwks: input.jwksUrl },
   };
-  const jws = signCompact(input.signer, payload, { typ: PROVENANCE_TYP });
+  const jws = await signCompact(signer, payload, { typ: PROVENANCE_TYP });
   return { id, jws, payload };
 }
 

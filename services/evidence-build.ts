@@ -10,6 +10,7 @@ import { errorMessage } from '../store/jobs/common.js';
 import type { EvidenceRequest } from '../store/evidence-requests.js';
 import type { DeepReadonly } from '../store/json-file.js';
 import type { EvidenceBuildQueue, EvidenceService } from './evidence.js';
+import { NO_TELEMETRY, secondsSince, type Telemetry } from '../base/telemetry.js';
 
 export const EVIDENCE_BUILD_JOB = 'evidence-build';
 
@@ -40,15 +41,33 @@ export function defineEvidenceBuildJob(
     settled?: (build: SettledBuild) => Promise<void>;
     log?: JobLog;
     options?: JobDefinition;
+    /** A span `certify.evidence.build` per attempt, and its duration (default: none). */
+    telemetry?: Telemetry;
   },
 ): EvidenceBuildQueue {
   const options = deps.options ?? EVIDENCE_BUILD_OPTIONS;
   const log = deps.log ?? (() => undefined);
+  const telemetry = deps.telemetry ?? NO_TELEMETRY;
+  /** The build itself, traced and timed by outcome (built, failed, retry, nothing, abandoned). */
+  const build: Pick<EvidenceService, 'build'>['build'] = (id, attempt) => {
+    const t0 = performance.now();
+    return telemetry.span('certify.evidence.build', {}, async (span) => {
+      let outcome = 'error';
+      try {
+        const result = await deps.evidence.build(id, attempt);
+        outcome = result.kind;
+        return result;
+      } finally {
+        span.set({ 'certify.outcome': outcome });
+        telemetry.record('certify.evidence.build.duration', secondsSince(t0), { 'certify.outcome': outcome });
+      }
+    });
+  };
   jobs.define<{ id: string }>(
     EVIDENCE_BUILD_JOB,
     async (job) => {
       const { id } = job.data;
-      const outcome = await deps.evidence.build(id, {
+      const outcome = await build(id, {
         final: job.attempt > options.retryLimit,
         signal: job.signal,
       });

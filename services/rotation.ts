@@ -107,7 +107,7 @@ export function createProvenanceService(deps: ProvenanceServiceDeps): Provenance
     target: StoredCertificate['target'],
     ids: { id?: string; rotationId: string | null },
   ) {
-    const issued = issueCertificate({
+    const issued = await issueCertificate({
       signer: deps.signer,
       preset,
       credential: generated.value,

@@ -4,6 +4,7 @@
  * clock) is passed in; nothing here builds a client on import.
  */
 import { randomBytes } from 'node:crypto';
+import { NO_TELEMETRY, secondsSince, sourceKind, type Telemetry } from '../base/telemetry.js';
 import { FRAMEWORKS } from '../scanner/frameworks/index.js';
 import type { Inventory } from '../scanner/inventory/types.js';
 import { BUILTIN_RULES } from '../scanner/rules/builtin/index.js';
@@ -36,6 +37,8 @@ export interface CertifyPorts {
   snapshots: SnapshotStore<Inventory, ScanResult>;
   /** What the service adds to every scan (provenance certificates, its rotations); set by the wiring. */
   extras?: ScanExtras;
+  /** Where each scan's span, duration and asset count go (default: nowhere); set by the wiring. */
+  telemetry?: Telemetry;
 }
 
 /** Sortable, unguessable scan ids: `scan-20261123T060000Z-1a2b3c4d`. */
@@ -96,8 +99,42 @@ export type ScanOptions = CollectContext & {
   parameters?: OrgParameters;
 } & ({ save: false } | { save: true; audit: ScanAudit | null });
 
-/** Collects from the source and evaluates; saves (and records) the result when `save` is set. */
+/**
+ * Collects from the source and evaluates; saves (and records) the result when `save` is set. A
+ * span `certify.scan` covers it (the source's outbound calls below it), with its duration and
+ * the assets collected as metrics.
+ */
 export async function scan(ports: CertifyPorts, source: Source, ctx: ScanOptions): Promise<ScanRun> {
+  const telemetry = ports.telemetry ?? NO_TELEMETRY;
+  if (!telemetry.enabled) return scanUntraced(ports, source, ctx);
+  const attributes = { 'certify.source': sourceKind(source.id), 'certify.saved': ctx.save };
+  const t0 = performance.now();
+  return telemetry.span('certify.scan', attributes, async (span) => {
+    let outcome = 'error';
+    try {
+      const run = await scanUntraced(ports, source, ctx);
+      outcome = 'ok';
+      const assets = assetCount(run.inventory);
+      span.set({ 'certify.assets': assets });
+      if (typeof run.result.score === 'number') span.set({ 'certify.score': run.result.score });
+      telemetry.count('certify.scan.assets', assets, { 'certify.source': attributes['certify.source'] });
+      return run;
+    } finally {
+      span.set({ 'certify.outcome': outcome });
+      telemetry.record('certify.scan.duration', secondsSince(t0), {
+        ...attributes,
+        'certify.outcome': outcome,
+      });
+    }
+  });
+}
+
+/** Secrets, keys and certificates: what a scan evaluates. */
+function assetCount(inventory: Inventory): number {
+  return inventory.secrets.length + inventory.keys.length + inventory.certificates.length;
+}
+
+async function scanUntraced(ports: CertifyPorts, source: Source, ctx: ScanOptions): Promise<ScanRun> {
   const notices: string[] = [];
   // The source gets what it collects with, not the audit port.
   const { now, onProgress, signal } = ctx;

@@ -182,7 +182,7 @@ export function openAuditLog(dataDir: string, signer: Signer, opts: AuditLogOpti
 
   async function writeHead(now: number): Promise<void> {
     if (tail === null) return;
-    const jws = signPoint(signer, 'head', tail, isoTime(now, 'audit head'));
+    const jws = await signPoint(signer, 'head', tail, isoTime(now, 'audit head'));
     await writeFileAtomic(headPath, `${jws}\n`);
     headStale = false;
   }
@@ -190,7 +190,7 @@ export function openAuditLog(dataDir: string, signer: Signer, opts: AuditLogOpti
   async function writeCheckpoint(now: number): Promise<{ seq: number; hash: string } | null> {
     if (tail === null) return null;
     const { seq, hash } = tail;
-    const jws = signPoint(signer, 'checkpoint', { seq, hash }, isoTime(now, 'audit checkpoint'));
+    const jws = await signPoint(signer, 'checkpoint', { seq, hash }, isoTime(now, 'audit checkpoint'));
     const handle = await open(checkpointsPath, 'a+', 0o600);
     try {
       const size = Number((await handle.stat()).size);

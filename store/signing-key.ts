@@ -1,24 +1,35 @@
 /**
  * The bot's signing key: one EC P-256 key, generated on first start and kept in the data dir
  * (`signing-key.pem`, mode 0600). It signs evidence manifests, management assertions, audit-log
- * checkpoints and provenance certificates; its public half is published as a JWKS.
+ * checkpoints and provenance certificates; its public half is published as a JWKS. This is the
+ * default; CERTIFY_SIGNING_KEY_ID moves signing into Key Vault (adapters/keyvault-signing-key.ts).
  */
 import { createPrivateKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { link, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CertifyError } from '../base/errors.js';
-import { signerFromKey, type Jwks, type Signer } from '../base/jws.js';
+import { signerFromKey, type SigningKey } from '../base/jws.js';
+
+export type { SigningKey } from '../base/jws.js';
 
 export const SIGNING_KEY_FILE = 'signing-key.pem';
 
-export interface SigningKey extends Signer {
-  jwks(): Jwks;
-}
-
-function toSigningKey(key: KeyObject): SigningKey {
+function toSigningKey(key: KeyObject, path: string): SigningKey {
   const signer = signerFromKey(key);
-  return { ...signer, jwks: () => ({ keys: [signer.publicJwk] }) };
+  return {
+    ...signer,
+    jwks: () => ({ keys: [signer.publicJwk] }),
+    source: path,
+    // A local signature costs well under a millisecond: every probe really signs.
+    problem: async () => {
+      try {
+        return (await signer.sign(Buffer.from('readyz'))).length === 64 ? null : 'signed nothing';
+      } catch (e) {
+        return (e as Error).message;
+      }
+    },
+  };
 }
 
 function readKey(path: string): KeyObject | null {
@@ -54,7 +65,7 @@ function readKey(path: string): KeyObject | null {
 export async function loadOrCreateSigningKey(dataDir: string): Promise<SigningKey> {
   const path = join(dataDir, SIGNING_KEY_FILE);
   const existing = readKey(path);
-  if (existing) return toSigningKey(existing);
+  if (existing) return toSigningKey(existing, path);
   mkdirSync(dataDir, { recursive: true });
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
@@ -67,15 +78,16 @@ export async function loadOrCreateSigningKey(dataDir: string): Promise<SigningKe
       throw new CertifyError('SIGNING_KEY', `cannot write the signing key ${path}: ${(e as Error).message}`);
     }
     const winner = readKey(path);
-    if (winner) return toSigningKey(winner);
+    if (winner) return toSigningKey(winner, path);
   } finally {
     await unlink(temp).catch(() => undefined);
   }
-  return toSigningKey(privateKey);
+  return toSigningKey(privateKey, path);
 }
 
 /** The key when the data dir has one (a service has run there), without creating it. */
 export function signingKeyIfPresent(dataDir: string): SigningKey | null {
-  const key = readKey(join(dataDir, SIGNING_KEY_FILE));
-  return key ? toSigningKey(key) : null;
+  const path = join(dataDir, SIGNING_KEY_FILE);
+  const key = readKey(path);
+  return key ? toSigningKey(key, path) : null;
 }

@@ -6,6 +6,7 @@
  * threshold and channel, claimed in the store before it is sent and released if sending fails.
  */
 import type { View } from '../../cards/views.js';
+import { NO_TELEMETRY, type Telemetry } from '../../base/telemetry.js';
 import type { CertifyPorts } from '../../services/scan.js';
 import { parametersOf, type ScanResult } from '../../scanner/scan.js';
 import { channelKey, type AlertClaim, type AlertStore, type AlertSubscription } from '../../store/alerts.js';
@@ -45,6 +46,8 @@ export interface RunAlertsDeps {
    * card is posted at once and a failure releases its claims for the next run.
    */
   enqueue?: (delivery: AlertDelivery) => Promise<void>;
+  /** Cards posted here (without `enqueue`) and failures: certify.alerts.sent / certify.alerts.failed. */
+  telemetry?: Telemetry;
 }
 
 /** One card for one channel, with the claims it stands for: what a delivery job carries. */
@@ -111,6 +114,7 @@ const BUTTON_DATA_LIMIT = 1500;
 
 export async function runAlerts(deps: RunAlertsDeps): Promise<RunAlertsResult> {
   const { ports, alerts, notifiers, now, log } = deps;
+  const telemetry = deps.telemetry ?? NO_TELEMETRY;
   const result: RunAlertsResult = { events: 0, fresh: 0, delivered: 0, queued: 0, failed: 0 };
   const current = await ports.scans.latest();
   if (current === null) {
@@ -173,9 +177,11 @@ export async function runAlerts(deps: RunAlertsDeps): Promise<RunAlertsResult> {
         } else {
           await deliverTo(sub, view, notifiers);
           result.delivered++;
+          telemetry.count('certify.alerts.sent', 1, { 'certify.channel': sub.channel.kind });
         }
       } catch (error) {
         result.failed++;
+        telemetry.count('certify.alerts.failed', 1, { 'certify.channel': sub.channel.kind });
         log('alerts.delivery_failed', {
           level: 'error',
           channel: sub.channel.kind,

@@ -4,6 +4,7 @@
  * stands for were made before it was queued, so no other run sends it; when the job finally
  * fails they are released, so the next scheduled run tries that channel again.
  */
+import { NO_TELEMETRY, type Telemetry } from '../../base/telemetry.js';
 import type { AlertStore } from '../../store/alerts.js';
 import { RetryableError, type JobDefinition, type JobQueue } from '../../store/jobs/types.js';
 import { deliverTo, type AlertDelivery, type AlertNotifiers } from '../alerts/deliver.js';
@@ -28,43 +29,55 @@ export function defineAlertDelivery(
     notifiers: () => AlertNotifiers;
     log: Log;
     options?: JobDefinition;
+    /** A span `certify.job.alert_delivery` per attempt (the Slack or Teams call below it); sent and failed cards. */
+    telemetry?: Telemetry;
   },
 ): (delivery: AlertDelivery) => Promise<void> {
   const options = deps.options ?? ALERT_DELIVERY_OPTIONS;
+  const telemetry = deps.telemetry ?? NO_TELEMETRY;
   jobs.define<AlertDelivery & Record<string, unknown>>(
     ALERT_DELIVERY_JOB,
-    async (job) => {
-      const { channel, view, claims } = job.data;
-      try {
-        await deliverTo({ channel }, view, deps.notifiers());
-        deps.log('alerts.delivered', { channel: channel.kind, attempt: job.attempt, keys: claims.length });
-      } catch (error) {
-        const status = httpStatusOf(error);
-        const message = (error as Error).message ?? String(error);
-        if (isTransientDeliveryError(error) && job.attempt <= options.retryLimit) {
-          deps.log('alerts.delivery_retry', {
-            level: 'warn',
-            channel: channel.kind,
-            attempt: job.attempt,
-            status,
-          });
-          throw new RetryableError(`${channel.kind} answered ${status ?? 'a network error'}: ${message}`, {
-            cause: error,
-          });
-        }
-        deps.log('alerts.delivery_failed', {
-          level: 'error',
+    (job) =>
+      telemetry.span(
+        'certify.job.alert_delivery',
+        { 'certify.channel': job.data.channel.kind, 'certify.job.attempt': job.attempt },
+        () => deliver(job),
+      ),
+    options,
+  );
+
+  async function deliver(job: { data: AlertDelivery; attempt: number }): Promise<void> {
+    const { channel, view, claims } = job.data;
+    try {
+      await deliverTo({ channel }, view, deps.notifiers());
+      telemetry.count('certify.alerts.sent', 1, { 'certify.channel': channel.kind });
+      deps.log('alerts.delivered', { channel: channel.kind, attempt: job.attempt, keys: claims.length });
+    } catch (error) {
+      const status = httpStatusOf(error);
+      const message = (error as Error).message ?? String(error);
+      if (isTransientDeliveryError(error) && job.attempt <= options.retryLimit) {
+        deps.log('alerts.delivery_retry', {
+          level: 'warn',
           channel: channel.kind,
           attempt: job.attempt,
           status,
-          error: message,
         });
-        await deps.alerts.release(claims);
-        throw error;
+        throw new RetryableError(`${channel.kind} answered ${status ?? 'a network error'}: ${message}`, {
+          cause: error,
+        });
       }
-    },
-    options,
-  );
+      deps.log('alerts.delivery_failed', {
+        level: 'error',
+        channel: channel.kind,
+        attempt: job.attempt,
+        status,
+        error: message,
+      });
+      telemetry.count('certify.alerts.failed', 1, { 'certify.channel': channel.kind });
+      await deps.alerts.release(claims);
+      throw error;
+    }
+  }
   return async (delivery) => {
     await jobs.send(ALERT_DELIVERY_JOB, { ...delivery });
   };

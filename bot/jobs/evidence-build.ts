@@ -5,6 +5,7 @@
  * be posted is logged, not retried: a retried job would find the bundle built and do nothing.
  */
 import type { View } from '../../cards/views.js';
+import type { Telemetry } from '../../base/telemetry.js';
 import { defineEvidenceBuildJob, type SettledBuild } from '../../services/evidence-build.js';
 import type { EvidenceService } from '../../services/evidence.js';
 import type { JobDefinition, JobQueue } from '../../store/jobs/types.js';
@@ -24,6 +25,7 @@ export function defineEvidenceBuild(
     notify?: (channel: BotChannel, view: View) => Promise<void>;
     log: Log;
     options?: JobDefinition;
+    telemetry?: Telemetry;
   },
 ): EvidenceService {
   const postCard = async ({ request, postCard: wanted }: SettledBuild) => {
@@ -49,6 +51,7 @@ export function defineEvidenceBuild(
     settled: postCard,
     log: deps.log,
     ...(deps.options ? { options: deps.options } : {}),
+    ...(deps.telemetry ? { telemetry: deps.telemetry } : {}),
   });
   return deps.evidence.withBuildQueue(builds);
 }

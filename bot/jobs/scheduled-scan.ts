@@ -6,6 +6,7 @@
  * the alerts, rather than saving a second one.
  */
 import { createHash } from 'node:crypto';
+import { NO_TELEMETRY, type Telemetry } from '../../base/telemetry.js';
 import type { AuditLog } from '../../store/audit-log.js';
 import type { JobDefinition, JobQueue } from '../../store/jobs/types.js';
 import type { Source } from '../../scanner/sources/types.js';
@@ -43,31 +44,37 @@ export function defineScheduledScan(
     /** What follows a saved scan: the alerts. */
     afterScan: () => Promise<unknown>;
     options?: JobDefinition;
+    /** A span `certify.job.scheduled_scan` per attempt, its scan and alert run below it. */
+    telemetry?: Telemetry;
   },
 ): void {
+  const telemetry = deps.telemetry ?? NO_TELEMETRY;
   jobs.define(
     SCHEDULED_SCAN_JOB,
-    async (job) => {
-      deps.log('scheduled_scan.started', { job: job.id, attempt: job.attempt });
-      const suffix = jobScanSuffix(job.id);
-      const saved = (await deps.ports.scans.history(20)).find((s) => s.scanId.endsWith(`-${suffix}`));
-      if (saved) {
-        deps.log('scheduled_scan.already_saved', { scanId: saved.scanId, attempt: job.attempt });
-      } else {
-        const ports: CertifyPorts = {
-          ...deps.ports,
-          newScanId: (now) => `${defaultScanId(now).slice(0, -suffix.length)}${suffix}`,
-        };
-        const { result } = await scheduledScan({
-          ports,
-          source: deps.source,
-          audit: deps.audit,
-          clock: deps.clock,
-        });
-        deps.log('scheduled_scan', { scanId: result.scanId, score: result.score, attempt: job.attempt });
-      }
-      await deps.afterScan();
-    },
+    (job) =>
+      telemetry.span('certify.job.scheduled_scan', { 'certify.job.attempt': job.attempt }, () => runJob(job)),
     deps.options ?? SCHEDULED_SCAN_OPTIONS,
   );
+
+  async function runJob(job: { id: string; attempt: number }): Promise<void> {
+    deps.log('scheduled_scan.started', { job: job.id, attempt: job.attempt });
+    const suffix = jobScanSuffix(job.id);
+    const saved = (await deps.ports.scans.history(20)).find((s) => s.scanId.endsWith(`-${suffix}`));
+    if (saved) {
+      deps.log('scheduled_scan.already_saved', { scanId: saved.scanId, attempt: job.attempt });
+    } else {
+      const ports: CertifyPorts = {
+        ...deps.ports,
+        newScanId: (now) => `${defaultScanId(now).slice(0, -suffix.length)}${suffix}`,
+      };
+      const { result } = await scheduledScan({
+        ports,
+        source: deps.source,
+        audit: deps.audit,
+        clock: deps.clock,
+      });
+      deps.log('scheduled_scan', { scanId: result.scanId, score: result.score, attempt: job.attempt });
+    }
+    await deps.afterScan();
+  }
 }

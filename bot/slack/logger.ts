@@ -1,7 +1,8 @@
 /**
- * Bolt's Logger port, written to our structured Log. Debug lines are dropped (Bolt prints request
- * bodies there); every message is cut to a string and scrubbed of anything that looks like a
- * Slack token, so no secret reaches the log through an SDK message.
+ * Bolt's Logger port, written to our structured Log as `slack.sdk` lines at Bolt's level (info,
+ * warn, error; the level Bolt is set to still filters). Debug lines are dropped (Bolt prints
+ * request bodies there); every message is cut to a string and scrubbed of anything that looks
+ * like a Slack token, so no secret reaches the log through an SDK message.
  */
 import { LogLevel } from '@slack/bolt';
 import type { Logger } from '@slack/bolt';
@@ -36,7 +37,7 @@ export function boltLogger(log: Log): Logger {
   let name = 'bolt';
   const emit = (at: LogLevel, parts: unknown[]): void => {
     if (at === LogLevel.DEBUG || RANK[at] < RANK[level]) return;
-    log(`slack.sdk.${at}`, { source: name, message: safeMessage(parts) });
+    log('slack.sdk', { level: at, source: name, message: safeMessage(parts) });
   };
   return {
     debug: () => undefined,

@@ -1,8 +1,10 @@
 /**
- * The Teams SDK's logger, writing Certify's structured lines. The SDK logs whole error objects
- * (a refused token's stack included) and, at debug level, whole activities; only warnings and
- * errors are kept, as one message string each, so no stack trace, token or message text reaches
- * the log.
+ * The Teams SDK's logger, writing Certify's structured lines (`teams.sdk`) at a level of Certify's
+ * log: the SDK's errors and warnings as errors and warnings, its info (its own HTTP server's
+ * lifecycle, which Certify does not use) as debug, its debug and trace as trace. The SDK logs whole
+ * error objects (a refused token's stack included) and, at debug level, whole activities; every
+ * call is cut to one short message string (objects named by type, never shown), so no stack
+ * trace, token or message text reaches the log whatever LOG_LEVEL says.
  */
 import type { AppOptions } from '@microsoft/teams.apps';
 import type { Log } from '../types.js';
@@ -21,9 +23,18 @@ function describe(part: unknown): string {
   return part === null || part === undefined ? '' : `[${typeof part}]`;
 }
 
+/** The SDK's level → the level of Certify's line. */
+const LEVEL: Record<LogLevel, 'error' | 'warn' | 'debug' | 'trace'> = {
+  error: 'error',
+  warn: 'warn',
+  info: 'debug',
+  debug: 'trace',
+  trace: 'trace',
+};
+
 export function sdkLogger(log: Log, name = 'teams-sdk'): ILogger {
-  const write = (level: LogLevel, parts: unknown[]) => {
-    if (level !== 'warn' && level !== 'error') return;
+  const write = (sdkLevel: LogLevel, parts: unknown[]) => {
+    const level = LEVEL[sdkLevel] ?? 'debug';
     const message = parts
       .map(describe)
       .filter((p) => p !== '')

@@ -26,7 +26,7 @@ export function signPoint(
   kind: PointKind,
   point: { seq: number; hash: string },
   at: string,
-): string {
+): Promise<string> {
   const { seq, hash } = point;
   // A checkpoint also says how many entries it covers.
   const payload = kind === 'checkpoint' ? { seq, hash, at, entries: seq } : { seq, hash, at };

@@ -154,7 +154,7 @@ export function openPgAuditLog(pool: pg.Pool, signer: Signer, opts: PgAuditLogOp
   }
 
   async function writeCheckpoint(client: pg.PoolClient, tail: Tail, now: number): Promise<void> {
-    const jws = signPoint(signer, 'checkpoint', tail, isoTime(now, 'audit checkpoint'));
+    const jws = await signPoint(signer, 'checkpoint', tail, isoTime(now, 'audit checkpoint'));
     await client.query(
       'INSERT INTO audit_checkpoints (seq, jws) VALUES ($1, $2) ON CONFLICT (seq) DO NOTHING',
       [tail.seq, jws],
@@ -181,7 +181,7 @@ export function openPgAuditLog(pool: pg.Pool, signer: Signer, opts: PgAuditLogOp
         );
         const next = { seq: entry.seq, hash: entry.hash };
         if (entry.seq % every === 0) await writeCheckpoint(client, next, now);
-        const head = signPoint(signer, 'head', next, at);
+        const head = await signPoint(signer, 'head', next, at);
         await client.query(
           `INSERT INTO audit_head (id, jws) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET jws = EXCLUDED.jws`,
           [head],

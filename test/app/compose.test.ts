@@ -58,7 +58,7 @@ describe('composeServices', () => {
     const services = compose(config(dir));
     assert.deepEqual(files(dir), []);
     assert.deepEqual(await services.rules.list(), []);
-    assert.equal(services.existingSigner(), null);
+    assert.equal(await services.existingSigner(), null);
     assert.deepEqual(files(dir), []);
   });
 

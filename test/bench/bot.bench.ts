@@ -21,6 +21,7 @@ import { scan } from '../../services/scan.js';
 import { demoSource } from '../../scanner/sources/demo/index.js';
 import { startFakeConnector } from '../support/fake-botconnector/index.js';
 import { startFakeSlack } from '../support/fake-slack/index.js';
+import type { TelemetryRuntime } from '../../bot/telemetry/start.js';
 
 const SIZE = 100_000;
 const CONCURRENT = 50;
@@ -39,9 +40,16 @@ const source = demoSource({ size: SIZE });
 process.stderr.write(`bench: scanning the demo tenant (${SIZE.toLocaleString('en')} assets)…\n`);
 await scan(ports, source, { now: Date.now(), save: true, audit: null });
 
+// Telemetry as the service runs it, when started by --import ./test/bench/telemetry-preload.ts.
+const telemetryRuntime = (globalThis as Record<symbol, TelemetryRuntime | undefined>)[
+  Symbol.for('certify.bench.telemetry')
+];
+const telemetry = telemetryRuntime ? { telemetry: telemetryRuntime.telemetry } : {};
+if (telemetryRuntime) ports.telemetry = telemetryRuntime.telemetry;
+
 const slack = await startFakeSlack();
 const connector = await startFakeConnector();
-const core = createBotCore({ ports, source, clock: Date.now });
+const core = createBotCore({ ports, source, clock: Date.now, ...telemetry });
 const log = () => undefined;
 const config = { ...readBotEnv({ PORT: '0' }, dir), playground: false };
 const server = createServer({
@@ -49,6 +57,7 @@ const server = createServer({
   core,
   log,
   version: 'bench',
+  ...telemetry,
   routes: {
     'POST /slack/events': createSlackRoute({
       config: {
@@ -149,9 +158,10 @@ for (let i = 0; i < TEAMS_MESSAGES; i++) {
 await server.close();
 await slack.close();
 await connector.close();
+await telemetryRuntime?.shutdown();
 
 console.log(
-  `Bot benchmark — ${new Date().toISOString()}, Node ${process.version}, demo tenant of ${SIZE.toLocaleString('en')} assets\n`,
+  `Bot benchmark — ${new Date().toISOString()}, Node ${process.version}, demo tenant of ${SIZE.toLocaleString('en')} assets, telemetry ${telemetryRuntime ? telemetryRuntime.exporters.join(' and ') : 'off'}\n`,
 );
 console.log('| measure | p50 | p99 | max |');
 console.log('| --- | ---: | ---: | ---: |');

@@ -20,6 +20,7 @@ import { createAlertStore } from '../../store/alerts.js';
 import { createInProcessJobQueue } from '../../store/jobs/in-process.js';
 import type { JobQueue } from '../../store/jobs/types.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack/index.js';
+import { SECRETS } from '../support/secrets.js';
 
 const NOW = Date.parse('2026-11-01T06:00:00Z');
 const ASSET = 'https://kv-prod.vault.azure.net/secrets/db-password';
@@ -81,7 +82,7 @@ async function setup(channel: string) {
   const log: { event: string; fields: Record<string, unknown> }[] = [];
   const logger = (event: string, fields: Record<string, unknown> = {}) => log.push({ event, fields });
   const notifier = createSlackNotifier({
-    config: { slack: { botToken: 'xoxb-1-2', apiUrl: slack.apiUrl } },
+    config: { slack: { botToken: SECRETS.slackPlaceholderBotToken, apiUrl: slack.apiUrl } },
     log: logger,
   });
   const jobs = createInProcessJobQueue({ log: logger, random: () => 0 });

@@ -21,6 +21,7 @@ import { parsePeriod } from '../../evidence/period.js';
 import type { Actor } from '../../evidence/types.js';
 import { findFramework } from '../../scanner/frameworks/index.js';
 import { demoSource } from '../../scanner/sources/demo/index.js';
+import { suiteLog } from '../support/child-log.js';
 
 const NOW = Date.parse('2026-11-26T10:00:00Z');
 const RILEY: Actor = { id: 'u-riley', name: 'Riley Chen', channel: 'slack' };
@@ -81,7 +82,7 @@ interface Started {
 
 async function startServer(): Promise<Started> {
   const lines: Started['lines'] = [];
-  const log: Log = (event, fields = {}) => lines.push({ event, fields });
+  const log: Log = suiteLog('download-links', (event, fields = {}) => void lines.push({ event, fields }));
   const server = createServer({
     config: { ...readBotEnv({ PORT: '0' }, '/tmp') },
     core: createBotCore({ ports, source, clock: () => NOW }),

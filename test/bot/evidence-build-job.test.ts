@@ -23,6 +23,7 @@ import { BUNDLES_DIR } from '../../store/evidence-files.js';
 import { SIGNING_KEY_FILE } from '../../store/signing-key.js';
 import { startFakeTsa, type FakeTsa } from '../support/fake-tsa.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
+import { suiteLog } from '../support/child-log.js';
 
 const NOW = Date.parse('2026-10-05T09:00:00Z');
 const RILEY = { id: 'u-riley', name: 'Riley Chen' };
@@ -109,7 +110,9 @@ async function core(
   jobs?: JobQueue,
 ): Promise<BotCore> {
   const evidence = await services.evidence();
-  const log: Log = (event, fields = {}) => lines.push({ event, fields: { replica, ...fields } });
+  const log: Log = suiteLog('evidence-build-job', (event, fields = {}) => {
+    lines.push({ event, fields: { replica, ...fields } });
+  });
   return createBotCore({
     ports: services.ports,
     source: services.source,

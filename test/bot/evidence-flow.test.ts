@@ -28,6 +28,7 @@ import { verifyBundle } from '../../evidence/verify.js';
 import { demoSource } from '../../scanner/sources/demo/index.js';
 import { startFakeSlack, type FakeSlack, type FakeSlackCall } from '../support/fake-slack/index.js';
 import { startFakeConnector, type FakeConnector } from '../support/fake-botconnector/index.js';
+import { suiteLog } from '../support/child-log.js';
 
 const NOW = Date.parse('2026-11-26T10:00:00Z');
 const RILEY = { id: 'playground-riley', name: 'Riley Chen' };
@@ -36,7 +37,7 @@ const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
-const log: Log = () => {};
+const log: Log = suiteLog('evidence-flow');
 
 async function wire(approvers: string[], publicUrl: string) {
   const dataDir = mkdtempSync(join(tmpdir(), 'certify-flow-'));

@@ -16,6 +16,7 @@ import { createServer } from '../../bot/server.js';
 import type { BotCore } from '../../bot/types.js';
 import { openPorts } from '../../app/ports.js';
 import { demoSource } from '../../scanner/sources/demo/index.js';
+import { suiteLog } from '../support/child-log.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -54,7 +55,7 @@ async function started(config: BotConfig, extra: { requestTimeoutMs?: number; sc
   const server = createServer({
     config,
     core,
-    log: () => {},
+    log: suiteLog('open-doors'),
     version: '0.0.0',
     ...(extra.requestTimeoutMs ? { requestTimeoutMs: extra.requestTimeoutMs } : {}),
     ...(extra.scan ? { runScheduledScan: async () => 'ran' } : {}),

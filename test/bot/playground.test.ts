@@ -19,6 +19,7 @@ import { openProvenance } from '../../app/provenance.js';
 import { runCli } from '../cli/harness.js';
 import { verifyBundle } from '../../evidence/verify.js';
 import { demoSource } from '../../scanner/sources/demo/index.js';
+import { suiteLog } from '../support/child-log.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const dataDir = mkdtempSync(join(tmpdir(), 'certify-playground-'));
@@ -59,10 +60,10 @@ const server = createServer({
     lookup: (id) => provenance.service.certificate(id, Date.now()),
     jwksUrl: () => provenance.service.jwksUrl(),
   },
-  log: () => undefined,
+  log: suiteLog('playground'),
   version: 'test',
   jwks: () => evidence.signer.jwks(),
-  redeemDownload: guardDownloads(evidence.service, { log: () => undefined, clock: Date.now }),
+  redeemDownload: guardDownloads(evidence.service, { log: suiteLog('playground'), clock: Date.now }),
 });
 let port = 0;
 let browser: Browser;

@@ -15,6 +15,8 @@ import type { Log } from '../../bot/types.js';
 import { openPorts } from '../../app/ports.js';
 import { isCertifyError } from '../../base/errors.js';
 import { demoSource } from '../../scanner/sources/demo/index.js';
+import { SECRETS } from '../support/secrets.js';
+import { suiteLog } from '../support/child-log.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -31,7 +33,7 @@ function start(
   const dataDir = mkdtempSync(join(tmpdir(), 'certify-server-'));
   dirs.push(dataDir);
   const lines: Array<{ event: string; fields: Record<string, unknown> }> = [];
-  const log: Log = (event, fields = {}) => lines.push({ event, fields });
+  const log: Log = suiteLog('server', (event, fields = {}) => void lines.push({ event, fields }));
   const core = createBotCore({
     ports: openPorts(dataDir, 50),
     source: demoSource({ size: 200 }),
@@ -302,7 +304,7 @@ describe('readBotEnv', () => {
         MicrosoftAppPassword: 'pw',
         MicrosoftAppTenantId: 'tenant',
         MicrosoftAppType: 'SingleTenant',
-        SLACK_BOT_TOKEN: 'xoxb-1-2',
+        SLACK_BOT_TOKEN: SECRETS.slackPlaceholderBotToken,
         SLACK_SIGNING_SECRET: 'sss',
         CERTIFY_SLACK_API_URL: 'http://localhost:9000/api',
         CERTIFY_PUBLIC_URL: 'https://certify.example.com/',
@@ -325,7 +327,7 @@ describe('readBotEnv', () => {
       appType: 'SingleTenant',
     });
     assert.deepEqual(c.slack, {
-      botToken: 'xoxb-1-2',
+      botToken: SECRETS.slackPlaceholderBotToken,
       signingSecret: 'sss',
       apiUrl: 'http://localhost:9000/api/',
     });
@@ -506,7 +508,7 @@ describe('readBotEnv', () => {
 
   it('never echoes a Slack token of the wrong kind', () => {
     const problems = problemsOf({
-      SLACK_BOT_TOKEN: ['xoxp', 'very', 'secret'].join('-'),
+      SLACK_BOT_TOKEN: SECRETS.slackUserToken,
       SLACK_SIGNING_SECRET: 's',
     });
     assert.doesNotMatch(problems.join('\n'), /very-secret/);

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, it } from 'vitest';
+import { captureChildOutput } from '../support/child-log.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const dirs: string[] = [];
@@ -39,6 +40,8 @@ async function startBot(): Promise<{
     PORT: '0',
     HOST: '127.0.0.1',
     CERTIFY_PLAYGROUND: '1',
+    // The listening line below is an info line.
+    LOG_LEVEL: 'info',
   };
   for (const name of [
     'CERTIFY_DATABASE_URL',
@@ -49,11 +52,14 @@ async function startBot(): Promise<{
     'CERTIFY_SCAN_ON_START',
   ])
     delete env[name];
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bot', 'main.ts')], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = captureChildOutput(
+    spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bot', 'main.ts')], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+    'bot-main',
+  );
   children.push(child);
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString('utf8')));
@@ -98,6 +104,17 @@ const waitFor = async (pred: () => boolean, ms: number) => {
 describe('bot process shutdown', () => {
   it('SIGTERM lets the request in flight finish, refuses new connections and exits 0', async () => {
     const bot = await startBot();
+    // The start-up lines are structured log lines; the listening one names where it listens.
+    const startup = bot
+      .output()
+      .split('\n')
+      .slice(0, -1)
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const listening = startup.find((l) => l['event'] === 'service.listening');
+    assert.equal(listening?.['level'], 'info');
+    assert.equal(listening?.['port'], bot.port);
+    assert.match(String(listening?.['msg']), /^Certify \S+ on Node v\d+/);
     const ready = await get(bot.port, '/readyz');
     assert.equal(ready.status, 200, ready.body);
 

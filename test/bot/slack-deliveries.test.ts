@@ -27,15 +27,18 @@ import type { View } from '../../cards/views.js';
 import type { EvidenceService } from '../../services/evidence.js';
 import { demoSource } from '../../scanner/sources/demo/index.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack/index.js';
+import { SECRETS } from '../support/secrets.js';
+import { suiteLog } from '../support/child-log.js';
 
 const NOW = Date.parse('2026-11-26T10:00:00Z');
-const SECRET = 'test-signing-secret-deliveries-0123456789';
-const BOT_TOKEN = ['xoxb', 'test', '0000', 'deliveries', 'token'].join('-');
+// From test/support/secrets.ts: the log check after the run looks for them in every log.
+const SECRET: string = SECRETS.slackDeliveriesSigningSecret;
+const BOT_TOKEN: string = SECRETS.slackDeliveriesBotToken;
 
 const lines: { event: string; fields: Record<string, unknown> }[] = [];
-const log: Log = (event, fields = {}) => {
+const log: Log = suiteLog('slack-deliveries', (event, fields = {}) => {
   lines.push({ event, fields });
-};
+});
 
 const dirs: string[] = [];
 const servers: Server[] = [];

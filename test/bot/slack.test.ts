@@ -18,20 +18,22 @@ import type { Log, Route } from '../../bot/types.js';
 import { openPorts } from '../../app/ports.js';
 import { demoSource } from '../../scanner/sources/demo/index.js';
 import { startFakeSlack, type FakeSlack, type FakeSlackCall } from '../support/fake-slack/index.js';
+import { SECRETS } from '../support/secrets.js';
+import { suiteLog } from '../support/child-log.js';
 
 const NOW = Date.parse('2026-11-23T06:00:00Z');
-const SECRET = 'test-signing-secret-0123456789abcdef';
-// Built at run time so no literal in the repository looks like a real token.
-const BOT_TOKEN = ['xoxb', 'test', '0000', 'secret', 'token'].join('-');
+// From test/support/secrets.ts: the log check after the run looks for them in every log.
+const SECRET: string = SECRETS.slackSigningSecret;
+const BOT_TOKEN: string = SECRETS.slackBotToken;
 const FIXTURE = JSON.parse(readFileSync('/work/shared/fixtures/wire/slack-requests.json', 'utf8')) as {
   signature_test_vector: { signing_secret: string; headers: Record<string, string>; raw_body: string };
   block_actions_payload: { payload: Record<string, unknown> & { actions: Record<string, unknown>[] } };
 };
 
 const lines: { event: string; fields: Record<string, unknown> }[] = [];
-const log: Log = (event, fields = {}) => {
+const log: Log = suiteLog('slack', (event, fields = {}) => {
   lines.push({ event, fields });
-};
+});
 
 async function serve(route: Route): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {

@@ -16,6 +16,8 @@ import { migrateReference } from '../../bot/teams/reference-format.js';
 import { toAdaptiveCard, type View } from '../../cards/index.js';
 import { createConversationStore, CONVERSATIONS_FILE } from '../../store/conversations.js';
 import { startFakeConnector, type FakeConnector } from '../support/fake-botconnector/index.js';
+import { SECRETS } from '../support/secrets.js';
+import { suiteLog } from '../support/child-log.js';
 
 const APP_ID = '11111111-2222-3333-4444-555555555555';
 const ALERT: View = {
@@ -123,10 +125,15 @@ describe('references saved by the Bot Framework adapter', () => {
     const outbound = connector.outboundToken();
     const notifier = createTeamsNotifier({
       config: {
-        teams: { appId: APP_ID, appPassword: 'not-a-real-password', tenantId: null, appType: 'MultiTenant' },
+        teams: {
+          appId: APP_ID,
+          appPassword: SECRETS.teamsClientSecret,
+          tenantId: null,
+          appType: 'MultiTenant',
+        },
       },
       references,
-      log: () => {},
+      log: suiteLog('teams-references'),
       sdk: { cloud: connector.cloud, token: () => outbound },
     });
     await notifier.send('a:personal', ALERT);
@@ -139,7 +146,11 @@ describe('references saved by the Bot Framework adapter', () => {
   it('an unusable reference is refused with its conversation named, and left as it was', async () => {
     const references = createConversationStore<StoredReference>(dir);
     await references.save('19:broken', { conversation: { id: '19:broken' }, channelId: 'msteams' });
-    const notifier = createTeamsNotifier({ config: { teams: null }, references, log: () => {} });
+    const notifier = createTeamsNotifier({
+      config: { teams: null },
+      references,
+      log: suiteLog('teams-references'),
+    });
     await assert.rejects(notifier.send('19:broken', ALERT), /19:broken has an unusable stored reference/);
     assert.deepEqual(await references.get('19:broken'), {
       conversation: { id: '19:broken' },
@@ -156,7 +167,7 @@ describe('references saved by the Bot Framework adapter', () => {
         answer: () => Promise.resolve(ALERT),
         act: () => Promise.resolve(ALERT),
       },
-      log: () => {},
+      log: suiteLog('teams-references'),
       references,
     });
     const server: Server = createServer((req, res) => void route(req, res));

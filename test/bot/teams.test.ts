@@ -35,6 +35,8 @@ import { openPorts } from '../../app/ports.js';
 import { demoSource } from '../../scanner/sources/demo/index.js';
 import { startFakeConnector } from '../support/fake-botconnector/index.js';
 import type { FakeConnector } from '../support/fake-botconnector/index.js';
+import { SECRETS } from '../support/secrets.js';
+import { suiteLog } from '../support/child-log.js';
 
 const NOW = Date.parse('2026-11-23T06:00:00Z');
 const CARD = 'application/vnd.microsoft.card.adaptive';
@@ -270,7 +272,7 @@ describe('Teams route (local mode, no MicrosoftAppId)', () => {
     const route = createTeamsRoute({
       config,
       core: makeCore(),
-      log: (event, fields) => logs.push({ event, fields }),
+      log: suiteLog('teams', (event, fields) => void logs.push({ event, fields })),
       references,
     });
     bot = await startBot(route);
@@ -451,7 +453,7 @@ describe('Teams route (local mode, no MicrosoftAppId)', () => {
 
   it('sends a proactive alert to a stored conversation', async () => {
     const key = (personalMessage('', '').conversation as { id: string }).id;
-    const notifier = createTeamsNotifier({ config, references, log: () => {} });
+    const notifier = createTeamsNotifier({ config, references, log: suiteLog('teams') });
     const view: View = {
       kind: 'message',
       tone: 'attention',
@@ -527,7 +529,7 @@ describe('local mode refuses other machines', () => {
     const route = createTeamsRoute({
       config: { teams: null },
       core,
-      log: () => {},
+      log: suiteLog('teams'),
       references: createMemoryReferenceStore(),
     });
     const bot = await startBot(route, '0.0.0.0');
@@ -564,7 +566,7 @@ describe('Teams Action.Execute with input values', () => {
       createTeamsRoute({
         config: { teams: null },
         core,
-        log: () => {},
+        log: suiteLog('teams'),
         references: createMemoryReferenceStore(),
       }),
     );
@@ -602,7 +604,7 @@ describe('Teams Action.Execute with input values', () => {
       createTeamsRoute({
         config: { teams: null },
         core,
-        log: (event, fields) => logs.push({ event, fields }),
+        log: suiteLog('teams', (event, fields) => void logs.push({ event, fields })),
         references: createMemoryReferenceStore(),
       }),
     );
@@ -638,11 +640,11 @@ describe('Teams route with credentials (token validation on)', () => {
   const TYPES: Array<[string, TeamsConfig]> = [
     [
       'MultiTenant',
-      { appId: APP_ID, appPassword: 'not-a-real-password-1234', tenantId: null, appType: 'MultiTenant' },
+      { appId: APP_ID, appPassword: SECRETS.teamsClientSecret, tenantId: null, appType: 'MultiTenant' },
     ],
     [
       'SingleTenant',
-      { appId: APP_ID, appPassword: 'not-a-real-password-1234', tenantId: TENANT, appType: 'SingleTenant' },
+      { appId: APP_ID, appPassword: SECRETS.teamsClientSecret, tenantId: TENANT, appType: 'SingleTenant' },
     ],
     ['UserAssignedMSI', { appId: APP_ID, appPassword: null, tenantId: TENANT, appType: 'UserAssignedMSI' }],
   ];
@@ -657,7 +659,7 @@ describe('Teams route with credentials (token validation on)', () => {
     const route = createTeamsRoute({
       config: { teams },
       core,
-      log: (event, fields) => logs.push({ event, fields }),
+      log: suiteLog('teams', (event, fields) => void logs.push({ event, fields })),
       references,
       sdk,
     });
@@ -671,7 +673,7 @@ describe('Teams route with credentials (token validation on)', () => {
 
   it('answers 401 to a request without an Authorization header and handles nothing', async () => {
     const core = untouchable();
-    const password = 'not-a-real-password-1234';
+    const password = SECRETS.teamsClientSecret;
     await withRoute(TYPES[0]![1], core, async (url, logs, references) => {
       const before = connector.activities.length;
       const res = await post(url, personalMessage(connector.serviceUrl, 'score'));
@@ -772,7 +774,12 @@ describe('Teams route with credentials (token validation on)', () => {
       conversation: { id: 'a:proactive', conversationType: 'personal' },
       bot: { id: `28:${APP_ID}` },
     });
-    const notifier = createTeamsNotifier({ config: { teams: TYPES[1]![1] }, references, log: () => {}, sdk });
+    const notifier = createTeamsNotifier({
+      config: { teams: TYPES[1]![1] },
+      references,
+      log: suiteLog('teams'),
+      sdk,
+    });
     await notifier.send('a:proactive', {
       kind: 'message',
       tone: 'good',
@@ -797,13 +804,13 @@ describe("on Certify's one server, with nothing configured (npm start)", () => {
     const server = createCertifyServer({
       config,
       core,
-      log: () => {},
+      log: suiteLog('teams'),
       version: 'test',
       routes: {
         'POST /api/messages': createTeamsRoute({
           config,
           core,
-          log: () => {},
+          log: suiteLog('teams'),
           references: createMemoryReferenceStore(),
         }),
       },
@@ -874,7 +881,7 @@ describe('app types, as the Teams SDK reads the credentials', () => {
   it("local mode: no credentials, even with the SDK's own variables in the environment", () => {
     const saved = { id: process.env.CLIENT_ID, secret: process.env.CLIENT_SECRET };
     process.env.CLIENT_ID = 'from-the-environment';
-    process.env.CLIENT_SECRET = 'from-the-environment';
+    process.env.CLIENT_SECRET = SECRETS.teamsEnvironmentSecret;
     try {
       assert.equal(credentialsOf(null), undefined);
     } finally {

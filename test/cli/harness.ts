@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../cli/main.js';
+import { recordOutput } from '../support/child-log.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CHILD = join(ROOT, 'test', 'cli', 'certify-child.ts');
@@ -55,6 +56,8 @@ export async function runCli(
     clock: opts.clock,
     ...(opts.stdin !== undefined ? { stdin: Readable.from([Buffer.from(opts.stdin)]) } : {}),
   });
+  // What the command printed is kept for the log check after the run (test/support/child-log.ts).
+  recordOutput('certify-cli-inproc', stdout.text, stderr.text);
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
@@ -80,8 +83,10 @@ export function certifyProcess(args: string[], options: CertifyProcessOptions): 
         env: { ...process.env, CERTIFY_DATA_DIR: options.dataDir, ...options.env, NO_COLOR: '1' },
         timeout: 120_000,
       },
-      (error, stdout, stderr) =>
-        done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+      (error, stdout, stderr) => {
+        recordOutput('certify-cli', stdout, stderr);
+        done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      },
     );
   });
 }

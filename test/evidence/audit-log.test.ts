@@ -400,7 +400,7 @@ describe('audit log: verification names each kind of tampering', () => {
     const other = signerFromKey(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
     await writeFile(
       headPath,
-      signCompact(other, { seq: 30, hash: 'a'.repeat(64), at: 'x' }, { typ: 'certify.audit-head' }),
+      await signCompact(other, { seq: 30, hash: 'a'.repeat(64), at: 'x' }, { typ: 'certify.audit-head' }),
     );
     assert.deepEqual(kinds(await verifyAuditLog(dir, jwks)), ['bad-head']);
 

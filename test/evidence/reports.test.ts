@@ -976,7 +976,7 @@ describe('asset-inventory', () => {
   });
 });
 
-describe('provenance-register', () => {
+describe('provenance-register', async () => {
   const certify = signerFromKey(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
   const preset = findPreset('pci');
   const issue = (name: string, daysAgo: number, vaultName = 'kv-test') => {
@@ -991,11 +991,11 @@ describe('provenance-register', () => {
       jwksUrl: null,
     });
   };
-  const db = issue('db-password', 2);
-  const dbOld = issue('db-password', 60);
-  const api = issue('api-key', 1);
-  const lostOld = issue('lost-tag', 30);
-  const lost = issue('lost-tag', 3);
+  const db = await issue('db-password', 2);
+  const dbOld = await issue('db-password', 60);
+  const api = await issue('api-key', 1);
+  const lostOld = await issue('lost-tag', 30);
+  const lost = await issue('lost-tag', 3);
   const forged = (() => {
     const [h, , sig] = db.jws.split('.') as [string, string, string];
     const body = Buffer.from(JSON.stringify({ ...db.payload, entropyBits: 300 })).toString('base64url');

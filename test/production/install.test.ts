@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { captureChildOutput } from '../support/child-log.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const INSTALL_TIMEOUT_MS = 600_000;
@@ -129,19 +130,22 @@ describe('production install (the container run stage)', () => {
 
   it('starts from the production install, answers /healthz and the playground, stops on SIGTERM', async () => {
     const dataDir = join(scratch, 'data');
-    const child = spawn(process.execPath, ['dist/bot/main.js'], {
-      cwd: app,
-      // Only what a container sets: no Azure, Teams or Slack settings leak in from the host.
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: scratch,
-        NODE_ENV: 'production',
-        HOST: '127.0.0.1',
-        PORT: '0',
-        CERTIFY_DATA_DIR: dataDir,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = captureChildOutput(
+      spawn(process.execPath, ['dist/bot/main.js'], {
+        cwd: app,
+        // Only what a container sets: no Azure, Teams or Slack settings leak in from the host.
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: scratch,
+          NODE_ENV: 'production',
+          HOST: '127.0.0.1',
+          PORT: '0',
+          CERTIFY_DATA_DIR: dataDir,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+      'bot-production',
+    );
     service = child;
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));

@@ -21,9 +21,9 @@ const NOW = Date.parse('2026-03-01T12:00:00.000Z');
 const TARGET: ProvenanceTarget = { vault: 'kv-a', secret: 'db', version: 'v1' };
 const pci = findPreset('pci');
 
-function issue(target: ProvenanceTarget | null = TARGET, preset = pci) {
+async function issue(target: ProvenanceTarget | null = TARGET, preset = pci) {
   const generated = generateCredential(preset);
-  const cert = issueCertificate({
+  const cert = await issueCertificate({
     signer,
     preset,
     credential: generated.value,
@@ -39,11 +39,11 @@ const decodePayload = (jws: string): ProvenancePayload =>
   JSON.parse(Buffer.from(jws.split('.')[1]!, 'base64url').toString('utf8')) as ProvenancePayload;
 
 /** Re-signs a payload with the trusted key, to test checks that sit behind a valid signature. */
-const resign = (payload: unknown, s: Signer = signer): string =>
+const resign = (payload: unknown, s: Signer = signer): Promise<string> =>
   signCompact(s, payload, { typ: PROVENANCE_TYP });
 
-test('sign and verify round trip', () => {
-  const { jws, payload, id, credential } = issue();
+test('sign and verify round trip', async () => {
+  const { jws, payload, id, credential } = await issue();
   const header = JSON.parse(Buffer.from(jws.split('.')[0]!, 'base64url').toString('utf8')) as Record<
     string,
     unknown
@@ -77,13 +77,13 @@ test('sign and verify round trip', () => {
     credential,
   });
   assert.deepEqual(check, { ok: true, payload, problems: [], warnings: [] });
-  const cli = issue(null);
+  const cli = await issue(null);
   assert.equal(cli.payload.target, null);
   assert.equal(verifyCertificate(cli.jws, jwks).ok, true);
 });
 
-test('the right credential matches the commitment, a wrong one does not', () => {
-  const { jws, credential } = issue();
+test('the right credential matches the commitment, a wrong one does not', async () => {
+  const { jws, credential } = await issue();
   assert.equal(verifyCertificate(jws, jwks, { credential }).ok, true);
   const wrong = credential.slice(0, -1) + (credential.endsWith('a') ? 'b' : 'a');
   assert.deepEqual(verifyCertificate(jws, jwks, { credential: wrong }).problems, [
@@ -94,9 +94,9 @@ test('the right credential matches the commitment, a wrong one does not', () => 
   ]);
 });
 
-test('the certificate never contains the credential, in any common encoding', () => {
+test('the certificate never contains the credential, in any common encoding', async () => {
   for (let i = 0; i < 50; i++) {
-    const { jws, credential } = issue();
+    const { jws, credential } = await issue();
     const bytes = Buffer.from(credential, 'utf8');
     const forms = [
       credential,
@@ -123,14 +123,14 @@ test('the certificate never contains the credential, in any common encoding', ()
     target: null,
     jwksUrl: null,
   };
-  const a = issueCertificate(input).payload.commitment;
-  const b = issueCertificate(input).payload.commitment;
+  const a = (await issueCertificate(input)).payload.commitment;
+  const b = (await issueCertificate(input)).payload.commitment;
   assert.notEqual(a.salt, b.salt);
   assert.notEqual(a.digest, b.digest);
 });
 
-test('a tampered payload fails the signature', () => {
-  const { jws } = issue();
+test('a tampered payload fails the signature', async () => {
+  const { jws } = await issue();
   const [h, p, s] = jws.split('.') as [string, string, string];
   // One character changed in the middle of the payload segment.
   const i = Math.floor(p.length / 2);
@@ -150,23 +150,26 @@ test('a tampered payload fails the signature', () => {
   assert.equal(c2.payload, null);
 });
 
-test('signed by a key outside the key set', () => {
+test('signed by a key outside the key set', async () => {
   const other = newSigner();
-  const { payload } = issue();
-  const c = verifyCertificate(resign({ ...payload, issuer: { kid: other.kid, jwks: null } }, other), jwks);
+  const { payload } = await issue();
+  const c = verifyCertificate(
+    await resign({ ...payload, issuer: { kid: other.kid, jwks: null } }, other),
+    jwks,
+  );
   assert.deepEqual(c.problems, [`signed by an unknown key kid=${other.kid}`]);
   assert.equal(c.payload, null);
 });
 
-test('another key published under the trusted kid is caught by its thumbprint', () => {
+test('another key published under the trusted kid is caught by its thumbprint', async () => {
   const attacker = newSigner();
   const impostor: Signer = {
     kid: signer.kid,
     publicJwk: { ...attacker.publicJwk, kid: signer.kid },
     sign: attacker.sign,
   };
-  const { payload } = issue();
-  const forged = resign(payload, impostor);
+  const { payload } = await issue();
+  const forged = await resign(payload, impostor);
   // The attacker's own key set, claiming the trusted kid.
   const c1 = verifyCertificate(forged, { keys: [impostor.publicJwk] });
   assert.equal(c1.ok, false);
@@ -181,8 +184,8 @@ test('another key published under the trusted kid is caught by its thumbprint', 
   ]);
 });
 
-test('a retargeted certificate names both targets', () => {
-  const { jws } = issue();
+test('a retargeted certificate names both targets', async () => {
+  const { jws } = await issue();
   assert.deepEqual(verifyCertificate(jws, jwks, { expectTarget: { vault: 'kv-b', secret: 'db' } }).problems, [
     'target is kv-a/db@v1 but the secret is kv-b/db',
   ]);
@@ -199,22 +202,22 @@ test('a retargeted certificate names both targets', () => {
     verifyCertificate(jws, jwks, { expectTarget: { vault: 'kv-a', secret: 'db', version: null } }).ok,
     true,
   );
-  const cli = issue(null);
+  const cli = await issue(null);
   assert.deepEqual(
     verifyCertificate(cli.jws, jwks, { expectTarget: { vault: 'kv-a', secret: 'db' } }).problems,
     ['the certificate names no target but the secret is kv-a/db'],
   );
-  const kvA = issue({ vault: 'kv-a', secret: 'db', version: null });
+  const kvA = await issue({ vault: 'kv-a', secret: 'db', version: null });
   assert.deepEqual(
     verifyCertificate(kvA.jws, jwks, { expectTarget: { vault: 'kv-b', secret: 'db' } }).problems,
     ['target is kv-a/db but the secret is kv-b/db'],
   );
 });
 
-test('entropy below the preset minimum, and entropy that does not follow from the parameters', () => {
-  const { payload } = issue();
+test('entropy below the preset minimum, and entropy that does not follow from the parameters', async () => {
+  const { payload } = await issue();
   const weak = { ...payload, parameters: { ...payload.parameters, length: 7 }, entropyBits: 40.1 };
-  const c = verifyCertificate(resign(weak), jwks);
+  const c = verifyCertificate(await resign(weak), jwks);
   assert.equal(c.ok, false);
   assert.ok(c.problems.includes("entropy 40.1 bits is below the preset's minimum 96"), c.problems.join('\n'));
   assert.ok(c.problems.includes("length 7 is below preset pci's 16"), c.problems.join('\n'));
@@ -224,30 +227,33 @@ test('entropy below the preset minimum, and entropy that does not follow from th
     ),
   );
   // A valid signature does not make an inflated claim true.
-  const inflated = verifyCertificate(resign({ ...payload, entropyBits: 120 }), jwks);
+  const inflated = verifyCertificate(await resign({ ...payload, entropyBits: 120 }), jwks);
   assert.deepEqual(inflated.problems, [
     'entropy 120 bits does not follow from the parameters (they give 101.52)',
   ]);
   assert.notEqual(inflated.payload, null, 'signed, so shown, but not ok');
 });
 
-test('an older preset version or an unknown preset is a warning, not a failure', () => {
-  const { payload } = issue();
+test('an older preset version or an unknown preset is a warning, not a failure', async () => {
+  const { payload } = await issue();
   const old = verifyCertificate(
-    resign({ ...payload, preset: { ...payload.preset, version: '2025.1' } }),
+    await resign({ ...payload, preset: { ...payload.preset, version: '2025.1' } }),
     jwks,
   );
   assert.equal(old.ok, true);
   assert.match(old.warnings[0]!, /^preset version unknown: the certificate names pci 2025\.1/);
-  const unknown = verifyCertificate(resign({ ...payload, preset: { ...payload.preset, id: 'acme' } }), jwks);
+  const unknown = verifyCertificate(
+    await resign({ ...payload, preset: { ...payload.preset, id: 'acme' } }),
+    jwks,
+  );
   assert.equal(unknown.ok, true);
   assert.deepEqual(unknown.warnings, [
     'preset "acme" is unknown to this verifier: its requirements were not checked',
   ]);
 });
 
-test('times: generated in the future is a problem, an ended lifetime a warning', () => {
-  const { jws } = issue();
+test('times: generated in the future is a problem, an ended lifetime a warning', async () => {
+  const { jws } = await issue();
   assert.deepEqual(verifyCertificate(jws, jwks, { now: NOW - 3_600_000 }).problems, [
     'generatedAt 2026-03-01T12:00:00.000Z is in the future',
   ]);
@@ -256,8 +262,8 @@ test('times: generated in the future is a problem, an ended lifetime a warning',
   assert.deepEqual(late.warnings, ["the secret's certified lifetime ended at 2026-05-30T12:00:00.000Z"]);
 });
 
-test('strict payload validation names the field', () => {
-  const { payload } = issue();
+test('strict payload validation names the field', async () => {
+  const { payload } = await issue();
   const cases: [unknown, string][] = [
     [{ ...payload, schema: 'certify.provenance/v2' }, 'malformed: schema must be "certify.provenance/v1"'],
     [{ ...payload, id: 'cert-1' }, 'malformed: id must be cert- and 26 base32 characters'],
@@ -288,13 +294,13 @@ test('strict payload validation names the field', () => {
     [[payload], 'malformed: the payload is not a JSON object'],
   ];
   for (const [bad, problem] of cases) {
-    const c = verifyCertificate(resign(bad), jwks);
+    const c = verifyCertificate(await resign(bad), jwks);
     assert.equal(c.ok, false, problem);
     assert.equal(c.payload, null, problem);
     assert.deepEqual(c.problems, [problem]);
   }
   const header = { alg: 'ES256', kid: signer.kid, typ: 'JWT' };
-  const wrongTyp = `${b64url(JSON.stringify(header))}.${resign(payload).split('.').slice(1).join('.')}`;
+  const wrongTyp = `${b64url(JSON.stringify(header))}.${(await resign(payload)).split('.').slice(1).join('.')}`;
   assert.ok(
     verifyCertificate(wrongTyp, jwks).problems.includes(
       'malformed: header typ is JWT, expected certify-provenance+jwt',
@@ -302,7 +308,7 @@ test('strict payload validation names the field', () => {
   );
 });
 
-test('never throws on garbage', () => {
+test('never throws on garbage', async () => {
   const inputs = [
     '',
     'abc',
@@ -311,7 +317,7 @@ test('never throws on garbage', () => {
     '..',
     '!!.@@.##',
     `${b64url('{"alg":"ES256"}')}.${b64url('{}')}.x`,
-    issue().jws + '.x',
+    (await issue()).jws + '.x',
   ];
   for (const input of inputs) {
     const c = verifyCertificate(input, jwks);
@@ -329,18 +335,18 @@ test('never throws on garbage', () => {
   );
 });
 
-test('issueCertificate refuses a credential the preset did not produce', () => {
+test('issueCertificate refuses a credential the preset did not produce', async () => {
   const generated = generateCredential(pci);
   const base = { signer, preset: pci, generated, now: NOW, target: null, jwksUrl: null };
-  const refuse = (credential: string, problem: string): void =>
-    assert.throws(
+  const refuse = (credential: string, problem: string): Promise<void> =>
+    assert.rejects(
       () => issueCertificate({ ...base, credential }),
       (e: unknown) => e instanceof CertifyError && e.code === 'BAD_INPUT' && e.problems.includes(problem),
     );
-  refuse('password', 'the credential is not 16 characters long');
-  refuse('aaaaaaaaaaaaaaaa', 'the credential has no upper character');
-  refuse('aaaaaaaaaaaaaA1$', "the credential has characters outside preset pci's alphabet");
-  assert.throws(
+  await refuse('password', 'the credential is not 16 characters long');
+  await refuse('aaaaaaaaaaaaaaaa', 'the credential has no upper character');
+  await refuse('aaaaaaaaaaaaaA1$', "the credential has characters outside preset pci's alphabet");
+  await assert.rejects(
     () =>
       issueCertificate({
         ...base,
@@ -349,8 +355,11 @@ test('issueCertificate refuses a credential the preset did not produce', () => {
       }),
     CertifyError,
   );
-  assert.throws(() => issueCertificate({ ...base, credential: generated.value, id: 'cert-x' }), CertifyError);
-  const fixed = issueCertificate({
+  await assert.rejects(
+    () => issueCertificate({ ...base, credential: generated.value, id: 'cert-x' }),
+    CertifyError,
+  );
+  const fixed = await issueCertificate({
     ...base,
     credential: generated.value,
     id: 'cert-abcdefghijklmnopqrstuvwxyz',
@@ -358,15 +367,15 @@ test('issueCertificate refuses a credential the preset did not produce', () => {
   assert.equal(fixed.payload.id, 'cert-abcdefghijklmnopqrstuvwxyz');
 });
 
-test('certificate ids are unguessable and distinct', () => {
+test('certificate ids are unguessable and distinct', async () => {
   const ids = new Set(Array.from({ length: 5000 }, () => newCertificateId()));
   assert.equal(ids.size, 5000);
   for (const id of ids) assert.match(id, /^cert-[a-z2-7]{26}$/);
 });
 
-test('every preset issues a certificate that verifies', () => {
+test('every preset issues a certificate that verifies', async () => {
   for (const id of ['strict', 'nist', 'pci', 'hipaa', 'soc2', 'iso27001', 'fips']) {
-    const { jws, credential } = issue(TARGET, findPreset(id));
+    const { jws, credential } = await issue(TARGET, findPreset(id));
     const c = verifyCertificate(jws, jwks, { credential, expectTarget: TARGET, now: NOW });
     assert.equal(c.ok, true, `${id}: ${c.problems.join('; ')}`);
     if (id === 'fips' && !c.payload!.entropySource.fipsMode)

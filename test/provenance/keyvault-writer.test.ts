@@ -13,11 +13,12 @@ import { PROVENANCE_TAG, PROVENANCE_URL_TAG, type SecretWrite } from '../../prov
 import { isCertifyError } from '../../base/errors.js';
 import type { Inventory } from '../../scanner/inventory/types.js';
 import { inventory, NOW, secret, vault, vaultArmId } from '../support/builders.js';
+import { SECRETS } from '../support/secrets.js';
 import { startFakeAzure, type FakeAzure } from '../support/fake-azure/index.js';
 
 const SUB = '00000000-0000-0000-0000-0000000000aa';
 const TENANT = '72f988bf-0000-4000-8000-00000000cafe';
-const VALUE = 'S3cr3t-value-that-must-never-leak-9f8e7d';
+const VALUE = SECRETS.keyVaultSecretValue;
 const EXPIRES = new Date('2027-05-23T06:00:00.000Z');
 
 function tenant(): Inventory {

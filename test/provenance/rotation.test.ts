@@ -29,6 +29,7 @@ import { PROVENANCE_TAG } from '../../provenance/writer.js';
 import { inventory, secret, vault, vaultArmId } from '../support/builders.js';
 import { startFakeAzure, type FakeAzure } from '../support/fake-azure/index.js';
 import { runCli } from '../cli/harness.js';
+import { registerSecret } from '../support/secrets.js';
 
 const SUB = '00000000-0000-0000-0000-0000000000aa';
 const RILEY = { id: 'playground-riley', name: 'Riley Chen' };
@@ -190,6 +191,7 @@ describe('rotation with provenance, against the fake Key Vault', () => {
     const [w] = fake.secretWrites();
     assert.ok(w);
     credential = w.value;
+    registerSecret('rotated credential', w.value);
     assert.equal(w.vault, 'kv-prod');
     assert.equal(w.name, 'db-password');
     assert.equal(w.tags[PROVENANCE_TAG], certId);
@@ -271,13 +273,13 @@ describe('rotation with provenance, against the fake Key Vault', () => {
     const other = signerFromKey(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
     const forged = await check(
       'forged.jws',
-      signCompact({ ...other, kid: wiring.signer.kid }, payload, { typ: 'certify-provenance+jwt' }),
+      await signCompact({ ...other, kid: wiring.signer.kid }, payload, { typ: 'certify-provenance+jwt' }),
     );
     assert.equal(forged.code, 1);
     assert.match(forged.stdout, /signature does not verify/);
     const foreign = await check(
       'foreign.jws',
-      signCompact(other, payload, { typ: 'certify-provenance+jwt' }),
+      await signCompact(other, payload, { typ: 'certify-provenance+jwt' }),
     );
     assert.equal(foreign.code, 1);
     assert.match(foreign.stdout, /unknown key/);

@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { CertifyError } from '../../base/errors.js';
 import { acquireFileLock, lockPathOf } from '../../store/file-lock.js';
 import { createDocument, type DocumentOptions } from '../../store/json-file.js';
+import { captureChildOutput } from '../support/child-log.js';
 
 const run = promisify(execFile);
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -113,10 +114,13 @@ describe('json-file document across processes', () => {
 
   it('takes over the lock of a process killed while holding it, once it is stale', async () => {
     const path = join(await freshDir(), 'doc.json');
-    const child = spawn(process.execPath, ['--import', 'tsx', join(HERE, 'fixtures', 'hold-lock.ts'), path], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = captureChildOutput(
+      spawn(process.execPath, ['--import', 'tsx', join(HERE, 'fixtures', 'hold-lock.ts'), path], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+      'hold-lock',
+    );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     await new Promise<void>((ready, failed) => {

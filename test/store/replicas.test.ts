@@ -25,6 +25,8 @@ import { createTestDatabase, type TestDatabase } from '../support/pg.js';
 import { generateDemoInventory } from '../../scanner/sources/demo/index.js';
 import { createPgAlertStore } from '../../store/pg/alerts.js';
 import { loadOrCreateSigningKey, SIGNING_KEY_FILE } from '../../store/signing-key.js';
+import { captureChildOutput } from '../support/child-log.js';
+import { SECRETS } from '../support/secrets.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CHANNELS = ['C-SEC', 'C-PLATFORM'];
@@ -83,8 +85,10 @@ function startReplica(name: string, dataDir: string): Replica {
     CERTIFY_SOURCE: 'azure',
     PORT: '0',
     HOST: '127.0.0.1',
-    SLACK_BOT_TOKEN: 'xoxb-1-2',
-    SLACK_SIGNING_SECRET: 'replica-test-signing-secret',
+    SLACK_BOT_TOKEN: SECRETS.slackPlaceholderBotToken,
+    SLACK_SIGNING_SECRET: SECRETS.replicaSigningSecret,
+    // The events waited for below are info lines.
+    LOG_LEVEL: 'info',
     CERTIFY_SLACK_API_URL: slack.apiUrl,
     CERTIFY_SCAN_ON_START: '1',
     // Far away: the only scheduled run is the one asked for at start.
@@ -93,11 +97,14 @@ function startReplica(name: string, dataDir: string): Replica {
     CERTIFY_JOBS_HEARTBEAT_SECONDS: '10',
   };
   delete env.AZURE_SUBSCRIPTION_IDS;
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bot', 'main.ts')], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = captureChildOutput(
+    spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bot', 'main.ts')], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+    `bot-${name}`,
+  );
   children.push(child);
   const lines: Record<string, unknown>[] = [];
   const waiters: {

@@ -19,6 +19,7 @@ import {
   validateStubRule,
   type FakeResult,
 } from '../support/store-fixtures.js';
+import { captureChildOutput } from '../support/child-log.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
@@ -336,13 +337,12 @@ describe('json-file document', () => {
       });
       await doc.update(() => ({ n: 0, items: ['original'] }));
 
-      const child = spawn(
-        process.execPath,
-        ['--import', 'tsx', join(HERE, 'fixtures', 'crash-writer.ts'), path],
-        {
+      const child = captureChildOutput(
+        spawn(process.execPath, ['--import', 'tsx', join(HERE, 'fixtures', 'crash-writer.ts'), path], {
           cwd: ROOT,
           stdio: ['ignore', 'pipe', 'pipe'],
-        },
+        }),
+        'crash-writer',
       );
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

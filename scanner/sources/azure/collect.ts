@@ -41,6 +41,7 @@ import type {
   Vault,
 } from '../../inventory/types.js';
 import { CertifyError } from '../../../base/errors.js';
+import { NO_TELEMETRY, type Telemetry } from '../../../base/telemetry.js';
 import { vaultAndName } from '../../inventory/ids.js';
 import type { CollectContext } from '../types.js';
 import { classifyAppSettings } from './app-settings.js';
@@ -55,6 +56,8 @@ export interface AzurePorts {
   /** The HTTP(S) agent every client uses (a keep-alive proxy agent when HTTPS_PROXY is set). */
   agent?: Agent;
   random?: () => number;
+  /** Counts every request and every 429 (certify.azure.requests / certify.azure.throttled). */
+  telemetry?: Telemetry;
 }
 
 export interface AzureStats {
@@ -84,14 +87,37 @@ export function describeFailure(error: unknown): string {
   return `${status}: ${message}`.trim();
 }
 
-function counterPolicy(stats: AzureStats, onRequest: () => void): PipelinePolicy {
+/** Which Azure service a host is, for a bounded metric attribute. */
+export function azureService(host: string): string {
+  if (host.startsWith('management.')) return 'arm';
+  if (host.startsWith('graph.')) return 'graph';
+  if (host.includes('.vault.')) return 'keyvault';
+  return 'other';
+}
+
+function counterPolicy(stats: AzureStats, onRequest: () => void, telemetry: Telemetry): PipelinePolicy {
   return {
     name: 'certifyRequestCounter',
     async sendRequest(request, next) {
       stats.requests++;
       onRequest();
-      const response = await next(request);
-      if (response.status === 429) stats.throttled++;
+      const service = telemetry.enabled ? azureService(new URL(request.url).hostname) : '';
+      const response = await next(request).catch((e: unknown) => {
+        telemetry.count('certify.azure.requests', 1, {
+          'azure.service': service,
+          'http.status_class': 'none',
+        });
+        throw e;
+      });
+      const status = response.status;
+      telemetry.count('certify.azure.requests', 1, {
+        'azure.service': service,
+        'http.status_class': `${Math.floor(status / 100)}xx`,
+      });
+      if (status === 429) {
+        stats.throttled++;
+        telemetry.count('certify.azure.throttled', 1, { 'azure.service': service });
+      }
       return response;
     },
   };
@@ -142,7 +168,10 @@ export async function collectAzure(ports: AzurePorts, ctx: CollectContext): Prom
     retryOptions: { maxRetries: 0 },
     additionalPolicies: [
       { policy: retryPolicy(retryOptions), position: 'perCall' as const },
-      { policy: counterPolicy(stats, onRequest), position: 'perRetry' as const },
+      {
+        policy: counterPolicy(stats, onRequest, ports.telemetry ?? NO_TELEMETRY),
+        position: 'perRetry' as const,
+      },
     ],
     userAgentOptions: { userAgentPrefix: 'certify' },
     ...(ports.agent ? { agent: ports.agent } : {}),
@@ -340,7 +369,9 @@ export async function collectAzure(ports: AzurePorts, ctx: CollectContext): Prom
       ...(ports.agent ? { agent: ports.agent } : {}),
     });
     pipeline.addPolicy(retryPolicy(retryOptions));
-    pipeline.addPolicy(counterPolicy(stats, onRequest), { afterPhase: 'Retry' });
+    pipeline.addPolicy(counterPolicy(stats, onRequest, ports.telemetry ?? NO_TELEMETRY), {
+      afterPhase: 'Retry',
+    });
     pipeline.addPolicy(
       bearerTokenAuthenticationPolicy({ credential, scopes: `${settings.graphEndpoint}/.default` }),
       {

@@ -9,7 +9,7 @@
  * whose private scalar is the nonce, and only `s` is computed here with BigInt.
  */
 import { createHash, createHmac, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { publicJwkOf, signCompact, type Signer } from '../../../base/jws.js';
+import { b64url, compactSigningInput, publicJwkOf, type PublicJwk } from '../../../base/jws.js';
 import {
   PROVENANCE_SCHEMA,
   PROVENANCE_TYP,
@@ -70,8 +70,15 @@ function scalarFrom(label: string): bigint {
   }
 }
 
+/** The demo tenant's key, signing synchronously: the tenant is drawn in one synchronous pass. */
+interface DemoSigner {
+  readonly kid: string;
+  readonly publicJwk: PublicJwk;
+  sign(data: Uint8Array): Buffer;
+}
+
 /** The demo tenant's signing key: derived from the seed, so each tenant has its own, always the same. */
-export function demoSigner(seed: number): Signer {
+export function demoSigner(seed: number): DemoSigner {
   const d = scalarFrom(`certify demo provenance key, seed ${seed}`);
   const dBytes = to32(d);
   const publicJwk = publicJwkOf(keyOf(d));
@@ -187,7 +194,8 @@ export function buildProvenance(tenant: Tenant, assets: Assets, seed: number): P
       commitment: { alg: 'HMAC-SHA256', salt: bytes32(rng), digest: bytes32(rng) },
       issuer: { kid: signer.kid, jwks: null },
     };
-    const cert = { id: payload.id, jws: signCompact(signer, payload, { typ: PROVENANCE_TYP }) };
+    const input = compactSigningInput(signer.kid, payload, { typ: PROVENANCE_TYP });
+    const cert = { id: payload.id, jws: `${input}.${b64url(signer.sign(Buffer.from(input)))}` };
     certificates.push(cert);
     return cert;
   };

@@ -18,7 +18,7 @@ const certify = signer();
 const stranger = signer();
 const pci = findPreset('pci');
 
-function issue(vaultName: string, name: string, by: Signer = certify): IssuedCertificate {
+function issue(vaultName: string, name: string, by: Signer = certify): Promise<IssuedCertificate> {
   const generated = generateCredential(pci);
   return issueCertificate({
     signer: by,
@@ -31,10 +31,10 @@ function issue(vaultName: string, name: string, by: Signer = certify): IssuedCer
   });
 }
 
-const good = issue('kv-test', 'db-password');
-const elsewhere = issue('kv-other', 'db-password');
-const sibling = issue('kv-test', 'api-key');
-const foreign = issue('kv-test', 'signed-by-stranger', stranger);
+const good = await issue('kv-test', 'db-password');
+const elsewhere = await issue('kv-other', 'db-password');
+const sibling = await issue('kv-test', 'api-key');
+const foreign = await issue('kv-test', 'signed-by-stranger', stranger);
 
 /** The payload changed after signing: same header and signature, a stronger claim. */
 function tampered(c: IssuedCertificate): string {

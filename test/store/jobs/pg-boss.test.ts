@@ -20,6 +20,7 @@ import {
 } from '../../../store/jobs/types.js';
 import { definition, jobName, jobQueueContract } from './contract.js';
 import { createTestDatabase, gate, sleep, waitFor, type TestDatabase } from './support.js';
+import { captureChildOutput } from '../../support/child-log.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../../..');
@@ -146,10 +147,13 @@ describe('pg-boss JobQueue across replicas', () => {
 
   /** Starts a replica in its own process that takes the job and hangs; resolves once it works on it. */
   const doomedReplica = async (name: string, def: JobDefinition) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(HERE, 'fixtures', 'hang-worker.ts'), db.url, name, JSON.stringify(def)],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+    const child = captureChildOutput(
+      spawn(
+        process.execPath,
+        ['--import', 'tsx', join(HERE, 'fixtures', 'hang-worker.ts'), db.url, name, JSON.stringify(def)],
+        { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+      ),
+      'hang-worker',
     );
     children.push(child);
     const lines = createInterface({ input: child.stdout! });

@@ -14,6 +14,7 @@ import { FAILING_ASSETS_CAP } from '../../../store/scans.js';
 import { createTestDatabase, type TestDatabase } from '../../support/pg.js';
 import { isCode } from '../../support/store-fixtures.js';
 import { realisticScan } from './fixtures/realistic-scan.js';
+import { captureChildOutput } from '../../support/child-log.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../../..');
@@ -146,10 +147,13 @@ describe('PostgreSQL scan store', () => {
     const scanNumber = (scanId: string) => Number(scanId.slice(-5));
     let killedMidSave = 0;
     for (let run = 0; run < 3; run++) {
-      const child = spawn(
-        process.execPath,
-        ['--import', 'tsx', join(HERE, 'fixtures', 'scan-saver.ts'), url.toString()],
-        { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+      const child = captureChildOutput(
+        spawn(
+          process.execPath,
+          ['--import', 'tsx', join(HERE, 'fixtures', 'scan-saver.ts'), url.toString()],
+          { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+        ),
+        'scan-saver',
       );
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -41,6 +41,7 @@ import {
 } from './routes.js';
 import { BASE_HOSTS, hostMatches, tlsMaterial } from './tls.js';
 import { buildPlanes, buildSites, type VaultPlane } from './wire.js';
+import { createSigningKeys, type FakeSigningKeys, type SigningKeySpec } from './signing-keys.js';
 
 export interface FakeAzureOptions {
   inventory: Inventory;
@@ -69,6 +70,11 @@ export interface FakeAzureOptions {
    * version for later listings. Default false: the identity is a reader and every write is 403.
    */
   writableSecrets?: boolean;
+  /**
+   * EC P-256 keys the fake can sign with (`CryptographyClient.sign`), each in a vault of the
+   * inventory: see signing-keys.ts and **Signing keys** in README.md.
+   */
+  signingKeys?: SigningKeySpec[];
 }
 
 export type Service = 'keyvault' | 'arm' | 'graph' | 'login' | 'proxy';
@@ -124,6 +130,8 @@ export interface FakeAzure {
    * harness to check what reached the vault (the product never reads a value back).
    */
   secretWrites(): SecretWriteRecord[];
+  /** The `signingKeys`: rotate, disable, and the sign calls they answered. */
+  signingKeys: FakeSigningKeys;
   close(): Promise<void>;
 }
 
@@ -184,6 +192,7 @@ export async function startFakeAzure(opts: FakeAzureOptions): Promise<FakeAzure>
   // ---- state -------------------------------------------------------------------------------
   const requests: RecordedRequest[] = [];
   const secretWrites: SecretWriteRecord[] = [];
+  const signingKeys = createSigningKeys(opts.signingKeys ?? []);
   const counters = { served: 0, throttled: 0, failed: 0, valueReads: 0, writes: 0, refusedConnects: 0 };
   let kvArrivals = 0;
   const attempts = new Map<string, number>();
@@ -332,6 +341,11 @@ export async function startFakeAzure(opts: FakeAzureOptions): Promise<FakeAzure>
     const unauthorized = authFailure(service, r.host, headers.authorization);
     if (unauthorized) return { reply: unauthorized, service };
     if (service === 'keyvault' && plane) {
+      if (!plane.forbidden && signingKeys.handles(r, plane)) {
+        // Trouble first, as for writes: a throttled sign reaches no key.
+        const limited = throttled() ?? injectedFailure(r, url);
+        return { reply: limited ?? signingKeys.answer(r, plane, body)!, service };
+      }
       if (opts.writableSecrets && !plane.forbidden && isSecretSet(r.method, r.path)) {
         // Trouble is decided before the write is applied, so a 429 or 5xx stores nothing.
         const limited = throttled() ?? injectedFailure(r, url);
@@ -561,6 +575,7 @@ export async function startFakeAzure(opts: FakeAzureOptions): Promise<FakeAzure>
       };
     },
     secretWrites: () => secretWrites.map((w) => ({ ...w, tags: { ...w.tags } })),
+    signingKeys,
     azCalls() {
       try {
         return readFileSync(azLog, 'utf8')
@@ -587,4 +602,5 @@ export async function startFakeAzure(opts: FakeAzureOptions): Promise<FakeAzure>
 
 export { FIREWALL_BODY };
 export type { SecretWriteRecord };
+export type { FakeSigningKeys, SignCall, SigningKeySpec } from './signing-keys.js';
 export type { Inventory };
