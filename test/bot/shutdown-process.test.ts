@@ -13,6 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, it } from 'vitest';
 import { captureChildOutput } from '../support/child-log.js';
+import { listeningBot } from '../support/bot-process.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const dirs: string[] = [];
@@ -61,24 +62,7 @@ async function startBot(): Promise<{
     'bot-main',
   );
   children.push(child);
-  let out = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  child.stderr!.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-  const port = await new Promise<number>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`no start-up line: ${out}`)), 30_000);
-    const check = () => {
-      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        child.stdout!.off('data', check);
-        done(Number(m[1]));
-      }
-    };
-    child.stdout!.on('data', check);
-    void exited.then((code) => fail(new Error(`exited ${code}: ${out}`)));
-  });
-  return { child, port, dataDir, output: () => out, exited };
+  return { child, dataDir, ...(await listeningBot(child, 30_000)) };
 }
 
 function get(port: number, path: string): Promise<{ status: number; body: string }> {

@@ -28,6 +28,7 @@ import { generateDemoInventory } from '../../scanner/sources/demo/index.js';
 import { startFakeAzure, type FakeAzure } from '../support/fake-azure/index.js';
 import { tlsMaterial } from '../support/fake-azure/tls.js';
 import { captureChildOutput } from '../support/child-log.js';
+import { listeningBot } from '../support/bot-process.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const NOW = Date.parse('2026-11-23T06:00:00Z');
@@ -127,24 +128,7 @@ async function startBot(
     },
   );
   children.push(captureChildOutput(child, 'telemetry-process'));
-  let out = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  child.stderr!.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-  const port = await new Promise<number>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`no start-up line: ${out}`)), 60_000);
-    const check = () => {
-      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        child.stdout!.off('data', check);
-        done(Number(m[1]));
-      }
-    };
-    child.stdout!.on('data', check);
-    void exited.then((code) => fail(new Error(`exited ${code}: ${out}`)));
-  });
-  return { port, output: () => out, exited, child };
+  return { ...(await listeningBot(child, 60_000)), child };
 }
 
 /**

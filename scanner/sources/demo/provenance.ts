@@ -8,7 +8,8 @@
  * message (the idea of RFC 6979): Node still does the curve arithmetic, through a key object
  * whose private scalar is the nonce, and only `s` is computed here with BigInt.
  */
-import { createHash, createHmac, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
+import { P256_ORDER, p256KeyOf, signP256Digest, to32, toBig } from '../../../base/p256.js';
 import { b64url, compactSigningInput, publicJwkOf, type PublicJwk } from '../../../base/jws.js';
 import {
   PROVENANCE_SCHEMA,
@@ -25,12 +26,6 @@ import { DEMO_ROTATION_SECRET, DEMO_ROTATION_VAULT } from './catalog.js';
 import type { Rng } from './random.js';
 import { EMPTY_TAGS, type Tenant } from './tenant.js';
 
-/** Order of the P-256 group. */
-const N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
-/** SEC 1 ECPrivateKey DER around a 32-byte scalar, with the prime256v1 OID and no public key. */
-const SEC1_HEAD = Buffer.from('30310201010420', 'hex');
-const SEC1_TAIL = Buffer.from('a00a06082a8648ce3d030107', 'hex');
-
 /** 5% of the enabled secrets, within bounds: signing is the one costly step of a large tenant. */
 const CERTIFIED_SHARE = 0.05;
 const MIN_CERTIFIED = 3;
@@ -40,33 +35,11 @@ const DAY_H = 24;
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 const ENTROPY_SOURCE = 'Certify demo tenant: synthetic certificate, no credential was generated';
 
-const toBig = (b: Buffer): bigint => BigInt(`0x${b.toString('hex')}`);
-const to32 = (n: bigint): Buffer => Buffer.from(n.toString(16).padStart(64, '0'), 'hex');
-
-function keyOf(scalar: bigint): KeyObject {
-  return createPrivateKey({
-    key: Buffer.concat([SEC1_HEAD, to32(scalar), SEC1_TAIL]),
-    format: 'der',
-    type: 'sec1',
-  });
-}
-
-function modInverse(a: bigint, m: bigint): bigint {
-  let [r0, r1] = [((a % m) + m) % m, m];
-  let [s0, s1] = [1n, 0n];
-  while (r1 !== 0n) {
-    const q = r0 / r1;
-    [r0, r1] = [r1, r0 - q * r1];
-    [s0, s1] = [s1, s0 - q * s1];
-  }
-  return ((s0 % m) + m) % m;
-}
-
 /** A scalar in [1, n − 1] from a label, rehashed in the (2^-32) case it falls outside. */
 function scalarFrom(label: string): bigint {
   for (let i = 0; ; i++) {
     const d = toBig(createHash('sha256').update(`${label}#${i}`).digest());
-    if (d > 0n && d < N) return d;
+    if (d > 0n && d < P256_ORDER) return d;
   }
 }
 
@@ -81,23 +54,15 @@ interface DemoSigner {
 export function demoSigner(seed: number): DemoSigner {
   const d = scalarFrom(`certify demo provenance key, seed ${seed}`);
   const dBytes = to32(d);
-  const publicJwk = publicJwkOf(keyOf(d));
+  const publicJwk = publicJwkOf(p256KeyOf(d));
   return {
     kid: publicJwk.kid,
     publicJwk,
     sign(data: Uint8Array): Buffer {
       const digest = createHash('sha256').update(data).digest();
-      const z = toBig(digest) % N;
-      for (let counter = 0; ; counter++) {
-        const k = toBig(createHmac('sha256', dBytes).update(digest).update(String(counter)).digest());
-        if (k === 0n || k >= N) continue;
-        const x = createPublicKey(keyOf(k)).export({ format: 'jwk' }).x;
-        const r = toBig(Buffer.from(x ?? '', 'base64url')) % N;
-        if (r === 0n) continue;
-        const s = (modInverse(k, N) * (z + r * d)) % N;
-        if (s === 0n) continue;
-        return Buffer.concat([to32(r), to32(s)]);
-      }
+      return signP256Digest(d, digest, (attempt) =>
+        toBig(createHmac('sha256', dBytes).update(digest).update(String(attempt)).digest()),
+      );
     },
   };
 }

@@ -12,13 +12,8 @@
  * allowed on a disabled key." to sign and get; a wrong alg or digest length answers 400
  * `BadParameter`. Every sign call is recorded, whatever its answer, so a test can count them.
  */
-import {
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync,
-  randomBytes,
-  type KeyObject,
-} from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { signP256Digest, toBig } from '../../../base/p256.js';
 import { error, json, type Reply, type Req } from './routes.js';
 import type { VaultPlane } from './wire.js';
 
@@ -48,48 +43,9 @@ export interface FakeSigningKeys {
   signCalls(): SignCall[];
 }
 
-/** Order of the P-256 group. */
-const N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
-const SEC1_HEAD = Buffer.from('30310201010420', 'hex');
-const SEC1_TAIL = Buffer.from('a00a06082a8648ce3d030107', 'hex');
-const toBig = (b: Buffer): bigint => BigInt(`0x${b.toString('hex')}`);
-const to32 = (n: bigint): Buffer => Buffer.from(n.toString(16).padStart(64, '0'), 'hex');
-
-function keyOf(scalar: bigint): KeyObject {
-  return createPrivateKey({
-    key: Buffer.concat([SEC1_HEAD, to32(scalar), SEC1_TAIL]),
-    format: 'der',
-    type: 'sec1',
-  });
-}
-
-function modInverse(a: bigint, m: bigint): bigint {
-  let [r0, r1] = [((a % m) + m) % m, m];
-  let [s0, s1] = [1n, 0n];
-  while (r1 !== 0n) {
-    const q = r0 / r1;
-    [r0, r1] = [r1, r0 - q * r1];
-    [s0, s1] = [s1, s0 - q * s1];
-  }
-  return ((s0 % m) + m) % m;
-}
-
-/**
- * ECDSA over a digest the caller already hashed, as Key Vault signs: Node's `sign` always hashes
- * its input, so the curve arithmetic goes through a key object whose scalar is the nonce.
- */
+/** ECDSA over a digest the caller already hashed, as Key Vault signs, with a random nonce. */
 function signDigest(d: bigint, digest: Buffer): Buffer {
-  const z = toBig(digest) % N;
-  for (;;) {
-    const k = toBig(randomBytes(32));
-    if (k === 0n || k >= N) continue;
-    const x = createPublicKey(keyOf(k)).export({ format: 'jwk' }).x;
-    const r = toBig(Buffer.from(x ?? '', 'base64url')) % N;
-    if (r === 0n) continue;
-    const s = (modInverse(k, N) * (z + r * d)) % N;
-    if (s === 0n) continue;
-    return Buffer.concat([to32(r), to32(s)]);
-  }
+  return signP256Digest(d, digest, () => toBig(randomBytes(32)));
 }
 
 interface Version {
