@@ -2,8 +2,9 @@
  * What the Dockerfile's run stage does, without Docker: pack the package (the dist/ that `npm ci`
  * built, as the other tests that run dist/ use it: packing without `--ignore-scripts` would rebuild
  * dist/ under the tests running in parallel), unpack it into a scratch directory beside the
- * lockfile, install production dependencies only with lifecycle scripts off (`npm ci --omit=dev --ignore-scripts`),
- * start the service from there and check /healthz and the playground page, then stop it with
+ * lockfile, install production dependencies only (`npm ci --omit=dev`, lifecycle scripts on, so
+ * `prepare` must keep the packed dist/ without TypeScript; the Dockerfile adds `--ignore-scripts`),
+ * start the service from there and check /healthz, /readyz and the playground page, then stop it with
  * SIGTERM. Needs the npm registry (or the npm cache); about 25 s, most of it the install.
  */
 import assert from 'node:assert/strict';
@@ -55,7 +56,8 @@ beforeAll(() => {
   mkdirSync(app);
   execFileSync('tar', ['-xzf', tarball, '-C', app, '--strip-components=1']);
   copyFileSync(join(ROOT, 'package-lock.json'), join(app, 'package-lock.json'));
-  npm(['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], app);
+  npm(['ci', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline'], app);
+  assert.ok(!existsSync(join(app, 'node_modules', 'typescript')), 'no devDependency was installed');
 }, INSTALL_TIMEOUT_MS);
 
 afterAll(() => {
@@ -128,7 +130,7 @@ describe('production install (the container run stage)', () => {
     assert.ok(!existsSync(join(app, 'node_modules/typescript')), 'no dev dependencies installed');
   });
 
-  it('starts from the production install, answers /healthz and the playground, stops on SIGTERM', async () => {
+  it('starts from the production install, answers /healthz, /readyz and the playground, stops on SIGTERM', async () => {
     const dataDir = join(scratch, 'data');
     const child = captureChildOutput(
       spawn(process.execPath, ['dist/bot/main.js'], {
@@ -171,6 +173,12 @@ describe('production install (the container run stage)', () => {
     const body = (await health.json()) as { ok: boolean; playground: boolean };
     assert.equal(body.ok, true);
     assert.equal(body.playground, true);
+
+    // Ready: the embedded store opened and migrated, the signing key signs, no scan is overdue yet.
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    const readyBody = (await ready.json()) as { ready: boolean; problems: string[] };
+    assert.equal(ready.status, 200, JSON.stringify(readyBody));
+    assert.deepEqual(readyBody, { ...readyBody, ready: true, problems: [] });
 
     const page = await fetch(`http://127.0.0.1:${port}/`);
     assert.equal(page.status, 200, output);
