@@ -1,7 +1,8 @@
 /**
  * SIGTERM on a real bot process (bot/main.ts → bot/service.ts, embedded store, demo source): a request in flight
- * is answered, new connections are refused, the stop is in the audit log, the exit code is 0. A
- * second signal does not wait.
+ * is answered, new connections are refused, the stop is in the audit log, the exit code is 0; a
+ * scheduled scan running at the SIGTERM (Azure source, against the fake cloud) finishes and is
+ * saved before the exit. A second signal does not wait.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -12,7 +13,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, it } from 'vitest';
+import { generateDemoInventory } from '../../scanner/sources/demo/index.js';
 import { captureChildOutput } from '../support/child-log.js';
+import { startFakeAzure } from '../support/fake-azure/index.js';
 import { listeningBot } from '../support/bot-process.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -25,7 +28,7 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-async function startBot(): Promise<{
+async function startBot(extra: NodeJS.ProcessEnv = {}): Promise<{
   child: ChildProcess;
   port: number;
   dataDir: string;
@@ -45,6 +48,7 @@ async function startBot(): Promise<{
     LOG_LEVEL: 'info',
   };
   for (const name of [
+    'AZURE_SUBSCRIPTION_IDS',
     'CERTIFY_DATABASE_URL',
     'SLACK_BOT_TOKEN',
     'SLACK_SIGNING_SECRET',
@@ -53,6 +57,7 @@ async function startBot(): Promise<{
     'CERTIFY_SCAN_ON_START',
   ])
     delete env[name];
+  Object.assign(env, extra);
   const child = captureChildOutput(
     spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bot', 'main.ts')], {
       cwd: ROOT,
@@ -145,6 +150,41 @@ describe('bot process shutdown', () => {
     const audit = readFileSync(join(bot.dataDir, 'audit-log.jsonl'), 'utf8');
     assert.match(audit.trim().split('\n').at(-1)!, /service\.stopped/);
   }, 60_000);
+
+  it('SIGTERM during a scheduled scan: the scan finishes and is saved, then the exit is 0', async () => {
+    // Each answer of the fake cloud takes 150 ms, so the scan is still collecting at the SIGTERM.
+    const now = Date.parse('2026-11-23T06:00:00Z');
+    const fake = await startFakeAzure({
+      inventory: generateDemoInventory({ seed: 11, size: 40, now }),
+      latencyMs: 150,
+    });
+    try {
+      const bot = await startBot({ ...fake.env, CERTIFY_SOURCE: 'azure', CERTIFY_SCAN_ON_START: '1' });
+      await waitFor(() => bot.output().includes('"event":"scheduled_scan.started"'), 30_000);
+      bot.child.kill('SIGTERM');
+      assert.equal(await bot.exited, 0, bot.output());
+      const events = bot
+        .output()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { event: string; scanId?: string });
+      const at = (name: string) => events.findIndex((e) => e.event === name);
+      // The order proves the scan was in flight when the stop began, and was not cut off.
+      assert.ok(at('scheduled_scan.started') < at('service.stopping'), bot.output());
+      assert.ok(at('service.stopping') < at('scheduled_scan'), bot.output());
+      assert.ok(at('scheduled_scan') < at('service.stopped'), bot.output());
+      const scanId = events[at('scheduled_scan')]!.scanId!;
+      assert.match(readFileSync(join(bot.dataDir, 'scans.json'), 'utf8'), new RegExp(scanId));
+      const audit = readFileSync(join(bot.dataDir, 'audit-log.jsonl'), 'utf8').trim().split('\n');
+      assert.ok(
+        audit.some((l) => l.includes(scanId)),
+        'the scan is in the audit log',
+      );
+      assert.match(audit.at(-1)!, /service\.stopped/);
+    } finally {
+      await fake.close();
+    }
+  }, 90_000);
 
   it('a second SIGTERM exits at once, non-zero', async () => {
     const bot = await startBot();
