@@ -613,7 +613,7 @@ describe('docs/deploy-azure.md', () => {
     expect(
       broken(
         (md) => `${md} `,
-        (r) => r.replace('[docs/deploy-azure.md](docs/deploy-azure.md)', 'docs/deploy-azure.md'),
+        (r) => r.replaceAll('[docs/deploy-azure.md](docs/deploy-azure.md)', 'docs/deploy-azure.md'),
       ),
     ).toEqual([expect.stringContaining('has no link to docs/deploy-azure.md')]);
   });
