@@ -34,6 +34,9 @@ const env = {
   // The fake Azure cloud's test CA: Node reads it once at start, so it is set before any test
   // process exists.
   NODE_EXTRA_CA_CERTS: 'test/fixtures/fake-azure-tls/ca.pem',
+  // What it was before (a TLS-inspecting proxy's CA, say): a test that runs npm against the
+  // registry hands it back to npm.
+  CERTIFY_OUTER_NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS ?? '',
   CERTIFY_TEST_LOG_DIR: runDir,
   // vitest's output is piped (to be teed): keep its colours when the terminal has them.
   ...(process.stdout.isTTY && process.env.NO_COLOR === undefined ? { FORCE_COLOR: '1' } : {}),

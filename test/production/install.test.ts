@@ -36,8 +36,14 @@ function npm(args: string[], cwd: string): string {
     cwd,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
-    // Not the test's NODE_ENV=test: npm treats NODE_ENV=production as --omit=dev by itself.
-    env: { ...process.env, NODE_ENV: '' },
+    // Not the test's NODE_ENV=test: npm treats NODE_ENV=production as --omit=dev by itself. And
+    // the CAs the machine had before the tests put the fake cloud's CA there: npm talks to the
+    // real registry (through whatever proxy the machine needs).
+    env: {
+      ...process.env,
+      NODE_ENV: '',
+      NODE_EXTRA_CA_CERTS: process.env.CERTIFY_OUTER_NODE_EXTRA_CA_CERTS ?? '',
+    },
     maxBuffer: 64 * 1024 * 1024,
   });
 }
