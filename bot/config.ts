@@ -6,6 +6,8 @@
 import { readEnv, type Config, type DatabaseConfig } from '../app/config.js';
 import { CertifyError, isCertifyError } from '../base/errors.js';
 import { DEFAULT_LOG_LEVEL, LOG_LEVELS, type LogLevel } from './log-level.js';
+import { readEventGridEnv, type EventGridConfig } from './eventgrid/config.js';
+import { keyVaultDnsSuffix } from '../scanner/sources/azure/config.js';
 
 export type TeamsAppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
 const TEAMS_APP_TYPES: readonly TeamsAppType[] = ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'];
@@ -77,6 +79,8 @@ export interface BotConfig {
   slack: SlackConfig | null;
   /** The least severe level the log writes (LOG_LEVEL, default info; `silent`: nothing). */
   logLevel: LogLevel;
+  /** POST /api/eventgrid (Key Vault events); null when no credential is set: the route is then off. */
+  eventGrid: EventGridConfig | null;
 }
 
 export const DEFAULT_PORT = 3978;
@@ -245,6 +249,8 @@ export function readBotEnv(env: Env, cwd: string): BotConfig {
     );
   }
 
+  const eventGrid = readEventGridEnv(env, keyVaultDnsSuffix(env), problems);
+
   if (problems.length > 0) {
     throw new CertifyError(
       'BAD_USAGE',
@@ -274,6 +280,7 @@ export function readBotEnv(env: Env, cwd: string): BotConfig {
     teamsLocal,
     slack,
     logLevel: logLevel ?? DEFAULT_LOG_LEVEL,
+    eventGrid,
   };
 }
 

@@ -19,6 +19,7 @@ import { createBotCore } from './core.js';
 import { openJobQueue, readJobTuning } from '../app/jobs.js';
 import { SCHEDULE_SINGLETON_KEY } from '../store/jobs/types.js';
 import { defineAlertDelivery } from './jobs/alert-delivery.js';
+import { defineEventGridEvents } from './jobs/eventgrid-events.js';
 import { EVIDENCE_BUILD_OPTIONS } from './jobs/evidence-build.js';
 import { defineScheduledScan, SCHEDULED_SCAN_JOB, SCHEDULED_SCAN_OPTIONS } from './jobs/scheduled-scan.js';
 import { guardDownloads } from './download-guard.js';
@@ -172,6 +173,20 @@ async function main(runtime: TelemetryRuntime | undefined): Promise<number> {
   });
   const adapters = await adapterRoutes(config, core, services);
   const routes = adapters.routes;
+  if (config.eventGrid) {
+    // Key Vault's events: authenticated, deduplicated across replicas, handed to a job (bot/eventgrid/).
+    const { eventGridRoutes, EVENTGRID_DEDUPE_WINDOW_MS } = await import('./eventgrid/index.js');
+    Object.assign(
+      routes,
+      eventGridRoutes(config.eventGrid, {
+        jobs,
+        audit: evidence.audit,
+        log,
+        clock: Date.now,
+        sharedLedger: services.store.deliveryLedger(EVENTGRID_DEDUPE_WINDOW_MS),
+      }),
+    );
+  }
   notifiers = adapters.notifiers;
   const feed = config.playground ? createPlaygroundFeed() : null;
   if (feed) notifiers.playground = feed;
@@ -196,6 +211,23 @@ async function main(runtime: TelemetryRuntime | undefined): Promise<number> {
     Date.now(),
   );
   const enqueue = defineAlertDelivery(jobs, { alerts, notifiers: () => notifiers, log, telemetry });
+  // Key Vault's events (POST /api/eventgrid) alert through the same ledger and delivery job; a
+  // changed access policy runs the scheduled scan now, under its singleton key.
+  defineEventGridEvents(jobs, {
+    ports,
+    alerts,
+    notifiers: () => notifiers,
+    enqueue,
+    rescan: () =>
+      jobs.send(
+        SCHEDULED_SCAN_JOB,
+        { reason: 'vault-access-policy' },
+        { singletonKey: SCHEDULE_SINGLETON_KEY },
+      ),
+    clock: Date.now,
+    log,
+    telemetry,
+  });
   defineScheduledScan(jobs, {
     ports,
     source,
@@ -299,6 +331,11 @@ async function main(runtime: TelemetryRuntime | undefined): Promise<number> {
     approvers: config.approvers,
     tsa: config.tsaUrl ?? 'local',
     signingKey: evidence.signer.kid,
+  });
+  const { eventGridStartupMessage } = await import('./eventgrid/startup.js');
+  log('service.eventgrid', {
+    msg: eventGridStartupMessage(config.eventGrid, base),
+    enabled: config.eventGrid !== null,
   });
   log('service.telemetry', {
     msg: `Telemetry: ${runtime ? runtime.exporters.join(' and ') : 'off (set OTEL_EXPORTER_OTLP_ENDPOINT or APPLICATIONINSIGHTS_CONNECTION_STRING)'}`,

@@ -471,10 +471,11 @@ export function alertScanText(scan: AlertView['scan']): string {
   return `Scanned ${formatWhen(scan.at)} · ${scan.source}`;
 }
 
-/** "Acknowledged by Ana at …", "Snoozed by Ana until …", or null when nobody acted on it yet. */
+/** "Acknowledged by Ana at …", "Snoozed by Ana until …", "Resolved at …: a new version", or null when nobody acted on it yet. */
 export function alertStateText(state: AlertView['state']): string | null {
   if (!state) return null;
   if (state.kind === 'acknowledged') return `Acknowledged by ${state.by} at ${formatWhen(state.at)}`;
+  if (state.kind === 'resolved') return `Resolved at ${formatWhen(state.at)}: ${state.by}`;
   return state.until === null
     ? `Snoozed by ${state.by} at ${formatWhen(state.at)}`
     : `Snoozed by ${state.by} until ${formatWhen(state.until)}`;

@@ -204,8 +204,16 @@ export interface AlertView {
     ruleId: string | null;
   }[];
   moreItems: number;
-  /** Set once someone acknowledged or snoozed it. */
-  state: { kind: 'acknowledged' | 'snoozed'; by: string; at: string; until: string | null } | null;
+  /**
+   * Set once someone acknowledged or snoozed it, or once it resolved (`by` says what resolved
+   * it, e.g. a new version from a Key Vault event).
+   */
+  state: {
+    kind: 'acknowledged' | 'snoozed' | 'resolved';
+    by: string;
+    at: string;
+    until: string | null;
+  } | null;
   /** Acknowledge / Snooze 7 days (verbs alert.ack, alert.snooze with data { key }), and Score. */
   actions: ActionView[];
 }

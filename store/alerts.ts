@@ -89,8 +89,42 @@ export interface AlertStore {
   saveGroup(keys: readonly string[], at: number): Promise<string>;
   /** The keys saved under a group id, or null when unknown (or dropped as too old). */
   group(id: string): Promise<string[] | null>;
+  /**
+   * The latest time (epoch ms) each of these keys was claimed, over every channel; a key never
+   * claimed (or cleared since) is absent. Real-time events compare it with their own time, so a
+   * new version raised before an alert was claimed does not resolve that alert.
+   */
+  claimTimes(keys: readonly string[]): Promise<Map<string, number>>;
+  /**
+   * Records that the asset got a new version (`version`, raised at `at` epoch ms), unless a
+   * resolution at the same time or later is recorded already; true when it was recorded. Kept
+   * apart from the claims (a clear does not forget it), so an expiry event about an older
+   * version that arrives late does not reopen the alert.
+   */
+  resolve(assetId: string, version: string | null, at: number): Promise<boolean>;
+  /** The recorded resolution of each of these assets; assets without one are absent. */
+  resolutions(assetIds: readonly string[]): Promise<Map<string, AlertResolution>>;
+  /**
+   * Records the message a card was posted as (`ref`: Slack `ts`, Teams activity id) for each of
+   * these (key, channel) pairs, replacing an earlier one, so any replica can update that card in
+   * place later. Keeps the newest `maxSentKeys`.
+   */
+  recordPost(entries: readonly AlertClaim[], ref: string, at: number): Promise<void>;
+  /** The posted messages recorded for these keys, on every channel. */
+  posts(keys: readonly string[]): Promise<AlertPost[]>;
   /** Re-reads the file if another process changed it (reads do so themselves). */
   reload(): Promise<void>;
+}
+
+/** Where the card of one alert was posted in one channel. */
+export interface AlertPost extends AlertClaim {
+  ref: string;
+}
+
+/** The newest version an asset is known to have got, and when (epoch ms). */
+export interface AlertResolution {
+  version: string | null;
+  at: number;
 }
 
 interface SentEntry {
@@ -127,7 +161,24 @@ interface GroupEntry {
   at: string;
 }
 
+interface ResolutionEntry {
+  assetId: string;
+  version: string | null;
+  at: string;
+}
+
+interface PostEntry {
+  key: string;
+  channel: string;
+  ref: string;
+  at: string;
+}
+
 interface AlertsData {
+  /** Absent in files written before cards were updated in place; oldest first. */
+  posted?: PostEntry[];
+  /** Absent in files written before real-time events resolved alerts; oldest first. */
+  resolved?: ResolutionEntry[];
   /** Absent in files written before groups existed. */
   groups?: GroupEntry[];
   subscriptions: AlertSubscription[];
@@ -276,6 +327,59 @@ export function createAlertStore(dir: string, options: AlertStoreOptions = {}): 
       return found ? [...found.keys] : null;
     },
 
+    async claimTimes(keys) {
+      const wanted = new Set(keys);
+      const out = new Map<string, number>();
+      for (const e of (await current()).sent) {
+        if (!wanted.has(e.key)) continue;
+        const at = Date.parse(e.at);
+        if (at > (out.get(e.key) ?? -Infinity)) out.set(e.key, at);
+      }
+      return out;
+    },
+
+    async resolve(assetId, version, at) {
+      const stamp = iso(at);
+      let recorded = false;
+      await doc.update((data) => {
+        const list = data.resolved ?? [];
+        const known = list.find((e) => e.assetId === assetId);
+        if (known !== undefined && Date.parse(known.at) >= at) return;
+        data.resolved = withNewest(list, { assetId, version, at: stamp }, cap, (e) => e.assetId === assetId);
+        recorded = true;
+      });
+      return recorded;
+    },
+
+    async resolutions(assetIds) {
+      const wanted = new Set(assetIds);
+      const out = new Map<string, AlertResolution>();
+      for (const e of (await current()).resolved ?? []) {
+        if (wanted.has(e.assetId)) out.set(e.assetId, { version: e.version, at: Date.parse(e.at) });
+      }
+      return out;
+    },
+
+    async recordPost(entries, ref, at) {
+      if (entries.length === 0) return;
+      if (ref === '')
+        throw new RangeError('a posted alert card needs its message reference, got an empty one');
+      const stamp = iso(at);
+      const pairs = new Set(entries.map((e) => pairId(e.key, e.channel)));
+      await doc.update((data) => {
+        const kept = (data.posted ?? []).filter((e) => !pairs.has(pairId(e.key, e.channel)));
+        const next = [...kept, ...entries.map(({ key, channel }) => ({ key, channel, ref, at: stamp }))];
+        data.posted = next.length > cap ? next.slice(next.length - cap) : next;
+      });
+    },
+
+    async posts(keys) {
+      const wanted = new Set(keys);
+      return ((await current()).posted ?? [])
+        .filter((e) => wanted.has(e.key))
+        .map(({ key, channel, ref }) => ({ key, channel, ref }));
+    },
+
     async isSuppressed(key, now) {
       const data = await current();
       if (data.acknowledged.some((e) => e.key === key)) return true;
@@ -354,6 +458,37 @@ function storedProblems(data: unknown): string[] {
       }
     });
   entries('sent', 'at');
+  const resolved = data.resolved;
+  if (resolved !== undefined) {
+    if (!Array.isArray(resolved)) problems.push('"data.resolved" must be an array');
+    else
+      resolved.forEach((e, i) => {
+        if (
+          !isPlainObject(e) ||
+          typeof e.assetId !== 'string' ||
+          !(e.version === null || typeof e.version === 'string') ||
+          !isTime(e.at)
+        )
+          problems.push(
+            `data.resolved[${i}]: must be { assetId, version (string or null), at } with an ISO at`,
+          );
+      });
+  }
+  const posted = data.posted;
+  if (posted !== undefined) {
+    if (!Array.isArray(posted)) problems.push('"data.posted" must be an array');
+    else
+      posted.forEach((e, i) => {
+        if (
+          !isPlainObject(e) ||
+          typeof e.key !== 'string' ||
+          typeof e.channel !== 'string' ||
+          typeof e.ref !== 'string' ||
+          !isTime(e.at)
+        )
+          problems.push(`data.posted[${i}]: must be { key, channel, ref, at } with an ISO at`);
+      });
+  }
   entries('acknowledged', 'at');
   entries('snoozed', 'until');
   return problems;

@@ -26,8 +26,16 @@ import {
 import { alertView } from './view.js';
 
 export interface AlertNotifiers {
-  slack?: { post(channelId: string, view: View): Promise<unknown> };
-  teams?: { send(conversationKey: string, view: View): Promise<unknown> };
+  /** `post` answers the message's `ts`, which `update` (chat.update) needs to replace it. */
+  slack?: {
+    post(channelId: string, view: View): Promise<unknown>;
+    update?(channelId: string, ts: string, view: View): Promise<void>;
+  };
+  /** `send` answers the activity's `id`, which `update` needs to replace it. */
+  teams?: {
+    send(conversationKey: string, view: View): Promise<unknown>;
+    update?(conversationKey: string, activityId: string, view: View): Promise<void>;
+  };
   playground?: { push(view: View): void | Promise<void> };
 }
 
@@ -55,6 +63,11 @@ export interface AlertDelivery {
   channel: AlertSubscription['channel'];
   view: View;
   claims: AlertClaim[];
+  /**
+   * Set to replace a posted card in place (its Slack `ts` or Teams activity id) rather than post
+   * a new one; such a delivery carries no claims.
+   */
+  replaces?: string;
 }
 
 export interface RunAlertsResult {
@@ -97,16 +110,43 @@ function canDeliver(sub: AlertSubscription, notifiers: AlertNotifiers): boolean 
   return notifiers[sub.channel.kind] !== undefined;
 }
 
-/** Posts one card through its channel's proactive sender. */
+function stringField(value: unknown, name: string): string | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const field = (value as Record<string, unknown>)[name];
+  return typeof field === 'string' && field !== '' ? field : null;
+}
+
+/**
+ * Posts one card through its channel's proactive sender; answers the posted message's reference
+ * (Slack `ts`, Teams activity id) when the sender gives one, for a later update in place.
+ */
 export async function deliverTo(
   sub: Pick<AlertSubscription, 'channel'>,
   view: View,
   notifiers: AlertNotifiers,
-): Promise<void> {
+): Promise<string | null> {
   const { kind, id } = sub.channel;
-  if (kind === 'slack') await notifiers.slack?.post(id, view);
-  else if (kind === 'teams') await notifiers.teams?.send(id, view);
-  else await notifiers.playground?.push(view);
+  if (kind === 'slack') return stringField(await notifiers.slack?.post(id, view), 'ts');
+  if (kind === 'teams') return stringField(await notifiers.teams?.send(id, view), 'id');
+  await notifiers.playground?.push(view);
+  return null;
+}
+
+/**
+ * Replaces a posted card (`ref`: its Slack `ts` or Teams activity id). False when the channel's
+ * sender cannot update (the playground, or a notifier without `update`): nothing was sent.
+ */
+export async function updateIn(
+  sub: Pick<AlertSubscription, 'channel'>,
+  ref: string,
+  view: View,
+  notifiers: AlertNotifiers,
+): Promise<boolean> {
+  const { kind, id } = sub.channel;
+  if (kind === 'slack' && notifiers.slack?.update) await notifiers.slack.update(id, ref, view);
+  else if (kind === 'teams' && notifiers.teams?.update) await notifiers.teams.update(id, ref, view);
+  else return false;
+  return true;
 }
 
 /** Keys beyond this many characters go into a saved group (Slack caps a button's value at 2,000). */

@@ -216,7 +216,7 @@ function ruleIdOf(event: AlertEvent): string | null {
 export function filterFor(
   events: readonly AlertEvent[],
   filters: AlertFilters,
-  current: ScanResult,
+  current: Pick<ScanResult, 'rules' | 'frameworks'>,
 ): AlertEvent[] {
   const rules = byId(current.rules);
   const vault = filters.vault?.trim().toLowerCase();

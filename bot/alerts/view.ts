@@ -174,3 +174,27 @@ export function eventsFromKeys(
   }
   return events;
 }
+
+/**
+ * The card of an alert that resolved (a new version of its asset), to replace the posted one in
+ * place: the same title and item, a good tone, what resolved it, and no buttons (there is nothing
+ * left to acknowledge or snooze).
+ */
+export function resolvedAlertView(
+  event: AlertEvent,
+  ctx: Omit<AlertViewContext, 'state' | 'keys' | 'group'> & { resolvedAt: string; by: string },
+): AlertView {
+  const view = alertView(event, {
+    scan: ctx.scan,
+    keys: [],
+    state: null,
+    ...(ctx.parameters ? { parameters: ctx.parameters } : {}),
+  });
+  return {
+    ...view,
+    tone: 'good',
+    title: `Resolved: ${view.title}`,
+    state: { kind: 'resolved', by: ctx.by, at: ctx.resolvedAt, until: null },
+    actions: [],
+  };
+}

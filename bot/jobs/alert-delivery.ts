@@ -7,7 +7,7 @@
 import { NO_TELEMETRY, type Telemetry } from '../../base/telemetry.js';
 import type { AlertStore } from '../../store/alerts.js';
 import { RetryableError, type JobDefinition, type JobQueue } from '../../store/jobs/types.js';
-import { deliverTo, type AlertDelivery, type AlertNotifiers } from '../alerts/deliver.js';
+import { deliverTo, updateIn, type AlertDelivery, type AlertNotifiers } from '../alerts/deliver.js';
 import type { Log } from '../types.js';
 import { httpStatusOf, isTransientDeliveryError } from './transient.js';
 
@@ -31,6 +31,8 @@ export function defineAlertDelivery(
     options?: JobDefinition;
     /** A span `certify.job.alert_delivery` per attempt (the Slack or Teams call below it); sent and failed cards. */
     telemetry?: Telemetry;
+    /** Epoch ms, stamps where a card was posted. Default Date.now. */
+    clock?: () => number;
   },
 ): (delivery: AlertDelivery) => Promise<void> {
   const options = deps.options ?? ALERT_DELIVERY_OPTIONS;
@@ -47,11 +49,22 @@ export function defineAlertDelivery(
   );
 
   async function deliver(job: { data: AlertDelivery; attempt: number }): Promise<void> {
-    const { channel, view, claims } = job.data;
+    const { channel, view, claims, replaces } = job.data;
     try {
-      await deliverTo({ channel }, view, deps.notifiers());
+      if (typeof replaces === 'string') {
+        const updated = await updateIn({ channel }, replaces, view, deps.notifiers());
+        deps.log(updated ? 'alerts.updated' : 'alerts.update_unsupported', {
+          channel: channel.kind,
+          attempt: job.attempt,
+        });
+        return;
+      }
+      const ref = await deliverTo({ channel }, view, deps.notifiers());
       telemetry.count('certify.alerts.sent', 1, { 'certify.channel': channel.kind });
       deps.log('alerts.delivered', { channel: channel.kind, attempt: job.attempt, keys: claims.length });
+      // Only a single alert's card is remembered: a digest stands for many alerts, and one of
+      // them resolving does not make the digest resolved.
+      if (ref !== null && claims.length === 1) await remember(claims, ref);
     } catch (error) {
       const status = httpStatusOf(error);
       const message = (error as Error).message ?? String(error);
@@ -78,6 +91,18 @@ export function defineAlertDelivery(
       throw error;
     }
   }
+  /** The card was posted: a failure to remember where only costs its update in place, never a repeat. */
+  async function remember(claims: AlertDelivery['claims'], ref: string): Promise<void> {
+    try {
+      await deps.alerts.recordPost(claims, ref, (deps.clock ?? Date.now)());
+    } catch (error) {
+      deps.log('alerts.post_not_recorded', {
+        level: 'warn',
+        error: (error as Error).message ?? String(error),
+      });
+    }
+  }
+
   return async (delivery) => {
     await jobs.send(ALERT_DELIVERY_JOB, { ...delivery });
   };

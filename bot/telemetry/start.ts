@@ -58,6 +58,8 @@ async function otlpExporters(
 
 /** Paths whose last segment is a bearer token (single-use download links): never recorded. */
 const TOKEN_PATH = '/downloads/';
+/** The Event Grid route, whose query string holds a credential: never recorded. */
+const EVENTGRID_PATH = '/api/eventgrid';
 
 /**
  * Inbound and outbound HTTP. The health probes are not worth a trace each; a download link's
@@ -68,7 +70,10 @@ export const HTTP_INSTRUMENTATION_CONFIG: HttpInstrumentationConfig = {
   startIncomingSpanHook: (req) =>
     req.url?.startsWith(TOKEN_PATH)
       ? { 'url.path': `${TOKEN_PATH}…`, 'http.target': `${TOKEN_PATH}…`, 'url.query': '' }
-      : {},
+      : // Event Grid's delivery URL carries its key in the query (?key=, bot/eventgrid/).
+        req.url?.startsWith(EVENTGRID_PATH)
+        ? { 'url.query': '' }
+        : {},
 };
 
 export async function startTelemetry(

@@ -23,6 +23,8 @@ import {
   subscriptionProblems,
   type AlertChannelKind,
   type AlertClaim,
+  type AlertPost,
+  type AlertResolution,
   type AlertStore,
   type AlertStoreOptions,
   type AlertSubscription,
@@ -30,7 +32,8 @@ import {
 } from '../alerts.js';
 import { inTransaction, isoParam, jsonParam, rows } from './sql.js';
 
-const WHERE = 'PostgreSQL tables alert_subscriptions, alert_claims, alert_suppressions, alert_groups';
+const WHERE =
+  'PostgreSQL tables alert_subscriptions, alert_claims, alert_suppressions, alert_groups, alert_resolutions, alert_posts';
 
 interface SubscriptionRow {
   channel_kind: string;
@@ -90,6 +93,26 @@ function subscriptionOf(row: SubscriptionRow, index: number): AlertSubscription 
   return sub;
 }
 
+/**
+ * Keeps the newest `max` rows of a table keyed by one column, never the row just written. Best
+ * effort: a prune that fails (a concurrent one won) leaves a few rows more until the next write.
+ */
+async function pruneOldest(
+  pool: pg.Pool,
+  table: 'alert_groups' | 'alert_resolutions',
+  idColumn: 'id' | 'asset_id',
+  justWritten: string,
+  max: number,
+): Promise<void> {
+  await pool
+    .query(
+      `DELETE FROM ${table} WHERE ${idColumn} IN (
+         SELECT ${idColumn} FROM ${table} WHERE ${idColumn} <> $1 ORDER BY at, ${idColumn}
+         LIMIT greatest(0, (SELECT count(*) FROM ${table}) - $2))`,
+      [justWritten, max],
+    )
+    .catch(() => undefined);
+}
 export function createPgAlertStore(pool: pg.Pool, options: AlertStoreOptions = {}): AlertStore {
   const cap = options.maxSentKeys ?? MAX_SENT_KEYS;
   if (!Number.isInteger(cap) || cap < 1)
@@ -272,14 +295,7 @@ export function createPgAlertStore(pool: pg.Pool, options: AlertStoreOptions = {
          ON CONFLICT (id) DO UPDATE SET keys = EXCLUDED.keys, at = EXCLUDED.at`,
         [id, jsonParam([...keys]), isoParam(at, 'alert group')],
       );
-      await pool
-        .query(
-          `DELETE FROM alert_groups WHERE id IN (
-             SELECT id FROM alert_groups WHERE id <> $1 ORDER BY at, id
-             LIMIT greatest(0, (SELECT count(*) FROM alert_groups) - $2))`,
-          [id, MAX_GROUPS],
-        )
-        .catch(() => undefined);
+      await pruneOldest(pool, 'alert_groups', 'id', id, MAX_GROUPS);
       return id;
     },
 
@@ -291,6 +307,76 @@ export function createPgAlertStore(pool: pg.Pool, options: AlertStoreOptions = {
         [id],
       );
       return found[0]?.keys ?? null;
+    },
+
+    async claimTimes(keys) {
+      const found = await rows<{ key: string; at: Date }>(
+        pool,
+        'read when alerts were claimed',
+        'SELECT key, max(at) AS at FROM alert_claims WHERE key = ANY($1::text[]) GROUP BY key',
+        [[...keys]],
+      );
+      return new Map(found.map((r) => [r.key, r.at.getTime()]));
+    },
+
+    async resolve(assetId, version, at) {
+      // One statement: of two replicas resolving the same asset, the later event wins.
+      const found = await rows<{ asset_id: string }>(
+        pool,
+        `record the new version of ${assetId}`,
+        `INSERT INTO alert_resolutions (asset_id, version, at) VALUES ($1, $2, $3::timestamptz)
+         ON CONFLICT (asset_id) DO UPDATE SET version = EXCLUDED.version, at = EXCLUDED.at
+         WHERE alert_resolutions.at < EXCLUDED.at
+         RETURNING asset_id`,
+        [assetId, version, isoParam(at, 'alert resolution')],
+      );
+      await pruneOldest(pool, 'alert_resolutions', 'asset_id', assetId, cap);
+      return found.length > 0;
+    },
+
+    async resolutions(assetIds) {
+      const found = await rows<{ asset_id: string; version: string | null; at: Date }>(
+        pool,
+        'read the alert resolutions',
+        'SELECT asset_id, version, at FROM alert_resolutions WHERE asset_id = ANY($1::text[])',
+        [[...assetIds]],
+      );
+      return new Map<string, AlertResolution>(
+        found.map((r) => [r.asset_id, { version: r.version, at: r.at.getTime() }]),
+      );
+    },
+
+    async recordPost(entries, ref, at) {
+      if (entries.length === 0) return;
+      if (ref === '')
+        throw new RangeError('a posted alert card needs its message reference, got an empty one');
+      const pairs = distinct(entries);
+      await rows(
+        pool,
+        'record where alert cards were posted',
+        `INSERT INTO alert_posts (key, channel, ref, at)
+         SELECT key, channel, $3, $4::timestamptz FROM unnest($1::text[], $2::text[]) AS p(key, channel)
+         ON CONFLICT (key, channel) DO UPDATE SET ref = EXCLUDED.ref, at = EXCLUDED.at`,
+        [pairs.map((e) => e.key), pairs.map((e) => e.channel), ref, isoParam(at, 'alert post')],
+      );
+      await pool
+        .query(
+          `DELETE FROM alert_posts WHERE (key, channel) IN (
+             SELECT key, channel FROM alert_posts ORDER BY at, key, channel
+             LIMIT greatest(0, (SELECT count(*) FROM alert_posts) - $1))`,
+          [cap],
+        )
+        .catch(() => undefined);
+    },
+
+    async posts(keys) {
+      const found = await rows<AlertPost>(
+        pool,
+        'read where alert cards were posted',
+        'SELECT key, channel, ref FROM alert_posts WHERE key = ANY($1::text[]) ORDER BY at, key, channel',
+        [[...keys]],
+      );
+      return found.map(({ key, channel, ref }) => ({ key, channel, ref }));
     },
 
     // Every read asks the database: there is nothing to re-read.

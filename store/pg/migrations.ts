@@ -249,10 +249,33 @@ CREATE TABLE evidence_zips (
 ALTER TABLE evidence_zips ALTER COLUMN zip SET STORAGE EXTERNAL;
 `;
 
+// Alerts resolved by Key Vault's real-time events (bot/jobs/eventgrid-events.ts): the newest
+// version each asset is known to have got, and when Key Vault raised it. Apart from the claims,
+// so clearing an asset's alerts does not forget it and a late expiry event cannot reopen them.
+// And where each alert's card was posted per channel (Slack ts, Teams activity id), so any
+// replica can update it in place when the alert resolves.
+const ALERT_RESOLUTIONS = `
+CREATE TABLE alert_resolutions (
+  asset_id text PRIMARY KEY,
+  version text,
+  at timestamptz NOT NULL
+);
+CREATE INDEX alert_resolutions_at ON alert_resolutions (at);
+CREATE TABLE alert_posts (
+  key text NOT NULL,
+  channel text NOT NULL,
+  ref text NOT NULL CHECK (ref <> ''),
+  at timestamptz NOT NULL,
+  PRIMARY KEY (key, channel)
+);
+CREATE INDEX alert_posts_at ON alert_posts (at);
+`;
+
 /** Every migration this build knows, oldest first. */
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: 'initial schema', sql: INITIAL },
   { version: 2, name: 'evidence bundle files', sql: EVIDENCE_FILES },
+  { version: 3, name: 'alert resolutions and posted cards', sql: ALERT_RESOLUTIONS },
 ]);
 
 /** The schema version this build migrates a database to. */

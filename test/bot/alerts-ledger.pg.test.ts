@@ -27,7 +27,9 @@ afterAll(async () => {
   await db?.drop();
 });
 beforeEach(async () => {
-  await db.pool.query('TRUNCATE alert_subscriptions, alert_claims, alert_suppressions, alert_groups');
+  await db.pool.query(
+    'TRUNCATE alert_subscriptions, alert_claims, alert_suppressions, alert_groups, alert_resolutions, alert_posts',
+  );
 });
 
 /** Two replicas: each its own pool on the one database; subscriptions go through the first. */

@@ -143,6 +143,32 @@ describe('references saved by the Bot Framework adapter', () => {
     assert.equal(sent.authorization, `Bearer ${outbound}`);
   });
 
+  it('send answers the new activity id; update replaces that activity’s card (PUT)', async () => {
+    const references = createConversationStore<StoredReference>(dir);
+    await references.save('19:update@thread.tacv2', {
+      ...botbuilderReference(connector.serviceUrl),
+      conversation: { conversationType: 'channel', id: '19:update@thread.tacv2', isGroup: true },
+    });
+    const notifier = createTeamsNotifier({
+      config: { teams: null },
+      references,
+      log: suiteLog('teams-references'),
+    });
+    const { id } = await notifier.send('19:update@thread.tacv2', ALERT);
+    const posted = connector.activities.at(-1)!;
+    assert.equal(posted.method, 'POST');
+    assert.match(id, /^fake-\d+$/, 'the id the connector gave the new activity');
+    const resolved: View = { ...ALERT, tone: 'good', title: 'Resolved: Secret expires within 7 days' };
+    await notifier.update('19:update@thread.tacv2', id, resolved);
+    const put = connector.activities.at(-1)!;
+    assert.equal(put.method, 'PUT');
+    assert.equal(put.conversationId, '19:update@thread.tacv2');
+    assert.equal(put.activityId, id);
+    const attachments = put.activity.attachments as { content: unknown }[];
+    assert.deepEqual(attachments[0]?.content, toAdaptiveCard(resolved));
+    assert.deepEqual(connector.unexpected, []);
+  });
+
   it('an unusable reference is refused with its conversation named, and left as it was', async () => {
     const references = createConversationStore<StoredReference>(dir);
     await references.save('19:broken', { conversation: { id: '19:broken' }, channelId: 'msteams' });

@@ -42,6 +42,8 @@ export const SECRETS = {
   auditContractClientSecret: 'abc~DEF1234567890abcdefghijklmnopqrstu',
   /** A secret value written to the fake Key Vault (test/provenance/keyvault-writer.test.ts). */
   keyVaultSecretValue: 'S3cr3t-value-that-must-never-leak-9f8e7d',
+  /** CERTIFY_EVENTGRID_KEY of test/bot/eventgrid.test.ts (the delivery URL's ?key=). */
+  eventGridKey: 'eventgrid-test-key-4f1d9a0c7b2e5d83',
 } as const satisfies Record<string, string>;
 
 export type SecretName = keyof typeof SECRETS;

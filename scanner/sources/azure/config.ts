@@ -39,6 +39,21 @@ const VAULT_SUFFIX_BY_ARM_HOST: Record<string, string> = {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/**
+ * Key Vault's DNS suffix as the source uses it for vault hosts: CERTIFY_KEYVAULT_DNS_SUFFIX, else
+ * the one of CERTIFY_ARM_ENDPOINT's cloud, else the public cloud's. Shared with the Event Grid
+ * route, whose asset ids must be exactly the scans' ones.
+ */
+export function keyVaultDnsSuffix(env: Env): string {
+  let armHost = 'management.azure.com';
+  try {
+    armHost = new URL(env.CERTIFY_ARM_ENDPOINT?.trim() || 'https://management.azure.com').host;
+  } catch {
+    // readAzureEnv reports a bad endpoint; the public cloud's suffix stands meanwhile.
+  }
+  return env.CERTIFY_KEYVAULT_DNS_SUFFIX?.trim() || VAULT_SUFFIX_BY_ARM_HOST[armHost] || 'vault.azure.net';
+}
+
 function endpoint(env: Env, name: string, fallback: string, problems: string[]): string {
   const text = env[name]?.trim() || fallback;
   try {
@@ -86,10 +101,7 @@ export function readAzureEnv(env: Env): AzureSettings {
     armEndpoint,
     graphEndpoint,
     authorityHost,
-    vaultDnsSuffix:
-      env.CERTIFY_KEYVAULT_DNS_SUFFIX?.trim() ||
-      VAULT_SUFFIX_BY_ARM_HOST[new URL(armEndpoint).host] ||
-      'vault.azure.net',
+    vaultDnsSuffix: keyVaultDnsSuffix({ ...env, CERTIFY_ARM_ENDPOINT: armEndpoint }),
     keyVaultChallengeVerification: challenge !== 'off',
     concurrency: positive(env, 'CERTIFY_AZURE_CONCURRENCY', 64, problems),
     perVaultConcurrency: positive(env, 'CERTIFY_AZURE_VAULT_CONCURRENCY', 8, problems),

@@ -283,6 +283,60 @@ describe.each(STORE_KINDS)('AlertStore contract ($name)', (kind) => {
     });
   });
 
+  describe('claim times and resolutions (real-time events)', () => {
+    it('gives the latest claim time per key over every channel, for every handle; cleared keys are gone', async () => {
+      const replicas = await kind.open(2);
+      const one = open(replicas[0]!);
+      const two = open(replicas[1]!);
+      await one.claim(pairs(['a', 'b'], SLACK), T0);
+      await two.claim(pairs(['a'], TEAMS), T0 + HOUR);
+      assert.deepEqual([...(await two.claimTimes(['a', 'b', 'never']))].sort(), [
+        ['a', T0 + HOUR],
+        ['b', T0],
+      ]);
+      await one.clear(['a']);
+      assert.deepEqual([...(await two.claimTimes(['a', 'b']))], [['b', T0]]);
+    });
+
+    it('records a resolution only when it is newer, survives a clear, seen by every handle', async () => {
+      const replicas = await kind.open(2);
+      const one = open(replicas[0]!);
+      const two = open(replicas[1]!);
+      const asset = 'https://kv.vault.azure.net/secrets/db';
+      assert.equal(await one.resolve(asset, 'v2', T0 + HOUR), true);
+      assert.equal(await two.resolve(asset, 'v1', T0), false, 'an older event changes nothing');
+      assert.equal(await two.resolve(asset, 'v9', T0 + HOUR), false, 'an equal time changes nothing');
+      await one.clear([`threshold:30d:${asset}`]);
+      assert.deepEqual(
+        [...(await two.resolutions([asset, 'other']))],
+        [[asset, { version: 'v2', at: T0 + HOUR }]],
+      );
+      assert.equal(await two.resolve(asset, null, T0 + 2 * HOUR), true);
+      assert.deepEqual(
+        await one.resolutions([asset]),
+        new Map([[asset, { version: null, at: T0 + 2 * HOUR }]]),
+      );
+    });
+  });
+
+  describe('posted cards', () => {
+    it('records where a card was posted per (key, channel), the newest replacing, for every handle', async () => {
+      const replicas = await kind.open(2);
+      const one = open(replicas[0]!);
+      const two = open(replicas[1]!);
+      await one.recordPost(pairs(['a'], SLACK), '1700000000.000001', T0);
+      await one.recordPost(pairs(['a'], TEAMS), 'activity-1', T0);
+      await two.recordPost(pairs(['a'], SLACK), '1700000000.000002', T0 + HOUR);
+      const found = (await two.posts(['a', 'b'])).sort((x, y) => x.channel.localeCompare(y.channel));
+      assert.deepEqual(found, [
+        { key: 'a', channel: SLACK, ref: '1700000000.000002' },
+        { key: 'a', channel: TEAMS, ref: 'activity-1' },
+      ]);
+      assert.deepEqual(await one.posts(['b']), []);
+      await assert.rejects(one.recordPost(pairs(['b'], SLACK), '', T0), /message reference/);
+    });
+  });
+
   it('has a path and a reload', async () => {
     const replicas = await kind.open(2);
     const store = open(replicas[0]!);

@@ -33,6 +33,8 @@ async function schemaRows(db: TestDatabase) {
 const EVERY_TABLE = [
   'alert_claims',
   'alert_groups',
+  'alert_posts',
+  'alert_resolutions',
   'alert_subscriptions',
   'alert_suppressions',
   'audit_checkpoints',

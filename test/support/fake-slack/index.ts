@@ -16,6 +16,8 @@ export interface FakeSlackCall {
   /** Whether a `Bearer` token came with the call (the token itself is not kept). */
   authorized: boolean;
   at: number;
+  /** The `ts` the fake answered a chat.postMessage with (what a chat.update names). */
+  ts?: string;
 }
 
 export interface FakeSlack {
@@ -91,7 +93,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         return;
       }
       const method = api[1] ?? '';
-      record({ method, body, authorized, at });
+      const call: FakeSlackCall = { method, body, authorized, at };
+      record(call);
       if (!authorized && method !== 'api.test') {
         json(200, { ok: false, error: 'not_authed' });
         return;
@@ -121,6 +124,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
           });
           return;
         case 'chat.postMessage':
+          call.ts = ts;
           json(200, { ok: true, channel: body['channel'], ts, message: { text: body['text'], ts } });
           return;
         case 'chat.update':
