@@ -26,6 +26,7 @@ export type StoreKind = 'embedded' | 'postgres';
 /** Checking and recording a delivery's identity in one step (bot/slack/delivery-ledger.ts). */
 export interface SharedDeliveryLedger {
   seen(key: string, now: number): Promise<boolean>;
+  forget(key: string): Promise<void>;
 }
 
 export interface StoreBackend {

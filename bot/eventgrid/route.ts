@@ -163,7 +163,9 @@ export function createEventGridRoutes(deps: EventGridRouteDeps): Record<string, 
       try {
         job = await deps.jobs.send(EVENTGRID_EVENTS_JOB, { events: fresh, receivedAt });
       } catch (error) {
-        // Event Grid retries a 5xx; the ids are already recorded, so this is logged loudly (README).
+        // Event Grid retries a 5xx: the ids are forgotten so that the retry is queued, not taken
+        // for a duplicate (a forget that fails too leaves it to the next scheduled scan).
+        await Promise.all(fresh.map((e) => deps.ledger.forget(LEDGER_PREFIX + e.id).catch(() => undefined)));
         log('eventgrid.enqueue_failed', {
           level: 'error',
           ids: fresh.map((e) => e.id),

@@ -11,4 +11,6 @@ export interface DeliveryLedger {
    * arriving together, only one may be told `false`.
    */
   seen(key: string, now: number): Promise<boolean>;
+  /** Drops `key`: its work could not be handed on, so a retry must not be taken for a duplicate. */
+  forget(key: string): Promise<void>;
 }

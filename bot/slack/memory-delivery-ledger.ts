@@ -48,6 +48,11 @@ export class MemoryDeliveryLedger implements DeliveryLedger {
     return Promise.resolve(false);
   }
 
+  forget(key: string): Promise<void> {
+    this.entries.delete(key);
+    return Promise.resolve();
+  }
+
   /** Drops expired entries from the front, so the cost is paid once per entry. */
   private prune(now: number): void {
     for (const [key, expiresAt] of this.entries) {

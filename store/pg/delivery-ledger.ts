@@ -18,6 +18,8 @@ export interface PgDeliveryLedger {
    * it until `now` plus the window.
    */
   seen(key: string, now: number): Promise<boolean>;
+  /** Drops `key`, so its next delivery is handled. */
+  forget(key: string): Promise<void>;
 }
 
 export interface PgDeliveryLedgerOptions {
@@ -55,6 +57,10 @@ export function createPgDeliveryLedger(pool: pg.Pool, options: PgDeliveryLedgerO
           .catch(() => undefined);
       }
       return recorded.length === 0;
+    },
+
+    async forget(key) {
+      await rows(pool, 'forget a delivery', 'DELETE FROM slack_deliveries WHERE key = $1', [key]);
     },
   };
 }

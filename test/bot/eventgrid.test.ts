@@ -65,6 +65,8 @@ interface Harness {
   lines: Array<{ event: string; fields: Record<string, unknown> }>;
   clock: { now: number };
   jobs: JobQueue;
+  /** How many of the next sends fail, as a queue that cannot be reached does. */
+  failSends: { left: number };
 }
 
 async function start(env: Record<string, string>): Promise<Harness> {
@@ -85,8 +87,13 @@ async function start(env: Record<string, string>): Promise<Harness> {
     { retryLimit: 0, retryDelaySeconds: 1, retryBackoff: false, expireInSeconds: 60 },
   );
   await queue.start();
+  const failSends = { left: 0 };
   const jobs = {
     send: async (name: string, data: EventGridEventsJobData) => {
+      if (failSends.left > 0) {
+        failSends.left -= 1;
+        throw new Error('the job queue is unreachable');
+      }
       sent.push(data);
       return queue.send(name, data);
     },
@@ -120,6 +127,7 @@ async function start(env: Record<string, string>): Promise<Harness> {
     lines,
     clock,
     jobs: queue,
+    failSends,
   };
 }
 
@@ -312,6 +320,21 @@ describe('Event Grid route: key and Entra ID tokens', () => {
     assert.deepEqual(
       h.sent.at(-1)!.events.map((e) => e.id),
       ['twice-in-a-batch'],
+    );
+  });
+
+  it('a delivery whose job could not be queued answers 503, and its retry is queued, not dropped', async () => {
+    const event = renamed(fixtureEvent('SecretNearExpiry', 'eventgrid'), 'queue-down-1');
+    const before = h.sent.length;
+    h.failSends.left = 1;
+    const failed = await h.publisher.deliver('eventgrid', [event], { key: KEY });
+    assert.equal(failed.status, 503);
+    assert.equal(h.sent.length, before);
+    const retried = await h.publisher.deliver('eventgrid', [event], { key: KEY });
+    assert.deepEqual(retried.json, { queued: 1, duplicates: 0, ignored: 0 });
+    assert.deepEqual(
+      h.sent.at(-1)!.events.map((e) => e.id),
+      ['queue-down-1'],
     );
   });
 

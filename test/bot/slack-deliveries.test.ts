@@ -362,7 +362,10 @@ describe('Slack deliveries: replays and retries', () => {
   });
 
   it('answers 503 and does nothing when the ledger cannot answer', async () => {
-    const broken: DeliveryLedger = { seen: () => Promise.reject(new Error('ledger store unreachable')) };
+    const broken: DeliveryLedger = {
+      seen: () => Promise.reject(new Error('ledger store unreachable')),
+      forget: () => Promise.resolve(),
+    };
     const brokenUrl = await serve(
       createSlackRoute({
         config: { slack: { botToken: BOT_TOKEN, signingSecret: SECRET, apiUrl: fake.apiUrl } },

@@ -31,6 +31,17 @@ describe.each(STORE_KINDS)('DeliveryLedger contract ($name)', (kind) => {
     assert.equal(await ledger.seen('event:Ev1', T0 + WINDOW + 2), true, 'and remembered again');
   });
 
+  it('a forgotten key is new again, and only that key', async () => {
+    const [replica] = await kind.open();
+    const ledger = open(replica!);
+    assert.equal(await ledger.seen('eventgrid:A', T0), false);
+    assert.equal(await ledger.seen('eventgrid:B', T0), false);
+    await ledger.forget('eventgrid:A');
+    await ledger.forget('eventgrid:never-seen');
+    assert.equal(await ledger.seen('eventgrid:A', T0 + 1000), false, 'its retry is handled');
+    assert.equal(await ledger.seen('eventgrid:B', T0 + 1000), true, 'the other is still seen');
+  });
+
   it('of ten copies arriving together, exactly one is new', async () => {
     const [replica] = await kind.open();
     const ledger = open(replica!);
