@@ -271,11 +271,33 @@ CREATE TABLE alert_posts (
 CREATE INDEX alert_posts_at ON alert_posts (at);
 `;
 
+// Slack users who opened Certify's App Home, so each scheduled scan republishes their view; and
+// the trend charts (PNG) behind Certify's unguessable, expiring image links, kept here so any
+// replica can serve a chart another one drew. Only the token's SHA-256 is stored.
+const HOME_AND_CHARTS = `
+CREATE TABLE slack_home_viewers (
+  team_id text NOT NULL,
+  user_id text NOT NULL,
+  opened_at timestamptz NOT NULL,
+  PRIMARY KEY (team_id, user_id)
+);
+CREATE INDEX slack_home_viewers_opened_at ON slack_home_viewers (opened_at);
+CREATE TABLE charts (
+  token_sha256 text PRIMARY KEY,
+  png bytea NOT NULL,
+  alt text NOT NULL,
+  created_at timestamptz NOT NULL,
+  expires_at timestamptz NOT NULL
+);
+CREATE INDEX charts_expires_at ON charts (expires_at);
+`;
+
 /** Every migration this build knows, oldest first. */
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: 'initial schema', sql: INITIAL },
   { version: 2, name: 'evidence bundle files', sql: EVIDENCE_FILES },
   { version: 3, name: 'alert resolutions and posted cards', sql: ALERT_RESOLUTIONS },
+  { version: 4, name: 'App Home viewers and trend charts', sql: HOME_AND_CHARTS },
 ]);
 
 /** The schema version this build migrates a database to. */
