@@ -23,6 +23,10 @@ ENV NODE_ENV=production \
     PORT=3978 \
     CERTIFY_DATA_DIR=/data
 WORKDIR /app
+# The trend charts' text (charts/png.ts draws with DejaVu Sans); the slim image has no fonts.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 COPY --from=build --chown=root:root /package/ ./
 # Production dependencies only; no lifecycle scripts (dist/ is already built).
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \

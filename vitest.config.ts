@@ -18,6 +18,7 @@ export default defineConfig({
       include: [
         'bot/**/*.ts',
         'cards/**/*.ts',
+        'charts/**/*.ts',
         'cli/**/*.ts',
         'evidence/**/*.ts',
         'provenance/**/*.ts',

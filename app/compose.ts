@@ -11,6 +11,7 @@
  */
 import { azureSourceFromEnv } from '../adapters/azure-source.js';
 import { keyVaultWriterFromEnv } from '../adapters/keyvault-writer.js';
+import type { DemoProfile } from '../scanner/sources/demo/profile.js';
 import { resolveSource } from '../scanner/sources/registry.js';
 import type { CollectContext, Source } from '../scanner/sources/types.js';
 import type { CertifyPorts, ScanService } from '../services/scan.js';
@@ -52,6 +53,8 @@ export interface ComposeDeps {
 export interface DemoOptions {
   size?: number | undefined;
   seed?: number | undefined;
+  /** Default: the configuration's (CERTIFY_DEMO_PROFILE), else organisation. */
+  profile?: DemoProfile | undefined;
 }
 
 export interface Services {
@@ -123,6 +126,9 @@ export function composeServices(config: ServiceConfig, deps: ComposeDeps): Servi
     resolveSource(spec ?? config.source, {
       ...(demo.size !== undefined ? { demoSize: demo.size } : {}),
       ...(demo.seed !== undefined ? { demoSeed: demo.seed } : {}),
+      ...((demo.profile ?? config.demoProfile) !== undefined
+        ? { demoProfile: demo.profile ?? config.demoProfile }
+        : {}),
       cwd: deps.cwd,
       extra: { azure: () => azureSourceFromEnv(deps.env, deps.telemetry) },
     });

@@ -4,6 +4,12 @@
  */
 import { resolve } from 'node:path';
 import { CertifyError } from '../base/errors.js';
+import {
+  DEFAULT_DEMO_PROFILE,
+  DEMO_PROFILES,
+  parseDemoProfile,
+  type DemoProfile,
+} from '../scanner/sources/demo/profile.js';
 import { DEFAULT_HISTORY_LIMIT } from '../store/scans.js';
 
 export interface DatabaseConfig {
@@ -16,6 +22,8 @@ export interface DatabaseConfig {
 export interface Config {
   dataDir: string;
   source: string;
+  /** The demo tenant's profile (CERTIFY_DEMO_PROFILE); absent: organisation. */
+  demoProfile?: DemoProfile;
   /** Bound on the scan summaries kept in the store. */
   historyLimit: number;
   /** The PostgreSQL store shared by replicas; null: the embedded store in the data dir. */
@@ -50,6 +58,11 @@ export function readEnv(env: Readonly<Record<string, string | undefined>>, cwd: 
       'CERTIFY_DATABASE_AUTH=entra needs CERTIFY_DATABASE_URL (the server and the Entra principal as user)',
     );
   }
+  const profileText = env.CERTIFY_DEMO_PROFILE?.trim() || DEFAULT_DEMO_PROFILE;
+  const demoProfile = parseDemoProfile(profileText);
+  if (demoProfile === null) {
+    problems.push(`CERTIFY_DEMO_PROFILE: "${profileText}" is not one of ${DEMO_PROFILES.join(', ')}`);
+  }
   const signingKeyId = env.CERTIFY_SIGNING_KEY_ID?.trim() || null;
   const refreshText = env.CERTIFY_SIGNING_KEY_REFRESH_MINUTES?.trim() || '5';
   const refreshMinutes = Number(refreshText);
@@ -69,6 +82,7 @@ export function readEnv(env: Readonly<Record<string, string | undefined>>, cwd: 
   return {
     dataDir: resolve(cwd, env.CERTIFY_DATA_DIR || '.certify'),
     source: env.CERTIFY_SOURCE || 'demo',
+    demoProfile: demoProfile ?? DEFAULT_DEMO_PROFILE,
     historyLimit,
     database: url === null ? null : { url, auth: auth === 'entra' ? 'entra' : 'password' },
     signingKey: signingKeyId === null ? null : { id: signingKeyId, refreshMinutes },

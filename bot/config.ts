@@ -30,12 +30,31 @@ export interface TeamsConfig {
   managedIdentityClientId?: string | null;
 }
 
-export interface SlackConfig {
+interface SlackCommonConfig {
   botToken: string;
-  signingSecret: string;
-  /** Always ends with `/`, so `new URL('chat.postMessage', apiUrl)` stays under it. */
+  /**
+   * Always ends with `/`, so `new URL('chat.postMessage', apiUrl)` stays under it. Socket Mode's
+   * `apps.connections.open` goes there too, so one setting points both at a stand-in.
+   */
   apiUrl: string;
 }
+
+/** Slack POSTs signed requests to `/slack/events`: the service must be reachable from Slack. */
+export interface SlackHttpConfig extends SlackCommonConfig {
+  mode: 'http';
+  signingSecret: string;
+}
+
+/**
+ * SLACK_APP_TOKEN set: Certify opens a Socket Mode WebSocket to Slack and nothing comes in, so
+ * there is no signed HTTP and no signing secret; the app-level token authenticates the socket.
+ */
+export interface SlackSocketConfig extends SlackCommonConfig {
+  mode: 'socket';
+  appToken: string;
+}
+
+export type SlackConfig = SlackHttpConfig | SlackSocketConfig;
 
 export interface BotConfig {
   port: number;
@@ -45,6 +64,8 @@ export interface BotConfig {
   scanTimezone: string;
   dataDir: string;
   source: string;
+  /** The demo tenant's profile (CERTIFY_DEMO_PROFILE, default organisation). */
+  demoProfile: NonNullable<Config['demoProfile']>;
   historyLimit: number;
   /** The PostgreSQL store shared by replicas (CERTIFY_DATABASE_URL), or null: the data dir's. */
   database: DatabaseConfig | null;
@@ -265,6 +286,7 @@ export function readBotEnv(env: Env, cwd: string): BotConfig {
     scanTimezone,
     dataDir: base.dataDir,
     source: base.source,
+    demoProfile: base.demoProfile ?? 'organisation',
     historyLimit: base.historyLimit,
     database: base.database,
     signingKey: base.signingKey ?? null,
@@ -429,6 +451,7 @@ function readTeams(env: Env, problems: string[]): TeamsConfig | null {
 function readSlack(env: Env, problems: string[]): SlackConfig | null {
   const botToken = get(env, 'SLACK_BOT_TOKEN');
   const signingSecret = get(env, 'SLACK_SIGNING_SECRET');
+  const appToken = get(env, 'SLACK_APP_TOKEN');
   const apiText = get(env, 'CERTIFY_SLACK_API_URL') ?? DEFAULT_SLACK_API_URL;
   let apiUrl = apiText;
   try {
@@ -440,12 +463,26 @@ function readSlack(env: Env, problems: string[]): SlackConfig | null {
       `CERTIFY_SLACK_API_URL: "${apiText}" is not an http(s) URL; set the Slack Web API base, e.g. ${DEFAULT_SLACK_API_URL}`,
     );
   }
-  if (!botToken && !signingSecret) return null;
+  if (!botToken && !signingSecret && !appToken) return null;
   if (botToken && !botToken.startsWith('xoxb-')) {
     // Never echo the value: it may be a real token of another kind.
     problems.push(
       "SLACK_BOT_TOKEN: does not start with xoxb-; copy the Bot User OAuth Token from your Slack app's OAuth & Permissions page",
     );
+  }
+  if (appToken !== undefined) {
+    if (!appToken.startsWith('xapp-')) {
+      problems.push(
+        "SLACK_APP_TOKEN: does not start with xapp-; generate an app-level token with the connections:write scope on your Slack app's Basic Information page (App-Level Tokens), or unset SLACK_APP_TOKEN to receive Slack over HTTP",
+      );
+    }
+    if (!botToken) {
+      problems.push(
+        "SLACK_BOT_TOKEN: missing while SLACK_APP_TOKEN is set; Socket Mode still answers with the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth & Permissions page",
+      );
+    }
+    // A signing secret left set is harmless: nothing arrives over HTTP to verify with it.
+    return { mode: 'socket', botToken: botToken ?? '', appToken, apiUrl };
   }
   if (!botToken) {
     problems.push(
@@ -455,5 +492,5 @@ function readSlack(env: Env, problems: string[]): SlackConfig | null {
   if (!signingSecret) {
     problems.push("SLACK_SIGNING_SECRET: missing; copy it from your Slack app's Basic Information page");
   }
-  return { botToken: botToken ?? '', signingSecret: signingSecret ?? '', apiUrl };
+  return { mode: 'http', botToken: botToken ?? '', signingSecret: signingSecret ?? '', apiUrl };
 }

@@ -5,6 +5,7 @@ import type { ParameterService } from '../services/parameters.js';
 import type { RuleService } from '../services/rules.js';
 import type { CertifyPorts, ScanService } from '../services/scan.js';
 import type { AuditLog } from '../store/audit-log.js';
+import type { ChartService } from '../services/charts.js';
 import type { EvidenceService } from '../services/evidence.js';
 import type { ProvenanceService } from '../services/rotation.js';
 import type { Source } from '../scanner/sources/types.js';
@@ -41,6 +42,8 @@ export function createBotCore(deps: {
   provenance?: ProvenanceService;
   /** The operator audit log: every command and button press is appended before it runs. */
   audit?: AuditLog;
+  /** Trend charts behind expiring links, on the trend and score views; absent: no chart. */
+  charts?: Pick<ChartService, 'chartFor' | 'publicLinks'>;
   /** Posts a card to a channel later (the approval card of a long build, from its job). */
   notify?: (channel: BotChannel, view: View) => Promise<void>;
   /**
@@ -83,6 +86,7 @@ export function createBotCore(deps: {
     ...(evidence ? { evidence } : {}),
     ...(deps.provenance ? { provenance: deps.provenance } : {}),
     ...(deps.audit ? { audit: deps.audit } : {}),
+    ...(deps.charts ? { charts: deps.charts } : {}),
     ...(deps.progressAfterMs !== undefined ? { progressAfterMs: deps.progressAfterMs } : {}),
     ...(deps.onError ? { onError: deps.onError } : {}),
   });

@@ -40,6 +40,7 @@ export const REDACTED_KEYS = [
   'idToken',
   'id_token',
   'botToken',
+  'appToken',
   'password',
   'appPassword',
   'secret',

@@ -58,7 +58,18 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function answer(res: ServerResponse, view: View) {
+/**
+ * A chart's link made relative: this server draws and serves it, and the page may open the
+ * playground under a name other than CERTIFY_PUBLIC_URL (its policy loads only its own images).
+ */
+function ownCharts(view: View): View {
+  if ((view.kind !== 'score' && view.kind !== 'trend') || !view.chart) return view;
+  const { pathname } = new URL(view.chart.url);
+  return pathname.startsWith('/charts/') ? { ...view, chart: { ...view.chart, url: pathname } } : view;
+}
+
+function answer(res: ServerResponse, answered: View) {
+  const view = ownCharts(answered);
   sendJson(res, 200, { card: toAdaptiveCard(view), view });
 }
 

@@ -9,6 +9,7 @@ import { isCertifyError } from '../base/errors.js';
 import { NO_TELEMETRY, type Telemetry } from '../base/telemetry.js';
 import type { CertificateLookup } from '../services/rotation.js';
 import { certificateRoute } from './cert-page.js';
+import { chartRoute, type ChartImages } from './chart-route.js';
 import { downloadRoute, type DownloadLinks } from './download-route.js';
 import { HttpError, MAX_BODY_BYTES, sendJson } from './http.js';
 import type { PlaygroundFeed } from './playground-feed.js';
@@ -38,6 +39,10 @@ export interface ServerDeps {
   runScheduledScan?: () => Promise<string>;
   /** GET /downloads/<token>: redeems a single-use link; HEAD only checks it (see download-route.ts). */
   redeemDownload?: DownloadLinks;
+  /** GET /charts/<token>.png: a trend chart behind its expiring link (see chart-route.ts). */
+  charts?: ChartImages;
+  /** The time expiring links are judged at (default Date.now; tests pass their own). */
+  clock?: () => number;
   /** GET /.well-known/jwks.json: the public key that signs bundles and certificates. */
   jwks?: () => unknown;
   /** GET /certs/<id>: a provenance certificate (HTML or JSON) with its verification status. */
@@ -58,7 +63,8 @@ export interface BotServer {
 
 /** Paths whose last segment is a bearer token: logged without it. */
 function loggablePath(path: string): string {
-  return path.startsWith('/downloads/') ? '/downloads/…' : path;
+  if (path.startsWith('/downloads/')) return '/downloads/…';
+  return path.startsWith('/charts/') ? '/charts/…' : path;
 }
 
 export function createServer(deps: ServerDeps): BotServer {
@@ -94,6 +100,7 @@ export function createServer(deps: ServerDeps): BotServer {
     routes.set('GET /certs/*', certificateRoute(deps.certificates.lookup, deps.certificates.jwksUrl));
   }
   if (deps.redeemDownload) routes.set('GET /downloads/*', downloadRoute(deps.redeemDownload));
+  if (deps.charts) routes.set('GET /charts/*', chartRoute(deps.charts, deps.clock ?? Date.now));
   if (config.playground) {
     const playground = playgroundRoutes({
       core,

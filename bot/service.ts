@@ -9,6 +9,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { composeServices } from '../app/compose.js';
+import { demoHistorySeeder } from '../app/demo-history.js';
 import { secretWriterFor } from '../app/config.js';
 import { packageInfo } from '../base/package-info.js';
 import { isCertifyError } from '../base/errors.js';
@@ -23,10 +24,15 @@ import { defineEventGridEvents } from './jobs/eventgrid-events.js';
 import { EVIDENCE_BUILD_OPTIONS } from './jobs/evidence-build.js';
 import { defineScheduledScan, SCHEDULED_SCAN_JOB, SCHEDULED_SCAN_OPTIONS } from './jobs/scheduled-scan.js';
 import { guardDownloads } from './download-guard.js';
+import { createChartService, type ChartService } from '../services/charts.js';
+import { createHistoryService } from '../services/history.js';
+import { trendChartInput } from '../charts/trend-svg.js';
+import { SCORE_CHART_DAYS } from './commands/score.js';
 import { createPlaygroundFeed } from './playground-feed.js';
 import { cronPeriodMs, readiness } from './readiness.js';
 import { createServer } from './server.js';
 import { createShutdown } from './shutdown.js';
+import type { SlackHomeDeps, SlackHomeRefresher } from './slack/index.js';
 import type { StoredReference } from './teams/references.js';
 import type { BotChannel, BotCore, Log, Route } from './types.js';
 import type { Services } from '../app/compose.js';
@@ -42,29 +48,84 @@ let log: Log = createLog({ version: packageInfo().version }).log;
 
 /**
  * The adapters are loaded only when configured, so a playground-only start never loads the chat
- * SDKs. Contract: `./slack/index.js` exports `createSlackRoute({ config, core, log }) → Route`,
- * `./teams/index.js` exports `createTeamsRoute({ config, core, log, references }) → Route` and
- * `createMemoryReferenceStore()`.
+ * SDKs. Contract: `./slack/index.js` exports `createSlackRoute({ config, core, log }) → Route`
+ * and `createSlackSocket({ config, core, log }) → SlackSocket`, `./teams/index.js` exports
+ * `createTeamsRoute({ config, core, log, references }) → Route` and `createMemoryReferenceStore()`.
+ * In Socket Mode Slack has no route: nothing comes in, `slackSocket` connects out at start.
  */
-async function adapterRoutes(
+export async function adapterRoutes(
   config: BotConfig,
   core: BotCore,
-  services: Services,
-): Promise<{ routes: Record<string, Route>; notifiers: AlertNotifiers }> {
+  services: Pick<Services, 'store' | 'conversations'> & Partial<Pick<Services, 'ports' | 'alerts'>>,
+  logTo: Log = log,
+  /** Draws the App Home's trend picture; absent, or links Slack cannot fetch: the sparkline alone. */
+  charts?: ChartService,
+): Promise<{
+  routes: Record<string, Route>;
+  notifiers: AlertNotifiers;
+  slackSocket?: { start(): Promise<void>; stop(): Promise<void> };
+  /** Republishes the App Home of the users who opened it (after each scheduled scan). */
+  slackHome?: SlackHomeRefresher;
+}> {
+  const log = logTo;
   const routes: Record<string, Route> = {};
   const notifiers: AlertNotifiers = {};
+  let slackSocket: { start(): Promise<void>; stop(): Promise<void> } | undefined;
+  let slackHome: SlackHomeRefresher | undefined;
   const slack = config.slack;
   if (slack) {
     try {
-      const { createSlackRoute, createSlackNotifier, DELIVERY_WINDOW_MS } = await import('./slack/index.js');
+      const { createSlackRoute, createSlackSocket, createSlackNotifier, DELIVERY_WINDOW_MS } =
+        await import('./slack/index.js');
       // Shared by the replicas when the store is: Slack retries to whichever replica it reaches.
       const ledger = services.store.deliveryLedger(DELIVERY_WINDOW_MS);
-      routes['POST /slack/events'] = createSlackRoute({
-        config: { ...config, slack },
-        core,
-        log,
-        ...(ledger ? { ledger } : {}),
-      });
+      // The App Home reads the scans, rules, subscriptions and evidence requests (given when the
+      // service starts); each scheduled scan republishes it for the users who opened it.
+      let home: SlackHomeDeps | undefined;
+      if (services.ports && services.alerts) {
+        const { createHomeSource, createSlackHomeRefresher } = await import('./slack/index.js');
+        const ports = services.ports;
+        const source = createHomeSource({
+          ports,
+          alerts: services.alerts,
+          evidenceRequests: services.store.evidenceRequests(),
+          // The score card's window (90 days), not the home's short sparkline: the picture shows
+          // the shape, the sparkline the last few scans.
+          ...(charts?.publicLinks
+            ? {
+                chart: async () => {
+                  const now = Date.now();
+                  const trend = await createHistoryService({ scans: ports.scans }).history({
+                    since: now - SCORE_CHART_DAYS * 86_400_000,
+                  });
+                  if (trend.points.length === 0) return null;
+                  return charts.chartFor(trendChartInput(trend, SCORE_CHART_DAYS), now);
+                },
+              }
+            : {}),
+          log,
+        });
+        const viewers = services.store.homeViewers();
+        home = { source, viewers, log, clock: Date.now };
+        slackHome = createSlackHomeRefresher({ config: { slack }, source, viewers, log });
+      }
+      if (slack.mode === 'socket') {
+        slackSocket = createSlackSocket({
+          config: { slack },
+          core,
+          log,
+          ...(ledger ? { ledger } : {}),
+          ...(home ? { home } : {}),
+        });
+      } else {
+        routes['POST /slack/events'] = createSlackRoute({
+          config: { ...config, slack },
+          core,
+          log,
+          ...(ledger ? { ledger } : {}),
+          ...(home ? { home } : {}),
+        });
+      }
       notifiers.slack = createSlackNotifier({ config: { slack }, log });
     } catch (e) {
       throw new Error(`the Slack adapter could not start: ${(e as Error).message}`, { cause: e });
@@ -81,7 +142,7 @@ async function adapterRoutes(
       throw new Error(`the Teams adapter could not start: ${(e as Error).message}`, { cause: e });
     }
   }
-  return { routes, notifiers };
+  return { routes, notifiers, ...(slackSocket ? { slackSocket } : {}), ...(slackHome ? { slackHome } : {}) };
 }
 
 /** A card for one channel, through that channel's proactive sender. */
@@ -146,11 +207,30 @@ async function main(runtime: TelemetryRuntime | undefined): Promise<number> {
   const evidence = await services.evidence();
   // From here on every scan sees what this service issued and rotated.
   const provenance = await services.provenance();
+  // The demo organisation's ninety days of history, into an empty store only. The embedded store
+  // has one service per data dir: seeded now, before anyone can ask for a trend. On PostgreSQL the
+  // scheduled-scan job seeds it, a singleton across replicas, so only one of them does.
+  const seedHistory = demoHistorySeeder(config, { ports, audit: evidence.audit, clock: Date.now });
+  const seedInJob = seedHistory !== null && services.store.kind === 'postgres';
+  if (seedHistory && !seedInJob) {
+    const t0 = performance.now();
+    const seeded = await seedHistory();
+    if (seeded.saved > 0) {
+      const ms = Math.round(performance.now() - t0);
+      log('demo_history.seeded', {
+        msg: `Demo history: ${seeded.saved} daily scans of the demo organisation saved (score ${seeded.first} → ${seeded.last}) in ${ms} ms`,
+        ...seeded,
+        ms,
+      });
+    }
+  }
   // Background work as jobs: in this process on the embedded store, in pg-boss (any replica,
   // surviving a replica's death) on PostgreSQL. Every job is defined before it starts.
   const jobs = await openJobQueue(config, { env: process.env, log, tuning });
   // Filled in once the adapters exist: the evidence build job posts long builds' cards through them.
   let notifiers: AlertNotifiers = {};
+  // Trend pictures for the trend and score cards, served at CERTIFY_PUBLIC_URL/charts/<token>.png.
+  const charts = createChartService({ charts: services.store.charts(), publicUrl: config.publicUrl });
   // The core defines the evidence-build job on `jobs`: a bundle requested here may be built by
   // any replica, which then posts its card.
   const core = createBotCore({
@@ -164,6 +244,7 @@ async function main(runtime: TelemetryRuntime | undefined): Promise<number> {
     evidence: evidence.service,
     provenance: provenance.service,
     audit: evidence.audit,
+    charts,
     notify: (channel, view) => postTo(notifiers, channel, view),
     jobs,
     evidenceBuild: { ...EVIDENCE_BUILD_OPTIONS, heartbeatSeconds: tuning.heartbeatSeconds },
@@ -171,7 +252,7 @@ async function main(runtime: TelemetryRuntime | undefined): Promise<number> {
     onError: (e) => log('command_error', { level: 'error', error: (e as Error).message ?? String(e) }),
     telemetry,
   });
-  const adapters = await adapterRoutes(config, core, services);
+  const adapters = await adapterRoutes(config, core, services, log, charts);
   const routes = adapters.routes;
   if (config.eventGrid) {
     // Key Vault's events: authenticated, deduplicated across replicas, handed to a job (bot/eventgrid/).
@@ -234,9 +315,14 @@ async function main(runtime: TelemetryRuntime | undefined): Promise<number> {
     audit: evidence.audit,
     clock: Date.now,
     log,
-    afterScan: () => runAlerts({ ports, alerts, notifiers, now: Date.now(), log, enqueue, telemetry }),
+    afterScan: async () => {
+      await runAlerts({ ports, alerts, notifiers, now: Date.now(), log, enqueue, telemetry });
+      // Never throws: a home that cannot be published waits for the next scan, the job succeeds.
+      await adapters.slackHome?.refresh();
+    },
     options: { ...SCHEDULED_SCAN_OPTIONS, heartbeatSeconds: tuning.heartbeatSeconds },
     telemetry,
+    ...(seedInJob && seedHistory ? { beforeScan: seedHistory } : {}),
   });
   await jobs.start();
   await jobs.schedule(SCHEDULED_SCAN_JOB, config.scanCron, config.scanTimezone, {});
@@ -258,6 +344,7 @@ async function main(runtime: TelemetryRuntime | undefined): Promise<number> {
       jwksUrl: () => provenance.service.jwksUrl(),
     },
     redeemDownload: guardDownloads(evidence.service, { log, clock: Date.now }),
+    charts,
     telemetry,
     readiness: async () => {
       const now = Date.now();
@@ -281,14 +368,27 @@ async function main(runtime: TelemetryRuntime | undefined): Promise<number> {
     },
   });
   const { port } = await server.listen();
-  if (config.scanOnStart) log('scheduled_scan.requested', { outcome: await runScheduledScan() });
+  // Socket Mode connects out once everything that answers an envelope is up; a token Slack
+  // refuses stops the start-up here rather than leaving a service that never hears from Slack.
+  if (adapters.slackSocket) {
+    try {
+      await adapters.slackSocket.start();
+    } catch (e) {
+      throw new Error(
+        `the Slack Socket Mode connection could not start: ${(e as Error).message}; check SLACK_APP_TOKEN (an app-level token with the connections:write scope) and that Socket Mode is enabled for the Slack app`,
+        { cause: e },
+      );
+    }
+  }
+  const seedNow = seedInJob && (await ports.scans.history(1)).length === 0;
+  if (config.scanOnStart || seedNow) log('scheduled_scan.requested', { outcome: await runScheduledScan() });
 
   // The playground answers only on loopback names or CERTIFY_PUBLIC_URL's host: show a URL that works.
   const listensLocally = isLoopback(config.host) || config.host === '0.0.0.0' || config.host === '::';
   const base = listensLocally ? `http://localhost:${port}` : config.publicUrl;
   const channels = [
     config.teams?.appId ? 'Teams' : config.teamsLocal ? 'Teams (local mode)' : null,
-    config.slack ? 'Slack' : null,
+    config.slack ? (config.slack.mode === 'socket' ? 'Slack (Socket Mode)' : 'Slack') : null,
     config.playground ? 'playground' : null,
   ].filter((c) => c !== null);
   // The start-up lines: structured events whose `msg` is the sentence an operator reads.
@@ -351,6 +451,7 @@ async function main(runtime: TelemetryRuntime | undefined): Promise<number> {
 
   const shutdown = createShutdown({
     server,
+    ...(adapters.slackSocket ? { inbound: [adapters.slackSocket] } : {}),
     jobs,
     store: services.store,
     audit: evidence.audit,

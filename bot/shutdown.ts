@@ -20,6 +20,8 @@ const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
 export interface ShutdownDeps {
   server: { close(graceMs: number): Promise<void> };
+  /** Connections the service opened to receive work (Slack's Socket Mode), closed with the server. */
+  inbound?: readonly { stop(): Promise<void> }[];
   jobs: { stop(options: StopOptions): Promise<void> };
   store: { close(): Promise<void> };
   audit: Pick<AuditLog, 'append' | 'checkpoint'>;
@@ -63,14 +65,17 @@ export function createShutdown(deps: ShutdownDeps): Shutdown {
       exit(1);
     }, timeoutMs + CLOSE_MARGIN_MS).unref?.();
     let clean = true;
-    const [server, jobs] = await Promise.allSettled([
+    const [server, jobs, ...inbound] = await Promise.allSettled([
       deps.server.close(timeoutMs),
       // What is cut off goes back to the queue on PostgreSQL; the in-process queue drops it.
       deps.jobs.stop({ graceful: true, timeoutMs }),
+      // Slack re-sends what a closed socket never acked to another connection.
+      ...(deps.inbound ?? []).map((connection) => connection.stop()),
     ]);
     for (const [what, outcome] of [
-      ['server', server],
-      ['jobs', jobs],
+      ['server', server!],
+      ['jobs', jobs!],
+      ...inbound.map((outcome) => ['inbound', outcome] as const),
     ] as const) {
       if (outcome.status === 'rejected') {
         clean = false;

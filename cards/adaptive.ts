@@ -5,6 +5,7 @@
 import type {
   ActionView,
   AlertView,
+  ChartView,
   ControlView,
   EvidenceView,
   HelpView,
@@ -109,6 +110,11 @@ function text(value: string, options: TextOptions = {}): AdaptiveElement {
   return wrap
     ? { type: 'TextBlock', text: value, wrap, ...rest }
     : { type: 'TextBlock', text: value, ...rest };
+}
+
+/** A chart served by Certify: Teams fetches the URL, so the card carries only the link. */
+function chartImage(chart: ChartView): AdaptiveElement {
+  return { type: 'Image', url: chart.url, altText: chart.alt, size: 'Stretch', spacing: 'Medium' };
 }
 
 function heading(value: string): AdaptiveElement {
@@ -221,6 +227,7 @@ function scoreCard(view: ScoreView, caps: Caps): AdaptiveCard {
   const cut = cutScore(view, caps);
   const body: AdaptiveElement[] = [scoreHeader(cut.title, countsText(view.counts), view)];
   body.push(facts(scopeFacts(view)));
+  if (view.chart) body.push(chartImage(view.chart));
   if (cut.parameters) body.push(parametersNote(cut.parameters));
 
   if (cut.failing.length > 0 || cut.moreFailing > 0) {
@@ -274,9 +281,12 @@ function trendCard(view: TrendView, caps: Caps): AdaptiveCard {
   const body: AdaptiveElement[] = [
     scoreHeader(cut.title, trendScopeText(view), view),
     facts(latestFacts(view)),
+    // With a chart the sparkline's bars say nothing more; its caption stays, as the range in words.
     container(
       [
-        text(view.sparkline.bars, { fontType: 'Monospace', size: 'Large', wrap: false }),
+        view.chart
+          ? chartImage(view.chart)
+          : text(view.sparkline.bars, { fontType: 'Monospace', size: 'Large', wrap: false }),
         text(sparklineCaption(view.sparkline), { isSubtle: true, size: 'Small', spacing: 'None' }),
       ],
       { spacing: 'Medium' },

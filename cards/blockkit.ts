@@ -5,6 +5,7 @@
 import type {
   ActionView,
   AlertView,
+  ChartView,
   ControlView,
   EvidenceView,
   HelpView,
@@ -117,7 +118,15 @@ export interface ActionsBlock {
   elements: ButtonElement[];
 }
 
-export type Block = HeaderBlock | SectionBlock | ContextBlock | DividerBlock | ActionsBlock | InputBlock;
+/** A picture Slack fetches from `image_url` (a public URL; Certify serves its charts). */
+export interface ImageBlock {
+  type: 'image';
+  image_url: string;
+  alt_text: string;
+}
+
+export type Block =
+  HeaderBlock | SectionBlock | ContextBlock | DividerBlock | ActionsBlock | InputBlock | ImageBlock;
 
 export interface BlockKitMessage {
   /** Plain fallback for notifications and clients that cannot show blocks. */
@@ -143,6 +152,7 @@ export const SLACK_LIMITS = {
   placeholder: 150,
   inputLength: 3000,
   url: 3000,
+  altText: 2000,
 } as const;
 
 /** The block_id of an input's block: the listener reads values by action_id, so only uniqueness matters. */
@@ -191,6 +201,11 @@ function section(mrkdwn: string, fields?: [string, string][]): SectionBlock {
     }));
   }
   return block;
+}
+
+/** A chart served by Certify, with its text alternative for screen readers. */
+function chartBlock(chart: ChartView): ImageBlock {
+  return { type: 'image', image_url: chart.url, alt_text: clip(chart.alt, SLACK_LIMITS.altText) };
 }
 
 function context(...lines: string[]): ContextBlock {
@@ -262,6 +277,7 @@ function scoreBlocks(view: ScoreView, caps: Caps): Block[] {
       scopeFacts(view),
     ),
   ];
+  if (view.chart) blocks.push(chartBlock(view.chart));
   if (cut.parameters) blocks.push(context(`⚙️ ${esc(cut.parameters)}`));
   if (cut.failing.length > 0 || cut.moreFailing > 0) {
     blocks.push(divider, section(`*Failing rules (${view.failing.length + view.moreFailing})*`));
@@ -299,7 +315,11 @@ function trendBlocks(view: TrendView, caps: Caps): Block[] {
       `${TONE_EMOJI[view.tone]} *${formatScore(view.score)}*${rating}\n${esc(trendScopeText(view))}`,
       latestFacts(view),
     ),
-    section(`\`${view.sparkline.bars}\`\n_${esc(sparklineCaption(view.sparkline))}_`),
+    // With a chart the sparkline's bars say nothing more; its caption stays, as the range in words.
+    view.chart
+      ? chartBlock(view.chart)
+      : section(`\`${view.sparkline.bars}\`\n_${esc(sparklineCaption(view.sparkline))}_`),
+    ...(view.chart ? [context(`_${esc(sparklineCaption(view.sparkline))}_`)] : []),
   ];
   const ruleList = (title: string, list: CutTrend['started'], hidden: number, total: number) => {
     if (total === 0) return;

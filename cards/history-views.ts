@@ -59,6 +59,8 @@ export function trendView(
     maxRows?: number;
     /** What to run for a first saved scan, e.g. "/certify scan saves one". */
     emptyHint: string;
+    /** The window the trend was cut to (`--days N`), kept by the Refresh button. */
+    days?: number;
   },
 ): TrendView | MessageView {
   const [latest] = trend.points;
@@ -79,6 +81,7 @@ export function trendView(
   const known = drawnScores.filter((s): s is number => s !== null);
   const maxRows = opts.maxRows ?? trend.points.length;
   const fw: Record<string, string> = trend.framework === null ? {} : { framework: trend.framework.id };
+  const window: Record<string, string> = opts.days === undefined ? {} : { days: String(opts.days) };
 
   return {
     kind: 'trend',
@@ -113,9 +116,10 @@ export function trendView(
       stoppedFailing: [...p.stoppedFailing],
     })),
     moreRows: Math.max(0, trend.points.length - maxRows),
+    ...(opts.days === undefined ? {} : { days: opts.days }),
     disclaimer: DISCLAIMER,
     actions: [
-      { verb: 'trend.refresh', title: 'Refresh', data: fw },
+      { verb: 'trend.refresh', title: 'Refresh', data: { ...fw, ...window } },
       {
         verb: 'score.show',
         title: trend.framework ? `${trend.framework.shortName} score` : 'Score',

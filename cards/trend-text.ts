@@ -46,7 +46,8 @@ export function sparklineCaption(s: TrendView['sparkline']): string {
 
 /** "3 scans · latest 2026-11-23 06:00 UTC · demo": the scans listed (a limit may leave older ones out). */
 export function trendScopeText(view: TrendView): string {
-  return `${plural(view.scans, 'scan', 'scans')} · latest ${formatWhen(view.latest.at)} · ${view.latest.source}`;
+  const window = view.days === undefined ? '' : ` in the last ${plural(view.days, 'day', 'days')}`;
+  return `${plural(view.scans, 'scan', 'scans')}${window} · latest ${formatWhen(view.latest.at)} · ${view.latest.source}`;
 }
 
 /** The change since the previous scan, worded as on the score view; or that the latest is the first. */

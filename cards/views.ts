@@ -31,6 +31,18 @@ export interface RuleLine {
   moreSamples: number;
 }
 
+/**
+ * A picture of the score over the saved scans, served by Certify at an unguessable, expiring URL
+ * (services/charts.ts): Slack and Teams fetch it from there; `alt` is its text alternative.
+ */
+export interface ChartView {
+  url: string;
+  alt: string;
+  /** In pixels. */
+  width: number;
+  height: number;
+}
+
 export interface ScoreView {
   kind: 'score';
   /** "Certify score" or the framework's name. */
@@ -52,6 +64,8 @@ export interface ScoreView {
    * line naming each such value, e.g. "Organisation parameters: expiringSoonDays 45 days (default 30)".
    */
   parameters?: string | null;
+  /** The score over the saved scans as a picture, when the channel has a chart service. */
+  chart?: ChartView;
   disclaimer: string;
   actions: ActionView[];
 }
@@ -97,6 +111,10 @@ export interface TrendView {
     stoppedFailing: string[];
   }[];
   moreRows: number;
+  /** The scans of the trend as a picture, when the channel has a chart service. */
+  chart?: ChartView;
+  /** The window asked for (`--days N`); absent for every saved scan. */
+  days?: number;
   disclaimer: string;
   actions: ActionView[];
 }

@@ -44,6 +44,7 @@ export const SOURCE_OPTIONS: Options = {
   json: { type: 'boolean' },
   size: { type: 'string' },
   seed: { type: 'string' },
+  profile: { type: 'string' },
 };
 
 export function str(values: Parsed['values'], name: string): string | undefined {

@@ -58,6 +58,7 @@ export async function cmdEvidence(ctx: EvidenceCliCtx, argv: readonly string[]):
       now: { type: 'string' },
       size: { type: 'string' },
       seed: { type: 'string' },
+      profile: { type: 'string' },
     },
     1,
   );

@@ -41,7 +41,10 @@ Commands
   help     [COMMAND]                                            this text, or one command's
 
 Sources (--source, default $CERTIFY_SOURCE or demo)
-  demo [--size N] [--seed N]   a synthetic tenant (default ~150 assets), dated relative to --now
+  demo [--size N] [--seed N] [--profile P]
+                               a synthetic tenant (default ~150 assets), dated relative to --now;
+                               --profile organisation (default, $CERTIFY_DEMO_PROFILE) or showcase
+                               (every rule with passing and failing assets)
   snapshot:<path>              a certify.inventory/v1 file
   azure                        a real tenant (Azure SDKs; see the README for roles)
 

@@ -12,6 +12,7 @@ export const LAYERS = [
   ['base'],
   ['provenance'],
   ['scanner'],
+  ['charts'],
   ['evidence'],
   ['store', 'adapters'],
   ['services'],

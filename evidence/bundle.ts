@@ -15,7 +15,7 @@ import JSZip from 'jszip';
 import { pinSigner, signDetached, type Signer } from '../base/jws.js';
 import { reportTables } from './reports/index.js';
 import { toCsvBuffer } from './csv.js';
-import { renderReportPdf, type PdfCover } from './pdf.js';
+import { renderReportPdf, type PdfCover, type ReportPdfInput } from './pdf.js';
 import type { TimestampAuthority, TimestampResult } from './timestamp/index.js';
 import type { Assertion, EvidenceInput, ReportTable } from './types.js';
 import { pendingAssertion } from './assertion.js';
@@ -23,6 +23,10 @@ import { INVENTORY_DIGEST_METHOD, inventorySha256 } from './inventory-digest.js'
 import { SCAN_SAVED } from './scan-record.js';
 import { parametersOf } from '../scanner/scan.js';
 import { parameterLines } from '../scanner/rules/parameters-check.js';
+import { trendOf } from '../scanner/trend.js';
+import { svgToPng } from '../charts/png.js';
+import { trendAlt } from '../charts/trend-alt.js';
+import { trendChartInput, trendSvg, type TrendChartInput } from '../charts/trend-svg.js';
 
 export const DATA_MANIFEST = 'data-manifest.json';
 export const DATA_TIMESTAMP = 'data-manifest.tsr';
@@ -89,6 +93,12 @@ export interface StagedBundle {
   tables: PdfTable[];
   pendingAssertion: Assertion;
   rows: number;
+  /**
+   * The framework's score at each scan saved in the period, drawn on the control matrix's cover
+   * when the bundle is finalized. Absent when no scan was saved in the period (and in bundles
+   * staged before covers had a chart).
+   */
+  trend?: TrendChartInput;
 }
 
 function json(value: unknown): Buffer {
@@ -210,6 +220,7 @@ export async function stageBundle(opts: StageOptions): Promise<StagedBundle> {
       "The RFC 3161 timestamps come from Certify's embedded local time-stamping authority, not from a trusted third party.",
     );
   }
+  const trend = trendOf(input.history, { framework: input.framework.id });
   const pending = pendingAssertion(input, {
     bundleId,
     productVersion: opts.productVersion,
@@ -253,6 +264,27 @@ export async function stageBundle(opts: StageOptions): Promise<StagedBundle> {
     tables,
     pendingAssertion: pending,
     rows,
+    ...(trend.points.length === 0
+      ? {}
+      : { trend: { ...trendChartInput(trend), period: `the period ${input.period.label}` } }),
+  };
+}
+
+/** The report whose cover shows the score over the period: the control matrix (`control-matrix-<framework>`). */
+export const CHART_REPORT_PREFIX = 'control-matrix-';
+/** The chart's width on the cover, in points (a little over half the A4 landscape content width). */
+const COVER_CHART_POINTS = 400;
+/** Pixels per point: about 230 dpi, sharp when the PDF is zoomed or printed. */
+const COVER_CHART_SCALE = 3.2;
+
+async function coverChart(trend: TrendChartInput): Promise<ReportPdfInput['chart']> {
+  const svg = trendSvg(trend);
+  const { png, width, height } = await svgToPng(svg, { width: COVER_CHART_POINTS * COVER_CHART_SCALE });
+  return {
+    png,
+    alt: trendAlt(trend),
+    width: COVER_CHART_POINTS,
+    height: (height / width) * COVER_CHART_POINTS,
   };
 }
 
@@ -305,8 +337,15 @@ export async function finalizeBundle(opts: FinalizeOptions): Promise<FinalBundle
     'README.txt': Buffer.from(README(staged.bundleId)),
     ...staged.files,
   };
+  // A reading aid on the cover, not evidence (the CSVs are): a chart that cannot be drawn is left out
+  // rather than holding back a signed bundle.
+  const chart =
+    staged.trend && staged.trend.points.length > 0
+      ? await coverChart(staged.trend).catch(() => undefined)
+      : undefined;
   for (const table of staged.tables) {
     const pdf = await renderReportPdf({
+      ...(chart && table.id.startsWith(CHART_REPORT_PREFIX) ? { chart } : {}),
       cover: { ...staged.cover, title: table.title },
       table,
       totalRows: table.totalRows,

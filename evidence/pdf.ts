@@ -8,7 +8,15 @@
  * `generatedAt`, its producer is fixed, and it writes no random /ID (its resource-name suffixes
  * come from a fixed-seed generator).
  */
-import { PDFDocument, rgb, StandardFonts, type PDFFont, type PDFPage, type RGB } from 'pdf-lib';
+import {
+  PDFDocument,
+  rgb,
+  StandardFonts,
+  type PDFFont,
+  type PDFImage,
+  type PDFPage,
+  type RGB,
+} from 'pdf-lib';
 import { Metrics, pdfLiteral, sanitizeLine, sanitizeParagraphs, str } from './pdf/text.js';
 import type { Assertion, Cell, Period, ReportTable } from './types.js';
 
@@ -54,6 +62,11 @@ export interface ReportPdfInput {
    * only those); defaults to `table.rows.length`.
    */
   totalRows?: number;
+  /**
+   * A picture for the cover (the score over the period, charts/), drawn `width` × `height` points
+   * with `alt` printed beneath it: the words stay searchable and are read where the picture is not.
+   */
+  chart?: { png: Uint8Array; alt: string; width: number; height: number };
 }
 
 export const DEFAULT_MAX_ROWS = 2000;
@@ -168,6 +181,12 @@ class Canvas {
     this.ink.ops.push(`${color(fill)} rg ${num(x)} ${num(y)} ${num(w)} ${num(h)} re f`);
   }
 
+  /** An embedded picture, `w` × `h` points with its lower left corner at (x, y). */
+  image(picture: PDFImage, x: number, y: number, w: number, h: number): void {
+    const name = this.ink.page.node.newXObject('Image', picture.ref).toString();
+    this.ink.ops.push(`q ${num(w)} 0 0 ${num(h)} ${num(x)} ${num(y)} cm ${name} Do Q`);
+  }
+
   rule(x1: number, x2: number, y: number, stroke = RULE, thickness = 0.5, ink: PageInk = this.ink): void {
     ink.ops.push(`${color(stroke)} RG ${num(thickness)} w ${num(x1)} ${num(y)} m ${num(x2)} ${num(y)} l S`);
   }
@@ -263,7 +282,25 @@ function periodText(period: Period | undefined): string {
   return `${str(p.from)} to ${str(p.to)}${label ? ` (${label})` : ''}`;
 }
 
-function drawCover(c: Canvas, f: Fonts, cover: PdfCover): void {
+interface CoverChart {
+  picture: PDFImage;
+  alt: string;
+  width: number;
+  height: number;
+}
+
+/** The cover's chart at its size (narrowed to the page if need be) and its text alternative beneath. */
+function drawChart(c: Canvas, f: Fonts, chart: CoverChart): void {
+  const w = Math.min(chart.width, CONTENT_W);
+  const h = chart.height * (w / chart.width);
+  heading(c, f, 'Score over the period');
+  c.ensure(h + 4);
+  c.image(chart.picture, MARGIN, c.y - h, w, h);
+  c.y -= h + 4;
+  paragraph(c, chart.alt, { face: f.regular, size: 8.5, color: MUTED, width: Math.max(w, CONTENT_W / 2) });
+}
+
+function drawCover(c: Canvas, f: Fonts, cover: PdfCover, chart: CoverChart | null): void {
   c.addPage();
   c.text(f.bold, 10, ACCENT, sanitizeLine(cover.productVersion || 'Certify'), MARGIN, c.y - 10);
   c.text(f.regular, 10, MUTED, 'Evidence report', MARGIN + 160, c.y - 10);
@@ -279,6 +316,7 @@ function drawCover(c: Canvas, f: Fonts, cover: PdfCover): void {
   field(c, f, 'Period', periodText(cover.period));
   field(c, f, 'Generated at', cover.generatedAt);
   field(c, f, 'Produced by', cover.productVersion);
+  if (chart !== null) drawChart(c, f, chart);
 
   heading(c, f, 'Scope');
   const scope = list(cover.scope);
@@ -631,8 +669,13 @@ export async function renderReportPdf(input: ReportPdfInput): Promise<Uint8Array
       ? Math.floor(requested)
       : DEFAULT_MAX_ROWS;
 
+  const chart = input.chart;
+  const picture =
+    chart && chart.width > 0 && chart.height > 0
+      ? { picture: await pdf.embedPng(chart.png), alt: chart.alt, width: chart.width, height: chart.height }
+      : null;
   const c = new Canvas(pdf);
-  drawCover(c, f, cover);
+  drawCover(c, f, cover, picture);
   drawReport(c, f, input, maxRows);
   drawAssertion(c, f, input.assertion);
   drawFooters(c, f, sanitizeLine(cover.bundleId));

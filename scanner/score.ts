@@ -17,11 +17,20 @@ export function scoreOf(results: Iterable<{ status: RuleStatus; weight: number }
   return Math.round((1000 * passed) / judged) / 10;
 }
 
+/**
+ * The rating bands, best first: a score is rated by the first band whose `from` it reaches. The
+ * one table `ratingOf` and the trend charts (charts/trend-svg.ts) read, so they cannot disagree.
+ */
+export const RATING_BANDS: readonly { readonly rating: Rating; readonly from: number }[] = Object.freeze([
+  { rating: 'Strong', from: 90 },
+  { rating: 'Healthy', from: 75 },
+  { rating: 'Significant gaps', from: 50 },
+  { rating: 'Weak', from: 0 },
+]);
+
 /** Rating of a rounded score: ≥ 90 Strong · ≥ 75 Healthy · ≥ 50 Significant gaps · else Weak. */
 export function ratingOf(score: number | null): Rating | null {
   if (score === null) return null;
-  if (score >= 90) return 'Strong';
-  if (score >= 75) return 'Healthy';
-  if (score >= 50) return 'Significant gaps';
+  for (const band of RATING_BANDS) if (score >= band.from) return band.rating;
   return 'Weak';
 }

@@ -50,6 +50,7 @@ const port = int('port', values.port, undefined);
 const throttleEvery = int('throttle', values.throttle, undefined);
 
 const inventory = generateDemoInventory({
+  profile: 'showcase',
   now: Date.now(),
   ...(size !== undefined ? { size } : {}),
   ...(seed !== undefined ? { seed } : {}),

@@ -14,6 +14,8 @@ export interface HistoryQuery {
   framework?: string | null;
   /** Most scans, newest first (default {@link DEFAULT_TREND_LIMIT}). */
   limit?: number;
+  /** Epoch ms: only the scans evaluated at or after it (`--days N`); default every one read. */
+  since?: number;
 }
 
 export interface HistoryService {
@@ -34,7 +36,11 @@ export function createHistoryService(deps: { scans: HistorySource }): HistorySer
       checkTrendOptions(options);
       // One more than shown: the oldest point shown still gets its change.
       const summaries = await deps.scans.history(options.limit + 1);
-      return trendOf(summaries, options);
+      const trend = trendOf(summaries, options);
+      const since = query.since;
+      if (since === undefined) return trend;
+      // Cut after the trend is computed: the oldest scan in the window keeps its change.
+      return { ...trend, points: trend.points.filter((p) => Date.parse(p.at) >= since) };
     },
   };
 }

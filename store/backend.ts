@@ -11,11 +11,13 @@ import type { AuditVerification } from '../evidence/audit/verify.js';
 import type { Inventory } from '../scanner/inventory/types.js';
 import type { ScanResult } from '../scanner/scan.js';
 import type { AlertStore } from './alerts.js';
+import type { ChartStore } from './charts.js';
 import type { AuditLog } from './audit-writer.js';
 import type { ConversationStore } from './conversations.js';
 import type { CustomRuleStore, CustomRuleStoreOptions } from './custom-rules.js';
 import type { EvidenceFiles } from './evidence-files.js';
 import type { EvidenceRequestStore } from './evidence-requests.js';
+import type { HomeViewers } from './home-viewers.js';
 import type { ParameterStore } from './parameters.js';
 import type { ProvenanceStore } from './provenance.js';
 import type { ScanStore, ScanStoreOptions } from './scans.js';
@@ -45,6 +47,10 @@ export interface StoreBackend {
   alerts(): AlertStore;
   conversations<T extends object>(): ConversationStore<T>;
   provenance(): ProvenanceStore;
+  /** The trend charts behind Certify's expiring image links (`/charts/<token>.png`). */
+  charts(): ChartStore;
+  /** The Slack users who opened the App Home: each scheduled scan republishes theirs. */
+  homeViewers(): HomeViewers;
   /**
    * A ledger every replica shares, or null when one process is all there is (the bot then keeps
    * its own in memory).

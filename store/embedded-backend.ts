@@ -4,10 +4,12 @@ import { createAlertStore } from './alerts.js';
 import { openAuditLog } from './audit-writer.js';
 import { verifyAuditLog } from './audit-verify.js';
 import type { StoreBackend } from './backend.js';
+import { createChartStore } from './charts.js';
 import { createConversationStore } from './conversations.js';
 import { createCustomRuleStore } from './custom-rules.js';
 import { createEvidenceFiles } from './evidence-files.js';
 import { createEvidenceRequestStore, scanIdsInUse } from './evidence-requests.js';
+import { createHomeViewers } from './home-viewers.js';
 import { createParameterStore } from './parameters.js';
 import { createProvenanceStore } from './provenance.js';
 import { createScanStore } from './scans.js';
@@ -27,6 +29,8 @@ export function embeddedBackend(dataDir: string): StoreBackend {
     alerts: () => createAlertStore(dataDir),
     conversations: () => createConversationStore(dataDir),
     provenance: () => createProvenanceStore(dataDir),
+    charts: () => createChartStore(dataDir),
+    homeViewers: () => createHomeViewers(dataDir),
     deliveryLedger: () => null,
     auditLog: (signer, options) => openAuditLog(dataDir, signer, options),
     verifyAuditLog: (jwks) => verifyAuditLog(dataDir, jwks),

@@ -30,4 +30,8 @@ export type { EvidenceFiles, StoredZip } from './evidence-files.js';
 export { createProvenanceStore, CERTIFICATES_FILE, ROTATIONS_FILE } from './provenance.js';
 export type { ProvenanceStore, RotationPerson, RotationRequest, StoredCertificate } from './provenance.js';
 export { createParameterStore, PARAMETERS_FILE } from './parameters.js';
+export { createChartStore, CHARTS_DIR } from './charts.js';
+export type { ChartStore, StoredChart } from './charts.js';
+export { createHomeViewers, HOME_VIEWERS_FILE, MAX_HOME_VIEWERS } from './home-viewers.js';
+export type { HomeViewer, HomeViewers } from './home-viewers.js';
 export type { ParameterStore } from './parameters.js';

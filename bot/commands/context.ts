@@ -1,4 +1,5 @@
 /** What every command handler is given: the ports, the services, who asks, where and when. */
+import type { ChartService } from '../../services/charts.js';
 import type { EvidenceService } from '../../services/evidence.js';
 import type { ParameterService } from '../../services/parameters.js';
 import type { ProvenanceService } from '../../services/rotation.js';
@@ -34,6 +35,11 @@ export interface CommandContext {
   evidence?: EvidenceService;
   /** Rotation with provenance certificates; without it `/certify rotate` says it is off. */
   provenance?: ProvenanceService;
+  /**
+   * Draws the score trend as a picture behind an expiring link (services/charts.ts); without it
+   * the trend and score views carry no chart (the CLI, a core wired for tests).
+   */
+  charts?: Pick<ChartService, 'chartFor' | 'publicLinks'>;
   /** Operator audit log: rule and subscription changes are recorded in it. */
   audit?: AuditLog;
   /** How long a build may take before the answer is "building…" (default PROGRESS_AFTER_MS). */

@@ -38,7 +38,7 @@ async function dispatch(cmd: Command, ctx: CommandContext): Promise<View> {
     case 'scan':
       return scanCommand(ctx);
     case 'trend':
-      return trendCommand(cmd.framework, ctx);
+      return trendCommand(cmd.framework, ctx, cmd.days);
     case 'control':
       return controlCommand(cmd.framework, cmd.control, ctx);
     case 'rules':

@@ -33,9 +33,9 @@ export const COMMAND_TABLE: readonly CommandEntry[] = [
   },
   {
     word: 'trend',
-    usage: '/certify trend [framework]',
+    usage: '/certify trend [framework] [--days N]',
     description:
-      'The score over the saved scans: the change since the previous scan, the last 20 scores, and the rules that started or stopped failing.',
+      'The score over the saved scans (or the last N days) as a chart: the change since the previous scan, the last 20 scores, and the rules that started or stopped failing.',
     menu: 'The score over the saved scans: the change since the last scan and the rules that started failing',
   },
   {

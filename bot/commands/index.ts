@@ -7,6 +7,8 @@ export {
   parseCommand,
   PARAMETER_ACTIONS,
   RULE_ACTIONS,
+  MAX_TREND_DAYS,
+  trendDays,
 } from './parse.js';
 export type {
   AlertCommandName,

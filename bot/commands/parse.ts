@@ -5,6 +5,7 @@
  * are case-sensitive); only the command words are folded.
  */
 import type { EvidenceVerb, RotationVerb } from './verbs.js';
+import { CertifyError } from '../../base/errors.js';
 import { closest, findFramework } from '../../scanner/frameworks/index.js';
 
 /** Commands whose handler reads the rest of the line itself (a framework and period, a target…). */
@@ -42,8 +43,12 @@ export type Command =
   | { name: 'help' }
   /** `framework`: as typed (resolved by the handler), or null for the overall score. */
   | { name: 'score'; framework: string | null }
-  /** The score over the saved scans; `framework` as typed, or null for the overall score. */
-  | { name: 'trend'; framework: string | null }
+  /**
+   * The score over the saved scans; `framework` as typed, or null for the overall score. `days`:
+   * the text after `--days`, present only when given, checked by {@link trendDays} when handled
+   * (so a wrong value is an answer, not a parse failure).
+   */
+  | { name: 'trend'; framework: string | null; days?: string }
   /** Either part may be missing; the handler says what is needed. */
   | { name: 'control'; framework: string | null; control: string | null }
   | { name: 'rules' }
@@ -144,6 +149,41 @@ function splitControl(rest: string): { framework: string | null; control: string
   return { framework: parts[0]!, control: parts.slice(1).join(' ') };
 }
 
+/** The longest `--days` window: ten years, far beyond any history kept. */
+export const MAX_TREND_DAYS = 3650;
+
+/** `trend [framework] [--days N]` (also `--days=N`, anywhere on the line). */
+function parseTrend(rest: string): Extract<Command, { name: 'trend' }> {
+  const parts = words(rest);
+  const kept: string[] = [];
+  let days: string | undefined;
+  for (let i = 0; i < parts.length; i++) {
+    const word = parts[i]!;
+    const m = /^--days(?:=(.*))?$/i.exec(word);
+    if (m === null) kept.push(word);
+    else if (m[1] !== undefined) days = m[1];
+    else days = parts[++i] ?? '';
+  }
+  const framework = kept.length === 0 ? null : kept.join(' ');
+  return days === undefined ? { name: 'trend', framework } : { name: 'trend', framework, days };
+}
+
+/** The `--days` of a trend command as a number: a whole number of days from 1 to {@link MAX_TREND_DAYS}. */
+export function trendDays(text: string): number {
+  const value = text.trim();
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > MAX_TREND_DAYS) {
+    throw new CertifyError(
+      'BAD_USAGE',
+      value === ''
+        ? '--days needs a number of days'
+        : `--days must be a whole number of days from 1 to ${MAX_TREND_DAYS}, not "${value}"`,
+      [],
+      'e.g. /certify trend pci --days 90',
+    );
+  }
+  return Number(value);
+}
+
 function parseRule(rest: string): RuleCommand {
   const [word, args] = peel(rest);
   if (word === '') return { name: 'rule', action: 'list' };
@@ -217,7 +257,7 @@ export function parseCommand(text: string): Command {
     case 'scan':
       return { name: 'scan' };
     case 'trend':
-      return { name: 'trend', framework: restWords === '' ? null : restWords };
+      return parseTrend(rest);
     case undefined: {
       const input = words(body).join(' ');
       const suggestion = closest(lower, [...COMMAND_WORDS, ...Object.keys(ALIASES)]);
@@ -249,8 +289,12 @@ export function commandFromAction(verb: string, data: Readonly<Record<string, st
     case 'control.refresh':
       return { name: 'control', framework: text('framework'), control: text('control') };
     case 'trend.refresh':
-    case 'trend.show':
-      return { name: 'trend', framework: text('framework') };
+    case 'trend.show': {
+      const days = text('days');
+      return days === null
+        ? { name: 'trend', framework: text('framework') }
+        : { name: 'trend', framework: text('framework'), days };
+    }
     case 'rules.show':
       return { name: 'rules' };
     case 'parameters.show':

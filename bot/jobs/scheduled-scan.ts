@@ -43,6 +43,11 @@ export function defineScheduledScan(
     log: Log;
     /** What follows a saved scan: the alerts. */
     afterScan: () => Promise<unknown>;
+    /**
+     * What runs first, under the job's singleton: the demo history's seeding on PostgreSQL, so
+     * that of several replicas starting together only one seeds (app/demo-history.ts).
+     */
+    beforeScan?: () => Promise<unknown>;
     options?: JobDefinition;
     /** A span `certify.job.scheduled_scan` per attempt, its scan and alert run below it. */
     telemetry?: Telemetry;
@@ -58,6 +63,7 @@ export function defineScheduledScan(
 
   async function runJob(job: { id: string; attempt: number }): Promise<void> {
     deps.log('scheduled_scan.started', { job: job.id, attempt: job.attempt });
+    await deps.beforeScan?.();
     const suffix = jobScanSuffix(job.id);
     const saved = (await deps.ports.scans.history(20)).find((s) => s.scanId.endsWith(`-${suffix}`));
     if (saved) {

@@ -1,10 +1,14 @@
 /**
  * The Bolt listeners: `/certify` and every block_actions button. Both ack at once (the HTTP
- * response goes out right then), then ask the core and answer through response_url.
+ * response goes out right then), then ask the core and answer through response_url. A button on
+ * the App Home has no response_url and no channel: its answer goes to the user's DM with
+ * Certify. Mentions and DMs (events.ts) and the App Home (home.ts) are registered here too.
  */
 import type { App, RespondFn, types } from '@slack/bolt';
 import { toBlockKit } from '../../cards/index.js';
 import type { BotCore, BotChannel, BotUser, Log } from '../types.js';
+import { registerMessageEvents } from './events.js';
+import { publishHome, registerHome, type SlackHomeDeps, type ViewsPublisher } from './home.js';
 import { errorMessage } from './logger.js';
 
 /** cards/ Block Kit blocks, seen through the SDK's own block type. */
@@ -59,8 +63,17 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function registerListeners(app: App, deps: { core: BotCore; log: Log }): void {
-  const { core, log } = deps;
+export function registerListeners(
+  app: App,
+  deps: {
+    core: BotCore;
+    log: Log;
+    /** The App Home; absent: app_home_opened is not answered. */ home?: SlackHomeDeps;
+  },
+): void {
+  const { core, log, home } = deps;
+  registerMessageEvents(app, { core, log, failedText: FAILED_TEXT });
+  if (home) registerHome(app, home);
 
   app.command('/certify', async ({ command, ack, respond }) => {
     await ack({ response_type: 'ephemeral', text: WORKING_TEXT });
@@ -76,7 +89,7 @@ export function registerListeners(app: App, deps: { core: BotCore; log: Log }): 
     }
   });
 
-  app.action(/.*/, async ({ body, action, ack, respond }) => {
+  app.action(/.*/, async ({ body, action, ack, respond, client }) => {
     await ack();
     if (body.type !== 'block_actions' || action.type !== 'button' || !('action_id' in action)) return;
     // A link button (the evidence download) is opened by Slack itself; its press only needs the ack.
@@ -84,6 +97,27 @@ export function registerListeners(app: App, deps: { core: BotCore; log: Log }): 
     // The verb is the button's own action_id, so no input (whatever its id) can change it.
     const verb = action.action_id.split('#')[0] ?? '';
     const user: BotUser = { id: body.user.id, name: body.user.name ?? body.user.username ?? body.user.id };
+    if (body.view?.type === 'home') {
+      // Posting to a user id lands in the user's DM with Certify (its Messages tab).
+      const dm: BotChannel = { kind: 'slack', id: user.id };
+      try {
+        const view = await core.act(verb, parseActionData(action.value), user, dm);
+        const { text, blocks } = toBlockKit(view);
+        await client.chat.postMessage({ channel: dm.id, text, blocks: blocks as SlackBlocks });
+        log('slack.home.action_answered', { user: user.id, verb, kind: view.kind });
+        // A scan changes what the home shows: publish it again at once rather than at the next scan.
+        if (verb === 'scan.run' && home) {
+          const viewer = { teamId: body.team?.id ?? body.user.team_id ?? '', userId: user.id };
+          await publishHome(client as unknown as ViewsPublisher, home.source, viewer);
+        }
+      } catch (error) {
+        log('slack.home.action_failed', { user: user.id, verb, error: errorMessage(error) });
+        await client.chat
+          .postMessage({ channel: dm.id, text: FAILED_TEXT })
+          .catch((e: unknown) => log('slack.respond_failed', { error: errorMessage(e) }));
+      }
+      return;
+    }
     const channel: BotChannel = { kind: 'slack', id: body.channel?.id ?? body.container?.channel_id ?? '' };
     try {
       // Inputs win over the button's data, as in Teams and the Adaptive Cards client.

@@ -9,9 +9,11 @@ import { createPgAlertStore } from './alerts.js';
 import { openPgAuditLog, verifyPgAuditLog } from './audit-log.js';
 import { createPgConversationStore } from './conversations.js';
 import { createPgCustomRuleStore } from './custom-rules.js';
+import { createPgChartStore } from './charts.js';
 import { createPgDeliveryLedger } from './delivery-ledger.js';
 import { createPgEvidenceFiles } from './evidence-files.js';
 import { createPgEvidenceRequestStore, type PgEvidenceRequestStore } from './evidence-requests.js';
+import { createPgHomeViewers } from './home-viewers.js';
 import { lazyDatabase } from './lazy-database.js';
 import { createPgParameterStore } from './parameters.js';
 import { redactUrl, type PgPoolOptions } from './pool.js';
@@ -43,6 +45,8 @@ export function postgresBackend(url: string, options: PgPoolOptions = {}): Store
     alerts: () => createPgAlertStore(pool),
     conversations: () => createPgConversationStore(pool),
     provenance: () => createPgProvenanceStore(pool),
+    charts: () => createPgChartStore(pool),
+    homeViewers: () => createPgHomeViewers(pool),
     deliveryLedger: (windowMs) => createPgDeliveryLedger(pool, { windowMs }),
     auditLog: (signer) => openPgAuditLog(pool, signer),
     verifyAuditLog: async (jwks) => {

@@ -22,7 +22,9 @@ export {
   type MigrateOptions,
   type MigrateResult,
 } from './migrate.js';
+export { createPgChartStore } from './charts.js';
 export { createPgEvidenceFiles } from './evidence-files.js';
+export { createPgHomeViewers } from './home-viewers.js';
 export { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations.js';
 export { createPgParameterStore } from './parameters.js';
 export {

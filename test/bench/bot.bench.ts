@@ -36,7 +36,7 @@ const ms = (x: number) => `${x.toFixed(1)} ms`;
 
 const dir = mkdtempSync(join(tmpdir(), 'certify-bench-bot-'));
 const ports = openPorts(dir, 50);
-const source = demoSource({ size: SIZE });
+const source = demoSource({ profile: 'showcase', size: SIZE });
 process.stderr.write(`bench: scanning the demo tenant (${SIZE.toLocaleString('en')} assets)…\n`);
 await scan(ports, source, { now: Date.now(), save: true, audit: null });
 

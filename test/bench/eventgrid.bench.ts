@@ -51,7 +51,9 @@ try {
   const handshake = await publisher.validateEventGrid({ key: KEY });
   if (handshake.status !== 200) throw new Error(`handshake: HTTP ${handshake.status}`);
 
-  const secrets = generateDemoInventory({ now: Date.now() }).secrets.filter((s) => s.enabled && !s.managed);
+  const secrets = generateDemoInventory({ profile: 'showcase', now: Date.now() }).secrets.filter(
+    (s) => s.enabled && !s.managed,
+  );
   if (secrets.length < DELIVERIES + 1) throw new Error(`only ${secrets.length} secrets in the demo tenant`);
   const nearExpiry = (assetId: string) => {
     const now = Date.now();

@@ -20,7 +20,7 @@ const dir = values.dir!;
 const size = Number(values.size);
 const NOW = Date.parse('2026-11-26T06:00:00Z');
 const ports = openPorts(dir, 50);
-const source = demoSource({ size, seed: 1 });
+const source = demoSource({ profile: 'showcase', size, seed: 1 });
 
 if (values.phase === 'scan') {
   const t0 = performance.now();

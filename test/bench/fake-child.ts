@@ -9,7 +9,12 @@ import { generateDemoInventory } from '../../scanner/sources/demo/index.js';
 import { startFakeAzure } from '../support/fake-azure/index.js';
 
 const { values } = parseArgs({ options: { size: { type: 'string' }, latency: { type: 'string' } } });
-const inventory = generateDemoInventory({ seed: 1, size: Number(values.size ?? 100_000), now: Date.now() });
+const inventory = generateDemoInventory({
+  profile: 'showcase',
+  seed: 1,
+  size: Number(values.size ?? 100_000),
+  now: Date.now(),
+});
 const fake = await startFakeAzure({
   inventory,
   latencyMs: Number(values.latency ?? 20),

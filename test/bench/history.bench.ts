@@ -78,7 +78,7 @@ function random(seed: number): () => number {
  */
 async function writeHistory(dir: string) {
   note(`scanning the demo tenant (${SIZE.toLocaleString('en')} assets)…`);
-  const inventory = await demoSource({ size: SIZE, seed: 1 }).collect({ now: NOW });
+  const inventory = await demoSource({ profile: 'showcase', size: SIZE, seed: 1 }).collect({ now: NOW });
   const t0 = performance.now();
   const result = evaluateInventory(inventory, { custom: [], now: NOW, source: 'demo', scanId: 'scan-base' });
   const scanMs = performance.now() - t0;
@@ -167,7 +167,11 @@ try {
   ];
   const warmService = createHistoryService({ scans: store });
   const ports = openPorts(dir, SCANS);
-  const core = createBotCore({ ports, source: demoSource({ size: SIZE, seed: 1 }), clock: () => NOW });
+  const core = createBotCore({
+    ports,
+    source: demoSource({ profile: 'showcase', size: SIZE, seed: 1 }),
+    clock: () => NOW,
+  });
   const user = { id: 'bench', name: 'Bench' };
   const channel = { kind: 'playground' as const, id: 'bench' };
   const rows: [string, number | null][] = [

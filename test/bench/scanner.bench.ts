@@ -55,7 +55,7 @@ function timed(fn: () => void): number {
 function measure(size: number): Measure {
   let inv!: Inventory;
   const generateMs = timed(() => {
-    inv = generateDemoInventory({ seed: 1, size, now: NOW });
+    inv = generateDemoInventory({ profile: 'showcase', seed: 1, size, now: NOW });
   });
   const assets = inv.secrets.length + inv.keys.length + inv.certificates.length;
   const evals: number[] = [];

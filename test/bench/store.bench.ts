@@ -243,7 +243,7 @@ function jsonChars(inventory: Inventory): number {
 async function saveChild(size: number, dir: string, url: string): Promise<SaveReport> {
   note(`${size.toLocaleString('en')} assets: generating and evaluating the demo tenant…`);
   const t0 = performance.now();
-  const inventory = generateDemoInventory({ seed: 1, size, now: NOW });
+  const inventory = generateDemoInventory({ profile: 'showcase', seed: 1, size, now: NOW });
   const generateMs = performance.now() - t0;
   const t1 = performance.now();
   const result = evaluateInventory(inventory, { custom: [], now: NOW, source: 'demo', scanId: 'scan-base' });
@@ -326,7 +326,7 @@ interface HistoryWrite {
 /** SCANS saves, oldest first, made from one real scan of the 100 k tenant. */
 function historySaves(): { saves: HistoryWrite[]; failingRules: number } {
   note(`history: one scan of the demo tenant (${HISTORY_SIZE.toLocaleString('en')} assets)…`);
-  const inventory = generateDemoInventory({ seed: 1, size: HISTORY_SIZE, now: NOW });
+  const inventory = generateDemoInventory({ profile: 'showcase', seed: 1, size: HISTORY_SIZE, now: NOW });
   const result = evaluateInventory(inventory, { custom: [], now: NOW, source: 'demo', scanId: 'scan-base' });
   const base = summarize(result);
   const allRules = result.rules.map((r) => r.id);

@@ -30,7 +30,7 @@ afterAll(() => {
 
 /** The demo tenant as it was at NOW0, whenever it is scanned. */
 function frozenDemo(): Source {
-  const demo = demoSource({ size: 200 });
+  const demo = demoSource({ profile: 'showcase', size: 200 });
   return { id: 'demo', collect: (ctx) => demo.collect({ ...ctx, now: NOW0 }) };
 }
 

@@ -11,7 +11,7 @@ import { demoSource } from '../../scanner/sources/demo/index.js';
 /** Test User in the playground at `now`, over the stores in `dataDir` and a 200-asset demo tenant. */
 export function commandContext(dataDir: string, now: number): CommandContext {
   const ports = openPorts(dataDir, 50);
-  const source = demoSource({ size: 200 });
+  const source = demoSource({ profile: 'showcase', size: 200 });
   return {
     ports,
     source,

@@ -41,7 +41,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'certify-links-'));
   dirs.push(dataDir);
   ports = openPorts(dataDir, 50);
-  source = demoSource({ size: 80, seed: 4 });
+  source = demoSource({ profile: 'showcase', size: 80, seed: 4 });
   wiring = await openEvidence({
     dataDir,
     ports,

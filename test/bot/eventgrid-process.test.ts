@@ -83,7 +83,7 @@ describe('Event Grid on a real bot process', () => {
     // A secret of the demo tenant (the ids do not depend on the scan's time) that the scan saw
     // far from expiry: the scan raised no 30d alert for it.
     const now = Date.now();
-    const secret = generateDemoInventory({ now }).secrets.find(
+    const secret = generateDemoInventory({ profile: 'showcase', now }).secrets.find(
       (s) => s.enabled && !s.managed && (s.expires === null || Date.parse(s.expires) > now + 60 * DAY),
     );
     assert.ok(secret, 'the demo tenant has no secret far from expiry');
@@ -186,7 +186,7 @@ describe('Event Grid on a real bot process', () => {
     const publisher = eventGridPublisher(`${bot.base}/api/eventgrid`);
     const validation = await publisher.validateEventGrid({ key: KEY });
     assert.equal(validation.status, 404);
-    const inventory = generateDemoInventory({ now: Date.now() });
+    const inventory = generateDemoInventory({ profile: 'showcase', now: Date.now() });
     const delivered = await publisher.deliver(
       'eventgrid',
       [secretEvent('SecretNearExpiry', inventory.secrets[0]!.id, { time: Date.now() })],

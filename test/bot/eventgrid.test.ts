@@ -101,7 +101,7 @@ async function start(env: Record<string, string>): Promise<Harness> {
   const clock = { now: NOW };
   const core = createBotCore({
     ports: openPorts(dataDir, 50),
-    source: demoSource({ size: 20 }),
+    source: demoSource({ profile: 'showcase', size: 20 }),
     clock: () => NOW,
   });
   const server = createServer({
@@ -158,7 +158,7 @@ describe('Event Grid route: not configured', () => {
       config,
       core: createBotCore({
         ports: openPorts(dataDir, 50),
-        source: demoSource({ size: 5 }),
+        source: demoSource({ profile: 'showcase', size: 5 }),
         clock: () => NOW,
       }),
       log: suiteLog('eventgrid-off'),

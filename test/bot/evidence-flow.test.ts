@@ -43,7 +43,7 @@ async function wire(approvers: string[], publicUrl: string) {
   const dataDir = mkdtempSync(join(tmpdir(), 'certify-flow-'));
   dirs.push(dataDir);
   const ports = openPorts(dataDir, 50);
-  const source = demoSource({ size: 250, seed: 3 });
+  const source = demoSource({ profile: 'showcase', size: 250, seed: 3 });
   const wiring = await openEvidence({
     dataDir,
     ports,

@@ -29,7 +29,7 @@ function recordingCore() {
   dirs.push(dataDir);
   const real = createBotCore({
     ports: openPorts(dataDir, 50),
-    source: demoSource({ size: 50 }),
+    source: demoSource({ profile: 'showcase', size: 50 }),
     clock: () => Date.parse('2026-11-23T06:00:00Z'),
   });
   const calls: string[] = [];

@@ -20,12 +20,14 @@ import { runCli } from '../cli/harness.js';
 import { verifyBundle } from '../../evidence/verify.js';
 import { demoSource } from '../../scanner/sources/demo/index.js';
 import { suiteLog } from '../support/child-log.js';
+import { createChartService } from '../../services/charts.js';
+import { createChartStore } from '../../store/charts.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const dataDir = mkdtempSync(join(tmpdir(), 'certify-playground-'));
 const config = { ...readBotEnv({ PORT: '0' }, dataDir), playground: true };
 const ports = openPorts(dataDir, 50);
-const source = demoSource({ size: 200 });
+const source = demoSource({ profile: 'showcase', size: 200 });
 // The same wiring as `npm start`: signing key, embedded TSA, audit log, approvers from the config.
 const evidence = await openEvidence({
   dataDir,
@@ -46,6 +48,8 @@ const provenance = openProvenance({
 });
 // Every scan from here on sees what this service issued and rotated.
 ports.extras = provenance.extras;
+// As `npm start` wires it: links under CERTIFY_PUBLIC_URL, which the playground makes its own.
+const charts = createChartService({ charts: createChartStore(dataDir), publicUrl: config.publicUrl });
 const server = createServer({
   config,
   core: createBotCore({
@@ -55,7 +59,9 @@ const server = createServer({
     evidence: evidence.service,
     provenance: provenance.service,
     audit: evidence.audit,
+    charts,
   }),
+  charts,
   certificates: {
     lookup: (id) => provenance.service.certificate(id, Date.now()),
     jwksUrl: () => provenance.service.jwksUrl(),
@@ -113,6 +119,39 @@ it('type /certify score, see the card, press a button, see it update in place', 
     'the card was replaced, not appended',
   );
   assert.deepEqual(problems, []);
+});
+
+it('type /certify trend, see the chart loaded with its text alternative', async () => {
+  const page = await browser.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
+  await page.goto(`http://127.0.0.1:${port}/`);
+  const input = page.getByRole('textbox');
+  await input.fill('/certify scan');
+  await input.press('Enter');
+  await page.locator('.ac-adaptiveCard').last().getByText('Scan finished').waitFor();
+  await input.fill('/certify trend --days 30');
+  await input.press('Enter');
+  const card = page.locator('.ac-adaptiveCard').filter({ hasText: 'in the last 30 days' }).last();
+  const img = card.locator('img[src*="/charts/"]');
+  await img.waitFor();
+  // No DOM types here: the page's image, as much of it as is read.
+  type Loaded = { complete: boolean; naturalWidth: number; naturalHeight: number; alt: string };
+  await page.waitForFunction(
+    (el) => (el as unknown as Loaded).complete && (el as unknown as Loaded).naturalWidth > 0,
+    await img.elementHandle(),
+  );
+  const { naturalWidth, naturalHeight, alt } = await img.evaluate((el) => {
+    const image = el as unknown as Loaded;
+    return { naturalWidth: image.naturalWidth, naturalHeight: image.naturalHeight, alt: image.alt };
+  });
+  assert.deepEqual([naturalWidth, naturalHeight], [640, 260]);
+  assert.match(alt, /^Overall score over 30 days, \d+ scans?: /);
+  assert.deepEqual(problems, []);
+  await page.close();
 });
 
 it('acts as Riley by default; switching to Morgan changes the user sent and is remembered', async () => {

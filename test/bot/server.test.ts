@@ -36,7 +36,7 @@ function start(
   const log: Log = suiteLog('server', (event, fields = {}) => void lines.push({ event, fields }));
   const core = createBotCore({
     ports: openPorts(dataDir, 50),
-    source: demoSource({ size: 200 }),
+    source: demoSource({ profile: 'showcase', size: 200 }),
     clock: () => Date.parse('2026-11-23T06:00:00Z'),
   });
   const server = createServer({
@@ -327,6 +327,7 @@ describe('readBotEnv', () => {
       appType: 'SingleTenant',
     });
     assert.deepEqual(c.slack, {
+      mode: 'http',
       botToken: SECRETS.slackPlaceholderBotToken,
       signingSecret: 'sss',
       apiUrl: 'http://localhost:9000/api/',
@@ -493,6 +494,16 @@ describe('readBotEnv', () => {
       /^SLACK_BOT_TOKEN: does not start with xoxb-/,
     ],
     [
+      'a Slack app token of the wrong kind (Socket Mode), never echoed',
+      { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: SECRETS.slackUserToken },
+      /^SLACK_APP_TOKEN: does not start with xapp-; generate an app-level token with the connections:write scope[^"]*$/,
+    ],
+    [
+      'a Slack app token without a bot token',
+      { SLACK_APP_TOKEN: SECRETS.slackAppToken },
+      /^SLACK_BOT_TOKEN: missing while SLACK_APP_TOKEN is set/,
+    ],
+    [
       'slack api url',
       { CERTIFY_SLACK_API_URL: 'ftp://x' },
       /^CERTIFY_SLACK_API_URL: "ftp:\/\/x" is not an http\(s\) URL/,
@@ -506,12 +517,39 @@ describe('readBotEnv', () => {
     });
   }
 
+  it('reads SLACK_APP_TOKEN as Socket Mode: no signing secret needed, the same API base URL', () => {
+    const c = readBotEnv(
+      {
+        SLACK_BOT_TOKEN: SECRETS.slackPlaceholderBotToken,
+        SLACK_APP_TOKEN: SECRETS.slackAppToken,
+        CERTIFY_SLACK_API_URL: 'http://localhost:9000/api',
+      },
+      '/',
+    );
+    assert.deepEqual(c.slack, {
+      mode: 'socket',
+      botToken: SECRETS.slackPlaceholderBotToken,
+      appToken: SECRETS.slackAppToken,
+      apiUrl: 'http://localhost:9000/api/',
+    });
+    // A signing secret left behind does not switch back to HTTP.
+    const both = readBotEnv(
+      { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_APP_TOKEN: SECRETS.slackAppToken },
+      '/',
+    );
+    assert.equal(both.slack?.mode, 'socket');
+    assert.equal(both.playground, false);
+  });
+
   it('never echoes a Slack token of the wrong kind', () => {
     const problems = problemsOf({
       SLACK_BOT_TOKEN: SECRETS.slackUserToken,
       SLACK_SIGNING_SECRET: 's',
     });
     assert.doesNotMatch(problems.join('\n'), /very-secret/);
+    const socket = problemsOf({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: SECRETS.slackUserToken });
+    assert.match(socket.join('\n'), /SLACK_APP_TOKEN/);
+    assert.doesNotMatch(socket.join('\n'), /very-secret/);
   });
 
   it('reports every problem at once', () => {

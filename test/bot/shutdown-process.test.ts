@@ -41,6 +41,8 @@ async function startBot(extra: NodeJS.ProcessEnv = {}): Promise<{
     ...process.env,
     CERTIFY_DATA_DIR: dataDir,
     CERTIFY_SOURCE: 'demo',
+    // The showcase tenant has no seeded history: these tests are about the process, not the demo.
+    CERTIFY_DEMO_PROFILE: 'showcase',
     PORT: '0',
     HOST: '127.0.0.1',
     CERTIFY_PLAYGROUND: '1',
@@ -52,6 +54,7 @@ async function startBot(extra: NodeJS.ProcessEnv = {}): Promise<{
     'CERTIFY_DATABASE_URL',
     'SLACK_BOT_TOKEN',
     'SLACK_SIGNING_SECRET',
+    'SLACK_APP_TOKEN',
     'MicrosoftAppId',
     'CLIENT_ID',
     'CERTIFY_SCAN_ON_START',
@@ -155,7 +158,7 @@ describe('bot process shutdown', () => {
     // Each answer of the fake cloud takes 150 ms, so the scan is still collecting at the SIGTERM.
     const now = Date.parse('2026-11-23T06:00:00Z');
     const fake = await startFakeAzure({
-      inventory: generateDemoInventory({ seed: 11, size: 40, now }),
+      inventory: generateDemoInventory({ profile: 'showcase', seed: 11, size: 40, now }),
       latencyMs: 150,
     });
     try {

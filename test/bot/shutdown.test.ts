@@ -71,6 +71,29 @@ describe('createShutdown', () => {
     );
   });
 
+  it('closes inbound connections (Socket Mode) with the server, before the audit entry', async () => {
+    const f = fakes();
+    f.deps.inbound = [
+      { stop: async () => void f.calls.push('socket.stop') },
+      { stop: () => Promise.reject(new Error('close frame lost')) },
+    ];
+    const shutdown = createShutdown(f.deps);
+    shutdown('SIGTERM');
+    f.release();
+    await shutdown.done;
+    assert.deepEqual(f.calls.slice(0, 4), [
+      'server.close 1000',
+      'jobs.stop true 1000',
+      'socket.stop',
+      'audit.append service.stopped 42',
+    ]);
+    assert.deepEqual(f.exits, [1]);
+    assert.ok(
+      f.logs.some((l) => l.event === 'service.stop_failed' && l.fields['what'] === 'inbound'),
+      'a connection that fails to close is named',
+    );
+  });
+
   it('a second signal exits at once, non-zero, and says so', async () => {
     const f = fakes();
     const shutdown = createShutdown(f.deps);

@@ -189,7 +189,7 @@ describe('Slack deliveries: replays and retries', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'certify-replay-'));
     dirs.push(dataDir);
     const ports = openPorts(dataDir, 50);
-    const source = demoSource({ size: 150, seed: 3 });
+    const source = demoSource({ profile: 'showcase', size: 150, seed: 3 });
     await scan(ports, source, { now: Date.parse('2026-09-28T06:00:00Z'), save: true, audit: null });
     const wiring = await openEvidence({
       dataDir,

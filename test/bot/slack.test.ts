@@ -110,7 +110,7 @@ describe('Slack adapter', () => {
     dir = mkdtempSync(join(tmpdir(), 'certify-slack-'));
     const core = createBotCore({
       ports: openPorts(dir, 50),
-      source: demoSource({ size: 150 }),
+      source: demoSource({ profile: 'showcase', size: 150 }),
       clock: () => NOW,
     });
     const route = createSlackRoute({
@@ -323,7 +323,7 @@ describe('Slack adapter', () => {
   it('posts and updates proactive messages through the Web API', async () => {
     const core = createBotCore({
       ports: openPorts(dir, 50),
-      source: demoSource({ size: 150 }),
+      source: demoSource({ profile: 'showcase', size: 150 }),
       clock: () => NOW,
     });
     const view = await core.answer('score', { id: 'U1', name: 'n' }, { kind: 'slack', id: 'C9' });

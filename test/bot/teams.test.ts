@@ -53,7 +53,7 @@ function tempDir(): string {
 function makeCore(): BotCore {
   return createBotCore({
     ports: openPorts(tempDir(), 50),
-    source: demoSource({ size: 150 }),
+    source: demoSource({ profile: 'showcase', size: 150 }),
     clock: () => NOW,
   });
 }

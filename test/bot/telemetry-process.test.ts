@@ -32,7 +32,7 @@ import { listeningBot } from '../support/bot-process.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const NOW = Date.parse('2026-11-23T06:00:00Z');
-const INVENTORY = generateDemoInventory({ seed: 5, size: 40, now: NOW });
+const INVENTORY = generateDemoInventory({ profile: 'showcase', seed: 5, size: 40, now: NOW });
 const ASSETS = INVENTORY.secrets.length + INVENTORY.keys.length + INVENTORY.certificates.length;
 
 interface Received {
@@ -97,6 +97,8 @@ async function startBot(
     ...(opts.azure ? azure.env : {}),
     CERTIFY_DATA_DIR: dataDir,
     CERTIFY_SOURCE: opts.azure ? 'azure' : 'demo',
+    // The showcase tenant has no seeded history: these tests are about the process, not the demo.
+    CERTIFY_DEMO_PROFILE: 'showcase',
     PORT: '0',
     HOST: '127.0.0.1',
     CERTIFY_PLAYGROUND: '1',
@@ -108,6 +110,7 @@ async function startBot(
     'CERTIFY_DATABASE_URL',
     'SLACK_BOT_TOKEN',
     'SLACK_SIGNING_SECRET',
+    'SLACK_APP_TOKEN',
     'MicrosoftAppId',
     'CLIENT_ID',
     ...(env.APPLICATIONINSIGHTS_CONNECTION_STRING ? [] : ['APPLICATIONINSIGHTS_CONNECTION_STRING']),

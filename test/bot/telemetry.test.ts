@@ -60,7 +60,7 @@ describe('telemetry of a chat command (in-memory exporter)', () => {
     const mem = memoryTelemetry();
     const ports = openPorts(freshDir(), 50);
     ports.telemetry = mem.telemetry;
-    const source = demoSource({ size: 60 });
+    const source = demoSource({ profile: 'showcase', size: 60 });
     const core = createBotCore({ ports, source, clock: () => NOW, telemetry: mem.telemetry });
     const server = createServer({
       config: { ...readBotEnv({ PORT: '0', CERTIFY_PLAYGROUND: '1' }, '/tmp'), host: '127.0.0.1' },
@@ -161,7 +161,7 @@ describe('telemetry of a chat command (in-memory exporter)', () => {
 
 describe('telemetry of the Azure source (in-memory exporter, fake cloud)', () => {
   it('counts every request and every 429 by Azure service, under the scan span', async () => {
-    const inventory = generateDemoInventory({ seed: 3, size: 40, now: NOW });
+    const inventory = generateDemoInventory({ profile: 'showcase', seed: 3, size: 40, now: NOW });
     const fake = await startFakeAzure({ inventory, throttle: { everyNth: 4, retryAfter: 'ms' } });
     const undo = fake.applyEnv();
     const mem = memoryTelemetry();

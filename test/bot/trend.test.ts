@@ -64,7 +64,7 @@ describe('parsing /certify trend', () => {
       framework: 'pci',
     });
     assert.deepEqual(commandFromAction('trend.show', {}), { name: 'trend', framework: null });
-    assert.ok(HELP_COMMANDS.some((c) => c.usage === '/certify trend [framework]'));
+    assert.ok(HELP_COMMANDS.some((c) => c.usage === '/certify trend [framework] [--days N]'));
     assert.equal(playgroundMayRun({ name: 'trend', framework: null }), true);
   });
 });
@@ -185,7 +185,11 @@ describe('the playground answers /certify trend', () => {
   it('with an Adaptive Card of the trend view', async () => {
     const dataDir = temp();
     const ports = openPorts(dataDir, 50);
-    const core = createBotCore({ ports, source: demoSource({ size: 200 }), clock: () => NOW });
+    const core = createBotCore({
+      ports,
+      source: demoSource({ profile: 'showcase', size: 200 }),
+      clock: () => NOW,
+    });
     await core.answer('scan', { id: 'playground-riley', name: 'Riley' }, { kind: 'playground', id: 'p' });
     const server = createServer({
       config: { ...readBotEnv({ PORT: '0' }, '/tmp') },

@@ -51,7 +51,8 @@ export async function runCli(
   const code = await main(argv, {
     stdout,
     stderr,
-    env: { CERTIFY_DATA_DIR: opts.dataDir ?? tempDataDir(), ...opts.env },
+    // The showcase tenant, where every rule has both sides: the CLI tests and goldens read it.
+    env: { CERTIFY_DATA_DIR: opts.dataDir ?? tempDataDir(), CERTIFY_DEMO_PROFILE: 'showcase', ...opts.env },
     cwd: process.cwd(),
     clock: opts.clock,
     ...(opts.stdin !== undefined ? { stdin: Readable.from([Buffer.from(opts.stdin)]) } : {}),
@@ -80,7 +81,13 @@ export function certifyProcess(args: string[], options: CertifyProcessOptions): 
       ['--import', 'tsx', CHILD, options.barrier ?? '-', ...args],
       {
         cwd: ROOT,
-        env: { ...process.env, CERTIFY_DATA_DIR: options.dataDir, ...options.env, NO_COLOR: '1' },
+        env: {
+          ...process.env,
+          CERTIFY_DATA_DIR: options.dataDir,
+          CERTIFY_DEMO_PROFILE: 'showcase',
+          ...options.env,
+          NO_COLOR: '1',
+        },
         timeout: 120_000,
       },
       (error, stdout, stderr) => {

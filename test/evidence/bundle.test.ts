@@ -45,7 +45,7 @@ afterAll(() => {
 async function setup(approvers = [MORGAN.id, SAM.id, RILEY.id]) {
   const dataDir = temp('certify-ev-');
   const ports = openPorts(dataDir, 50);
-  const source = demoSource({ size: 300, seed: 7 });
+  const source = demoSource({ profile: 'showcase', size: 300, seed: 7 });
   // A scan inside the audit period (Q3) and one after it: the bundle must use the first.
   await scan(ports, source, { now: Date.parse('2026-09-20T06:00:00Z'), save: true, audit: null });
   await scan(ports, source, { now: T0 - DAY, save: true, audit: null });
@@ -423,7 +423,7 @@ describe('with a third-party TSA at CERTIFY_TSA_URL', () => {
     try {
       const dataDir = temp('certify-ev-remote-');
       const ports = openPorts(dataDir, 50);
-      const source = demoSource({ size: 200, seed: 9 });
+      const source = demoSource({ profile: 'showcase', size: 200, seed: 9 });
       await scan(ports, source, { now: Date.parse('2026-09-20T06:00:00Z'), save: true, audit: null });
       const wiring = await openEvidence({
         dataDir,

@@ -32,7 +32,7 @@ describe('inventory digest', () => {
   });
 
   it('is the same from the inventory in memory and from its stored form, with key order irrelevant', async () => {
-    const inventory = await demoSource({ size: 80, seed: 1 }).collect({
+    const inventory = await demoSource({ profile: 'showcase', size: 80, seed: 1 }).collect({
       now: Date.parse('2026-09-01T00:00:00Z'),
     });
     const digest = inventorySha256(inventory);

@@ -74,7 +74,7 @@ async function assertRecords(entry: AuditEntry, ports: CertifyPorts, scanId: str
 describe('a saved scan appends one scan.saved audit entry', () => {
   it('core scan(): one entry when saved, none when not', async () => {
     const { ports, audit } = await open();
-    const source = demoSource({ size: 60, seed: 2 });
+    const source = demoSource({ profile: 'showcase', size: 60, seed: 2 });
     const actor: Actor = { id: 'u-1', name: 'One', channel: 'teams' };
     const run = await scan(ports, source, {
       now: T,
@@ -91,7 +91,12 @@ describe('a saved scan appends one scan.saved audit entry', () => {
 
   it('a chat-triggered /certify scan: one entry, for the user who asked', async () => {
     const { ports, audit } = await open();
-    const core = createBotCore({ ports, source: demoSource({ size: 60, seed: 2 }), clock: () => T, audit });
+    const core = createBotCore({
+      ports,
+      source: demoSource({ profile: 'showcase', size: 60, seed: 2 }),
+      clock: () => T,
+      audit,
+    });
     const view = await core.answer('scan', { id: 'u-ana', name: 'Ana' }, { kind: 'slack', id: 'C9' });
     assert.equal(view.kind, 'score', JSON.stringify(view).slice(0, 300));
     const entries = await saved(audit);
@@ -107,7 +112,7 @@ describe('a saved scan appends one scan.saved audit entry', () => {
     const { scheduledScan, SCHEDULER_ACTOR } = await import('../../bot/scheduled-scan.js');
     const run = await scheduledScan({
       ports,
-      source: demoSource({ size: 60, seed: 2 }),
+      source: demoSource({ profile: 'showcase', size: 60, seed: 2 }),
       audit,
       clock: () => T,
     });
@@ -147,7 +152,7 @@ describe("a bundle's scope cites the scan and its inventory digest", () => {
   it('scope.json and the cover name the scan id and the digest the audit log recorded', async () => {
     const dataDir = temp();
     const ports = openPorts(dataDir, 50);
-    const source = demoSource({ size: 60, seed: 2 });
+    const source = demoSource({ profile: 'showcase', size: 60, seed: 2 });
     const wiring = await openEvidence({
       dataDir,
       ports,
@@ -198,7 +203,7 @@ describe("a bundle's scope cites the scan and its inventory digest", () => {
   it('an evidence build that has to scan records that scan too, and its scope cites it', async () => {
     const dataDir = temp();
     const ports = openPorts(dataDir, 50);
-    const source = demoSource({ size: 40, seed: 5 });
+    const source = demoSource({ profile: 'showcase', size: 40, seed: 5 });
     const wiring = await openEvidence({
       dataDir,
       ports,

@@ -129,7 +129,7 @@ export async function captureCards(): Promise<Record<string, unknown>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'certify-golden-cards-'));
   try {
     const ports = openPorts(dataDir, 50);
-    const source = demoSource({});
+    const source = demoSource({ profile: 'showcase' });
     const evidence = await openEvidence({
       dataDir,
       ports,

@@ -287,10 +287,16 @@ interface SlackManifest {
   features: {
     bot_user: { display_name: string };
     slash_commands: { command: string; url: string; description: string; usage_hint?: string }[];
+    app_home?: {
+      home_tab_enabled: boolean;
+      messages_tab_enabled: boolean;
+      messages_tab_read_only_enabled: boolean;
+    };
   };
   oauth_config: { scopes: { bot: string[] } };
   settings: {
     interactivity: { is_enabled: boolean; request_url: string };
+    event_subscriptions?: { request_url: string; bot_events: string[] };
     org_deploy_enabled: boolean;
     socket_mode_enabled: boolean;
   };
@@ -315,6 +321,21 @@ test('the Slack manifest: /certify, interactivity and the bot scopes', async () 
   assert.equal(slack.settings.socket_mode_enabled, false);
   assert.deepEqual(
     [...slack.oauth_config.scopes.bot].sort(),
-    ['chat:write', 'chat:write.public', 'commands', 'im:write', 'users:read'].sort(),
+    ['app_mentions:read', 'chat:write', 'chat:write.public', 'commands', 'im:history'].sort(),
   );
+});
+
+test('the Slack manifest: mentions, DMs and the App Home at the same endpoint', async () => {
+  const slack = parse(
+    await readFile(join(ROOT, 'manifest', 'slack', 'manifest.yml'), 'utf8'),
+  ) as SlackManifest;
+  assert.deepEqual(slack.settings.event_subscriptions, {
+    request_url: 'https://certify.example.com/slack/events',
+    bot_events: ['app_home_opened', 'app_mention', 'message.im'],
+  });
+  assert.deepEqual(slack.features.app_home, {
+    home_tab_enabled: true,
+    messages_tab_enabled: true,
+    messages_tab_read_only_enabled: false,
+  });
 });

@@ -74,16 +74,16 @@ function payloadOf(jws: string): ProvenancePayload {
 }
 
 describe('demo tenant', () => {
-  const inv = generateDemoInventory({ now: NOW });
+  const inv = generateDemoInventory({ profile: 'showcase', now: NOW });
 
   it('is deterministic: same seed, size and now give the same bytes', () => {
-    const again = generateDemoInventory({ seed: 1, size: DEMO_DEFAULT_SIZE, now: NOW });
+    const again = generateDemoInventory({ profile: 'showcase', seed: 1, size: DEMO_DEFAULT_SIZE, now: NOW });
     assert.deepStrictEqual(again, inv);
     assert.equal(JSON.stringify(again), JSON.stringify(inv));
   });
 
   it('differs with another seed', () => {
-    const other = generateDemoInventory({ seed: 2, now: NOW });
+    const other = generateDemoInventory({ profile: 'showcase', seed: 2, now: NOW });
     assert.notDeepStrictEqual(other, inv);
     assert.notEqual(other.tenantId, inv.tenantId);
   });
@@ -91,13 +91,13 @@ describe('demo tenant', () => {
   it('honours the requested size (secrets + keys + certificates)', () => {
     assert.equal(vaultAssets(inv), DEMO_DEFAULT_SIZE);
     for (const size of [150, 10_000]) {
-      const n = vaultAssets(generateDemoInventory({ seed: 3, size, now: NOW }));
+      const n = vaultAssets(generateDemoInventory({ profile: 'showcase', seed: 3, size, now: NOW }));
       assert.ok(Math.abs(n - size) <= size * 0.01, `size ${size}: got ${n}`);
     }
   });
 
   it('keeps its proportions as it grows', () => {
-    const big = generateDemoInventory({ seed: 4, size: 10_000, now: NOW });
+    const big = generateDemoInventory({ profile: 'showcase', seed: 4, size: 10_000, now: NOW });
     assert.equal(big.vaults.length, 20);
     assert.equal(big.resources?.length, 400);
     assert.equal(big.appRegistrations?.length, 200);
@@ -110,7 +110,7 @@ describe('demo tenant', () => {
   });
 
   it('dates everything relative to now: moving now by 10 days moves every time by 10 days', () => {
-    const later = generateDemoInventory({ now: NOW + 10 * DAY_MS });
+    const later = generateDemoInventory({ profile: 'showcase', now: NOW + 10 * DAY_MS });
     let times = 0;
     const shifted = (a: string, b: string, path: string) => {
       times++;
@@ -130,7 +130,10 @@ describe('demo tenant', () => {
   });
 
   it('gives no two assets the same id', () => {
-    for (const tenant of [inv, generateDemoInventory({ seed: 7, size: 5_000, now: NOW })]) {
+    for (const tenant of [
+      inv,
+      generateDemoInventory({ profile: 'showcase', seed: 7, size: 5_000, now: NOW }),
+    ]) {
       const ids = allIds(tenant);
       const seen = new Set<string>();
       const dupes = ids.filter((id) => (seen.has(id) ? true : (seen.add(id), false)));
@@ -139,7 +142,7 @@ describe('demo tenant', () => {
   });
 
   it('keeps names unique within a vault, and certificates share the secret namespace', () => {
-    const big = generateDemoInventory({ seed: 5, size: 20_000, now: NOW });
+    const big = generateDemoInventory({ profile: 'showcase', seed: 5, size: 20_000, now: NOW });
     for (const kind of ['secrets', 'keys', 'certificates'] as const) {
       const seen = new Set<string>();
       for (const a of big[kind]) {
@@ -200,7 +203,10 @@ describe('demo tenant', () => {
   });
 
   it('has kv-prod/db-password, enabled and uncertified, for the playground rotation', () => {
-    for (const tenant of [inv, generateDemoInventory({ seed: 7, size: 5_000, now: NOW })]) {
+    for (const tenant of [
+      inv,
+      generateDemoInventory({ profile: 'showcase', seed: 7, size: 5_000, now: NOW }),
+    ]) {
       const vaults = tenant.vaults.filter((v) => v.name === 'kv-prod');
       assert.equal(vaults.length, 1);
       assert.equal(vaults[0]!.accessError, null);
@@ -217,7 +223,7 @@ describe('demo tenant', () => {
       [1, DEMO_DEFAULT_SIZE],
       [7, 5_000],
     ] as const) {
-      const tenant = generateDemoInventory({ seed, size, now: NOW });
+      const tenant = generateDemoInventory({ profile: 'showcase', seed, size, now: NOW });
       const section = tenant.provenance!;
       assert.equal(section.jwks.keys.length, 1);
       const judge = new ProvenanceJudge(section);
@@ -253,27 +259,33 @@ describe('demo tenant', () => {
   });
 
   it('caps certified secrets at 200 in a large tenant, and gives each seed its own key', () => {
-    const big = generateDemoInventory({ seed: 8, size: 60_000, now: NOW });
+    const big = generateDemoInventory({ profile: 'showcase', seed: 8, size: 60_000, now: NOW });
     const certified = big.secrets.filter((s) => PROVENANCE_TAG in s.tags).length;
     // 200 picked: 194 valid, 2 tampered, 2 copied tags and 1 missing certificate carry the tag;
     // 1 more has a certificate but lost its tag. Copied and missing ones bring no certificate.
     assert.equal(certified, 199);
     assert.equal(big.provenance!.certificates.length, 197);
-    const other = generateDemoInventory({ seed: 9, now: NOW });
+    const other = generateDemoInventory({ profile: 'showcase', seed: 9, now: NOW });
     assert.notEqual(other.provenance!.jwks.keys[0]!.kid, inv.provenance!.jwks.keys[0]!.kid);
   });
 
   it('refuses a size or seed that is not an integer', () => {
-    assert.throws(() => generateDemoInventory({ size: -1, now: NOW }), RangeError);
-    assert.throws(() => generateDemoInventory({ size: 1.5, now: NOW }), RangeError);
-    assert.throws(() => generateDemoInventory({ seed: Number.NaN, now: NOW }), RangeError);
+    assert.throws(() => generateDemoInventory({ profile: 'showcase', size: -1, now: NOW }), RangeError);
+    assert.throws(() => generateDemoInventory({ profile: 'showcase', size: 1.5, now: NOW }), RangeError);
+    assert.throws(
+      () => generateDemoInventory({ profile: 'showcase', seed: Number.NaN, now: NOW }),
+      RangeError,
+    );
   });
 
   it('is a source with id "demo" whose dates follow the scan time', async () => {
-    const source = demoSource({ seed: 9, size: 300 });
+    const source = demoSource({ profile: 'showcase', seed: 9, size: 300 });
     assert.equal(source.id, 'demo');
     const collected = await source.collect({ now: NOW });
-    assert.deepStrictEqual(collected, generateDemoInventory({ seed: 9, size: 300, now: NOW }));
+    assert.deepStrictEqual(
+      collected,
+      generateDemoInventory({ profile: 'showcase', seed: 9, size: 300, now: NOW }),
+    );
   });
 });
 
@@ -288,7 +300,7 @@ describe('demo tenant against the built-in rules', () => {
   ];
   for (const { label, seed, size } of cases) {
     it(`${label}: every rule has passing and failing members`, () => {
-      const inventory = generateDemoInventory({ seed, size, now: NOW });
+      const inventory = generateDemoInventory({ profile: 'showcase', seed, size, now: NOW });
       assert.equal(BUILTIN_RULES.length, 47);
       const problems: string[] = [];
       for (const rule of BUILTIN_RULES) {

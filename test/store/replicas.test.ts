@@ -50,7 +50,7 @@ beforeAll(async () => {
   slack = await startFakeSlack();
   // Slow enough (every response 150 ms, small pages) that a scan takes seconds: time to kill it.
   azure = await startFakeAzure({
-    inventory: generateDemoInventory({ seed: 7, size: 300, now: NOW }),
+    inventory: generateDemoInventory({ profile: 'showcase', seed: 7, size: 300, now: NOW }),
     latencyMs: 150,
     kvPageSize: 5,
   });

@@ -39,6 +39,7 @@ const INHERITED_OUT = [
   'CERTIFY_SCAN_ON_START',
   'SLACK_BOT_TOKEN',
   'SLACK_SIGNING_SECRET',
+  'SLACK_APP_TOKEN',
   'CERTIFY_SLACK_API_URL',
   'MicrosoftAppId',
   'CLIENT_ID',
@@ -67,6 +68,8 @@ export async function spawnEventGridBot(opts: {
   Object.assign(env, {
     CERTIFY_DATA_DIR: dataDir,
     CERTIFY_SOURCE: 'demo',
+    // The showcase tenant has no seeded history: these tests are about the process, not the demo.
+    CERTIFY_DEMO_PROFILE: 'showcase',
     PORT: '0',
     HOST: '127.0.0.1',
     SLACK_BOT_TOKEN: SECRETS.slackBotToken,

@@ -25,6 +25,8 @@ export const SECRETS = {
   slackDeliveriesSigningSecret: 'test-signing-secret-deliveries-0123456789',
   /** The placeholder bot token of the configuration, replica and alert-delivery tests. */
   slackPlaceholderBotToken: ['xoxb', '1', '2'].join('-'),
+  /** The app-level token (Socket Mode) of test/bot/slack-socket.test.ts and the configuration tests. */
+  slackAppToken: ['xapp', '1', 'A0CERTIFY', '0000', 'socket', 'token'].join('-'),
   /** A user token where a bot token belongs (a configuration test: never echoed). */
   slackUserToken: ['xoxp', 'very', 'secret'].join('-'),
   /** The Slack signing secret of the replica processes (test/store/replicas.test.ts). */

@@ -129,7 +129,11 @@ const NETWORK_ALLOW = 0;
 const NETWORK_DENY = 1;
 const RETENTION_DAYS: readonly number[] = [90, 90, 90, 90, 90, 60, 30, 7];
 
-export function buildTenant(plan: DemoPlan, rng: Rng, clock: IsoClock): Tenant {
+/**
+ * `withBlockedVault` false (the organisation profile) gives the scanner access to every vault; the
+ * vault that would have been blocked is still drawn as one, so every other draw stays the same.
+ */
+export function buildTenant(plan: DemoPlan, rng: Rng, clock: IsoClock, withBlockedVault = true): Tenant {
   const tenantId = rng.uuid();
   const subscriptions = Array.from({ length: Math.max(3, Math.ceil(plan.vaults / 25)) }, () => rng.uuid());
   const teams = shuffled(TEAMS, rng);
@@ -164,13 +168,14 @@ export function buildTenant(plan: DemoPlan, rng: Rng, clock: IsoClock): Tenant {
     const subscriptionId = subscriptions[
       (slot.team * 2 + (env.production ? 0 : 1)) % subscriptions.length
     ] as string;
-    const isBlocked = i === blocked;
+    const drawnBlocked = i === blocked;
+    const isBlocked = drawnBlocked && withBlockedVault;
 
     const softDeleteEnabled = softDeleteDeck.draw(rng) === 1;
     // Purge protection cannot be switched on without soft delete.
     const purgeProtectionEnabled = softDeleteEnabled && purgeDeck.draw(rng) === 1;
-    const network = isBlocked ? NETWORK_DENY : networkDeck.draw(rng);
-    const premium = isBlocked ? rng.chance(0.5) : skuDeck.draw(rng) === 1;
+    const network = drawnBlocked ? NETWORK_DENY : networkDeck.draw(rng);
+    const premium = drawnBlocked ? rng.chance(0.5) : skuDeck.draw(rng) === 1;
     const rbacAuthorization = rbacDeck.draw(rng) === 1;
 
     const costCenter = `CC-${4100 + slot.team * 10}`;
@@ -251,7 +256,7 @@ export function buildTenant(plan: DemoPlan, rng: Rng, clock: IsoClock): Tenant {
     tenantId,
     vaults,
     dataVaults,
-    blockedVault: vaults[blocked] ?? null,
+    blockedVault: withBlockedVault ? (vaults[blocked] ?? null) : null,
     apps: [],
     appHome: [],
     brokenPerApp: new Uint16Array(plan.apps),

@@ -19,7 +19,7 @@ import { privateEndpointStates } from '../../support/fake-azure/wire.js';
 
 const NOW = Date.parse('2026-11-23T06:00:00Z');
 const NOW_ISO = '2026-11-23T06:00:00Z';
-const tenant = generateDemoInventory({ seed: 4, size: 400, now: NOW });
+const tenant = generateDemoInventory({ profile: 'showcase', seed: 4, size: 400, now: NOW });
 
 /** Starts a fake, points this process at it, collects, and tears down. */
 async function collectThrough(

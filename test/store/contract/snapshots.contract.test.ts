@@ -84,7 +84,7 @@ describe.each(STORE_KINDS)('SnapshotStore contract ($name)', (kind) => {
     // scan ~100 times that.
     const LIMIT = 3_000;
     const at = Date.parse('2026-11-23T06:00:00Z');
-    const inventory = generateDemoInventory({ seed: 3, size: 300, now: at });
+    const inventory = generateDemoInventory({ profile: 'showcase', seed: 3, size: 300, now: at });
     const result = evaluateInventory(inventory, { custom: [], now: at, source: 'demo', scanId: scanId(7) });
     const big: Snap = { scanId: scanId(7), now: result.now, source: 'demo', inventory, result };
     assert.ok(JSON.stringify(big).length > 100 * LIMIT, `${JSON.stringify(big).length} characters`);

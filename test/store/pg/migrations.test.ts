@@ -42,6 +42,7 @@ const EVERY_TABLE = [
   'audit_log',
   'certificates',
   'certify_schema',
+  'charts',
   'conversations',
   'custom_rules',
   'download_tokens',
@@ -55,6 +56,7 @@ const EVERY_TABLE = [
   'scan_rules',
   'scans',
   'slack_deliveries',
+  'slack_home_viewers',
   'snapshots',
 ];
 
