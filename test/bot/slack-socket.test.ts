@@ -15,7 +15,13 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { readBotEnv } from '../../bot/config.js';
 import { createBotCore } from '../../bot/core.js';
 import { adapterRoutes } from '../../bot/service.js';
-import { createSlackSocket, WORKING_TEXT, type SlackSocket } from '../../bot/slack/index.js';
+import {
+  createHomeSource,
+  createSlackSocket,
+  WORKING_TEXT,
+  type SlackSocket,
+} from '../../bot/slack/index.js';
+import { createHomeViewers, type HomeViewers } from '../../store/home-viewers.js';
 import type { BotCore, Log } from '../../bot/types.js';
 import { openPorts } from '../../app/ports.js';
 import { demoSource } from '../../scanner/sources/demo/index.js';
@@ -112,6 +118,7 @@ describe('Slack over Socket Mode', () => {
   let socket: SlackSocket;
   let dir: string;
   let core: BotCore;
+  let viewers: HomeViewers;
   let n = 0;
   const responseId = (): string => `s${++n}`;
 
@@ -124,12 +131,15 @@ describe('Slack over Socket Mode', () => {
       source: demoSource({ size: 150 }),
       clock: () => NOW,
     });
+    const ports = openPorts(dir, 50);
+    viewers = createHomeViewers(dir);
     socket = createSlackSocket({
       config: { slack: { botToken: BOT_TOKEN, appToken: APP_TOKEN, apiUrl: fake.apiUrl } },
       core,
       log,
       clock: () => NOW,
       reconnectDelayMs: 10,
+      home: { source: createHomeSource({ ports }), viewers, log, clock: () => NOW },
     });
     await socket.start();
     await fake.connected();
@@ -203,6 +213,71 @@ describe('Slack over Socket Mode', () => {
     assert.equal(post.body['channel'], 'C111');
     assert.ok(post.authorized, 'posted with the bot token');
     assert.match(blocksText(post), /score/i);
+  });
+
+  /** An events_api envelope around `event`, as Slack sends one over the socket. */
+  const eventEnvelope = (event: Record<string, string>): Envelope => ({
+    envelope_id: `env-event-${next()}`,
+    type: 'events_api',
+    accepts_response_payload: false,
+    payload: {
+      team_id: 'T111',
+      api_app_id: 'A111',
+      type: 'event_callback',
+      event_id: `Ev${next()}`,
+      event_time: Math.floor(NOW / 1000),
+      authorizations: [{ team_id: 'T111', user_id: 'U0CERTIFY', is_bot: true }],
+      event,
+    },
+  });
+
+  it('answers a direct message once, in the DM', async () => {
+    const channel = `D0SOCK${next()}`;
+    const ts = `1764741600.00${next()}`;
+    const envelope = eventEnvelope({
+      type: 'message',
+      channel_type: 'im',
+      user: 'W222',
+      text: 'score',
+      channel,
+      ts,
+    });
+    const ack = await fake.send(envelope);
+    assert.equal(ack.envelope_id, envelope.envelope_id);
+    const post = await web.waitFor((c) => c.method === 'chat.postMessage' && c.body['channel'] === channel);
+    assert.match(blocksText(post), /score/i);
+    assert.equal(post.body['thread_ts'], undefined, 'a DM is answered in place, not in a thread');
+    // A command sent after it is answered, so a second answer to the DM would be in by now.
+    const id = responseId();
+    await fake.send(commandEnvelope('help', web.responseUrl(id)));
+    await web.waitFor((c) => c.method === 'response' && c.id === id);
+    assert.equal(
+      web.calls.filter((c) => c.method === 'chat.postMessage' && c.body['channel'] === channel).length,
+      1,
+    );
+  });
+
+  it('publishes the App Home on app_home_opened, and remembers the viewer', async () => {
+    const user = `W0HOME${next()}`;
+    const envelope = eventEnvelope({
+      type: 'app_home_opened',
+      user,
+      channel: `D0HOME${next()}`,
+      tab: 'home',
+      event_ts: `1764741600.00${next()}`,
+    });
+    await fake.send(envelope);
+    const call = await web.waitFor((c) => c.method === 'views.publish' && c.body['user_id'] === user);
+    const view = call.body['view'] as { type: string; blocks: unknown[] };
+    assert.equal(view.type, 'home');
+    assert.match(JSON.stringify(view.blocks), /\*Trend\*/);
+    // Remembered just after the publish, for the refresh after each scheduled scan.
+    let remembered = false;
+    for (let i = 0; i < 200 && !remembered; i++) {
+      remembered = (await viewers.recent(10)).some((v) => v.userId === user);
+      if (!remembered) await settle(10);
+    }
+    assert.ok(remembered, 'the viewer is remembered');
   });
 
   it('acks a re-sent event (retry_attempt 1, same event_id) and does not answer it twice', async () => {
