@@ -40,7 +40,7 @@ export interface ScanResultHead {
 export interface ScanStoreOptions {
   /** Most summaries kept, the latest included; the oldest go first. Default 1000. */
   limit?: number;
-  /** Newest summaries that keep failing asset ids (alerts need the latest two). Default 20. */
+  /** Newest summaries that keep failing asset ids (alerts need the latest two). Default 2. */
   detailedSummaries?: number;
 }
 
