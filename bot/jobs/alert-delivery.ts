@@ -61,10 +61,11 @@ export function defineAlertDelivery(
       }
       const ref = await deliverTo({ channel }, view, deps.notifiers());
       telemetry.count('certify.alerts.sent', 1, { 'certify.channel': channel.kind });
-      deps.log('alerts.delivered', { channel: channel.kind, attempt: job.attempt, keys: claims.length });
       // Only a single alert's card is remembered: a digest stands for many alerts, and one of
-      // them resolving does not make the digest resolved.
+      // them resolving does not make the digest resolved. Remembered before the delivery is
+      // logged, so whoever waits for that line (a test, an operator) finds the card's reference.
       if (ref !== null && claims.length === 1) await remember(claims, ref);
+      deps.log('alerts.delivered', { channel: channel.kind, attempt: job.attempt, keys: claims.length });
     } catch (error) {
       const status = httpStatusOf(error);
       const message = (error as Error).message ?? String(error);
