@@ -9,8 +9,6 @@
  * saved scan, and only evidence makes the local TSA's files. The bot asks for everything at start-up, so a broken setting stops it there. Nothing here
  * builds a client on import: the Azure adapters are called when the source or the writer is used.
  */
-import { azureSourceFromEnv } from '../adapters/azure-source.js';
-import { keyVaultWriterFromEnv } from '../adapters/keyvault-writer.js';
 import type { DemoProfile } from '../scanner/sources/demo/profile.js';
 import { resolveSource } from '../scanner/sources/registry.js';
 import type { CollectContext, Source } from '../scanner/sources/types.js';
@@ -26,7 +24,11 @@ import { createDemoWriter } from '../store/demo-writer.js';
 import { embeddedBackend } from '../store/embedded-backend.js';
 import { postgresBackend } from '../store/pg/backend.js';
 import { loadOrCreateSigningKey, signingKeyIfPresent, type SigningKey } from '../store/signing-key.js';
-import { keyVaultSigningKeyFromEnv } from '../adapters/keyvault-signing-key.js';
+import {
+  azureSourceOnDemand,
+  keyVaultSigningKeyOnDemand,
+  keyVaultWriterOnDemand,
+} from './azure-on-demand.js';
 import type { ServiceConfig } from './config.js';
 import type { Telemetry } from '../base/telemetry.js';
 import { openEvidence, type EvidenceWiring } from './evidence.js';
@@ -130,7 +132,7 @@ export function composeServices(config: ServiceConfig, deps: ComposeDeps): Servi
         ? { demoProfile: demo.profile ?? config.demoProfile }
         : {}),
       cwd: deps.cwd,
-      extra: { azure: () => azureSourceFromEnv(deps.env, deps.telemetry) },
+      extra: { azure: () => azureSourceOnDemand(deps.env, deps.telemetry) },
     });
   const source = once(() => sourceFor(undefined));
   /** The configured source for a service that holds one, resolved only when it collects. */
@@ -157,7 +159,7 @@ export function composeServices(config: ServiceConfig, deps: ComposeDeps): Servi
   const keyVaultKey = config.signingKey;
   const signer = once((): Promise<SigningKey> =>
     keyVaultKey
-      ? keyVaultSigningKeyFromEnv(deps.env, {
+      ? keyVaultSigningKeyOnDemand(deps.env, {
           keyId: keyVaultKey.id,
           refreshMinutes: keyVaultKey.refreshMinutes,
           // Bundles and certificates signed before the move to Key Vault keep verifying.
@@ -201,7 +203,7 @@ export function composeServices(config: ServiceConfig, deps: ComposeDeps): Servi
       audit: await auditLog(),
       approvers: config.approvers,
       publicUrl: config.publicUrl,
-      azureWriter: config.secretWriter === 'keyvault' ? () => keyVaultWriterFromEnv(deps.env) : null,
+      azureWriter: config.secretWriter === 'keyvault' ? () => keyVaultWriterOnDemand(deps.env) : null,
       store: provenanceStore(),
     });
     // Every scan from here on sees what this wiring issued and rotated.

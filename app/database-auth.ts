@@ -1,5 +1,5 @@
 /** How a replica signs in to PostgreSQL: the URL's password, or a Microsoft Entra ID token. */
-import { entraDatabaseToken } from '../adapters/entra-database-token.js';
+import { entraDatabaseTokenOnDemand } from './azure-on-demand.js';
 import type { PgAuth } from '../store/pg/pool.js';
 import type { DatabaseConfig } from './config.js';
 
@@ -7,5 +7,5 @@ export function databaseAuth(
   database: DatabaseConfig,
   env: Readonly<Record<string, string | undefined>>,
 ): { auth?: PgAuth } {
-  return database.auth === 'entra' ? { auth: { kind: 'entra', token: entraDatabaseToken(env) } } : {};
+  return database.auth === 'entra' ? { auth: { kind: 'entra', token: entraDatabaseTokenOnDemand(env) } } : {};
 }

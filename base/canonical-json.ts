@@ -95,6 +95,11 @@ function writeObject(
   put: (text: string) => void,
   options: CanonicalJsonOptions,
 ): void {
+  const copy = sortedCopy(object, options, { left: SMALL_OBJECT_VALUES });
+  if (copy !== NOT_SIMPLE) {
+    put(JSON.stringify(copy));
+    return;
+  }
   put('{');
   let first = true;
   for (const key of Object.keys(object).sort()) {
@@ -105,4 +110,77 @@ function writeObject(
     first = false;
   }
   put('}');
+}
+
+/** Most values a small object may hold for the fast path; a larger one is written member by member. */
+const SMALL_OBJECT_VALUES = 256;
+
+const NOT_SIMPLE = Symbol('not simple');
+
+/**
+ * The fast path: a copy of a small value with every object's keys inserted in sorted order, so
+ * that JSON.stringify of the copy is the canonical JSON (about three times faster than writing it
+ * piece by piece here; an inventory digest writes a million such records). NOT_SIMPLE for what
+ * that would not hold for, left to the general path: anything but plain objects, arrays,
+ * strings, booleans, null and allowed numbers (toJSON, another prototype, undefined in an array,
+ * a function, a symbol, a bigint), a key JavaScript would not keep in insertion order (an array
+ * index, which objects list first) or that would set the prototype (`__proto__`), and more than
+ * `budget.left` values.
+ */
+function sortedCopy(value: unknown, options: CanonicalJsonOptions, budget: { left: number }): unknown {
+  if (--budget.left < 0) return NOT_SIMPLE;
+  if (value === null) return null;
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      return options.nonFinite === 'null' || Number.isFinite(value) ? value : NOT_SIMPLE;
+    case 'object': {
+      if (Array.isArray(value)) {
+        const out: unknown[] = new Array(value.length);
+        for (let i = 0; i < value.length; i++) {
+          const item: unknown = value[i];
+          const copy = item === undefined ? NOT_SIMPLE : sortedCopy(item, options, budget);
+          if (copy === NOT_SIMPLE) return NOT_SIMPLE;
+          out[i] = copy;
+        }
+        return out;
+      }
+      if (Object.getPrototypeOf(value) !== Object.prototype || 'toJSON' in value) return NOT_SIMPLE;
+      const keys = sortedKeys(value);
+      if (keys === null) return NOT_SIMPLE;
+      const out: Record<string, unknown> = {};
+      for (const key of keys) {
+        const member = (value as Record<string, unknown>)[key];
+        if (member === undefined) continue;
+        const copy = sortedCopy(member, options, budget);
+        if (copy === NOT_SIMPLE) return NOT_SIMPLE;
+        out[key] = copy;
+      }
+      return out;
+    }
+    default:
+      return NOT_SIMPLE;
+  }
+}
+
+/** Recently seen key lists and their sorted orders: records of one section share a few shapes. */
+const shapes: { keys: string[]; sorted: string[] | null }[] = [];
+const SHAPES_KEPT = 8;
+
+/** The object's keys in sorted order, or null when a key rules the fast path out. */
+function sortedKeys(object: object): string[] | null {
+  const keys = Object.keys(object);
+  for (const shape of shapes) {
+    if (shape.keys.length !== keys.length) continue;
+    let same = true;
+    for (let i = 0; i < keys.length && same; i++) same = shape.keys[i] === keys[i];
+    if (same) return shape.sorted;
+  }
+  const usable = keys.every((key) => key !== '__proto__' && !/^\d/.test(key));
+  const sorted = usable ? [...keys].sort() : null;
+  shapes.unshift({ keys, sorted });
+  if (shapes.length > SHAPES_KEPT) shapes.pop();
+  return sorted;
 }

@@ -27,6 +27,15 @@ function digits(s: string, from: number, count: number): number {
  * to Date.parse.
  */
 function fastUtcMs(s: string): number {
+  return fastUtc(s, true);
+}
+
+/**
+ * {@link fastUtcMs}, or with `wantMs` false only whether it would be a number (0 or NaN):
+ * validating a million-asset inventory checks four times per asset, and Date.UTC was half the
+ * cost of a check.
+ */
+function fastUtc(s: string, wantMs: boolean): number {
   const len = s.length;
   if (len < 20 || s.charCodeAt(len - 1) !== 90 /* Z */ || s.charCodeAt(10) !== 84 /* T */) return Number.NaN;
   const y = digits(s, 0, 4);
@@ -59,7 +68,8 @@ function fastUtcMs(s: string): number {
   }
   // Date.UTC would roll 2026-02-31 over into March; a real calendar date does not.
   if (d > 28 && d > daysInMonth(y, mo)) return Number.NaN;
-  return Date.UTC(y, mo - 1, d, h, mi, sec, ms);
+  // Years 0000-9999 are all within Date's range: Date.UTC never gives NaN here.
+  return wantMs ? Date.UTC(y, mo - 1, d, h, mi, sec, ms) : 0;
 }
 
 function daysInMonth(y: number, mo: number): number {
@@ -126,7 +136,7 @@ export function dayExists(s: string): boolean {
  */
 export function isIsoTime(value: unknown): value is string {
   if (typeof value !== 'string') return false;
-  if (!Number.isNaN(fastUtcMs(value))) return true;
+  if (!Number.isNaN(fastUtc(value, false))) return true;
   return isIsoShape(value) && dayExists(value);
 }
 

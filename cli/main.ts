@@ -2,11 +2,13 @@
  * `certify` — the command line. `main` is a function of its arguments and injected I/O, so
  * tests drive it in-process exactly as a user would from a shell.
  */
+import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { composeServices, type Services } from '../app/compose.js';
 import { readCliEnv } from '../app/config.js';
 import { CertifyError, isCertifyError } from '../base/errors.js';
+import { jsonPieces } from '../base/json-pieces.js';
 import {
   controlView,
   parameterChangeView,
@@ -54,7 +56,17 @@ interface Ctx {
 }
 
 const out = (ctx: Ctx, text: string) => ctx.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
-const json = (ctx: Ctx, value: unknown) => out(ctx, JSON.stringify(value, null, 2));
+/**
+ * `--json` output, `JSON.stringify(value, null, 2)` and a newline, written in pieces: a large
+ * scan's document (~150 MB at a million assets) is never one string, nor one write.
+ */
+async function json(ctx: Ctx, value: unknown): Promise<void> {
+  const { stdout } = ctx.io;
+  for (const piece of jsonPieces(value)) {
+    if (!stdout.write(piece)) await once(stdout, 'drain');
+  }
+  stdout.write('\n');
+}
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const useColor = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR && io.env.TERM !== 'dumb';
@@ -186,7 +198,7 @@ async function cmdScan(ctx: Ctx, argv: readonly string[]): Promise<number> {
   const { inventory, result } = await runFromSource(ctx, values, true);
   const exportPath = str(values, 'export');
   if (exportPath) await writeSnapshot(resolve(ctx.io.cwd, exportPath), inventory);
-  if (values.json) json(ctx, result);
+  if (values.json) await json(ctx, result);
   else {
     const previous = await ctx.services().ports.scans.previous();
     out(
@@ -216,7 +228,7 @@ async function cmdScore(ctx: Ctx, argv: readonly string[]): Promise<number> {
   const framework = positionals[0] ? findFramework(positionals[0]) : null;
   const { result } = await runFromSource(ctx, values, false);
   if (values.json) {
-    json(ctx, framework ? narrowToFramework(result, framework.id) : result);
+    await json(ctx, framework ? narrowToFramework(result, framework.id) : result);
     return 0;
   }
   // An evaluation at --now, not saved: nothing in the history to show a trend against.
@@ -241,7 +253,7 @@ async function cmdControl(ctx: Ctx, argv: readonly string[]): Promise<number> {
   if (values.json) {
     const controls = found.kind === 'control' ? [found.control] : found.controls;
     const fwResult = result.frameworks.find((f) => f.id === framework.id)!;
-    json(ctx, {
+    await json(ctx, {
       schema: 'certify.control/v1',
       framework: { id: framework.id, name: framework.name },
       query,
@@ -286,7 +298,7 @@ async function cmdRules(ctx: Ctx, argv: readonly string[]): Promise<number> {
   const { values } = parse('rules', argv, { json: { type: 'boolean' } }, 0);
   const custom = await ctx.services().rules.list();
   if (values.json) {
-    json(ctx, {
+    await json(ctx, {
       schema: 'certify.rules/v1',
       rules: [
         ...BUILTIN_RULES.map((r) => ruleJson(null, r)),
@@ -387,7 +399,7 @@ async function cmdRule(ctx: Ctx, argv: readonly string[]): Promise<number> {
     case 'list': {
       const { values } = parse('rule list', rest, { json: { type: 'boolean' } }, 0);
       const custom = await rules.list();
-      if (values.json) json(ctx, { schema: 'certify.custom-rules/v1', rules: custom });
+      if (values.json) await json(ctx, { schema: 'certify.custom-rules/v1', rules: custom });
       else say(rulesText(ctx, [], custom));
       return 0;
     }
@@ -463,7 +475,7 @@ async function cmdParameters(ctx: Ctx, argv: readonly string[]): Promise<number>
   if (sub === undefined || sub === 'show' || sub.startsWith('-')) {
     const { values } = parse('parameters', sub === undefined || sub === 'show' ? rest : argv, flags, 0);
     const { effective } = await parameters.current();
-    if (values.json) json(ctx, parametersJson(effective));
+    if (values.json) await json(ctx, parametersJson(effective));
     else out(ctx, toTerminalText(parametersView(effective, { note: PARAMETERS_NOTE }), ctx.c));
     return 0;
   }
@@ -483,7 +495,7 @@ async function cmdParameters(ctx: Ctx, argv: readonly string[]): Promise<number>
     } else {
       result = await parameters.reset(positionals, by());
     }
-    if (values.json) json(ctx, parametersJson(result.state.effective, result.changed));
+    if (values.json) await json(ctx, parametersJson(result.state.effective, result.changed));
     else {
       out(
         ctx,

@@ -5,6 +5,7 @@
  */
 import type { CitationSubset, Coverage, Framework, FrameworkId } from './frameworks/types.js';
 import type { Inventory } from './inventory/types.js';
+import { splitByVault } from './rules/facts.js';
 import { DEFAULT_PARAMETERS, type OrgParameters } from './rules/parameters.js';
 import type { Metric, Rule, RuleClass, RuleOutcome, RuleStatus, Severity } from './rules/types.js';
 import { ratingOf, scoreOf, type Rating } from './score.js';
@@ -117,25 +118,44 @@ function toResult(rule: Rule, outcome: RuleOutcome): RuleResult {
   };
 }
 
+const narrowedCache = new WeakMap<Inventory, Map<string, Inventory>>();
+
 /**
  * The inventory narrowed to the assets of vaults with (or without) RBAC, for CIS 8.1–8.4; the
  * one narrowing, so the control matrix re-runs a subset citation on what the scan judged.
- * Partitioned once per scan: four controls need it and the sections can hold a million assets.
+ * Partitioned once per inventory, both halves of a section in one pass: four controls need them,
+ * the sections can hold a million assets, and the control matrix narrows the scan's inventory
+ * again (inventories are read-only, so the halves can be shared).
  */
 export function subsetNarrower(inv: Inventory): (subset: CitationSubset) => Inventory {
-  const rbacByVault = new Map(inv.vaults.map((v) => [v.name, v.rbacAuthorization]));
-  const isRbac = (vault: string) => rbacByVault.get(vault) ?? rbacByVault.get(vault.toLowerCase()) ?? false;
-  const parts = new Map<string, Inventory>();
+  let parts = narrowedCache.get(inv);
+  if (!parts) {
+    parts = new Map();
+    narrowedCache.set(inv, parts);
+  }
+  const cache = parts;
+  let isRbac: ((vault: string) => boolean) | undefined;
+  const rbacOf = () => {
+    if (!isRbac) {
+      const rbacByVault = new Map(inv.vaults.map((v) => [v.name, v.rbacAuthorization]));
+      isRbac = (vault) => rbacByVault.get(vault) ?? rbacByVault.get(vault.toLowerCase()) ?? false;
+    }
+    return isRbac;
+  };
   return (subset) => {
     const key = `${subset.section}:${subset.vaultRbac}`;
-    let narrowed = parts.get(key);
+    let narrowed = cache.get(key);
     if (!narrowed) {
-      const keep = (a: { vault: string }) => isRbac(a.vault) === subset.vaultRbac;
-      narrowed =
-        subset.section === 'keys'
-          ? { ...inv, keys: inv.keys.filter(keep) }
-          : { ...inv, secrets: inv.secrets.filter(keep) };
-      parts.set(key, narrowed);
+      if (subset.section === 'keys') {
+        const [rbac, other] = splitByVault(inv.keys, rbacOf());
+        cache.set('keys:true', { ...inv, keys: rbac });
+        cache.set('keys:false', { ...inv, keys: other });
+      } else {
+        const [rbac, other] = splitByVault(inv.secrets, rbacOf());
+        cache.set('secrets:true', { ...inv, secrets: rbac });
+        cache.set('secrets:false', { ...inv, secrets: other });
+      }
+      narrowed = cache.get(key)!;
     }
     return narrowed;
   };

@@ -16,6 +16,7 @@ import { basename, dirname, join } from 'node:path';
 import { Low } from 'lowdb';
 import type { Adapter } from 'lowdb';
 import { CertifyError } from '../base/errors.js';
+import { jsonPieces } from '../base/json-pieces.js';
 import { withFileLock } from './file-lock.js';
 import type { FileLockOptions } from './file-lock.js';
 
@@ -44,6 +45,19 @@ export interface DocumentOptions<T> {
   upgrade?: (data: unknown, fromVersion: number) => T;
   /** How long an update waits for the file's cross-process lock (tests shorten it). */
   lock?: FileLockOptions;
+  /**
+   * Whether data just written is kept in memory (a deep-frozen copy; the default). False for a
+   * large document written more often than read in the same process (the latest scan result of
+   * a CLI `scan`): copying and freezing it costs seconds and doubles its memory, and the next
+   * read takes it from the file instead.
+   */
+  keepWritten?: boolean;
+  /**
+   * Written as compact JSON rather than indented (the default): for a large document that
+   * people do not read by hand (the latest scan result, ~150 MB indented at a million assets,
+   * which compact JSON writes in about half the time).
+   */
+  compact?: boolean;
 }
 
 export interface JsonDocument<T> {
@@ -60,12 +74,25 @@ export interface JsonDocument<T> {
    * `read()` changes. Refuses, without writing, while the file on disk is unreadable, and with a
    * STORE_IO error naming the file when its lock is not obtained in time.
    */
-  update(mutator: (data: T) => void | T): Promise<void>;
+  update(mutator: (data: T) => void | T, options?: UpdateOptions): Promise<void>;
   /** Re-reads the file if it changed on disk since this process last read or wrote it. */
   reload(): Promise<void>;
   /** What `read()` would throw, or null. Null also before the first read. */
   readonly failure: CertifyError | null;
 }
+
+export interface UpdateOptions {
+  /**
+   * Given the first HEAD_BYTES of the file as it is (under the lock), true when the mutator does
+   * not need what the file holds: the file is then not parsed and the mutator gets the empty
+   * data. For a large document that is replaced, not merged (the latest scan result, ~150 MB at
+   * a million assets). Not asked when there is no file.
+   */
+  skipReadIf?: (head: string) => boolean;
+}
+
+/** How much of a file `skipReadIf` sees. */
+export const HEAD_BYTES = 4096;
 
 interface Envelope<T> {
   kind: string;
@@ -156,18 +183,29 @@ export function createDocument<T>(options: DocumentOptions<T>): JsonDocument<T> 
         settle(low.data);
       });
     },
-    update(mutator) {
+    update(mutator, updateOptions = {}) {
       // The in-process queue still orders this process's own updates; the lock orders processes.
       return enqueue(() =>
-        withFileLock(options.path, (held) => commit(mutator, held.assertHeld), options.lock),
+        withFileLock(
+          options.path,
+          (held) => commit(mutator, held.assertHeld, updateOptions.skipReadIf),
+          options.lock,
+        ),
       );
     },
   };
 
-  async function commit(mutator: (data: T) => void | T, assertHeld: () => void): Promise<void> {
+  async function commit(
+    mutator: (data: T) => void | T,
+    assertHeld: () => void,
+    skipReadIf: UpdateOptions['skipReadIf'],
+  ): Promise<void> {
     let next: Envelope<T>;
     try {
-      next = await adapter.read();
+      next =
+        skipReadIf && (await adapter.headMatches(skipReadIf))
+          ? wrap(options, options.empty())
+          : await adapter.read();
     } catch (error) {
       fail(error);
     }
@@ -195,6 +233,12 @@ export function createDocument<T>(options: DocumentOptions<T>): JsonDocument<T> 
       low.data = previous;
       adapter.forget();
       throw error;
+    }
+    if (options.keepWritten === false) {
+      // Read back from the file when next asked for (reload() sees that nothing is loaded).
+      low.data = wrap(options, options.empty());
+      loaded = false;
+      return;
     }
     // A copy, so objects the mutator took from its caller are neither frozen nor shared.
     settle(structuredClone(next));
@@ -234,6 +278,25 @@ class EnvelopeFileAdapter<T> implements Adapter<Envelope<T>> {
     return this.#decoded(text, seen);
   }
 
+  /** Whether the file exists and `matches` its first HEAD_BYTES (decoded as UTF-8). */
+  async headMatches(matches: (head: string) => boolean): Promise<boolean> {
+    let handle: FileHandle;
+    try {
+      handle = await open(this.#options.path, 'r');
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return false;
+      throw ioError('read', this.#options.path, error);
+    }
+    try {
+      const { buffer, bytesRead } = await handle.read(Buffer.alloc(HEAD_BYTES), 0, HEAD_BYTES, 0);
+      return matches(buffer.subarray(0, bytesRead).toString('utf8'));
+    } catch (error) {
+      throw ioError('read', this.#options.path, error);
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
+  }
+
   readSync(): Envelope<T> {
     const { path } = this.#options;
     let fd: number;
@@ -256,7 +319,10 @@ class EnvelopeFileAdapter<T> implements Adapter<Envelope<T>> {
   }
 
   async write(envelope: Envelope<T>): Promise<void> {
-    this.#seen = await writeFileAtomic(this.#options.path, `${JSON.stringify(envelope, null, 2)}\n`);
+    this.#seen = await writeFileAtomic(
+      this.#options.path,
+      jsonText(envelope, this.#options.compact === true),
+    );
   }
 
   forget(): void {
@@ -338,6 +404,12 @@ function decode<T>(options: DocumentOptions<T>, text: string): Envelope<T> {
     throw corrupt(problems.length === 1 ? (problems[0] as string) : `${problems.length} problems`, problems);
   }
   return { kind, version, data: data as T };
+}
+
+/** The text of `value` (2-space indent or compact, final newline) in pieces: the latest scan of a large tenant is ~150 MB of it. */
+async function* jsonText(value: unknown, compact: boolean): AsyncGenerator<Uint8Array> {
+  for (const piece of jsonPieces(value, { compact })) yield Buffer.from(piece, 'utf8');
+  yield Buffer.from('\n');
 }
 
 function wrap<T>(options: DocumentOptions<T>, data: T): Envelope<T> {

@@ -34,7 +34,11 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
-import { constants, createGunzip, createGzip } from 'node:zlib';
+import { promisify } from 'node:util';
+import { isJsonContainer, weighJson } from '../base/json-pieces.js';
+import { constants, createGunzip, gzip } from 'node:zlib';
+
+const gzipAsync = promisify(gzip);
 
 export const RECORDS_FORMAT = 'certify.json-records/v1';
 /** What every document of this format, of any version, starts with. */
@@ -60,6 +64,8 @@ export interface RecordLimits {
    * for one holding a single scalar longer by itself. Tests make it small.
    */
   maxRecordChars?: number;
+  /** About how many characters of records one gzip member holds (default 8 M). Tests make it small. */
+  memberChars?: number;
 }
 
 type Key = string | number;
@@ -69,41 +75,6 @@ function positive(name: string, value: number): number {
     throw new RangeError(`JSON records: ${name} must be a whole number ≥ 1, got ${value}`);
   }
   return value;
-}
-
-/**
- * An array or a plain object, which the writer may cut into chunks. Anything else (a Date, a
- * Map, an object with its own toJSON) is written as JSON.stringify writes it, in one piece.
- */
-function isContainer(value: unknown): value is unknown[] | Record<string, unknown> {
-  if (Array.isArray(value)) return true;
-  if (typeof value !== 'object' || value === null) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return (
-    (proto === Object.prototype || proto === null) &&
-    typeof (value as { toJSON?: unknown }).toJSON !== 'function'
-  );
-}
-
-/**
- * About how many characters `value` makes as JSON, without making it: a string its length and
- * quotes, another scalar 8, a field its key's too. Escapes are not counted, so a text of many
- * (quotes, control characters) is longer than weighed: the record's length is checked anyway.
- * Weighing stops once the weight exceeds `budget`.
- */
-function weigh(value: unknown, budget: number): number {
-  if (typeof value === 'string') return value.length + 3;
-  if (typeof value !== 'object' || value === null) return 8;
-  let weight = 2;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length && weight <= budget; i++) weight += weigh(value[i], budget - weight);
-  } else {
-    for (const key in value) {
-      if (weight > budget) break;
-      weight += key.length + 4 + weigh((value as Record<string, unknown>)[key], budget - weight);
-    }
-  }
-  return weight;
 }
 
 /** JSON.stringify, or null when the text would be longer than a string can be. */
@@ -127,17 +98,17 @@ export function* jsonRecords(value: unknown, limits: RecordLimits = {}): Generat
 
   /** `input` at `path`: one record if it fits, else a container set empty and filled. */
   function* encode(input: unknown, path: readonly Key[]): Generator<string, void, undefined> {
-    if (isContainer(input) && weigh(input, chunkChars) > chunkChars) {
+    if (isJsonContainer(input) && weighJson(input, chunkChars) > chunkChars) {
       yield* encodeLarge(input, path);
       return;
     }
     const json = stringify(input);
     // undefined (or a function): JSON has no such value; a document of it has no record.
     if (json === undefined) return;
-    if (json === null && !isContainer(input))
+    if (json === null && !isJsonContainer(input))
       throw new RangeError('JSON records: a single value is too long for a string');
     const record = json === null ? null : `{"set":${JSON.stringify(path)},"to":${json}}\n`;
-    if (record !== null && (record.length <= maxChars || !isContainer(input))) {
+    if (record !== null && (record.length <= maxChars || !isJsonContainer(input))) {
       count++;
       yield record;
     } else yield* encodeLarge(input as unknown[] | Record<string, unknown>, path);
@@ -196,7 +167,7 @@ export function* jsonRecords(value: unknown, limits: RecordLimits = {}): Generat
       const json = stringify(slice(from, to));
       const record = json === null || json === undefined ? null : `${prefix}${json}}\n`;
       const single = to - from === 1;
-      if (record !== null && (record.length <= maxChars || (single && !isContainer(entry(from))))) {
+      if (record !== null && (record.length <= maxChars || (single && !isJsonContainer(entry(from))))) {
         count++;
         yield record;
       } else if (single) {
@@ -212,8 +183,8 @@ export function* jsonRecords(value: unknown, limits: RecordLimits = {}): Generat
     let weight = 0;
     for (let i = 0; i < n; i++) {
       const item = entry(i);
-      const w = extra(i) + weigh(item, chunkChars);
-      if (w > chunkChars && isContainer(item)) {
+      const w = extra(i) + weighJson(item, chunkChars);
+      if (w > chunkChars && isJsonContainer(item)) {
         // Everything before it first: an array's reader appends, so order is position.
         yield* flush(from, i);
         yield* encodeLarge(item as unknown[] | Record<string, unknown>, pathOf(i));
@@ -328,12 +299,54 @@ export class JsonRecordReader {
   }
 }
 
-/** The records of `value`, gzip'd (level 1, as the stores always wrote), as a byte stream. */
+/** Records gathered into one gzip member: large enough that splitting costs nothing in size. */
+const MEMBER_CHARS = 8 * 1024 * 1024;
+/** Members being compressed at once on libuv's thread pool while the next ones are made. */
+const MEMBERS_IN_FLIGHT = 3;
+
+/**
+ * The records of `value`, gzip'd (level 1, as the stores always wrote), as a byte stream: a
+ * sequence of gzip members of about MEMBER_CHARS of records each, compressed several at a time
+ * on the thread pool while this thread makes the next records (one zlib stream compressed a
+ * million-asset snapshot on one thread, for seconds longer than it took to make). Concatenated
+ * members are one gzip file (RFC 1952): zlib's gunzip, `gunzip` and `zcat` read them whole.
+ */
 export function gzipJsonRecords(value: unknown, limits: RecordLimits = {}): Readable {
-  const gzip = createGzip({ level: constants.Z_BEST_SPEED, chunkSize: ZLIB_CHUNK });
-  // A failure making the records destroys the gzip stream with it, so its reader sees it.
-  pipeline(Readable.from(jsonRecords(value, limits)), gzip).catch(() => undefined);
-  return gzip;
+  const memberChars = positive('memberChars', limits.memberChars ?? MEMBER_CHARS);
+  return Readable.from(gzipMembers(jsonRecords(value, limits), memberChars), { objectMode: false });
+}
+
+async function* gzipMembers(
+  records: Iterable<string>,
+  memberChars: number,
+): AsyncGenerator<Buffer, void, undefined> {
+  const pending: Promise<Buffer>[] = [];
+  const compress = (text: string) => {
+    const member = gzipAsync(Buffer.from(text, 'utf8'), {
+      level: constants.Z_BEST_SPEED,
+      chunkSize: ZLIB_CHUNK,
+    });
+    // Awaited in order below; until then a failure must not count as unhandled.
+    member.catch(() => undefined);
+    pending.push(member);
+  };
+  try {
+    let block: string[] = [];
+    let chars = 0;
+    for (const record of records) {
+      block.push(record);
+      chars += record.length;
+      if (chars < memberChars) continue;
+      compress(block.join(''));
+      block = [];
+      chars = 0;
+      if (pending.length >= MEMBERS_IN_FLIGHT) yield await pending.shift()!;
+    }
+    if (block.length > 0) compress(block.join(''));
+    while (pending.length > 0) yield await pending.shift()!;
+  } finally {
+    pending.length = 0;
+  }
 }
 
 /** gzipJsonRecords, whole, for a column that holds it. */

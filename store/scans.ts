@@ -114,6 +114,9 @@ export function createScanStore<R extends ScanResultHead>(
     version: 1,
     empty: () => ({ summary: null, result: null }),
     check: checkLatest,
+    // Read back when asked for: a large tenant's result is copied and frozen in seconds.
+    keepWritten: false,
+    compact: true,
   });
 
   /** Puts `summaries` (newest first) at the front, replacing same-id entries, then bounds the list. */
@@ -134,10 +137,21 @@ export function createScanStore<R extends ScanResultHead>(
       await scans.reload();
       const compact = compactSummary(summary);
       let displaced: ScanSummary | null = null;
-      await latestDoc.update((data) => {
-        displaced = data.summary;
-        return { summary: compact, result };
-      });
+      const history = scans.read().summaries;
+      await latestDoc.update(
+        (data) => {
+          displaced = data.summary;
+          return { summary: compact, result };
+        },
+        {
+          // The usual case: the history already holds the summary of the result being replaced,
+          // so that result (~150 MB at a million assets) need not be parsed just to drop it.
+          skipReadIf: (head) => {
+            const id = latestHeadScanId(head);
+            return id !== null && history.some((s) => s.scanId === id);
+          },
+        },
+      );
       await scans.update((data) => {
         // The displaced summary is absent only when a crash cut its own save short.
         const missing = displaced as ScanSummary | null;
@@ -182,6 +196,25 @@ export function createScanStore<R extends ScanResultHead>(
       return scans.read().summaries.slice(0, count) as ScanSummary[];
     },
   };
+}
+
+/**
+ * The scan id at the head of latest-scan.json as this store writes it (compact JSON, the summary
+ * first), or null for a file laid out otherwise (hand-edited, or indented as written before),
+ * which is then read whole.
+ */
+const LATEST_HEAD =
+  /^\{"kind":"certify\.latest-scan","version":1,"data":\{"summary":\{"scanId":("(?:[^"\\]|\\.)*"),/;
+
+export function latestHeadScanId(head: string): string | null {
+  const match = LATEST_HEAD.exec(head);
+  if (!match) return null;
+  try {
+    const id: unknown = JSON.parse(match[1]!);
+    return typeof id === 'string' ? id : null;
+  } catch {
+    return null;
+  }
 }
 
 /** A copy the store owns, with each failing list capped. */

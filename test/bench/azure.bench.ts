@@ -80,6 +80,9 @@ console.log(row('sequential SDK scan, same slice', seqSlice));
 console.log(
   `\nSpeed-up on the slice: ×${(seqSlice.ms / parSlice.ms).toFixed(1)}. Sequential scan of the whole tenant, projected from its rate: ${(projected / 1000).toFixed(0)} s → Certify ×${(projected / full.ms).toFixed(1)} faster.`,
 );
+const speedUp = projected / full.ms;
+const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+// Issue 20's targets for the whole tenant, the speed-up against this run's own sequential baseline.
 console.log(
-  `Targets: ≥ 20× faster (${projected / full.ms >= 20 ? 'met' : 'MISSED'}), ≤ 60 s (${full.ms <= 60_000 ? 'met' : 'MISSED'}), ≤ 400 MB RSS (${full.peakRssMb <= 400 ? 'met' : 'MISSED'}).`,
+  `Targets: ≤ 20 s (${verdict(full.ms <= 20_000)}), ≤ 400 MB RSS (${verdict(full.peakRssMb <= 400)}), ≥ 50× the sequential SDK scan (${verdict(speedUp >= 50)}).`,
 );

@@ -2,6 +2,7 @@
  * JSON records (store/json-records.ts): a document written as many small records, never one string
  * of the whole, and read back record by record into what JSON.parse would have made of it.
  */
+import { execFileSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -56,6 +57,9 @@ const tricky = {
   })),
   wide: Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`key-${i}`, i % 2 ? [i, { i }] : `v${i}`])),
 };
+
+/** A gzip member's first bytes: magic, deflate, no flags (what zlib writes). */
+const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 0x08, 0x00]);
 
 describe('JSON records', () => {
   it('round-trip any JSON exactly, key order included, whatever the chunk size', () => {
@@ -123,6 +127,18 @@ describe('JSON records', () => {
     const legacy = gzipSync(Buffer.from(JSON.stringify(big)));
     assert.deepStrictEqual(await gunzipJson(Readable.from([legacy])), big);
     assert.deepStrictEqual(await gunzipJson(Readable.from([gzipSync('"text"')])), 'text');
+  });
+
+  it('write several gzip members, compressed at once, that gunzip, zcat and the reader take as one file', async () => {
+    const big = { list: Array.from({ length: 20_000 }, (_, i) => ({ id: `asset-${i}`, note: 'Zoë ✓ 🔑' })) };
+    const records = await gzipJsonRecordsBuffer(big, { chunkChars: 2_000, memberChars: 50_000 });
+    // Each member starts with gzip's magic bytes and deflate's method: count the headers.
+    let members = 0;
+    for (let i = records.indexOf(GZIP_HEADER); i !== -1; i = records.indexOf(GZIP_HEADER, i + 1)) members++;
+    assert.ok(members >= 10, `${members} members`);
+    assert.deepStrictEqual(await gunzipJson(Readable.from([records])), big);
+    const viaZcat = execFileSync('zcat', { input: records, maxBuffer: 64 * 1024 * 1024 }).toString('utf8');
+    assert.equal(viaZcat, [...jsonRecords(big, { chunkChars: 2_000 })].join(''));
   });
 
   it('refuse records cut short, out of place or of a newer format, saying so', async () => {

@@ -9,7 +9,7 @@ import { CertifyError } from '../../base/errors.js';
 import { createCustomRuleStore } from '../../store/custom-rules.js';
 import { createDocument, openDocument } from '../../store/json-file.js';
 import type { DocumentOptions } from '../../store/json-file.js';
-import { createScanStore } from '../../store/scans.js';
+import { createScanStore, latestHeadScanId } from '../../store/scans.js';
 import {
   fakeScan,
   isCode,
@@ -103,6 +103,27 @@ describe('json-file document', () => {
     assert.ok(!Object.isFrozen(mine));
     mine.notes.push('b');
     assert.deepEqual(doc.read().notes, ['a']);
+  });
+
+  it('keepWritten: false reads what it wrote back from the file, and never freezes the caller', async () => {
+    const path = join(await freshDir(), 'doc.json');
+    const doc = await openDocument(counterOptions(path, { keepWritten: false }));
+    const mine = { count: 2, notes: ['x'] };
+    await doc.update(() => mine);
+    assert.ok(!Object.isFrozen(mine));
+    mine.notes.push('changed after the write');
+    await doc.reload();
+    assert.deepEqual(doc.read(), { count: 2, notes: ['x'] });
+    assert.ok(Object.isFrozen(doc.read()));
+    // Without a reload too (read() loads what is not loaded).
+    await doc.update((d) => {
+      d.count = 3;
+    });
+    assert.deepEqual(doc.read(), { count: 3, notes: ['x'] });
+    assert.equal(
+      await readFile(path, 'utf8'),
+      `${JSON.stringify({ kind: 'certify.test', version: 1, data: { count: 3, notes: ['x'] } }, null, 2)}\n`,
+    );
   });
 
   const corruptions: [string, string, RegExp][] = [
@@ -428,6 +449,48 @@ describe('scan store', () => {
     assert.deepEqual(
       (await saver.history()).map((s) => s.scanId),
       ['scan-004', 'scan-003', 'scan-002', 'scan-001'],
+    );
+  });
+
+  it('replaces a latest result the history already holds without parsing it', async () => {
+    const dir = await freshDir();
+    const store = createScanStore<FakeResult>(dir);
+    await saveScans(store, 1, 2);
+    const latestPath = join(dir, 'latest-scan.json');
+    const text = await readFile(latestPath, 'utf8');
+    assert.equal(latestHeadScanId(text), 'scan-002');
+    // Its tail cut off: were it parsed, the save would be refused as STORE_CORRUPT.
+    await writeFile(latestPath, text.slice(0, text.indexOf('"result"')));
+    const saver = createScanStore<FakeResult>(dir);
+    await saveScans(saver, 3, 3);
+    assert.equal((await saver.latest())?.scanId, 'scan-003');
+    assert.deepEqual(
+      (await saver.history()).map((s) => s.scanId),
+      ['scan-003', 'scan-002', 'scan-001'],
+    );
+  });
+
+  it('parses the latest result when the history lacks it or its head is laid out otherwise', async () => {
+    const dir = await freshDir();
+    await saveScans(createScanStore<FakeResult>(dir), 1, 2);
+    const latestPath = join(dir, 'latest-scan.json');
+    const indented = JSON.stringify(JSON.parse(await readFile(latestPath, 'utf8')), null, 2);
+    assert.equal(latestHeadScanId(indented), null);
+    // Indented (as a hand edit or an earlier Certify left it) and cut short: it is read, and refused.
+    await writeFile(latestPath, indented.slice(0, -10));
+    const { result, summary } = fakeScan(3);
+    await assert.rejects(createScanStore<FakeResult>(dir).save(result, summary), isCode('STORE_CORRUPT'));
+    // Indented and whole, for a scan the history lacks: read, and its summary restored.
+    const scansPath = join(dir, 'scans.json');
+    const scansFile = JSON.parse(await readFile(scansPath, 'utf8'));
+    scansFile.data.summaries = scansFile.data.summaries.slice(1);
+    await writeFile(scansPath, JSON.stringify(scansFile));
+    await writeFile(latestPath, indented);
+    const saver = createScanStore<FakeResult>(dir);
+    await saver.save(result, summary);
+    assert.deepEqual(
+      (await saver.history()).map((s) => s.scanId),
+      ['scan-003', 'scan-002', 'scan-001'],
     );
   });
 

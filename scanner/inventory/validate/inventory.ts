@@ -5,6 +5,11 @@
  * `validateInventory` checks every known field, never throws for bad data, and returns a fresh
  * object that holds only the known fields (unknown fields are ignored and dropped, so a large
  * unknown blob in a snapshot is not kept in memory).
+ *
+ * A snapshot of a million assets parses into about a gigabyte of objects; copying all of it
+ * would hold a second graph nearly as large. A caller that parsed the data only to validate
+ * it can hand it over (`consume`): its lists are then converted in place, and each element
+ * that already is exactly its copy (a snapshot Certify wrote) is kept instead of copied.
  */
 import { isIsoTime } from '../../../base/time.js';
 import type { Inventory } from '../types.js';
@@ -21,6 +26,16 @@ import { VAULTS } from './vaults.js';
 
 export type InventoryValidation = { ok: true; inventory: Inventory } | { ok: false; problems: string[] };
 
+export interface ValidateOptions {
+  /**
+   * The caller hands `data` over (freshly parsed JSON that nothing else holds) and does not use
+   * it afterwards: its arrays are reused for the inventory, their elements replaced by the
+   * validated copies (or kept when already exact), so the parsed graph is never held twice.
+   * `data` is left half converted when there are problems. Default false: `data` is not touched.
+   */
+  consume?: boolean;
+}
+
 type OptionalList =
   'resources' | 'dependencies' | 'appRegistrations' | 'rotationPolicies' | 'rotationEvents' | 'syncRecords';
 
@@ -30,13 +45,14 @@ function optionalList<K extends OptionalList>(
   data: Obj,
   field: K,
   section: Section<NonNullable<Inventory[K]>[number]>,
+  consume: boolean,
 ): Partial<Pick<Inventory, K>> {
   const list = optionalArray(p, data, field);
   if (list === undefined) return {};
-  return { [field]: eachElement(p, list, field, section) } as Partial<Pick<Inventory, K>>;
+  return { [field]: eachElement(p, list, field, section, consume) } as Partial<Pick<Inventory, K>>;
 }
 
-function checkInventory(p: Problems, data: unknown): Inventory | undefined {
+function checkInventory(p: Problems, data: unknown, consume: boolean): Inventory | undefined {
   if (!isRecord(data)) {
     p.add('(top level)', `must be a JSON object (got ${got(data)})`);
     return undefined;
@@ -71,20 +87,20 @@ function checkInventory(p: Problems, data: unknown): Inventory | undefined {
     schema: INVENTORY_SCHEMA,
     tenantId,
     collectedAt,
-    vaults: eachElement(p, v, 'vaults', VAULTS),
-    secrets: eachElement(p, s, 'secrets', SECRETS),
-    keys: eachElement(p, k, 'keys', KEYS),
-    certificates: eachElement(p, c, 'certificates', CERTIFICATES),
-    ...optionalList(p, data, 'resources', RESOURCES),
-    ...optionalList(p, data, 'dependencies', DEPENDENCIES),
-    ...optionalList(p, data, 'appRegistrations', APP_REGISTRATIONS),
-    ...optionalList(p, data, 'rotationPolicies', ROTATION_POLICIES),
-    ...optionalList(p, data, 'rotationEvents', ROTATION_EVENTS),
-    ...optionalList(p, data, 'syncRecords', SYNC_RECORDS),
+    vaults: eachElement(p, v, 'vaults', VAULTS, consume),
+    secrets: eachElement(p, s, 'secrets', SECRETS, consume),
+    keys: eachElement(p, k, 'keys', KEYS, consume),
+    certificates: eachElement(p, c, 'certificates', CERTIFICATES, consume),
+    ...optionalList(p, data, 'resources', RESOURCES, consume),
+    ...optionalList(p, data, 'dependencies', DEPENDENCIES, consume),
+    ...optionalList(p, data, 'appRegistrations', APP_REGISTRATIONS, consume),
+    ...optionalList(p, data, 'rotationPolicies', ROTATION_POLICIES, consume),
+    ...optionalList(p, data, 'rotationEvents', ROTATION_EVENTS, consume),
+    ...optionalList(p, data, 'syncRecords', SYNC_RECORDS, consume),
   };
   const worker = syncWorker(p, data.syncWorker);
   if (worker !== undefined) inv.syncWorker = worker;
-  const prov = provenance(p, data.provenance);
+  const prov = provenance(p, data.provenance, consume);
   if (prov !== undefined) inv.provenance = prov;
   return inv;
 }
@@ -92,13 +108,14 @@ function checkInventory(p: Problems, data: unknown): Inventory | undefined {
 /**
  * Checks `data` against `certify.inventory/v1`. Never throws: bad data gives `ok: false` with
  * at most 20 problems (`path: message`) and, when there are more, a final line counting them.
- * On success the inventory is a fresh object holding only the known fields.
+ * On success the inventory is a fresh object holding only the known fields (with `consume`,
+ * see {@link ValidateOptions}, made partly of `data`'s own arrays and objects).
  */
-export function validateInventory(data: unknown): InventoryValidation {
+export function validateInventory(data: unknown, options: ValidateOptions = {}): InventoryValidation {
   const p = new Problems();
   let inventory: Inventory | undefined;
   try {
-    inventory = checkInventory(p, data);
+    inventory = checkInventory(p, data, options.consume === true);
   } catch (e) {
     // Only reachable with exotic objects (throwing getters, proxies), never with parsed JSON.
     p.add('(top level)', `could not be read (${e instanceof Error ? e.message : String(e)})`);

@@ -3,6 +3,7 @@
  * check and copy one element and, where elements must be unique, by which key.
  */
 import { REQUIRED, isRecord, reject, type Obj } from './fields.js';
+import { FirstIndex } from './first-index.js';
 import { at, elementPath, got, type Problems } from './problems.js';
 
 export interface UniqueKey<T> {
@@ -14,10 +15,33 @@ export interface UniqueKey<T> {
 }
 
 export interface Section<T> {
-  /** Checks element `i` of the list at path `sec` (an object) and returns its fresh copy. */
-  build: (p: Problems, o: Obj, sec: string, i: number) => T;
+  /**
+   * Checks element `i` of the list at path `sec` (an object) and returns its fresh copy; with
+   * `consume`, parts of `o` may be reused in it (lists converted in place, valid tags kept).
+   */
+  build: (p: Problems, o: Obj, sec: string, i: number, consume: boolean) => T;
   /** Reports an element whose key an earlier element already had. */
   key?: UniqueKey<T>;
+  /**
+   * With `consume`: true when the parsed element, once built without a problem, already is its
+   * copy: exactly the copy's keys in the same order (the values then are the same). It is then
+   * kept and the copy dropped, so a clean snapshot is validated without a second object graph.
+   */
+  isCopy?: (o: Obj) => boolean;
+}
+
+/**
+ * True when a for-in over `o` lists exactly `keys`, in that order. Over parsed objects of one
+ * shape it walks the shape's cached key list without allocating, and property names are
+ * interned strings, compared by identity.
+ */
+export function hasKeys(o: Obj, keys: readonly string[]): boolean {
+  let j = 0;
+  for (const k in o) {
+    if (k !== keys[j]) return false;
+    j++;
+  }
+  return j === keys.length;
 }
 
 export const IGNORING_CASE = ' (ids are compared ignoring case)';
@@ -43,7 +67,7 @@ function element(p: Problems, v: unknown, sec: string, i: number): Obj | undefin
  */
 function unique(
   p: Problems,
-  seen: Map<string, number>,
+  seen: FirstIndex,
   key: string,
   sec: string,
   i: number,
@@ -51,39 +75,44 @@ function unique(
   how: string,
 ): void {
   if (key === '') return;
-  const first = seen.get(key);
-  if (first === undefined) seen.set(key, i);
-  else p.add(at(sec, i, field), `duplicate of ${at(sec, first, field)}${how}`);
+  const first = seen.firstOr(key, i);
+  if (first >= 0) p.add(at(sec, i, field), `duplicate of ${at(sec, first, field)}${how}`);
 }
 
 /**
  * Checks every element of the list at path `sec`, skipping non-objects and flagging duplicate
  * keys. No list (undefined: missing or not an array, already reported) gives no elements.
+ *
+ * With `consume` the list itself is returned, each element replaced by its copy (or kept, see
+ * {@link Section.isCopy}) as soon as it is built, so the parsed element can be collected while
+ * the rest is checked. A skipped element stays in place: it was reported, and a list with a
+ * problem is never returned to the caller.
  */
 export function eachElement<T>(
   p: Problems,
   list: unknown[] | undefined,
   sec: string,
   section: Section<T>,
+  consume: boolean,
 ): T[] {
-  const out: T[] = [];
-  if (list === undefined) return out;
-  const { build, key } = section;
-  const seen = new Map<string, number>();
+  if (list === undefined) return [];
+  const out: T[] = consume ? (list as T[]) : [];
+  const { build, key, isCopy } = section;
+  const seen = new FirstIndex(key ? list.length : 0);
   for (let i = 0; i < list.length; i++) {
     const o = element(p, list[i], sec, i);
     if (!o) continue;
-    const item = build(p, o, sec, i);
+    const item = build(p, o, sec, i, consume);
     const k = key?.of(item) ?? '';
     if (key && k !== '') unique(p, seen, k, sec, i, key.field, key.rule);
-    out.push(item);
+    if (!consume) out.push(item);
+    else if (isCopy === undefined || !isCopy(o)) out[i] = item;
   }
   return out;
 }
 
 /** A required array field; undefined (reported) when missing or not an array. */
-export function array(p: Problems, o: Obj, sec: string, i: number, field: string): unknown[] | undefined {
-  const v = o[field];
+export function array(p: Problems, v: unknown, sec: string, i: number, field: string): unknown[] | undefined {
   if (Array.isArray(v)) return v;
   reject(p, v, sec, i, field, REQUIRED, `must be an array (got ${got(v)})`);
   return undefined;

@@ -18,8 +18,7 @@ const P256_COORDINATE = /^[A-Za-z0-9_-]{43}$/;
  */
 export const PROVENANCE_LIMITS = { maxJwsLength: 8 * 1024, maxKidLength: 256 } as const;
 
-const coordinate: Check<string> = (p, o, sec, i, field) => {
-  const v = o[field];
+const coordinate: Check<string> = (p, v, sec, i, field) => {
   if (typeof v === 'string' && P256_COORDINATE.test(v)) return v;
   const problem = `must be a P-256 coordinate: 43 base64url characters (got ${got(v)})`;
   reject(p, v, sec, i, field, REQUIRED, problem);
@@ -34,23 +33,23 @@ function tooLong(p: Problems, sec: string, i: number, field: string, value: stri
 }
 
 function jwk(p: Problems, o: Obj, sec: string, i: number): PublicJwk {
-  const kid = id(p, o, sec, i, 'kid');
+  const kid = id(p, o.kid, sec, i, 'kid');
   tooLong(p, sec, i, 'kid', kid, PROVENANCE_LIMITS.maxKidLength);
   return {
-    kty: oneOf(p, o, sec, i, 'kty', ['EC'] as const, REQUIRED)!,
-    crv: oneOf(p, o, sec, i, 'crv', ['P-256'] as const, REQUIRED)!,
-    x: coordinate(p, o, sec, i, 'x'),
-    y: coordinate(p, o, sec, i, 'y'),
+    kty: oneOf(p, o.kty, sec, i, 'kty', ['EC'] as const, REQUIRED)!,
+    crv: oneOf(p, o.crv, sec, i, 'crv', ['P-256'] as const, REQUIRED)!,
+    x: coordinate(p, o.x, sec, i, 'x'),
+    y: coordinate(p, o.y, sec, i, 'y'),
     kid,
-    alg: oneOf(p, o, sec, i, 'alg', ['ES256'] as const, REQUIRED)!,
-    use: oneOf(p, o, sec, i, 'use', ['sig'] as const, REQUIRED)!,
+    alg: oneOf(p, o.alg, sec, i, 'alg', ['ES256'] as const, REQUIRED)!,
+    use: oneOf(p, o.use, sec, i, 'use', ['sig'] as const, REQUIRED)!,
   };
 }
 
 const JWKS_KEYS: Section<PublicJwk> = { build: jwk, key: { field: 'kid', of: (k) => k.kid, rule: '' } };
 
 function certificate(p: Problems, o: Obj, sec: string, i: number): ProvenanceCertificate {
-  let certId = id(p, o, sec, i, 'id');
+  let certId = id(p, o.id, sec, i, 'id');
   if (certId !== '' && !CERTIFICATE_ID.test(certId)) {
     p.add(at(sec, i, 'id'), `must be "cert-" and 26 characters a-z or 2-7 (got ${got(certId)})`);
     certId = '';
@@ -69,18 +68,18 @@ function certificate(p: Problems, o: Obj, sec: string, i: number): ProvenanceCer
 const CERTIFICATES: Section<ProvenanceCertificate> = { build: certificate, key: byId };
 
 /** The provenance section: an object (not an array like the others), or left out. */
-export function provenance(p: Problems, v: unknown): ProvenanceSection | undefined {
+export function provenance(p: Problems, v: unknown, consume: boolean): ProvenanceSection | undefined {
   if (v === undefined) return undefined;
   const sec = 'provenance';
   if (!isRecord(v)) {
     p.add(sec, `must be an object, or left out when it was not collected (got ${got(v)})`);
     return undefined;
   }
-  const jwks = nested(p, v, sec, -1, 'jwks', REQUIRED);
-  const keys = jwks ? array(p, jwks, `${sec}.jwks`, -1, 'keys') : undefined;
-  const certificates = array(p, v, sec, -1, 'certificates');
+  const jwks = nested(p, v.jwks, sec, -1, 'jwks', REQUIRED);
+  const keys = jwks ? array(p, jwks.keys, `${sec}.jwks`, -1, 'keys') : undefined;
+  const certificates = array(p, v.certificates, sec, -1, 'certificates');
   return {
-    jwks: { keys: eachElement(p, keys, `${sec}.jwks.keys`, JWKS_KEYS) },
-    certificates: eachElement(p, certificates, `${sec}.certificates`, CERTIFICATES),
+    jwks: { keys: eachElement(p, keys, `${sec}.jwks.keys`, JWKS_KEYS, consume) },
+    certificates: eachElement(p, certificates, `${sec}.certificates`, CERTIFICATES, consume),
   };
 }

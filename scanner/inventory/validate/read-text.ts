@@ -3,6 +3,7 @@
  * `JSON.parse`: UTF-8 (a leading byte order mark is allowed), total size, nesting depth and
  * string length; and, when the JSON is broken, where and why.
  */
+import { isUtf8 } from 'node:buffer';
 import { CertifyError } from '../../../base/errors.js';
 import { INVENTORY_SCHEMA } from '../types.js';
 import { jsonSyntaxProblem } from './json-syntax.js';
@@ -66,6 +67,15 @@ function whereInBytes(bytes: Uint8Array, pos: number): string {
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
+/**
+ * A file's bytes handed over to the reader, which drops them (sets `bytes` to null) as soon as
+ * they are decoded: a caller that kept them would hold the whole file through `JSON.parse`,
+ * half a gigabyte more at the peak for the largest snapshot.
+ */
+export interface HandedBytes {
+  bytes: Uint8Array | null;
+}
+
 /** Length (in characters, after unescaping) of the JSON string literal `bytes[from..to)`, or -1. */
 function stringLength(bytes: Uint8Array, from: number, to: number): number {
   try {
@@ -112,11 +122,10 @@ function checkBounds(bytes: Uint8Array): string | null {
 }
 
 /**
- * The JSON value of a snapshot file's contents (bytes must be UTF-8; a leading byte order mark
- * is allowed), not yet validated. Throws `CertifyError('INVALID_INVENTORY')` whose `problems` say
- * what is wrong and where; the messages never carry a stack trace.
+ * The text of a snapshot file's contents, checked: size, UTF-8 (a leading byte order mark is
+ * allowed, and removed), not empty, nesting depth and string length.
  */
-export function readInventoryJson(input: string | Uint8Array): unknown {
+function checkedText(input: string | Uint8Array | HandedBytes): string {
   const { maxBytes } = INVENTORY_LIMITS;
   let text: string;
   let bytes: Uint8Array;
@@ -125,25 +134,35 @@ export function readInventoryJson(input: string | Uint8Array): unknown {
     text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
     bytes = new TextEncoder().encode(text);
   } else {
-    if (input.byteLength > maxBytes) throw invalidInventory([tooLargeProblem(input.byteLength)]);
-    try {
-      text = decoder.decode(input);
-    } catch (e) {
-      if (e instanceof TypeError) {
-        const at = firstInvalidUtf8(input);
-        throw invalidInventory([
-          `the file is not UTF-8 text (the first invalid byte is at offset ${at}); save it as UTF-8`,
-        ]);
-      }
+    const given = input instanceof Uint8Array ? input : input.bytes;
+    if (!(input instanceof Uint8Array)) input.bytes = null;
+    if (given === null) throw new TypeError('readInventoryJson: the handed bytes were already taken');
+    bytes = given;
+    if (bytes.byteLength > maxBytes) throw invalidInventory([tooLargeProblem(bytes.byteLength)]);
+    // isUtf8 checks in native code without making a string; the plain decode after it is then
+    // exact, and is about a second faster on 450 MB than a fatal TextDecoder.
+    if (!isUtf8(bytes)) {
       throw invalidInventory([
-        `the file could not be decoded as text (${e instanceof Error ? e.message : String(e)})`,
+        `the file is not UTF-8 text (the first invalid byte is at offset ${firstInvalidUtf8(bytes)}); save it as UTF-8`,
       ]);
     }
-    bytes = input;
+    text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   }
   if (text.trim() === '') throw invalidInventory(['the file is empty']);
   const bound = checkBounds(bytes);
   if (bound !== null) throw invalidInventory([bound]);
+  return text;
+}
+
+/**
+ * The JSON value of a snapshot file's contents (bytes must be UTF-8; a leading byte order mark
+ * is allowed), not yet validated. Throws `CertifyError('INVALID_INVENTORY')` whose `problems` say
+ * what is wrong and where; the messages never carry a stack trace. Handed bytes
+ * ({@link HandedBytes}) are let go of before the parse.
+ */
+export function readInventoryJson(input: string | Uint8Array | HandedBytes): unknown {
+  const text = checkedText(input);
   try {
     return JSON.parse(text);
   } catch (e) {

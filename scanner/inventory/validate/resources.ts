@@ -8,19 +8,19 @@ import { at, got, type Problems } from './problems.js';
 const SETTING_KINDS = ['keyVaultReference', 'plain'] as const;
 
 function setting(p: Problems, o: Obj, sec: string, i: number): ResourceSetting | null {
-  const name = str(p, o, sec, i, 'name');
+  const name = str(p, o.name, sec, i, 'name');
   // The other fields depend on the kind, so an unknown kind is reported alone.
   const kind = o.kind;
-  if (kind === 'keyVaultReference') return { name, kind, secretId: str(p, o, sec, i, 'secretId') };
+  if (kind === 'keyVaultReference') return { name, kind, secretId: str(p, o.secretId, sec, i, 'secretId') };
   if (kind === 'plain') {
     return {
       name,
       kind,
-      looksLikeCredential: bool(p, o, sec, i, 'looksLikeCredential'),
-      pattern: strOrNull(p, o, sec, i, 'pattern', OPTIONAL),
+      looksLikeCredential: bool(p, o.looksLikeCredential, sec, i, 'looksLikeCredential'),
+      pattern: strOrNull(p, o.pattern, sec, i, 'pattern', OPTIONAL),
     };
   }
-  oneOf(p, o, sec, i, 'kind', SETTING_KINDS, REQUIRED);
+  oneOf(p, o.kind, sec, i, 'kind', SETTING_KINDS, REQUIRED);
   return null;
 }
 
@@ -30,20 +30,19 @@ const SETTINGS: Section<ResourceSetting | null> = {
   key: { field: 'name', of: (x) => x?.name ?? '', rule: '' },
 };
 
-function resource(p: Problems, o: Obj, sec: string, i: number): Resource {
-  const settings = array(p, o, sec, i, 'settings');
+function resource(p: Problems, o: Obj, sec: string, i: number, consume: boolean): Resource {
+  const settings = array(p, o.settings, sec, i, 'settings');
   return {
-    id: id(p, o, sec, i, 'id'),
-    name: str(p, o, sec, i, 'name'),
-    type: str(p, o, sec, i, 'type'),
-    settings: eachElement(p, settings, at(sec, i, 'settings'), SETTINGS).filter(
+    id: id(p, o.id, sec, i, 'id'),
+    name: str(p, o.name, sec, i, 'name'),
+    type: str(p, o.type, sec, i, 'type'),
+    settings: eachElement(p, settings, at(sec, i, 'settings'), SETTINGS, consume).filter(
       (x): x is ResourceSetting => x !== null,
     ),
   };
 }
 
-function confidence(p: Problems, o: Obj, sec: string, i: number): number {
-  const v = o.confidence;
+function confidence(p: Problems, v: unknown, sec: string, i: number): number {
   if (typeof v === 'number' && v >= 0 && v <= 1) return v;
   reject(p, v, sec, i, 'confidence', REQUIRED, `must be a number from 0 to 1 (got ${got(v)})`);
   return 0;
@@ -51,10 +50,10 @@ function confidence(p: Problems, o: Obj, sec: string, i: number): number {
 
 function dependency(p: Problems, o: Obj, sec: string, i: number): Dependency {
   return {
-    resourceId: id(p, o, sec, i, 'resourceId'),
-    credentialId: id(p, o, sec, i, 'credentialId'),
-    confidence: confidence(p, o, sec, i),
-    reviewed: bool(p, o, sec, i, 'reviewed'),
+    resourceId: id(p, o.resourceId, sec, i, 'resourceId'),
+    credentialId: id(p, o.credentialId, sec, i, 'credentialId'),
+    confidence: confidence(p, o.confidence, sec, i),
+    reviewed: bool(p, o.reviewed, sec, i, 'reviewed'),
   };
 }
 

@@ -30,9 +30,9 @@ export const OUTCOMES = ['succeeded', 'failed'] as const;
 
 function passwordCredential(p: Problems, o: Obj, sec: string, i: number): PasswordCredential {
   return {
-    keyId: id(p, o, sec, i, 'keyId'),
-    displayName: strOrNull(p, o, sec, i, 'displayName', NULLABLE),
-    endDateTime: timeOrNull(p, o, sec, i, 'endDateTime', NULLABLE),
+    keyId: id(p, o.keyId, sec, i, 'keyId'),
+    displayName: strOrNull(p, o.displayName, sec, i, 'displayName', NULLABLE),
+    endDateTime: timeOrNull(p, o.endDateTime, sec, i, 'endDateTime', NULLABLE),
   };
 }
 
@@ -41,12 +41,18 @@ const PASSWORD_CREDENTIALS: Section<PasswordCredential> = {
   key: { field: 'keyId', of: (c) => c.keyId.toLowerCase(), rule: IGNORING_CASE },
 };
 
-function appRegistration(p: Problems, o: Obj, sec: string, i: number): AppRegistration {
-  const credentials = array(p, o, sec, i, 'passwordCredentials');
+function appRegistration(p: Problems, o: Obj, sec: string, i: number, consume: boolean): AppRegistration {
+  const credentials = array(p, o.passwordCredentials, sec, i, 'passwordCredentials');
   return {
-    appId: id(p, o, sec, i, 'appId'),
-    displayName: str(p, o, sec, i, 'displayName'),
-    passwordCredentials: eachElement(p, credentials, at(sec, i, 'passwordCredentials'), PASSWORD_CREDENTIALS),
+    appId: id(p, o.appId, sec, i, 'appId'),
+    displayName: str(p, o.displayName, sec, i, 'displayName'),
+    passwordCredentials: eachElement(
+      p,
+      credentials,
+      at(sec, i, 'passwordCredentials'),
+      PASSWORD_CREDENTIALS,
+      consume,
+    ),
   };
 }
 
@@ -57,23 +63,23 @@ export const APP_REGISTRATIONS: Section<AppRegistration> = {
 
 const MATCHES: Section<RotationPolicy['matches'][number]> = {
   build: (p, o, sec, i) => ({
-    secretId: str(p, o, sec, i, 'secretId'),
-    state: oneOf(p, o, sec, i, 'state', MATCH_STATES, REQUIRED)!,
+    secretId: str(p, o.secretId, sec, i, 'secretId'),
+    state: oneOf(p, o.state, sec, i, 'state', MATCH_STATES, REQUIRED)!,
   }),
 };
 
-function rotationPolicy(p: Problems, o: Obj, sec: string, i: number): RotationPolicy {
-  const cred = nested(p, o, sec, i, 'credential', REQUIRED);
+function rotationPolicy(p: Problems, o: Obj, sec: string, i: number, consume: boolean): RotationPolicy {
+  const cred = nested(p, o.credential, sec, i, 'credential', REQUIRED);
   const credPath = at(sec, i, 'credential');
-  const matches = array(p, o, sec, i, 'matches');
+  const matches = array(p, o.matches, sec, i, 'matches');
   return {
-    id: id(p, o, sec, i, 'id'),
+    id: id(p, o.id, sec, i, 'id'),
     credential: cred
-      ? { appId: str(p, cred, credPath, -1, 'appId'), keyId: str(p, cred, credPath, -1, 'keyId') }
+      ? { appId: str(p, cred.appId, credPath, -1, 'appId'), keyId: str(p, cred.keyId, credPath, -1, 'keyId') }
       : { appId: '', keyId: '' },
-    enabled: bool(p, o, sec, i, 'enabled'),
-    targetVault: strOrNull(p, o, sec, i, 'targetVault', NULLABLE),
-    matches: eachElement(p, matches, at(sec, i, 'matches'), MATCHES),
+    enabled: bool(p, o.enabled, sec, i, 'enabled'),
+    targetVault: strOrNull(p, o.targetVault, sec, i, 'targetVault', NULLABLE),
+    matches: eachElement(p, matches, at(sec, i, 'matches'), MATCHES, consume),
   };
 }
 
@@ -81,12 +87,12 @@ export const ROTATION_POLICIES: Section<RotationPolicy> = { build: rotationPolic
 
 function rotationEvent(p: Problems, o: Obj, sec: string, i: number): RotationEvent {
   return {
-    id: id(p, o, sec, i, 'id'),
-    credentialId: str(p, o, sec, i, 'credentialId'),
-    fullStack: bool(p, o, sec, i, 'fullStack'),
-    status: oneOf(p, o, sec, i, 'status', OUTCOMES, REQUIRED)!,
-    startedAt: time(p, o, sec, i, 'startedAt'),
-    finishedAt: timeOrNull(p, o, sec, i, 'finishedAt', NULLABLE),
+    id: id(p, o.id, sec, i, 'id'),
+    credentialId: str(p, o.credentialId, sec, i, 'credentialId'),
+    fullStack: bool(p, o.fullStack, sec, i, 'fullStack'),
+    status: oneOf(p, o.status, sec, i, 'status', OUTCOMES, REQUIRED)!,
+    startedAt: time(p, o.startedAt, sec, i, 'startedAt'),
+    finishedAt: timeOrNull(p, o.finishedAt, sec, i, 'finishedAt', NULLABLE),
   };
 }
 

@@ -19,21 +19,21 @@ import { OUTCOMES } from './rotation.js';
 
 const RUNS: Section<SyncRun> = {
   build: (p, o, sec, i) => ({
-    at: time(p, o, sec, i, 'at'),
-    status: oneOf(p, o, sec, i, 'status', OUTCOMES, REQUIRED)!,
-    sourceHash: strOrNull(p, o, sec, i, 'sourceHash', NULLABLE),
-    targetHash: strOrNull(p, o, sec, i, 'targetHash', NULLABLE),
+    at: time(p, o.at, sec, i, 'at'),
+    status: oneOf(p, o.status, sec, i, 'status', OUTCOMES, REQUIRED)!,
+    sourceHash: strOrNull(p, o.sourceHash, sec, i, 'sourceHash', NULLABLE),
+    targetHash: strOrNull(p, o.targetHash, sec, i, 'targetHash', NULLABLE),
   }),
 };
 
-function syncRecord(p: Problems, o: Obj, sec: string, i: number): SyncRecord {
-  const runs = array(p, o, sec, i, 'runs');
+function syncRecord(p: Problems, o: Obj, sec: string, i: number, consume: boolean): SyncRecord {
+  const runs = array(p, o.runs, sec, i, 'runs');
   return {
-    id: id(p, o, sec, i, 'id'),
-    secretId: str(p, o, sec, i, 'secretId'),
-    target: str(p, o, sec, i, 'target'),
-    active: bool(p, o, sec, i, 'active'),
-    runs: eachElement(p, runs, at(sec, i, 'runs'), RUNS),
+    id: id(p, o.id, sec, i, 'id'),
+    secretId: str(p, o.secretId, sec, i, 'secretId'),
+    target: str(p, o.target, sec, i, 'target'),
+    active: bool(p, o.active, sec, i, 'active'),
+    runs: eachElement(p, runs, at(sec, i, 'runs'), RUNS, consume),
   };
 }
 
@@ -48,7 +48,7 @@ export function syncWorker(p: Problems, v: unknown): SyncWorker | null | undefin
     return undefined;
   }
   return {
-    running: bool(p, v, 'syncWorker', -1, 'running'),
-    lastHeartbeat: timeOrNull(p, v, 'syncWorker', -1, 'lastHeartbeat', NULLABLE),
+    running: bool(p, v.running, 'syncWorker', -1, 'running'),
+    lastHeartbeat: timeOrNull(p, v.lastHeartbeat, 'syncWorker', -1, 'lastHeartbeat', NULLABLE),
   };
 }

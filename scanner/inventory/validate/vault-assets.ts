@@ -1,4 +1,8 @@
-/** The `secrets`, `keys` and `certificates` sections: the vault assets. */
+/**
+ * The `secrets`, `keys` and `certificates` sections: the vault assets, a million of them in a
+ * large tenant. Each element is built as one object literal (a fixed shape, no intermediate
+ * objects to spread), so the fields the three kinds share are written out in each.
+ */
 import type { Certificate, Curve, Key, KeyType, RotationPolicySummary, Secret } from '../types.js';
 import { normalizeAssetId } from '../ids.js';
 import {
@@ -16,9 +20,8 @@ import {
   time,
   timeOrNull,
   type Obj,
-  type Presence,
 } from './fields.js';
-import type { Section } from './lists.js';
+import { hasKeys, type Section } from './lists.js';
 import { at, type Problems } from './problems.js';
 
 const KEY_TYPES: readonly KeyType[] = ['RSA', 'RSA-HSM', 'EC', 'EC-HSM', 'oct', 'oct-HSM'];
@@ -37,70 +40,115 @@ function assetKey(assetId: string): string {
 
 const byAssetId = { field: 'id', of: (x: { id: string }) => assetKey(x.id), rule: ASSET_ID_RULE };
 
-/** The fields secrets, keys and certificates share (inventory.md). */
-function vaultAsset(p: Problems, o: Obj, sec: string, i: number) {
-  return {
-    id: id(p, o, sec, i, 'id'),
-    vault: str(p, o, sec, i, 'vault'),
-    name: str(p, o, sec, i, 'name'),
-    enabled: bool(p, o, sec, i, 'enabled'),
-    created: time(p, o, sec, i, 'created'),
-    updated: time(p, o, sec, i, 'updated'),
-    notBefore: timeOrNull(p, o, sec, i, 'notBefore', OPTIONAL),
-    expires: timeOrNull(p, o, sec, i, 'expires', OPTIONAL),
-  };
-}
+// The keys of each built element, in order (test/inventory/validate-consume.test.ts checks them).
+const SHARED_KEYS = ['id', 'vault', 'name', 'enabled', 'created', 'updated', 'notBefore', 'expires'] as const;
+const SECRET_KEYS: readonly (keyof Secret)[] = [...SHARED_KEYS, 'contentType', 'tags', 'managed'];
+const KEY_KEYS: readonly (keyof Key)[] = [
+  ...SHARED_KEYS,
+  'keyType',
+  'keySize',
+  'curve',
+  'rotationPolicy',
+  'tags',
+  'managed',
+];
+const CERTIFICATE_KEYS: readonly (keyof Certificate)[] = [
+  ...SHARED_KEYS,
+  'keyType',
+  'keySize',
+  'curve',
+  'issuer',
+  'subject',
+  'tags',
+];
+const ROTATION_POLICY_KEYS: readonly (keyof RotationPolicySummary)[] = [
+  'rotateAfterDays',
+  'rotateBeforeExpiryDays',
+];
 
-/** Key type, size and curve, shared by keys and certificates. */
-function keyShape(p: Problems, o: Obj, sec: string, i: number, keyTypeRule: Presence) {
+function secret(p: Problems, o: Obj, sec: string, i: number, consume: boolean): Secret {
   return {
-    keyType: oneOf(p, o, sec, i, 'keyType', KEY_TYPES, keyTypeRule),
-    keySize: count(p, o, sec, i, 'keySize', OPTIONAL),
-    curve: oneOf(p, o, sec, i, 'curve', CURVES, OPTIONAL),
-  };
-}
-
-function secret(p: Problems, o: Obj, sec: string, i: number): Secret {
-  return {
-    ...vaultAsset(p, o, sec, i),
-    contentType: strOrNull(p, o, sec, i, 'contentType', OPTIONAL),
-    tags: tags(p, o, sec, i),
-    managed: bool(p, o, sec, i, 'managed', false),
+    id: id(p, o.id, sec, i, 'id'),
+    vault: str(p, o.vault, sec, i, 'vault'),
+    name: str(p, o.name, sec, i, 'name'),
+    enabled: bool(p, o.enabled, sec, i, 'enabled'),
+    created: time(p, o.created, sec, i, 'created'),
+    updated: time(p, o.updated, sec, i, 'updated'),
+    notBefore: timeOrNull(p, o.notBefore, sec, i, 'notBefore', OPTIONAL),
+    expires: timeOrNull(p, o.expires, sec, i, 'expires', OPTIONAL),
+    contentType: strOrNull(p, o.contentType, sec, i, 'contentType', OPTIONAL),
+    tags: tags(p, o.tags, sec, i, consume),
+    managed: bool(p, o.managed, sec, i, 'managed', false),
   };
 }
 
 function rotationPolicySummary(p: Problems, o: Obj, sec: string, i: number): RotationPolicySummary | null {
-  const v = nested(p, o, sec, i, 'rotationPolicy', OPTIONAL);
+  const v = nested(p, o.rotationPolicy, sec, i, 'rotationPolicy', OPTIONAL);
   if (!v) return null;
   const path = at(sec, i, 'rotationPolicy');
   return {
-    rotateAfterDays: daysOrNull(p, v, path, -1, 'rotateAfterDays'),
-    rotateBeforeExpiryDays: daysOrNull(p, v, path, -1, 'rotateBeforeExpiryDays'),
+    rotateAfterDays: daysOrNull(p, v.rotateAfterDays, path, -1, 'rotateAfterDays'),
+    rotateBeforeExpiryDays: daysOrNull(p, v.rotateBeforeExpiryDays, path, -1, 'rotateBeforeExpiryDays'),
   };
 }
 
-function key(p: Problems, o: Obj, sec: string, i: number): Key {
-  const shape = keyShape(p, o, sec, i, REQUIRED);
+function key(p: Problems, o: Obj, sec: string, i: number, consume: boolean): Key {
+  // Checked before the shared fields, so that problems keep the order they always had.
+  const keyType = oneOf(p, o.keyType, sec, i, 'keyType', KEY_TYPES, REQUIRED)!;
+  const keySize = count(p, o.keySize, sec, i, 'keySize', OPTIONAL);
+  const curve = oneOf(p, o.curve, sec, i, 'curve', CURVES, OPTIONAL);
   return {
-    ...vaultAsset(p, o, sec, i),
-    ...shape,
-    keyType: shape.keyType!,
+    id: id(p, o.id, sec, i, 'id'),
+    vault: str(p, o.vault, sec, i, 'vault'),
+    name: str(p, o.name, sec, i, 'name'),
+    enabled: bool(p, o.enabled, sec, i, 'enabled'),
+    created: time(p, o.created, sec, i, 'created'),
+    updated: time(p, o.updated, sec, i, 'updated'),
+    notBefore: timeOrNull(p, o.notBefore, sec, i, 'notBefore', OPTIONAL),
+    expires: timeOrNull(p, o.expires, sec, i, 'expires', OPTIONAL),
+    keyType,
+    keySize,
+    curve,
     rotationPolicy: rotationPolicySummary(p, o, sec, i),
-    tags: tags(p, o, sec, i),
-    managed: bool(p, o, sec, i, 'managed', false),
+    tags: tags(p, o.tags, sec, i, consume),
+    managed: bool(p, o.managed, sec, i, 'managed', false),
   };
 }
 
-function certificate(p: Problems, o: Obj, sec: string, i: number): Certificate {
+function certificate(p: Problems, o: Obj, sec: string, i: number, consume: boolean): Certificate {
   return {
-    ...vaultAsset(p, o, sec, i),
-    ...keyShape(p, o, sec, i, OPTIONAL),
-    issuer: strOrNull(p, o, sec, i, 'issuer', OPTIONAL),
-    subject: strOrNull(p, o, sec, i, 'subject', OPTIONAL),
-    tags: tags(p, o, sec, i),
+    id: id(p, o.id, sec, i, 'id'),
+    vault: str(p, o.vault, sec, i, 'vault'),
+    name: str(p, o.name, sec, i, 'name'),
+    enabled: bool(p, o.enabled, sec, i, 'enabled'),
+    created: time(p, o.created, sec, i, 'created'),
+    updated: time(p, o.updated, sec, i, 'updated'),
+    notBefore: timeOrNull(p, o.notBefore, sec, i, 'notBefore', OPTIONAL),
+    expires: timeOrNull(p, o.expires, sec, i, 'expires', OPTIONAL),
+    keyType: oneOf(p, o.keyType, sec, i, 'keyType', KEY_TYPES, OPTIONAL),
+    keySize: count(p, o.keySize, sec, i, 'keySize', OPTIONAL),
+    curve: oneOf(p, o.curve, sec, i, 'curve', CURVES, OPTIONAL),
+    issuer: strOrNull(p, o.issuer, sec, i, 'issuer', OPTIONAL),
+    subject: strOrNull(p, o.subject, sec, i, 'subject', OPTIONAL),
+    tags: tags(p, o.tags, sec, i, consume),
   };
 }
 
-export const SECRETS: Section<Secret> = { build: secret, key: byAssetId };
-export const KEYS: Section<Key> = { build: key, key: byAssetId };
-export const CERTIFICATES: Section<Certificate> = { build: certificate, key: byAssetId };
+/** A key's rotation policy is a nested copy: it must also have exactly the copy's keys. */
+function isKeyCopy(o: Obj): boolean {
+  if (!hasKeys(o, KEY_KEYS)) return false;
+  const policy = o.rotationPolicy;
+  return policy === null || hasKeys(policy as Obj, ROTATION_POLICY_KEYS);
+}
+
+export const SECRETS: Section<Secret> = {
+  build: secret,
+  key: byAssetId,
+  isCopy: (o) => hasKeys(o, SECRET_KEYS),
+};
+export const KEYS: Section<Key> = { build: key, key: byAssetId, isCopy: isKeyCopy };
+export const CERTIFICATES: Section<Certificate> = {
+  build: certificate,
+  key: byAssetId,
+  isCopy: (o) => hasKeys(o, CERTIFICATE_KEYS),
+};

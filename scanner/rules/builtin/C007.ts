@@ -1,5 +1,6 @@
-import { DAY_MS, addCalendarMonths } from '../../../base/time.js';
-import { timesOf } from '../facts.js';
+import { DAY_MS } from '../../../base/time.js';
+import { addMonthsMs } from '../calendar.js';
+import { assetFacts, ENABLED, idsAt, timesOf } from '../facts.js';
 import { defineRule, listOutcome } from '../types.js';
 
 /**
@@ -31,19 +32,20 @@ export default defineRule(
   },
   (inv, now, parameters) => {
     const list = inv.certificates;
+    const { flags, ids } = assetFacts(list);
     const notBefore = timesOf(list, 'notBefore');
     const expires = timesOf(list, 'expires');
     const months = parameters.certificateMaxValidityMonths;
-    const failing: string[] = [];
+    const hits = new Int32Array(list.length);
+    let failed = 0;
     let evaluated = 0;
     for (let i = 0; i < list.length; i++) {
-      const c = list[i]!;
       const from = notBefore[i]!;
       const to = expires[i]!;
-      if (!c.enabled || Number.isNaN(from) || Number.isNaN(to)) continue;
+      if ((flags[i]! & ENABLED) === 0 || Number.isNaN(from) || Number.isNaN(to)) continue;
       evaluated++;
-      if (to > addCalendarMonths(from, months) + NOT_BEFORE_GRACE_MS) failing.push(c.id);
+      if (to > addMonthsMs(from, months) + NOT_BEFORE_GRACE_MS) hits[failed++] = i;
     }
-    return listOutcome(evaluated, failing);
+    return listOutcome(evaluated, idsAt(ids, hits, failed));
   },
 );

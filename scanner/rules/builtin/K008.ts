@@ -1,3 +1,4 @@
+import { assetFacts, ENABLED, idsAt, MANAGED } from '../facts.js';
 import { defineRule, listOutcome } from '../types.js';
 
 /**
@@ -18,13 +19,17 @@ export default defineRule(
       'Create a replacement key of an -HSM type in a Premium vault or Managed HSM, move its consumers to it, then disable the software key.',
   },
   (inv) => {
-    const failing: string[] = [];
+    const list = inv.keys;
+    const { flags, ids } = assetFacts(list);
+    const hits = new Int32Array(list.length);
+    let failed = 0;
     let evaluated = 0;
-    for (const k of inv.keys) {
-      if (!k.enabled || k.managed) continue;
+    for (let i = 0; i < list.length; i++) {
+      if ((flags[i]! & (ENABLED | MANAGED)) !== ENABLED) continue;
       evaluated++;
-      if (!k.keyType.endsWith('-HSM')) failing.push(k.id);
+      const k = list[i]!;
+      if (!k.keyType.endsWith('-HSM')) hits[failed++] = i;
     }
-    return listOutcome(evaluated, failing);
+    return listOutcome(evaluated, idsAt(ids, hits, failed));
   },
 );

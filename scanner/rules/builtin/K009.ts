@@ -1,5 +1,5 @@
 import { DAY_MS } from '../../../base/time.js';
-import { timesOf } from '../facts.js';
+import { assetFacts, ENABLED, idsAt, MANAGED, timesOf } from '../facts.js';
 import { defineRule, listOutcome } from '../types.js';
 
 /**
@@ -20,16 +20,18 @@ export default defineRule(
       'Rotate the key (create a new version) and add a rotation policy whose Rotate action fires before the maximum age.',
   },
   (inv, now, parameters) => {
-    const created = timesOf(inv.keys, 'created');
+    const list = inv.keys;
+    const { flags, ids } = assetFacts(list);
+    const created = timesOf(list, 'created');
     const maxAgeMs = parameters.keyMaxAgeDays * DAY_MS;
-    const failing: string[] = [];
+    const hits = new Int32Array(list.length);
+    let failed = 0;
     let evaluated = 0;
-    for (let i = 0; i < inv.keys.length; i++) {
-      const k = inv.keys[i]!;
-      if (!k.enabled || k.managed) continue;
+    for (let i = 0; i < list.length; i++) {
+      if ((flags[i]! & (ENABLED | MANAGED)) !== ENABLED) continue;
       evaluated++;
-      if (now - created[i]! > maxAgeMs) failing.push(k.id);
+      if (now - created[i]! > maxAgeMs) hits[failed++] = i;
     }
-    return listOutcome(evaluated, failing);
+    return listOutcome(evaluated, idsAt(ids, hits, failed));
   },
 );

@@ -1,4 +1,11 @@
+import { assetFacts, ENABLED, idsAt, MANAGED } from '../facts.js';
 import { defineRule, listOutcome } from '../types.js';
+
+/** `Object.keys(tags).length === 0` without building the array of keys for every secret. */
+function isEmpty(tags: object): boolean {
+  for (const k in tags) if (Object.hasOwn(tags, k)) return false;
+  return true;
+}
 
 export default defineRule(
   {
@@ -12,13 +19,17 @@ export default defineRule(
     remediation: 'Add tags such as owner, env and purpose to the secret.',
   },
   (inv) => {
-    const failing: string[] = [];
+    const list = inv.secrets;
+    const { flags, ids } = assetFacts(list);
+    const hits = new Int32Array(list.length);
+    let failed = 0;
     let evaluated = 0;
-    for (const s of inv.secrets) {
-      if (s.managed || !s.enabled) continue;
+    for (let i = 0; i < list.length; i++) {
+      if ((flags[i]! & (ENABLED | MANAGED)) !== ENABLED) continue;
       evaluated++;
-      if (!s.tags || Object.keys(s.tags).length === 0) failing.push(s.id);
+      const s = list[i]!;
+      if (!s.tags || isEmpty(s.tags)) hits[failed++] = i;
     }
-    return listOutcome(evaluated, failing);
+    return listOutcome(evaluated, idsAt(ids, hits, failed));
   },
 );

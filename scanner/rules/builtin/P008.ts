@@ -1,4 +1,4 @@
-import { timesOf } from '../facts.js';
+import { assetFacts, ENABLED, idsAt, MANAGED, timesOf } from '../facts.js';
 import { DAY_MS } from '../../../base/time.js';
 import { defineRule, listOutcome } from '../types.js';
 
@@ -20,16 +20,18 @@ export default defineRule(
       'Rotate the secret (write a new version) and automate its rotation so each value is replaced before it reaches the maximum age.',
   },
   (inv, now, parameters) => {
-    const created = timesOf(inv.secrets, 'created');
+    const list = inv.secrets;
+    const { flags, ids } = assetFacts(list);
+    const created = timesOf(list, 'created');
     const maxAgeMs = parameters.secretMaxAgeDays * DAY_MS;
-    const failing: string[] = [];
+    const hits = new Int32Array(list.length);
+    let failed = 0;
     let evaluated = 0;
-    for (let i = 0; i < inv.secrets.length; i++) {
-      const s = inv.secrets[i]!;
-      if (s.managed || !s.enabled) continue;
+    for (let i = 0; i < list.length; i++) {
+      if ((flags[i]! & (ENABLED | MANAGED)) !== ENABLED) continue;
       evaluated++;
-      if (now - created[i]! > maxAgeMs) failing.push(s.id);
+      if (now - created[i]! > maxAgeMs) hits[failed++] = i;
     }
-    return listOutcome(evaluated, failing);
+    return listOutcome(evaluated, idsAt(ids, hits, failed));
   },
 );

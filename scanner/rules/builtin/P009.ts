@@ -3,9 +3,20 @@ import { defineRule, ratioOutcome } from '../types.js';
 
 const THRESHOLD = 0.8;
 
+/** True when toLowerCase would not change `s`: ASCII without capitals, as GUIDs usually are. */
+function isLowerAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i);
+    if (ch > 127 || (ch >= 65 && ch <= 90)) return false;
+  }
+  return true;
+}
+
 /** App and key ids are GUIDs: compare them without regard to case. */
 function coverageKey(appId: string, keyId: string): string {
-  return `${appId}/${keyId}`.toLowerCase();
+  const key = `${appId}/${keyId}`;
+  // Lowercasing only when it changes something saves a string per credential.
+  return isLowerAscii(appId) && isLowerAscii(keyId) ? key : key.toLowerCase();
 }
 
 export default defineRule(
@@ -21,16 +32,22 @@ export default defineRule(
     needs: ['appRegistrations', 'rotationPolicies'],
   },
   (inv) => {
+    const policies = inv.rotationPolicies!;
     const covered = new Set<string>();
-    for (const p of inv.rotationPolicies!) {
+    for (let i = 0; i < policies.length; i++) {
+      const p = policies[i]!;
       if (p.enabled) covered.add(coverageKey(p.credential.appId, p.credential.keyId));
     }
+    const apps = inv.appRegistrations!;
     const failing: string[] = [];
     let evaluated = 0;
-    for (const app of inv.appRegistrations!) {
-      for (const c of app.passwordCredentials) {
+    for (let i = 0; i < apps.length; i++) {
+      const app = apps[i]!;
+      const credentials = app.passwordCredentials;
+      for (let j = 0; j < credentials.length; j++) {
+        const keyId = credentials[j]!.keyId;
         evaluated++;
-        if (!covered.has(coverageKey(app.appId, c.keyId))) failing.push(appCredentialId(app.appId, c.keyId));
+        if (!covered.has(coverageKey(app.appId, keyId))) failing.push(appCredentialId(app.appId, keyId));
       }
     }
     return ratioOutcome(evaluated, evaluated - failing.length, THRESHOLD, failing);

@@ -1,3 +1,4 @@
+import { hasMatch, overEnabledPolicies } from '../families/rotation-policies.js';
 import { defineRule, ratioOutcome } from '../types.js';
 
 const THRESHOLD = 0.6;
@@ -16,8 +17,10 @@ export default defineRule(
     needs: ['rotationPolicies'],
   },
   (inv) => {
-    const enabled = inv.rotationPolicies!.filter((p) => p.enabled);
-    const failing = enabled.filter((p) => !p.matches.some((m) => m.state === 'verified')).map((p) => p.id);
-    return ratioOutcome(enabled.length, enabled.length - failing.length, THRESHOLD, failing);
+    const { evaluated, failing } = overEnabledPolicies(
+      inv.rotationPolicies!,
+      (p) => !hasMatch(p, 'verified'),
+    );
+    return ratioOutcome(evaluated, evaluated - failing.length, THRESHOLD, failing);
   },
 );

@@ -5,6 +5,7 @@ import {
 } from '../../../provenance/certificate.js';
 import { PROVENANCE_TAG } from '../../../provenance/writer.js';
 import type { Inventory, ProvenanceSection, Secret } from '../../inventory/types.js';
+import { assetFacts, ENABLED, idsAt, MANAGED } from '../facts.js';
 import { defineRule, listOutcome } from '../types.js';
 
 /** What P011 found for one secret; the provenance-register report shows the same verdicts. */
@@ -76,6 +77,23 @@ export class ProvenanceJudge {
     }
     return { kind: 'checked', certificateId, payload, problems };
   }
+
+  /**
+   * `provenanceFails(this.judge(s))` without building the verdict: P011 asks it of every secret
+   * in scope, most of them untagged, and only wants the yes or no.
+   */
+  fails(s: Secret): boolean {
+    const certificateId = Object.hasOwn(s.tags, PROVENANCE_TAG) ? s.tags[PROVENANCE_TAG] : undefined;
+    if (certificateId === undefined) return true;
+    const check = this.check(certificateId);
+    if (check === null || check.problems.length > 0) return true;
+    const payload = check.payload;
+    if (payload === null) return false;
+    const t = payload.target;
+    return (
+      t === null || !sameName(t.vault, s.vault) || !sameName(t.secret, s.name) || payload.id !== certificateId
+    );
+  }
 }
 
 const judges = new WeakMap<ProvenanceSection, ProvenanceJudge>();
@@ -112,13 +130,18 @@ export default defineRule(
   },
   (inv: Inventory) => {
     const judge = provenanceJudge(inv.provenance!);
-    const failing: string[] = [];
+    const list = inv.secrets;
+    // The flags say what inProvenanceScope says: enabled and not managed.
+    const { flags, ids } = assetFacts(list);
+    const hits = new Int32Array(list.length);
+    let failed = 0;
     let evaluated = 0;
-    for (const s of inv.secrets) {
-      if (!inProvenanceScope(s)) continue;
+    for (let i = 0; i < list.length; i++) {
+      if ((flags[i]! & (ENABLED | MANAGED)) !== ENABLED) continue;
       evaluated++;
-      if (provenanceFails(judge.judge(s))) failing.push(s.id);
+      const s = list[i]!;
+      if (judge.fails(s)) hits[failed++] = i;
     }
-    return listOutcome(evaluated, failing);
+    return listOutcome(evaluated, idsAt(ids, hits, failed));
   },
 );

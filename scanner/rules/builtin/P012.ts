@@ -1,3 +1,4 @@
+import { hasMatch, overEnabledPolicies } from '../families/rotation-policies.js';
 import { defineRule, listOutcome } from '../types.js';
 
 export default defineRule(
@@ -13,10 +14,9 @@ export default defineRule(
     needs: ['rotationPolicies'],
   },
   (inv) => {
-    const enabled = inv.rotationPolicies!.filter((p) => p.enabled);
-    return listOutcome(
-      enabled.length,
-      enabled.filter((p) => p.matches.some((m) => m.state === 'unverified')).map((p) => p.id),
+    const { evaluated, failing } = overEnabledPolicies(inv.rotationPolicies!, (p) =>
+      hasMatch(p, 'unverified'),
     );
+    return listOutcome(evaluated, failing);
   },
 );

@@ -1,3 +1,4 @@
+import { overEnabledPolicies } from '../families/rotation-policies.js';
 import { defineRule, listOutcome } from '../types.js';
 
 export default defineRule(
@@ -13,10 +14,10 @@ export default defineRule(
     needs: ['rotationPolicies'],
   },
   (inv) => {
-    const enabled = inv.rotationPolicies!.filter((p) => p.enabled);
-    return listOutcome(
-      enabled.length,
-      enabled.filter((p) => p.targetVault === null || p.targetVault.trim() === '').map((p) => p.id),
+    const { evaluated, failing } = overEnabledPolicies(
+      inv.rotationPolicies!,
+      (p) => p.targetVault === null || p.targetVault.trim() === '',
     );
+    return listOutcome(evaluated, failing);
   },
 );

@@ -1,3 +1,4 @@
+import { assetFacts, idsAt, MANAGED } from '../facts.js';
 import { defineRule, listOutcome } from '../types.js';
 
 /** Names that say nothing about what a secret protects (rules.md, P015). */
@@ -32,6 +33,55 @@ export function nameStem(name: string): string {
 
 const SEPARATORS = /[-_.]/g;
 
+/** The generic stems by length, to compare a name's stem against in place. */
+const STEMS_BY_LENGTH: readonly string[][] = (() => {
+  const byLength: string[][] = [];
+  for (const stem of GENERIC_STEMS) (byLength[stem.length] ??= []).push(stem);
+  return byLength;
+})();
+
+function isSeparator(ch: number): boolean {
+  return ch === 45 || ch === 95 || ch === 46; // '-', '_', '.'
+}
+
+/**
+ * `mayBeGeneric(name) && GENERIC_STEMS.has(nameStem(name))` for an ASCII name, comparing in place
+ * instead of building three strings per secret; null for any other name, whose lowercase only
+ * toLowerCase knows (the Kelvin sign lowercases to a "k"). Read from the end, so a long name is
+ * rejected after a dozen characters: its stem is longer than any generic one.
+ */
+function isGenericAscii(name: string): boolean | null {
+  let end = name.length - 1;
+  for (; end >= 0; end--) {
+    const ch = name.charCodeAt(end);
+    if (ch > 127) return null;
+    if (!isSeparator(ch) && !(ch >= 48 && ch <= 57)) break;
+  }
+  // name[0, end] holds the stem and the separators within it.
+  let length = 0;
+  for (let i = end; i >= 0; i--) {
+    const ch = name.charCodeAt(i);
+    if (ch > 127) return null;
+    if (isSeparator(ch)) continue;
+    if (++length > LONGEST_STEM) return false;
+  }
+  const stems = STEMS_BY_LENGTH[length];
+  if (stems === undefined) return false;
+  for (let k = 0; k < stems.length; k++) {
+    const stem = stems[k]!;
+    let j = 0;
+    for (let i = 0; j < stem.length; i++) {
+      let ch = name.charCodeAt(i);
+      if (isSeparator(ch)) continue;
+      if (ch >= 65 && ch <= 90) ch += 32;
+      if (ch !== stem.charCodeAt(j)) break;
+      j++;
+    }
+    if (j === stem.length) return true;
+  }
+  return false;
+}
+
 export default defineRule(
   {
     id: 'P015',
@@ -45,13 +95,18 @@ export default defineRule(
       'Recreate the secret under a descriptive name (system and purpose, e.g. "checkout-db-password") and update its references.',
   },
   (inv) => {
-    const failing: string[] = [];
+    const list = inv.secrets;
+    const { flags, ids } = assetFacts(list);
+    const hits = new Int32Array(list.length);
+    let failed = 0;
     let evaluated = 0;
-    for (const s of inv.secrets) {
-      if (s.managed) continue;
+    for (let i = 0; i < list.length; i++) {
+      if ((flags[i]! & MANAGED) !== 0) continue;
       evaluated++;
-      if (mayBeGeneric(s.name) && GENERIC_STEMS.has(nameStem(s.name))) failing.push(s.id);
+      const s = list[i]!;
+      const generic = isGenericAscii(s.name) ?? (mayBeGeneric(s.name) && GENERIC_STEMS.has(nameStem(s.name)));
+      if (generic) hits[failed++] = i;
     }
-    return listOutcome(evaluated, failing);
+    return listOutcome(evaluated, idsAt(ids, hits, failed));
   },
 );

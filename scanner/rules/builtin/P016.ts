@@ -1,3 +1,4 @@
+import { assetFacts, ENABLED, idsAt, MANAGED } from '../facts.js';
 import { defineRule, listOutcome } from '../types.js';
 
 /**
@@ -17,13 +18,17 @@ export default defineRule(
       'Set the content type of the secret (e.g. text/plain, application/json, connection-string) on its next version, or update it on the current one.',
   },
   (inv) => {
-    const failing: string[] = [];
+    const list = inv.secrets;
+    const { flags, ids } = assetFacts(list);
+    const hits = new Int32Array(list.length);
+    let failed = 0;
     let evaluated = 0;
-    for (const s of inv.secrets) {
-      if (!s.enabled || s.managed) continue;
+    for (let i = 0; i < list.length; i++) {
+      if ((flags[i]! & (ENABLED | MANAGED)) !== ENABLED) continue;
       evaluated++;
-      if (s.contentType === null || s.contentType === '') failing.push(s.id);
+      const s = list[i]!;
+      if (s.contentType === null || s.contentType === '') hits[failed++] = i;
     }
-    return listOutcome(evaluated, failing);
+    return listOutcome(evaluated, idsAt(ids, hits, failed));
   },
 );

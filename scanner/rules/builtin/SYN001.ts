@@ -16,7 +16,8 @@ export default defineRule(
   },
   (inv) => {
     const records = inv.syncRecords!;
-    const failing = records.filter((r) => !r.active).map((r) => r.id);
+    const failing: string[] = [];
+    for (let i = 0; i < records.length; i++) if (!records[i]!.active) failing.push(records[i]!.id);
     return ratioOutcome(records.length, records.length - failing.length, THRESHOLD, failing);
   },
 );

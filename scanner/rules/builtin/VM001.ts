@@ -19,8 +19,11 @@ export default defineRule(
     const { settingTargets } = referenceFacts(inv);
     const failing: string[] = [];
     let evaluated = 0;
-    for (const r of inv.resources!) {
-      for (const s of r.settings) {
+    const resources = inv.resources!;
+    for (let i = 0; i < resources.length; i++) {
+      const r = resources[i]!;
+      for (let j = 0; j < r.settings.length; j++) {
+        const s = r.settings[j]!;
         if (s.kind !== 'keyVaultReference') continue;
         if (settingTargets[evaluated++]! < 0) failing.push(settingId(r.id, s.name));
       }

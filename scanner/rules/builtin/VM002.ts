@@ -17,8 +17,11 @@ export default defineRule(
   (inv) => {
     const failing: string[] = [];
     let evaluated = 0;
-    for (const r of inv.resources!) {
-      for (const s of r.settings) {
+    const resources = inv.resources!;
+    for (let i = 0; i < resources.length; i++) {
+      const r = resources[i]!;
+      for (let j = 0; j < r.settings.length; j++) {
+        const s = r.settings[j]!;
         evaluated++;
         if (s.kind === 'plain' && s.looksLikeCredential) failing.push(settingId(r.id, s.name));
       }

@@ -1,4 +1,4 @@
-import { referenceFacts } from '../facts.js';
+import { assetFacts, ENABLED, idsAt, MANAGED, referenceFacts } from '../facts.js';
 import { defineRule, listOutcome } from '../types.js';
 
 export default defineRule(
@@ -16,14 +16,16 @@ export default defineRule(
   },
   (inv) => {
     const { referenced } = referenceFacts(inv);
-    const failing: string[] = [];
+    const list = inv.secrets;
+    const { flags, ids } = assetFacts(list);
+    const hits = new Int32Array(list.length);
+    let failed = 0;
     let evaluated = 0;
-    for (let i = 0; i < inv.secrets.length; i++) {
-      const s = inv.secrets[i]!;
-      if (s.managed || !s.enabled) continue;
+    for (let i = 0; i < list.length; i++) {
+      if ((flags[i]! & (ENABLED | MANAGED)) !== ENABLED) continue;
       evaluated++;
-      if (referenced[i] === 0) failing.push(s.id);
+      if (referenced[i] === 0) hits[failed++] = i;
     }
-    return listOutcome(evaluated, failing);
+    return listOutcome(evaluated, idsAt(ids, hits, failed));
   },
 );

@@ -17,10 +17,15 @@ export default defineRule(
     needs: ['dependencies'],
   },
   (inv) => {
-    const low = inv.dependencies!.filter((d) => d.confidence < CONFIDENCE_FLOOR);
-    return listOutcome(
-      low.length,
-      low.filter((d) => d.reviewed !== true).map((d) => dependencyId(d.resourceId, d.credentialId)),
-    );
+    const dependencies = inv.dependencies!;
+    const failing: string[] = [];
+    let evaluated = 0;
+    for (let i = 0; i < dependencies.length; i++) {
+      const d = dependencies[i]!;
+      if (!(d.confidence < CONFIDENCE_FLOOR)) continue;
+      evaluated++;
+      if (d.reviewed !== true) failing.push(dependencyId(d.resourceId, d.credentialId));
+    }
+    return listOutcome(evaluated, failing);
   },
 );

@@ -1,5 +1,6 @@
 /** Algorithm strength (C006, K006) and automatic rotation (K007). */
-import type { Certificate, Inventory, Key, KeyType } from '../../inventory/types.js';
+import type { Inventory, Key, KeyType } from '../../inventory/types.js';
+import { assetFacts, ENABLED, idsAt, MANAGED } from '../facts.js';
 import { listOutcome, type Evaluate } from '../types.js';
 
 const STRONG_CURVES: ReadonlySet<string> = new Set(['P-256', 'P-384', 'P-521']);
@@ -21,27 +22,37 @@ export function isWeak(a: Pick<Key, 'keyType' | 'keySize' | 'curve'>): boolean {
 
 /** C006: enabled certificates whose key type is known. */
 export const weakCertificates: Evaluate = (inv: Inventory) => {
-  const failing: string[] = [];
+  const list = inv.certificates;
+  const { flags, ids } = assetFacts(list);
+  const hits = new Int32Array(list.length);
+  let failed = 0;
   let evaluated = 0;
-  for (const c of inv.certificates as readonly Certificate[]) {
-    if (!c.enabled || c.keyType === null) continue;
+  for (let i = 0; i < list.length; i++) {
+    if ((flags[i]! & ENABLED) === 0) continue;
+    const c = list[i]!;
+    if (c.keyType === null) continue;
     evaluated++;
-    if (isWeak({ keyType: c.keyType, keySize: c.keySize, curve: c.curve })) failing.push(c.id);
+    if (isWeak(c as Pick<Key, 'keyType' | 'keySize' | 'curve'>)) hits[failed++] = i;
   }
-  return listOutcome(evaluated, failing);
+  return listOutcome(evaluated, idsAt(ids, hits, failed));
 };
 
 /** Enabled, unmanaged RSA/EC keys (oct keys are outside K006 and K007). */
 function overAsymmetricKeys(fails: (k: Key) => boolean): Evaluate {
   return (inv: Inventory) => {
-    const failing: string[] = [];
+    const list = inv.keys;
+    const { flags, ids } = assetFacts(list);
+    const hits = new Int32Array(list.length);
+    let failed = 0;
     let evaluated = 0;
-    for (const k of inv.keys) {
-      if (!k.enabled || k.managed || !ASYMMETRIC.has(k.keyType)) continue;
+    for (let i = 0; i < list.length; i++) {
+      if ((flags[i]! & (ENABLED | MANAGED)) !== ENABLED) continue;
+      const k = list[i]!;
+      if (!ASYMMETRIC.has(k.keyType)) continue;
       evaluated++;
-      if (fails(k)) failing.push(k.id);
+      if (fails(k)) hits[failed++] = i;
     }
-    return listOutcome(evaluated, failing);
+    return listOutcome(evaluated, idsAt(ids, hits, failed));
   };
 }
 

@@ -27,8 +27,8 @@ import {
   createPipelineRequest,
   type PipelinePolicy,
 } from '@azure/core-rest-pipeline';
-import { CertificateClient } from '@azure/keyvault-certificates';
-import { KeyClient } from '@azure/keyvault-keys';
+import { CertificateClient, type CertificateProperties } from '@azure/keyvault-certificates';
+import { KeyClient, type KeyProperties } from '@azure/keyvault-keys';
 import { SecretClient } from '@azure/keyvault-secrets';
 import type {
   AppRegistration,
@@ -46,6 +46,7 @@ import { vaultAndName } from '../../inventory/ids.js';
 import type { CollectContext } from '../types.js';
 import { classifyAppSettings } from './app-settings.js';
 import type { AzureSettings } from './config.js';
+import { sharedTokenCredential } from './credential.js';
 import { createLimiter, type Limiter } from './limiter.js';
 import { armScope, isoTime, mapCertificate, mapKey, mapRotationPolicy, mapSecret, mapVault } from './map.js';
 import { retryPolicy } from './retry.js';
@@ -124,7 +125,8 @@ function counterPolicy(stats: AzureStats, onRequest: () => void, telemetry: Tele
 }
 
 export async function collectAzure(ports: AzurePorts, ctx: CollectContext): Promise<Inventory> {
-  const { settings, credential } = ports;
+  const { settings } = ports;
+  const credential = sharedTokenCredential(ports.credential);
   const stats: AzureStats = { requests: 0, throttled: 0, retries: 0 };
   const notices: string[] = [];
   const notice = (message: string) => {
@@ -200,6 +202,13 @@ export async function collectAzure(ports: AzurePorts, ctx: CollectContext): Prom
     }, limiter);
   }
 
+  /** Hands each page of a paged listing to `onPage` as it arrives (pages one after another). */
+  function eachPage<T>(list: () => Paged<T>, onPage: (page: T[]) => void, limiter?: Limiter): Promise<void> {
+    return call(async () => {
+      for await (const page of list().byPage()) onPage(page);
+    }, limiter);
+  }
+
   const arm = { endpoint: settings.armEndpoint, ...clientOptions };
   let armTenant: string | undefined;
   const discovery = await discover().catch((error: unknown) => {
@@ -255,54 +264,78 @@ export async function collectAzure(ports: AzurePorts, ctx: CollectContext): Prom
     const keyClient = new KeyClient(url, credential, kvOptions);
     const certClient = new CertificateClient(url, credential, kvOptions);
     const found = { secrets: [] as Secret[], keys: [] as Key[], certificates: [] as Certificate[] };
-    try {
-      const [secretProps, keyProps, certProps] = await Promise.all([
-        listAll(() => secretClient.listPropertiesOfSecrets(operation), limiter),
-        listAll(() => keyClient.listPropertiesOfKeys(operation), limiter),
-        listAll(() => certClient.listPropertiesOfCertificates(operation), limiter),
+    // Each page is mapped as it arrives, and a key's or certificate's own reads start as soon as
+    // its page is in: nothing of the SDKs' models outlives its page except the pending reads.
+    const listedSecrets: Secret[] = [];
+    const keyReads: Promise<Key>[] = [];
+    const certReads: Promise<Certificate>[] = [];
+    const readKey = async (p: KeyProperties): Promise<Key> => {
+      const [bundle, policy] = await Promise.all([
+        call(
+          () =>
+            keyClient.getKey(p.name, operation).catch((e: ErrorLike) => {
+              // Key Vault refuses to read a disabled key; the rules skip disabled keys' material.
+              if (p.enabled === false && e.statusCode === 403)
+                return { key: undefined, properties: undefined };
+              throw e;
+            }),
+          limiter,
+        ),
+        call(
+          () =>
+            keyClient.getKeyRotationPolicy(p.name, operation).catch((e: ErrorLike) => {
+              if (e.statusCode === 404) return null; // no policy on this key
+              throw e;
+            }),
+          limiter,
+        ),
       ]);
-      found.secrets = secretProps.map((p) => mapSecret(vault, p));
-      const keyResults = await Promise.all(
-        keyProps.map(async (p) => {
-          const [bundle, policy] = await Promise.all([
-            call(
-              () =>
-                keyClient.getKey(p.name, operation).catch((e: ErrorLike) => {
-                  // Key Vault refuses to read a disabled key; the rules skip disabled keys' material.
-                  if (p.enabled === false && e.statusCode === 403)
-                    return { key: undefined, properties: undefined };
-                  throw e;
-                }),
-              limiter,
-            ),
-            call(
-              () =>
-                keyClient.getKeyRotationPolicy(p.name, operation).catch((e: ErrorLike) => {
-                  if (e.statusCode === 404) return null; // no policy on this key
-                  throw e;
-                }),
-              limiter,
-            ),
-          ]);
-          // The bundle is the current version: its properties carry that version's creation time.
-          return mapKey(vault, p, bundle.key, mapRotationPolicy(policy), bundle.properties);
-        }),
-      );
-      found.keys = keyResults;
-      found.certificates = await Promise.all(
-        certProps.map(async (p) => {
-          const full = await call(() => certClient.getCertificate(p.name ?? '', operation), limiter);
-          return mapCertificate(vault, p, full.policy, full.cer);
-        }),
-      );
+      // The bundle is the current version: its properties carry that version's creation time.
+      return mapKey(vault, p, bundle.key, mapRotationPolicy(policy), bundle.properties);
+    };
+    const readCertificate = async (p: CertificateProperties): Promise<Certificate> => {
+      const full = await call(() => certClient.getCertificate(p.name ?? '', operation), limiter);
+      return mapCertificate(vault, p, full.policy, full.cer);
+    };
+    try {
+      await Promise.all([
+        eachPage(
+          () => secretClient.listPropertiesOfSecrets(operation),
+          (page) => {
+            for (const p of page) listedSecrets.push(mapSecret(vault, p));
+          },
+          limiter,
+        ),
+        eachPage(
+          () => keyClient.listPropertiesOfKeys(operation),
+          (page) => {
+            for (const p of page) keyReads.push(settleLater(readKey(p)));
+          },
+          limiter,
+        ),
+        eachPage(
+          () => certClient.listPropertiesOfCertificates(operation),
+          (page) => {
+            for (const p of page) certReads.push(settleLater(readCertificate(p)));
+          },
+          limiter,
+        ),
+      ]);
+      // As before streaming: a vault whose listings fail keeps nothing.
+      found.secrets = listedSecrets;
+      found.keys = await Promise.all(keyReads);
+      found.certificates = await Promise.all(certReads);
     } catch (error) {
       vault.accessError = describeFailure(error);
     } finally {
+      // Reads still pending after a failure are waited for, so no vault is done while it still sends.
+      await Promise.allSettled([...keyReads, ...certReads]);
       secrets.push(...found.secrets);
       keys.push(...found.keys);
       certificates.push(...found.certificates);
       assets += found.secrets.length + found.keys.length + found.certificates.length;
       vaultsDone++;
+      releaseIdleSockets(ports.agent, new URL(url).host);
       progress();
     }
   }
@@ -494,6 +527,28 @@ interface GraphPage {
   }[];
   '@odata.nextLink'?: string;
   error?: { code?: string; message?: string };
+}
+
+/** The promise itself, marked as handled: its failure is awaited later, not lost meanwhile. */
+function settleLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
+/**
+ * Closes the agent's idle keep-alive connections to a host whose vault is finished. Each vault is
+ * a host of its own, so its connections are never reused by another vault: left open, a large
+ * tenant would hold thousands of idle TLS sockets (memory here and in the service) until the
+ * server drops them.
+ */
+function releaseIdleSockets(agent: Agent | undefined, host: string): void {
+  if (!agent) return;
+  // A socket rejoins the free list only after its last response is consumed (a tick later).
+  setImmediate(() => {
+    for (const [name, sockets] of Object.entries(agent.freeSockets)) {
+      if (name.startsWith(`${host}:`)) for (const socket of sockets ?? []) socket.destroy();
+    }
+  });
 }
 
 /** Results arrive in completion order; sorting keeps an inventory stable from scan to scan. */

@@ -7,12 +7,14 @@ import { open, rename, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CertifyError } from '../../../base/errors.js';
+import { jsonPieces } from '../../../base/json-pieces.js';
 import type { Inventory } from '../../inventory/types.js';
 import {
   INVALID_INVENTORY_MESSAGE,
   INVENTORY_LIMITS,
   parseInventoryText,
   tooLargeProblem,
+  type HandedBytes,
 } from '../../inventory/validate.js';
 import type { CollectContext, Source } from '../types.js';
 
@@ -65,7 +67,8 @@ export function snapshotSource(path: string, opts: SnapshotOptions = {}): Source
         );
       ctx.signal?.throwIfAborted();
       ctx.onProgress?.({ phase: 'reading snapshot', done: 0, total: 1 });
-      let bytes: Buffer;
+      // Handed to the reader, which lets go of them once decoded (see HandedBytes).
+      const handed: HandedBytes = { bytes: null };
       let fh: FileHandle | undefined;
       try {
         fh = await open(full, 'r');
@@ -77,7 +80,7 @@ export function snapshotSource(path: string, opts: SnapshotOptions = {}): Source
             tooLargeProblem(info.size),
           ]);
         }
-        bytes = await fh.readFile({ signal: ctx.signal });
+        handed.bytes = await fh.readFile({ signal: ctx.signal });
       } catch (e) {
         if (e instanceof CertifyError || isAbort(e)) throw e;
         throw cannotRead(e);
@@ -86,7 +89,7 @@ export function snapshotSource(path: string, opts: SnapshotOptions = {}): Source
       }
       let inventory: Inventory;
       try {
-        inventory = parseInventoryText(bytes);
+        inventory = parseInventoryText(handed);
       } catch (e) {
         if (e instanceof CertifyError) {
           throw new CertifyError(
@@ -102,48 +105,6 @@ export function snapshotSource(path: string, opts: SnapshotOptions = {}): Source
       return inventory;
     },
   };
-}
-
-/** Array elements are serialised and handed to the file this many at a time. */
-const CHUNK_ITEMS = 2000;
-
-/**
- * Writes `value` exactly as `JSON.stringify(value, null, 2)` would, but serialises the
- * top-level arrays a batch of elements at a time, so a million-asset inventory never has to
- * fit in a single string (V8 caps a string at about 512 MiB).
- */
-async function writeJson(fh: FileHandle, value: Inventory): Promise<void> {
-  // The values JSON.stringify leaves out of an object.
-  const entries = Object.entries(value).filter(
-    ([, v]) => v !== undefined && typeof v !== 'function' && typeof v !== 'symbol',
-  );
-  if (entries.length === 0) {
-    await fh.write('{}\n');
-    return;
-  }
-  let buffer = '{\n';
-  for (let e = 0; e < entries.length; e++) {
-    const [k, v] = entries[e]!;
-    buffer += `  ${JSON.stringify(k)}: `;
-    if (Array.isArray(v) && v.length > 0) {
-      buffer += '[\n';
-      for (let i = 0; i < v.length; i += CHUNK_ITEMS) {
-        // Wrapped in one more array, the elements come out at their final indentation
-        // ("[\n  [\n" + elements + "\n  ]\n]"), so no re-indenting is needed.
-        const wrapped = JSON.stringify([v.slice(i, i + CHUNK_ITEMS)], null, 2);
-        buffer += wrapped.slice(6, -6);
-        buffer += i + CHUNK_ITEMS < v.length ? ',\n' : '\n';
-        await fh.write(buffer);
-        buffer = '';
-      }
-      buffer += '  ]';
-    } else {
-      buffer += JSON.stringify(v, null, 2)!.replaceAll('\n', '\n  ');
-    }
-    buffer += e < entries.length - 1 ? ',\n' : '\n';
-  }
-  buffer += '}\n';
-  await fh.write(buffer);
 }
 
 /**
@@ -162,7 +123,9 @@ export async function writeSnapshot(
   let fh: FileHandle | undefined;
   try {
     fh = await open(temp, 'wx');
-    await writeJson(fh, inventory);
+    // In pieces: a million-asset inventory is longer as JSON than a string can be.
+    for (const piece of jsonPieces(inventory)) await fh.write(piece);
+    await fh.write('\n');
     await fh.sync();
     await fh.close();
     fh = undefined;

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { azureSourceFromEnv } from '../../../adapters/azure-source.js';
+import { agentsFor, azureCredential } from '../../../adapters/azure-wiring.js';
+import { azureSource, readAzureEnv } from '../../../scanner/sources/azure/index.js';
 import { normalizeAssetId } from '../../../scanner/inventory/ids.js';
 import { parseInventoryText } from '../../../scanner/inventory/validate.js';
 import type { Inventory } from '../../../scanner/inventory/types.js';
@@ -31,7 +33,8 @@ async function collectThrough(
   try {
     const source = azureSourceFromEnv({ ...process.env, ...opts.env });
     const inventory = await source.collect({ now: NOW, onNotice: (m) => notices.push(m) });
-    return { inventory, notices, fake };
+    // Read before close(), which removes the stand-in's log.
+    return { inventory, notices, fake, azCalls: fake.azCalls() };
   } finally {
     undo();
     await fake.close();
@@ -101,6 +104,15 @@ describe('azure source against the fake cloud', () => {
     assert.deepEqual(got.certificates, want.certificates);
     assert.deepEqual(got.resources, want.resources);
     assert.deepEqual(got.appRegistrations, want.appRegistrations);
+  });
+
+  it('asks the Azure CLI for one token per audience, not one per SDK client', () => {
+    const resources = clean.azCalls
+      .filter((argv) => argv[0] === 'account' && argv[1] === 'get-access-token')
+      .map((argv) => argv[argv.indexOf('--resource') + 1]);
+    assert.ok(tenant.vaults.length > 3, 'several vaults, so several Key Vault clients');
+    assert.ok(resources.some((r) => r?.includes('vault')));
+    assert.deepEqual(resources.sort(), [...new Set(resources)].sort());
   });
 
   it('counts only Approved private endpoint connections, whatever else the vault carries (NET001)', () => {
@@ -241,6 +253,34 @@ describe('azure source under faults', () => {
     assert.deepEqual([...new Set(run.inventory.vaults.map((v) => v.subscriptionId))], [sub]);
     assert.ok(run.fake.requests.some((r) => r.host === 'management.usgovcloudapi.net'));
     assert.ok(!run.fake.requests.some((r) => r.host === 'management.azure.com'));
+  });
+});
+
+describe('azure source connections', () => {
+  it("closes a finished vault's idle connections and keeps the shared hosts' ones", async () => {
+    const fake = await startFakeAzure({ inventory: tenant });
+    const undo = fake.applyEnv();
+    try {
+      const settings = readAzureEnv(process.env);
+      const agent = agentsFor(settings, settings.concurrency)(new URL(settings.armEndpoint).hostname);
+      const source = azureSource({ credential: azureCredential(settings), settings, agent });
+      const inventory = await source.collect({ now: NOW });
+      assert.ok(inventory.secrets.length > 0);
+      // The release runs once the last response has handed its socket back to the pool; a
+      // destroyed socket leaves the pool's list a little later.
+      await new Promise((resolve) => setImmediate(resolve));
+      const idleHosts = Object.entries(agent.freeSockets)
+        .filter(([, sockets]) => sockets?.some((s) => !s.destroyed))
+        .map(([name]) => name.split(':')[0]!);
+      assert.ok(idleHosts.includes('management.azure.com'), 'connections are pooled at all');
+      assert.deepEqual(
+        idleHosts.filter((h) => h.includes('.vault.')),
+        [],
+      );
+    } finally {
+      undo();
+      await fake.close();
+    }
   });
 });
 

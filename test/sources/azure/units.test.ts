@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
+import type { GetTokenOptions, TokenCredential } from '@azure/core-auth';
 import { readAzureEnv } from '../../../scanner/sources/azure/config.js';
+import { sharedTokenCredential } from '../../../scanner/sources/azure/credential.js';
 import { createLimiter } from '../../../scanner/sources/azure/limiter.js';
 import {
   durationDays,
@@ -287,5 +289,63 @@ describe('mapping', () => {
       mapSecret(vault, { name: 's', contentType: 'text/plain' } as never).contentType,
       'text/plain',
     );
+  });
+});
+
+describe('shared token credential', () => {
+  /** A credential that counts its calls and hands out tokens valid for `validMs`. */
+  function counting(validMs: number, now: () => number) {
+    const calls: { scopes: string | string[]; options?: GetTokenOptions }[] = [];
+    let fail = false;
+    const credential: TokenCredential = {
+      async getToken(scopes, options) {
+        const n = calls.push({ scopes, ...(options ? { options } : {}) });
+        await new Promise((r) => setTimeout(r, 5));
+        if (fail) throw new Error('az: not logged in');
+        return { token: `t${n}`, expiresOnTimestamp: now() + validMs };
+      },
+    };
+    return { credential, calls, failNext: (f: boolean) => (fail = f) };
+  }
+
+  it('asks the credential once per audience, however many clients ask at once', async () => {
+    const inner = counting(3_600_000, Date.now);
+    const shared = sharedTokenCredential(inner.credential);
+    const vault = 'https://vault.azure.net/.default';
+    const arm = 'https://management.azure.com/.default';
+    const tokens = await Promise.all([
+      ...Array.from({ length: 20 }, () => shared.getToken([vault], { enableCae: true })),
+      shared.getToken([arm]),
+      shared.getToken(arm),
+    ]);
+    assert.equal(inner.calls.length, 2);
+    assert.equal(new Set(tokens.slice(0, 20).map((t) => t!.token)).size, 1);
+    assert.equal(tokens[20]!.token, tokens[21]!.token);
+    assert.notEqual(tokens[0]!.token, tokens[20]!.token);
+    // Another tenant is another token.
+    await shared.getToken([vault], { enableCae: true, tenantId: 'other' });
+    assert.equal(inner.calls.length, 3);
+  });
+
+  it('fetches again near expiry, always for a claims challenge, and keeps no failure', async () => {
+    let clock = 1_000_000;
+    const inner = counting(10 * 60_000, () => clock);
+    const shared = sharedTokenCredential(inner.credential, () => clock);
+    const scope = ['https://vault.azure.net/.default'];
+    await shared.getToken(scope);
+    await shared.getToken(scope);
+    assert.equal(inner.calls.length, 1);
+    clock += 6 * 60_000; // 4 minutes left: too close to expiry to hand out
+    await shared.getToken(scope);
+    assert.equal(inner.calls.length, 2);
+    await shared.getToken(scope, { claims: '{"access_token":{}}' });
+    assert.equal(inner.calls.length, 3);
+    clock += 60 * 60_000;
+    inner.failNext(true);
+    await assert.rejects(Promise.all([shared.getToken(scope), shared.getToken(scope)]), /not logged in/);
+    assert.equal(inner.calls.length, 4, 'callers waiting on one fetch share its failure');
+    inner.failNext(false);
+    assert.ok(await shared.getToken(scope));
+    assert.equal(inner.calls.length, 5);
   });
 });
