@@ -335,7 +335,6 @@ export async function collectAzure(ports: AzurePorts, ctx: CollectContext): Prom
       certificates.push(...found.certificates);
       assets += found.secrets.length + found.keys.length + found.certificates.length;
       vaultsDone++;
-      releaseIdleSockets(ports.agent, new URL(url).host);
       progress();
     }
   }
@@ -533,22 +532,6 @@ interface GraphPage {
 function settleLater<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => undefined);
   return promise;
-}
-
-/**
- * Closes the agent's idle keep-alive connections to a host whose vault is finished. Each vault is
- * a host of its own, so its connections are never reused by another vault: left open, a large
- * tenant would hold thousands of idle TLS sockets (memory here and in the service) until the
- * server drops them.
- */
-function releaseIdleSockets(agent: Agent | undefined, host: string): void {
-  if (!agent) return;
-  // A socket rejoins the free list only after its last response is consumed (a tick later).
-  setImmediate(() => {
-    for (const [name, sockets] of Object.entries(agent.freeSockets)) {
-      if (name.startsWith(`${host}:`)) for (const socket of sockets ?? []) socket.destroy();
-    }
-  });
 }
 
 /** Results arrive in completion order; sorting keeps an inventory stable from scan to scan. */

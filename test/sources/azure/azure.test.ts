@@ -9,8 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { azureSourceFromEnv } from '../../../adapters/azure-source.js';
-import { agentsFor, azureCredential } from '../../../adapters/azure-wiring.js';
-import { azureSource, readAzureEnv } from '../../../scanner/sources/azure/index.js';
 import { normalizeAssetId } from '../../../scanner/inventory/ids.js';
 import { parseInventoryText } from '../../../scanner/inventory/validate.js';
 import type { Inventory } from '../../../scanner/inventory/types.js';
@@ -253,34 +251,6 @@ describe('azure source under faults', () => {
     assert.deepEqual([...new Set(run.inventory.vaults.map((v) => v.subscriptionId))], [sub]);
     assert.ok(run.fake.requests.some((r) => r.host === 'management.usgovcloudapi.net'));
     assert.ok(!run.fake.requests.some((r) => r.host === 'management.azure.com'));
-  });
-});
-
-describe('azure source connections', () => {
-  it("closes a finished vault's idle connections and keeps the shared hosts' ones", async () => {
-    const fake = await startFakeAzure({ inventory: tenant });
-    const undo = fake.applyEnv();
-    try {
-      const settings = readAzureEnv(process.env);
-      const agent = agentsFor(settings, settings.concurrency)(new URL(settings.armEndpoint).hostname);
-      const source = azureSource({ credential: azureCredential(settings), settings, agent });
-      const inventory = await source.collect({ now: NOW });
-      assert.ok(inventory.secrets.length > 0);
-      // The release runs once the last response has handed its socket back to the pool; a
-      // destroyed socket leaves the pool's list a little later.
-      await new Promise((resolve) => setImmediate(resolve));
-      const idleHosts = Object.entries(agent.freeSockets)
-        .filter(([, sockets]) => sockets?.some((s) => !s.destroyed))
-        .map(([name]) => name.split(':')[0]!);
-      assert.ok(idleHosts.includes('management.azure.com'), 'connections are pooled at all');
-      assert.deepEqual(
-        idleHosts.filter((h) => h.includes('.vault.')),
-        [],
-      );
-    } finally {
-      undo();
-      await fake.close();
-    }
   });
 });
 
