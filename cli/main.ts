@@ -152,7 +152,7 @@ function progressText(p: SourceProgress): string {
   const detail = Object.entries(p.detail ?? {})
     .map(([k, v]) => `${v.toLocaleString('en')} ${k}`)
     .join(' · ');
-  return `${p.phase}: ${p.done}${total} vaults${detail ? ` · ${detail}` : ''}`;
+  return `${p.phase}: ${p.done}${total} ${p.unit ?? 'vaults'}${detail ? ` · ${detail}` : ''}`;
 }
 
 /** How often a non-terminal gets a progress line, and how long a quick collection stays quiet. */

@@ -152,6 +152,10 @@ async function scanUntraced(ports: CertifyPorts, source: Source, ctx: ScanOption
   const inventory = ports.extras
     ? enrichInventory(collected, await readExtras(ports.extras, source.id))
     : collected;
+  // After the collection, a million-asset scan still takes seconds to evaluate and more to save.
+  const total = ctx.save ? 4 : 1;
+  const step = (phase: string, done: number) => onProgress?.({ phase, done, total, unit: 'steps' });
+  step('evaluating', 0);
   const evaluated = evaluateInventory(inventory, {
     custom: await ports.customRules.list(),
     now: ctx.now,
@@ -160,7 +164,9 @@ async function scanUntraced(ports: CertifyPorts, source: Source, ctx: ScanOption
     parameters,
   });
   const result: ScanResult = notices.length > 0 ? { ...evaluated, notices } : evaluated;
+  step('evaluated', 1);
   if (ctx.save) {
+    step('saving the snapshot', 1);
     // Snapshot first: a scan in the history always has its evidence (a crash in between leaves
     // an orphan snapshot, which pruning removes in time).
     await ports.snapshots.save({
@@ -171,11 +177,14 @@ async function scanUntraced(ports: CertifyPorts, source: Source, ctx: ScanOption
       result,
     });
     // Recorded before it joins the history: every scan evidence can be built from is in the log.
+    step('recording the scan in the audit log', 2);
     if (ctx.audit) {
       const { log, actor, clock } = ctx.audit;
       await log.append(scanSavedEvent(result, inventorySha256(inventory), actor), clock());
     }
+    step('saving the result and history', 3);
     await ports.scans.save(result, summarize(result));
+    step('saved', 4);
   }
   return { inventory, result };
 }

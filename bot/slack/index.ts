@@ -4,7 +4,7 @@
  * plus a notifier for proactive messages, the same Web API client either way. Nothing runs at
  * import time; Bolt's auth.test runs once, before the first delivery is processed.
  */
-import { App } from '@slack/bolt';
+import { App, type Receiver } from '@slack/bolt';
 import type { BotCore, Log, Route } from '../types.js';
 import type { DeliveryLedger } from './delivery-ledger.js';
 import type { SlackHomeDeps } from './home.js';
@@ -56,6 +56,29 @@ function deferredInit(log: Log): { ready: () => Promise<void>; bind: (app: App) 
   return { ready, bind: (a) => (app = a) };
 }
 
+/**
+ * The Bolt App behind either receiver: its listeners, its Web API client, and auth.test left to
+ * the receiver's `ready()` (awaited, errors caught) rather than run in the constructor as a
+ * floating promise.
+ */
+function mountApp(
+  receiver: Receiver,
+  bind: (app: App) => void,
+  deps: { core: BotCore; log: Log; home?: SlackHomeDeps },
+  slack: { botToken: string; apiUrl: string; signingSecret?: string },
+): void {
+  const app = new App({
+    token: slack.botToken,
+    ...(slack.signingSecret !== undefined ? { signingSecret: slack.signingSecret } : {}),
+    receiver,
+    logger: boltLogger(deps.log),
+    clientOptions: webClientOptions(slack.apiUrl, deps.log),
+    deferInitialization: true,
+  });
+  bind(app);
+  registerListeners(app, { core: deps.core, log: deps.log, ...(deps.home ? { home: deps.home } : {}) });
+}
+
 export function createSlackRoute(deps: SlackRouteDeps): Route {
   const { slack } = deps.config;
   if (slack === null) throw new Error('Slack is not configured (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET)');
@@ -68,17 +91,11 @@ export function createSlackRoute(deps: SlackRouteDeps): Route {
     ready,
     ledger: deps.ledger,
   });
-  const app = new App({
-    token: slack.botToken,
+  mountApp(receiver, bind, deps, {
+    botToken: slack.botToken,
+    apiUrl: slack.apiUrl,
     signingSecret: slack.signingSecret,
-    receiver,
-    logger: boltLogger(log),
-    clientOptions: webClientOptions(slack.apiUrl, log),
-    // auth.test runs in ready() (awaited, errors caught), not in the constructor as a floating promise.
-    deferInitialization: true,
   });
-  bind(app);
-  registerListeners(app, { core: deps.core, log, ...(deps.home ? { home: deps.home } : {}) });
   return (req, res) => receiver.handle(req, res);
 }
 
@@ -123,14 +140,6 @@ export function createSlackSocket(deps: SlackSocketDeps): SlackSocket {
     ...(deps.ackDeadlineMs !== undefined ? { ackDeadlineMs: deps.ackDeadlineMs } : {}),
     ...(deps.reconnectDelayMs !== undefined ? { reconnectDelayMs: deps.reconnectDelayMs } : {}),
   });
-  const app = new App({
-    token: slack.botToken,
-    receiver,
-    logger: boltLogger(log),
-    clientOptions: webClientOptions(slack.apiUrl, log),
-    deferInitialization: true,
-  });
-  bind(app);
-  registerListeners(app, { core: deps.core, log, ...(deps.home ? { home: deps.home } : {}) });
+  mountApp(receiver, bind, deps, { botToken: slack.botToken, apiUrl: slack.apiUrl });
   return { start: () => receiver.start(), stop: () => receiver.stop() };
 }

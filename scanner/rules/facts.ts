@@ -10,10 +10,7 @@
  */
 import type { Inventory } from '../inventory/types.js';
 import { toMs } from '../../base/time.js';
-import { storeIsoMs } from './calendar.js';
 import { buildSecretLookup } from './secret-lookup.js';
-
-export { fastIsoMs } from './calendar.js';
 
 const timeCache = new WeakMap<object, Map<string, Float64Array>>();
 
@@ -26,12 +23,6 @@ function timesCached(list: object): Map<string, Float64Array> {
   return byField;
 }
 
-/** `out[i] = toMs(iso)`, the common shapes parsed in place (see storeIsoMs). */
-function storeMs(out: Float64Array, i: number, iso: string | null | undefined): void {
-  if (iso === null || iso === undefined) out[i] = Number.NaN;
-  else if (!storeIsoMs(out, i, iso)) out[i] = toMs(iso);
-}
-
 /** Epoch ms of `field` for every element of `list` (NaN where null), cached per array. */
 export function timesOf<T extends object>(list: readonly T[], field: keyof T & string): Float64Array {
   const byField = timesCached(list);
@@ -39,7 +30,7 @@ export function timesOf<T extends object>(list: readonly T[], field: keyof T & s
   if (!times) {
     times = new Float64Array(list.length);
     for (let i = 0; i < list.length; i++) {
-      storeMs(times, i, (list[i] as Record<string, unknown>)[field] as string | null);
+      times[i] = toMs((list[i] as Record<string, unknown>)[field] as string | null);
     }
     byField.set(field, times);
   }
@@ -119,8 +110,8 @@ export function assetFacts(list: readonly VaultAsset[]): AssetFacts {
       lastIndex = index;
     }
     vault[i] = lastIndex;
-    if (parseExpires) storeMs(expires, i, a.expires);
-    if (parseCreated) storeMs(created, i, a.created);
+    if (parseExpires) expires[i] = toMs(a.expires);
+    if (parseCreated) created[i] = toMs(a.created);
   }
   byField.set('expires', expires);
   byField.set('created', created);

@@ -5,6 +5,8 @@ export interface SourceProgress {
   phase: string;
   done: number;
   total: number | null;
+  /** What `done` and `total` count (default: vaults). */
+  unit?: string;
   detail?: Record<string, number>;
 }
 

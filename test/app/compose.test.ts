@@ -88,6 +88,28 @@ describe('composeServices', () => {
     assert.equal(entries[0]!.subject, run.result.scanId);
   });
 
+  it('reports the evaluation and each save step after the collection, in order', async () => {
+    const services = compose(config(temp()));
+    const steps: string[] = [];
+    const onProgress = (p: { phase: string; done: number; total: number | null; unit?: string }) => {
+      if (p.unit === 'steps') steps.push(`${p.phase} ${p.done}/${p.total}`);
+    };
+    const source = services.sourceFor('demo', { size: 40 });
+    await services.scans.run({ source, now: NOW, save: false, onProgress });
+    assert.deepEqual(steps, ['evaluating 0/1', 'evaluated 1/1']);
+    steps.length = 0;
+    const by = { actor: { id: 'ana@host', name: 'ana', channel: 'cli' }, clock: () => NOW };
+    await services.scans.run({ source, now: NOW, save: true, by, onProgress });
+    assert.deepEqual(steps, [
+      'evaluating 0/4',
+      'evaluated 1/4',
+      'saving the snapshot 1/4',
+      'recording the scan in the audit log 2/4',
+      'saving the result and history 3/4',
+      'saved 4/4',
+    ]);
+  });
+
   it('evidence and provenance share the one signing key and audit log; provenance feeds every scan', async () => {
     const dir = temp();
     const services = compose(config(dir));

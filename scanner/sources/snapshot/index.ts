@@ -66,7 +66,7 @@ export function snapshotSource(path: string, opts: SnapshotOptions = {}): Source
           `check the path (a relative path is read from ${cwd}) and that the file is readable`,
         );
       ctx.signal?.throwIfAborted();
-      ctx.onProgress?.({ phase: 'reading snapshot', done: 0, total: 1 });
+      ctx.onProgress?.({ phase: 'reading snapshot', done: 0, total: 1, unit: 'files' });
       // Handed to the reader, which lets go of them once decoded (see HandedBytes).
       const handed: HandedBytes = { bytes: null };
       let fh: FileHandle | undefined;
@@ -101,7 +101,7 @@ export function snapshotSource(path: string, opts: SnapshotOptions = {}): Source
         }
         throw e;
       }
-      ctx.onProgress?.({ phase: 'reading snapshot', done: 1, total: 1 });
+      ctx.onProgress?.({ phase: 'reading snapshot', done: 1, total: 1, unit: 'files' });
       return inventory;
     },
   };
