@@ -28,9 +28,10 @@ export function openPorts(
       ...(snapshotLimit === undefined ? {} : { limit: snapshotLimit }),
       referenced: () => backend.scanIdsInUse(requests),
       saved: async () => {
-        const latest = await scans.latest();
+        // The latest scan's id alone: its result (~150 MB at a million assets) is not read for it.
+        const latest = await scans.latestScanId();
         const history = await scans.history();
-        return new Set([...history.map((s) => s.scanId), ...(latest ? [latest.scanId] : [])]);
+        return new Set([...history.map((s) => s.scanId), ...(latest !== null ? [latest] : [])]);
       },
     }),
     scans,

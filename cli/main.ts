@@ -9,6 +9,7 @@ import { composeServices, type Services } from '../app/compose.js';
 import { readCliEnv } from '../app/config.js';
 import { CertifyError, isCertifyError } from '../base/errors.js';
 import { jsonPieces } from '../base/json-pieces.js';
+import { utf8Bytes } from '../base/utf8.js';
 import {
   controlView,
   parameterChangeView,
@@ -63,7 +64,8 @@ const out = (ctx: Ctx, text: string) => ctx.io.stdout.write(text.endsWith('\n') 
 async function json(ctx: Ctx, value: unknown): Promise<void> {
   const { stdout } = ctx.io;
   for (const piece of jsonPieces(value)) {
-    if (!stdout.write(piece)) await once(stdout, 'drain');
+    // Encoded here rather than by the stream: see base/utf8.ts.
+    if (!stdout.write(utf8Bytes(piece))) await once(stdout, 'drain');
   }
   stdout.write('\n');
 }

@@ -18,7 +18,8 @@ import { writeCanonicalJson } from '../base/canonical-json.js';
 /** The name of the method, recorded next to the digest so a reader knows how to recompute it. */
 export const INVENTORY_DIGEST_METHOD = 'sha256-canonical-json';
 
-const FLUSH_CHARS = 1 << 16;
+/** Small enough to stay out of V8's large-object space (see base/json-pieces.ts). */
+const FLUSH_CHARS = 1 << 15;
 
 export function inventorySha256(inventory: unknown): string {
   const hash = createHash('sha256');

@@ -16,6 +16,7 @@ import { basename, dirname, join } from 'node:path';
 import { Low } from 'lowdb';
 import type { Adapter } from 'lowdb';
 import { CertifyError } from '../base/errors.js';
+import { utf8Bytes } from '../base/utf8.js';
 import { jsonPieces } from '../base/json-pieces.js';
 import { withFileLock } from './file-lock.js';
 import type { FileLockOptions } from './file-lock.js';
@@ -77,6 +78,11 @@ export interface JsonDocument<T> {
   update(mutator: (data: T) => void | T, options?: UpdateOptions): Promise<void>;
   /** Re-reads the file if it changed on disk since this process last read or wrote it. */
   reload(): Promise<void>;
+  /**
+   * The first HEAD_BYTES of the file as it is now (decoded as UTF-8), or null when there is no
+   * file: what a large document's first fields say, without parsing the rest.
+   */
+  head(): Promise<string | null>;
   /** What `read()` would throw, or null. Null also before the first read. */
   readonly failure: CertifyError | null;
 }
@@ -183,6 +189,9 @@ export function createDocument<T>(options: DocumentOptions<T>): JsonDocument<T> 
         settle(low.data);
       });
     },
+    head() {
+      return adapter.head();
+    },
     update(mutator, updateOptions = {}) {
       // The in-process queue still orders this process's own updates; the lock orders processes.
       return enqueue(() =>
@@ -280,16 +289,22 @@ class EnvelopeFileAdapter<T> implements Adapter<Envelope<T>> {
 
   /** Whether the file exists and `matches` its first HEAD_BYTES (decoded as UTF-8). */
   async headMatches(matches: (head: string) => boolean): Promise<boolean> {
+    const head = await this.head();
+    return head !== null && matches(head);
+  }
+
+  /** The file's first HEAD_BYTES (decoded as UTF-8), or null when there is no file. */
+  async head(): Promise<string | null> {
     let handle: FileHandle;
     try {
       handle = await open(this.#options.path, 'r');
     } catch (error) {
-      if (errorCode(error) === 'ENOENT') return false;
+      if (errorCode(error) === 'ENOENT') return null;
       throw ioError('read', this.#options.path, error);
     }
     try {
       const { buffer, bytesRead } = await handle.read(Buffer.alloc(HEAD_BYTES), 0, HEAD_BYTES, 0);
-      return matches(buffer.subarray(0, bytesRead).toString('utf8'));
+      return buffer.subarray(0, bytesRead).toString('utf8');
     } catch (error) {
       throw ioError('read', this.#options.path, error);
     } finally {
@@ -408,8 +423,8 @@ function decode<T>(options: DocumentOptions<T>, text: string): Envelope<T> {
 
 /** The text of `value` (2-space indent or compact, final newline) in pieces: the latest scan of a large tenant is ~150 MB of it. */
 async function* jsonText(value: unknown, compact: boolean): AsyncGenerator<Uint8Array> {
-  for (const piece of jsonPieces(value, { compact })) yield Buffer.from(piece, 'utf8');
-  yield Buffer.from('\n');
+  for (const piece of jsonPieces(value, { compact })) yield utf8Bytes(piece);
+  yield utf8Bytes('\n');
 }
 
 function wrap<T>(options: DocumentOptions<T>, data: T): Envelope<T> {

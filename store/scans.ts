@@ -49,6 +49,11 @@ export interface ScanStore<R extends ScanResultHead> {
   save(result: R, summary: ScanSummary): Promise<void>;
   /** The latest full result (a copy), re-read from disk if another process saved since. */
   latest(): Promise<R | null>;
+  /**
+   * The id of the latest result, or null: what latest() would return the scanId of, without
+   * reading the result (~150 MB at a million assets) where the store can tell it otherwise.
+   */
+  latestScanId(): Promise<string | null>;
   /** The summary of the scan before the latest, or null; re-read from disk if another process saved since. */
   previous(): Promise<ScanSummary | null>;
   /** Summaries in save order, newest first, the latest included; at most `limit` of them. */
@@ -183,6 +188,13 @@ export function createScanStore<R extends ScanResultHead>(
       // Deep-frozen by the document, so it is shared, not copied: cloning a large tenant's result
       // on every command blocked the event loop for tens of milliseconds each time.
       return result as R;
+    },
+
+    async latestScanId() {
+      const head = await latestDoc.head();
+      if (head === null) return null;
+      // A file this store wrote names its scan in its first bytes; any other is read whole.
+      return latestHeadScanId(head) ?? (await this.latest())?.scanId ?? null;
     },
 
     async previous() {

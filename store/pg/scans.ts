@@ -327,6 +327,15 @@ export function createPgScanStore<R extends ScanResultHead>(
       return result;
     },
 
+    async latestScanId() {
+      const found = await rows<{ scan_id: string }>(
+        pool,
+        'read the latest scan id',
+        'SELECT scan_id FROM scans WHERE result IS NOT NULL ORDER BY seq DESC LIMIT 1',
+      );
+      return found[0]?.scan_id ?? null;
+    },
+
     async previous() {
       return (await summaries(1, 1))[0] ?? null;
     },

@@ -130,7 +130,13 @@ describe('JSON records', () => {
   });
 
   it('write several gzip members, compressed at once, that gunzip, zcat and the reader take as one file', async () => {
-    const big = { list: Array.from({ length: 20_000 }, (_, i) => ({ id: `asset-${i}`, note: 'Zoë ✓ 🔑' })) };
+    // Many more members than buffers in flight, so each buffer is written again; and two strings
+    // longer than a member's buffer (a member of their own), between ordinary records.
+    const big = {
+      list: Array.from({ length: 20_000 }, (_, i) => ({ id: `asset-${i}`, note: 'Zoë ✓ 🔑' })),
+      long: ['Zoë ✓ 🔑'.repeat(10_000), 'x', 'é'.repeat(60_000)],
+      after: Array.from({ length: 3_000 }, (_, i) => `after-${i}`),
+    };
     const records = await gzipJsonRecordsBuffer(big, { chunkChars: 2_000, memberChars: 50_000 });
     // Each member starts with gzip's magic bytes and deflate's method: count the headers.
     let members = 0;

@@ -30,6 +30,7 @@ describe.each(STORE_KINDS)('scan store ($name)', (kind) => {
     const [replica] = await kind.open();
     const store = openScans(replica!);
     assert.equal(await store.latest(), null);
+    assert.equal(await store.latestScanId(), null);
     assert.equal(await store.previous(), null);
     assert.deepEqual(await store.history(), []);
     assert.deepEqual(await store.history(3), []);
@@ -44,6 +45,7 @@ describe.each(STORE_KINDS)('scan store ($name)', (kind) => {
     assert.deepEqual(ids(history), ['scan-007', 'scan-006', 'scan-005', 'scan-004', 'scan-003']);
     assert.deepEqual(history[0], fakeScan(7).summary);
     assert.deepEqual(await store.latest(), fakeScan(7).result);
+    assert.equal(await store.latestScanId(), 'scan-007');
     assert.deepEqual(await store.previous(), fakeScan(6).summary);
     assert.deepEqual(ids(await store.history(2)), ['scan-007', 'scan-006']);
     assert.deepEqual(ids(await store.history(50)), ids(history), 'never more than were kept');
