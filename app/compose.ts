@@ -31,7 +31,7 @@ import {
 } from './azure-on-demand.js';
 import type { ServiceConfig } from './config.js';
 import type { Telemetry } from '../base/telemetry.js';
-import { openEvidence, type EvidenceWiring } from './evidence.js';
+import type { EvidenceWiring } from './evidence.js';
 import { openPorts, portServices, type PortServices } from './ports.js';
 import { databaseAuth } from './database-auth.js';
 import { openProvenance, scanExtras, type ProvenanceWiring } from './provenance.js';
@@ -180,8 +180,10 @@ export function composeServices(config: ServiceConfig, deps: ComposeDeps): Servi
   const alerts = once(() => backend().alerts());
   const requests = once(() => backend().evidenceRequests());
   const evidenceFiles = once(() => backend().evidenceFiles());
+  // Imported on first use: the evidence workflow's modules (PDF, ZIP, X.509, time-stamping) are
+  // most of what loading the CLI cost, and scans, rules and parameters need none of them.
   const evidence = once(async () =>
-    openEvidence({
+    (await import('./evidence.js')).openEvidence({
       dataDir,
       ports: ports(),
       source: deferredSource,

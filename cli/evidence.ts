@@ -4,16 +4,15 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { hostname, userInfo } from 'node:os';
 import type { Services } from '../app/compose.js';
 import { parsePeriod, periodBetween } from '../evidence/period.js';
 import { gatherEvidence } from '../services/evidence.js';
-import type { Actor } from '../evidence/types.js';
 import { verifyBundle, type Check } from '../evidence/verify.js';
 import { writeFileAtomic } from '../store/json-file.js';
 import { CertifyError } from '../base/errors.js';
 import { findFramework } from '../scanner/frameworks/index.js';
 import { sourceFromFlags } from './source.js';
+import { cliActor } from './actor.js';
 import { nowFrom, parse, str } from './args.js';
 import { readKeySet } from './keys.js';
 import type { Colors } from './render.js';
@@ -33,17 +32,6 @@ export interface EvidenceCliCtx {
 const say = (ctx: EvidenceCliCtx, text: string) => ctx.io.stdout.write(`${text}\n`);
 const note = (ctx: EvidenceCliCtx, text: string) => ctx.io.stderr.write(`${text}\n`);
 const abs = (ctx: EvidenceCliCtx, p: string) => (isAbsolute(p) ? p : resolve(ctx.io.cwd, p));
-
-/** Who runs the CLI, as the audit log records it. */
-export function cliActor(env: Readonly<Record<string, string | undefined>>): Actor {
-  let user = env.USER || env.USERNAME || '';
-  try {
-    user ||= userInfo().username;
-  } catch {
-    // no passwd entry (some containers): the host name still says where it ran
-  }
-  return { id: `${user || 'unknown'}@${hostname()}`, name: user || 'unknown', channel: 'cli' };
-}
 
 export async function cmdEvidence(ctx: EvidenceCliCtx, argv: readonly string[]): Promise<number> {
   const { values, positionals } = parse(

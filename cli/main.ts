@@ -32,9 +32,7 @@ import type { RuleChangeBy } from '../services/rules.js';
 import { nowFrom, parse, SOURCE_OPTIONS, str, type Parsed } from './args.js';
 import { HELP, commandHelp, version } from './help.js';
 import { sourceFromFlags } from './source.js';
-import { cliActor, cmdAudit, cmdEvidence, cmdVerify } from './evidence.js';
-import { cmdCert, cmdGenerate, cmdPresets } from './provenance.js';
-import { cmdHistory } from './history.js';
+import { cliActor } from './actor.js';
 import { colors, type Colors } from './render.js';
 
 export interface Io {
@@ -70,6 +68,9 @@ async function json(ctx: Ctx, value: unknown): Promise<void> {
   stdout.write('\n');
 }
 
+// The evidence, provenance and history commands are imported when one runs: their modules (PDF,
+// ZIP, X.509, time-stamping) are most of what loading the CLI costs, and a scan needs none of them.
+
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const useColor = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR && io.env.TERM !== 'dumb';
   const c = colors(useColor);
@@ -97,7 +98,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       case 'control':
         return await cmdControl(ctx, rest);
       case 'history':
-        return await cmdHistory(ctx, rest);
+        return await (await import('./history.js')).cmdHistory(ctx, rest);
       case 'rules':
         return await cmdRules(ctx, rest);
       case 'rule':
@@ -105,17 +106,17 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       case 'parameters':
         return await cmdParameters(ctx, rest);
       case 'evidence':
-        return await cmdEvidence(ctx, rest);
+        return await (await import('./evidence.js')).cmdEvidence(ctx, rest);
       case 'verify':
-        return await cmdVerify(ctx, rest);
+        return await (await import('./evidence.js')).cmdVerify(ctx, rest);
       case 'audit':
-        return await cmdAudit(ctx, rest);
+        return await (await import('./evidence.js')).cmdAudit(ctx, rest);
       case 'presets':
-        return await cmdPresets(ctx, rest);
+        return await (await import('./provenance.js')).cmdPresets(ctx, rest);
       case 'generate':
-        return await cmdGenerate(ctx, rest);
+        return await (await import('./provenance.js')).cmdGenerate(ctx, rest);
       case 'cert':
-        return await cmdCert(ctx, rest);
+        return await (await import('./provenance.js')).cmdCert(ctx, rest);
       case 'help':
       case '--help':
       case '-h':

@@ -13,7 +13,7 @@ import { CertifyError } from '../base/errors.js';
 import { writeFileAtomic } from '../store/json-file.js';
 import { parse, str } from './args.js';
 import { fetchText, readKeySet } from './keys.js';
-import { cliActor } from './evidence.js';
+import { cliActor } from './actor.js';
 import type { Colors } from './render.js';
 
 export interface ProvenanceCliCtx {
