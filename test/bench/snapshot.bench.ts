@@ -21,7 +21,7 @@
  *   earlier scan of the same file (made once, untimed), so its save replaces a full-size
  *   latest-scan.json as a day-to-day scan does.
  * One untimed floor run first warms the page cache; then floor, score and scan alternate, and the
- * median of the runs is reported. Children get this process's environment without CERTIFY_*,
+ * median of the runs is reported, and each ratio is the median of the runs' own ratios. Children get this process's environment without CERTIFY_*,
  * OTEL_*, APPLICATIONINSIGHTS_* and NODE_OPTIONS. Prints figures; asserts nothing.
  *
  *   npm run bench:snapshot                                   100 k and 1 M, a Markdown table
@@ -295,11 +295,16 @@ function measure(size: number, runs: number): Measure {
     const floor = figure(floors);
     const score = figure(scores);
     const scan = figure(scans);
+    // Each ratio is the median of the runs' own ratios: a run's floor, score and scan follow one
+    // another, so the machine's slower and faster spells (the floor ranged 7.5–10.6 s at 1 M in
+    // one run of this bench) divide out, where a ratio of two medians would mix spells.
+    const paired = (side: Run[], key: 'ms' | 'peakRssMb') =>
+      median(side.map((r, i) => r[key] / floors[i]![key]));
     const ratios = {
-      scoreTime: score.ms / floor.ms,
-      scoreRss: score.peakRssMb / floor.peakRssMb,
-      scanTime: scan.ms / floor.ms,
-      scanRss: scan.peakRssMb / floor.peakRssMb,
+      scoreTime: paired(scores, 'ms'),
+      scoreRss: paired(scores, 'peakRssMb'),
+      scanTime: paired(scans, 'ms'),
+      scanRss: paired(scans, 'peakRssMb'),
     };
     return {
       size,
