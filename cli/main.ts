@@ -68,9 +68,6 @@ async function json(ctx: Ctx, value: unknown): Promise<void> {
   stdout.write('\n');
 }
 
-// The evidence, provenance and history commands are imported when one runs: their modules (PDF,
-// ZIP, X.509, time-stamping) are most of what loading the CLI costs, and a scan needs none of them.
-
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const useColor = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR && io.env.TERM !== 'dumb';
   const c = colors(useColor);
@@ -97,6 +94,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         return await cmdScore(ctx, rest);
       case 'control':
         return await cmdControl(ctx, rest);
+      // The history, evidence and provenance commands are imported when one runs: their modules
+      // (PDF, ZIP, X.509, time-stamping) are most of what loading the CLI costs, and a scan needs none.
       case 'history':
         return await (await import('./history.js')).cmdHistory(ctx, rest);
       case 'rules':
