@@ -30,7 +30,7 @@
  * Neither the URL's password nor a token is ever put in a message: {@link redactUrl}.
  */
 import { readFile } from 'node:fs/promises';
-import pg from 'pg';
+import type pg from 'pg';
 import { CertifyError } from '../../base/errors.js';
 
 /** The scope of an access token for Azure Database for PostgreSQL. */
@@ -390,7 +390,10 @@ export function connectionError(error: unknown, target: PgTarget): CertifyError 
  */
 export async function openPool(url: string, options: PgPoolOptions = {}): Promise<pg.Pool> {
   const { config, target } = await pgPoolConfig(url, options);
-  const pool = new pg.Pool(config);
+  // Imported when a pool is opened: every CLI command composes the store backend, and only those
+  // run against PostgreSQL need the driver.
+  const { default: driver } = await import('pg');
+  const pool = new driver.Pool(config);
   const onError = options.onError ?? (() => undefined);
   // Without a listener, an idle connection the server drops would crash the process.
   pool.on('error', (error) =>
