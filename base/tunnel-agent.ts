@@ -51,7 +51,7 @@ const CONTEXT_OPTIONS = [
 
 export class TunnelAgent extends Agent {
   private readonly proxy: URL;
-  /** The last TLS session with each `host:port`, oldest first. */
+  /** The last TLS session with each host under each set of TLS options (getName), oldest first. */
   private readonly sessions = new Map<string, Buffer>();
   private sharedContext: SecureContext | null = null;
 
@@ -110,7 +110,9 @@ export class TunnelAgent extends Agent {
       }
       const rest = head.subarray(end + 4);
       if (rest.length > 0) proxySocket.unshift(rest);
-      const target = `${host}:${port}`;
+      // Keyed as Node's agent keys its pool and sessions: the host and every TLS option, so a
+      // session made without verification (or with another CA) never stands in for a checked one.
+      const target = this.getName({ ...options, host, port, servername: host });
       const session = this.sessions.get(target);
       const context = this.contextFor(options);
       const secure = tlsConnect({

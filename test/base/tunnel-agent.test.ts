@@ -121,6 +121,26 @@ describe('TunnelAgent', () => {
     agent.destroy();
   });
 
+  it('never resumes a session made under other TLS options: a lax request does not vouch for a strict one', async () => {
+    const server = await tlsServer();
+    const { url } = await proxy(server.port);
+    const agent = new TunnelAgent(url, { keepAlive: false });
+    assert.equal(await fetchVia(agent, 'kv-a.vault.azure.net', { rejectUnauthorized: false }), 'ok');
+    // Resumed, the server's certificate would not be checked again.
+    await assert.rejects(
+      fetchVia(agent, 'kv-a.vault.azure.net', { ca: [...rootCertificates] }),
+      /unable to verify|self[- ]signed/i,
+    );
+    assert.equal(await fetchVia(agent, 'kv-a.vault.azure.net', { ca }), 'ok');
+    // The refused handshake never completes on the server's side; neither other one is resumed
+    // (the lax session is kept under the lax options, the CA's under its own).
+    assert.deepEqual(
+      server.seen.map((s) => s.resumed),
+      [false, false],
+    );
+    agent.destroy();
+  });
+
   it('still refuses a server that no CA it is given vouches for', async () => {
     const server = await tlsServer();
     const { url } = await proxy(server.port);
