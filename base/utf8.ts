@@ -8,3 +8,8 @@ const encoder = new TextEncoder();
 export function utf8Bytes(text: string): Uint8Array {
   return encoder.encode(text);
 }
+
+/** Encodes `text` into `target` from its start; returns the bytes written (as TextEncoder.encodeInto). */
+export function utf8Into(text: string, target: Uint8Array): number {
+  return encoder.encodeInto(text, target).written;
+}

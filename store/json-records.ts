@@ -36,6 +36,7 @@ import { pipeline } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { promisify } from 'node:util';
 import { isJsonContainer, weighJson } from '../base/json-pieces.js';
+import { utf8Bytes, utf8Into } from '../base/utf8.js';
 import { constants, createGunzip, gzip } from 'node:zlib';
 
 const gzipAsync = promisify(gzip);
@@ -321,10 +322,8 @@ export function gzipJsonRecords(value: unknown, limits: RecordLimits = {}): Read
   return Readable.from(gzipMembers(jsonRecords(value, limits), memberChars), { objectMode: false });
 }
 
-const encoder = new TextEncoder();
-
 /**
- * Each record is encoded straight into the member's buffer, and a buffer is used again once its
+ * Each record is encoded straight into the member's buffer (`TextEncoder.encodeInto`), and a buffer is used again once its
  * member is compressed: a few buffers are page-faulted in once, where joining each member into
  * one string and encoding it made two fresh allocations of megabytes per member (about 2 s of a
  * 1,000,000-asset snapshot on the 2-core machine).
@@ -362,7 +361,7 @@ async function* gzipMembers(
       }
       if (most > capacity) {
         // A record longer than a member (one holding a single long string): a member of its own.
-        compress(encoder.encode(record), null);
+        compress(utf8Bytes(record), null);
         if (pending.length >= MEMBERS_IN_FLIGHT) yield await oldest();
         continue;
       }
@@ -370,7 +369,7 @@ async function* gzipMembers(
         buffer = free.pop() ?? Buffer.allocUnsafeSlow(capacity);
         used = 0;
       }
-      used += encoder.encodeInto(record, buffer.subarray(used)).written;
+      used += utf8Into(record, buffer.subarray(used));
       if (used >= memberChars) {
         compress(buffer.subarray(0, used), buffer);
         buffer = null;

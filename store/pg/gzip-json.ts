@@ -5,15 +5,30 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
-import { promisify } from 'node:util';
-import { constants, createGunzip, gzip } from 'node:zlib';
+import { constants, createGunzip, createGzip } from 'node:zlib';
+import { jsonPieces } from '../../base/json-pieces.js';
+import { utf8Bytes } from '../../base/utf8.js';
 import { gunzipJson, gzipJsonRecordsBuffer, type RecordLimits } from '../json-records.js';
 
-const gzipAsync = promisify(gzip);
-
-/** Level 1: a 100 k-asset tenant compresses ~10× at a fraction of level 6's time. */
+/**
+ * Level 1: a 100 k-asset tenant compresses ~10× at a fraction of level 6's time. The JSON text is
+ * made and compressed in pieces (base/json-pieces.ts), as the embedded store writes
+ * latest-scan.json: a million-asset result is ~130 MB of it, slow to make as one string.
+ */
 export async function packJson(value: unknown): Promise<Buffer> {
-  return gzipAsync(Buffer.from(JSON.stringify(value)), { level: constants.Z_BEST_SPEED });
+  const parts: Buffer[] = [];
+  await pipeline(
+    Readable.from(
+      (function* () {
+        for (const piece of jsonPieces(value, { compact: true })) yield utf8Bytes(piece);
+      })(),
+    ),
+    createGzip({ level: constants.Z_BEST_SPEED }),
+    async (chunks: AsyncIterable<Buffer>) => {
+      for await (const chunk of chunks) parts.push(chunk);
+    },
+  );
+  return Buffer.concat(parts);
 }
 
 /** Decoded as it is decompressed: a large document never exists as a whole buffer and a string at once. */

@@ -5,6 +5,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { CertifyError } from '../../../base/errors.js';
+import { utf8Bytes } from '../../../base/utf8.js';
 import { INVENTORY_SCHEMA } from '../types.js';
 import { jsonSyntaxProblem } from './json-syntax.js';
 import { INVENTORY_LIMITS } from './limits.js';
@@ -132,7 +133,7 @@ function checkedText(input: string | Uint8Array | HandedBytes): string {
   if (typeof input === 'string') {
     if (input.length > maxBytes) throw invalidInventory([tooLargeProblem(input.length)]);
     text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
-    bytes = new TextEncoder().encode(text);
+    bytes = utf8Bytes(text);
   } else {
     const given = input instanceof Uint8Array ? input : input.bytes;
     if (!(input instanceof Uint8Array)) input.bytes = null;
