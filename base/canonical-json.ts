@@ -34,16 +34,26 @@ export function writeCanonicalJson(
 
 /** Canonical JSON of `value` as one string; refuses non-finite numbers. */
 export function canonicalJson(value: unknown): string {
+  const text = canonicalText(value, { nonFinite: 'throw', name: 'canonicalJson' });
+  if (text === undefined) throw new TypeError('canonicalJson: the value is not representable in JSON');
+  return text;
+}
+
+/**
+ * Canonical JSON of `value` as one string, or undefined where JSON has no text for it (as
+ * JSON.stringify returns undefined). A string too long for V8 throws its RangeError, as
+ * JSON.stringify does.
+ */
+export function canonicalText(value: unknown, options: CanonicalJsonOptions): string | undefined {
   let out = '';
   const written = writeCanonicalJson(
     value,
     (text) => {
       out += text;
     },
-    { nonFinite: 'throw', name: 'canonicalJson' },
+    options,
   );
-  if (!written) throw new TypeError('canonicalJson: the value is not representable in JSON');
-  return out;
+  return written ? out : undefined;
 }
 
 /** What JSON.stringify would serialise in place of `value` (toJSON, boxed primitives). */

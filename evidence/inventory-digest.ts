@@ -21,20 +21,43 @@ export const INVENTORY_DIGEST_METHOD = 'sha256-canonical-json';
 /** Small enough to stay out of V8's large-object space (see base/json-pieces.ts). */
 const FLUSH_CHARS = 1 << 15;
 
-export function inventorySha256(inventory: unknown): string {
+/** How the inventory's canonical JSON is written, here and by a store that hashes it as it saves. */
+export const INVENTORY_CANONICAL = { nonFinite: 'null', name: 'inventorySha256' } as const;
+
+/** Where canonical JSON text goes to be hashed, a piece at a time; `hex()` once it is all in. */
+export interface InventoryDigester {
+  put(text: string): void;
+  hex(): string;
+}
+
+/**
+ * A digester for text made elsewhere: a store that writes the inventory's canonical JSON while
+ * saving it hashes the same pieces, rather than making the text a second time.
+ */
+export function inventoryDigester(): InventoryDigester {
   const hash = createHash('sha256');
   let buffer = '';
-  const put = (text: string): void => {
-    buffer += text;
-    if (buffer.length >= FLUSH_CHARS) {
-      hash.update(buffer, 'utf8');
+  return {
+    put(text) {
+      buffer += text;
+      if (buffer.length >= FLUSH_CHARS) {
+        hash.update(buffer, 'utf8');
+        buffer = '';
+      }
+    },
+    hex() {
+      if (buffer) hash.update(buffer, 'utf8');
       buffer = '';
-    }
+      return hash.digest('hex');
+    },
   };
+}
+
+export function inventorySha256(inventory: unknown): string {
+  const digester = inventoryDigester();
   // As the snapshot file stores it: a non-finite number is null there.
-  if (!writeCanonicalJson(inventory, put, { nonFinite: 'null', name: 'inventorySha256' })) {
+  if (!writeCanonicalJson(inventory, (text) => digester.put(text), INVENTORY_CANONICAL)) {
     throw new TypeError('inventorySha256: the inventory is not representable in JSON');
   }
-  if (buffer) hash.update(buffer, 'utf8');
-  return hash.digest('hex');
+  return digester.hex();
 }

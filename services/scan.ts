@@ -22,7 +22,6 @@ import { summarize } from '../scanner/summary.js';
 import type { SnapshotStore } from '../store/snapshots.js';
 import { enrichInventory, readExtras, type ScanExtras } from './enrich.js';
 import type { AuditLog } from '../store/audit-log.js';
-import { inventorySha256 } from '../evidence/inventory-digest.js';
 import { scanSavedEvent } from '../evidence/scan-record.js';
 import type { Actor } from '../evidence/types.js';
 import type { ParameterService } from './parameters.js';
@@ -169,7 +168,7 @@ async function scanUntraced(ports: CertifyPorts, source: Source, ctx: ScanOption
     step('saving the snapshot', 1);
     // Snapshot first: a scan in the history always has its evidence (a crash in between leaves
     // an orphan snapshot, which pruning removes in time).
-    await ports.snapshots.save({
+    const saved = await ports.snapshots.save({
       scanId: result.scanId,
       now: result.now,
       source: result.source,
@@ -180,7 +179,7 @@ async function scanUntraced(ports: CertifyPorts, source: Source, ctx: ScanOption
     step('recording the scan in the audit log', 2);
     if (ctx.audit) {
       const { log, actor, clock } = ctx.audit;
-      await log.append(scanSavedEvent(result, inventorySha256(inventory), actor), clock());
+      await log.append(scanSavedEvent(result, saved.inventorySha256, actor), clock());
     }
     step('saving the result and history', 3);
     await ports.scans.save(result, summarize(result));

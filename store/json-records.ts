@@ -35,6 +35,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { promisify } from 'node:util';
+import { canonicalText } from '../base/canonical-json.js';
 import { isJsonContainer, weighJson } from '../base/json-pieces.js';
 import { utf8Bytes, utf8Into } from '../base/utf8.js';
 import { constants, createGunzip, gzip } from 'node:zlib';
@@ -83,10 +84,13 @@ function positive(name: string, value: number): number {
   return value;
 }
 
-/** JSON.stringify, or null when the text would be longer than a string can be. */
-function stringify(value: unknown): string | undefined | null {
+/** JSON.stringify (or `write`), or null when the text would be longer than a string can be. */
+function stringify(
+  value: unknown,
+  write: (value: unknown) => string | undefined = (v) => JSON.stringify(v) as string | undefined,
+): string | undefined | null {
   try {
-    return JSON.stringify(value) as string | undefined;
+    return write(value);
   } catch (error) {
     if (error instanceof RangeError && /string length/i.test(error.message)) return null;
     throw error;
@@ -94,21 +98,59 @@ function stringify(value: unknown): string | undefined | null {
 }
 
 /**
+ * A part of a document written as canonical JSON (base/canonical-json.ts: keys sorted at every
+ * depth, a non-finite number null as in JSON), whose text is handed out as it is written: a
+ * store that must hash that part's canonical JSON (the inventory digest) then makes the text
+ * once, for the records and the hash alike. The records still rebuild the same value; only the
+ * order of its keys differs.
+ */
+export interface CanonicalPart {
+  /** The part's path from the document ([] is the document itself); where nothing is, nothing is handed out. */
+  at: readonly Key[];
+  /** Given the part's canonical JSON in order, a piece at a time: joined, the whole text. */
+  put(text: string): void;
+}
+
+/** Where a value inside a canonical part hands its text (null outside one). */
+type Tap = ((text: string) => void) | null;
+
+const CANONICAL = { nonFinite: 'null', name: 'JSON records' } as const;
+
+/** Canonical JSON of `value`, or null when the text would be longer than a string can be. */
+function canonicalJsonOf(value: unknown): string | undefined | null {
+  return stringify(value, (v) => canonicalText(v, CANONICAL));
+}
+
+/**
  * The records of `value`, each a line ending in a newline, the marker first and the end last.
  * Lazily: each record is made when asked for, so a stream of them holds a few at a time.
  */
-export function* jsonRecords(value: unknown, limits: RecordLimits = {}): Generator<string, void, undefined> {
+export function* jsonRecords(
+  value: unknown,
+  limits: RecordLimits = {},
+  canonical?: CanonicalPart,
+): Generator<string, void, undefined> {
   const chunkChars = positive('chunkChars', limits.chunkChars ?? DEFAULT_CHUNK_CHARS);
   const maxChars = positive('maxRecordChars', limits.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS);
   let count = 0;
 
+  /** The key, within the container at `path`, on the way to the canonical part (if any). */
+  function towardCanonical(path: readonly Key[], tap: Tap): Key | undefined {
+    if (canonical === undefined || tap !== null || path.length >= canonical.at.length) return undefined;
+    for (let i = 0; i < path.length; i++) if (path[i] !== canonical.at[i]) return undefined;
+    return canonical.at[path.length];
+  }
+
   /** `input` at `path`: one record if it fits, else a container set empty and filled. */
-  function* encode(input: unknown, path: readonly Key[]): Generator<string, void, undefined> {
-    if (isJsonContainer(input) && weighJson(input, chunkChars) > chunkChars) {
-      yield* encodeLarge(input, path);
+  function* encode(input: unknown, path: readonly Key[], tap: Tap): Generator<string, void, undefined> {
+    if (tap === null && canonical !== undefined && samePath(path, canonical.at)) tap = canonical.put;
+    // A container holding the canonical part is opened, so that the part gets records of its own.
+    const opened = isJsonContainer(input) && towardCanonical(path, tap) !== undefined;
+    if (isJsonContainer(input) && (opened || weighJson(input, chunkChars) > chunkChars)) {
+      yield* encodeLarge(input, path, tap);
       return;
     }
-    const json = stringify(input);
+    const json = tap === null ? stringify(input) : canonicalJsonOf(input);
     // undefined (or a function): JSON has no such value; a document of it has no record.
     if (json === undefined) return;
     if (json === null && !isJsonContainer(input))
@@ -116,34 +158,47 @@ export function* jsonRecords(value: unknown, limits: RecordLimits = {}): Generat
     const record = json === null ? null : `{"set":${JSON.stringify(path)},"to":${json}}\n`;
     if (record !== null && (record.length <= maxChars || !isJsonContainer(input))) {
       count++;
+      tap?.(json!);
       yield record;
-    } else yield* encodeLarge(input as unknown[] | Record<string, unknown>, path);
+    } else yield* encodeLarge(input as unknown[] | Record<string, unknown>, path, tap);
   }
 
   function* encodeLarge(
     value: unknown[] | Record<string, unknown>,
     path: readonly Key[],
+    tap: Tap,
   ): Generator<string, void, undefined> {
     const at = JSON.stringify(path);
+    const toward = towardCanonical(path, tap);
     count++;
     if (Array.isArray(value)) {
       yield `{"set":${at},"to":[]}\n`;
+      tap?.('[');
       yield* chunks(
         `{"push":${at},"items":`,
+        path,
+        tap,
+        toward,
         value.length,
         (i) => value[i],
-        (i) => [...path, i],
+        (i) => i,
         (from, to) => value.slice(from, to),
         () => 1,
       );
+      tap?.(']');
     } else {
       yield `{"set":${at},"to":{}}\n`;
-      const keys = Object.keys(value);
+      // Canonical JSON lists an object's keys sorted (by UTF-16 code units, as sort() does).
+      const keys = tap === null ? Object.keys(value) : Object.keys(value).sort();
+      tap?.('{');
       yield* chunks(
         `{"assign":${at},"fields":`,
+        path,
+        tap,
+        toward,
         keys.length,
         (i) => value[keys[i]!],
-        (i) => [...path, keys[i]!],
+        (i) => keys[i]!,
         (from, to) => {
           // Without a prototype, so that a "__proto__" key is a field like any other.
           const fields = Object.create(null) as Record<string, unknown>;
@@ -152,32 +207,58 @@ export function* jsonRecords(value: unknown, limits: RecordLimits = {}): Generat
         },
         (i) => keys[i]!.length + 4,
       );
+      tap?.('}');
     }
   }
 
   /**
-   * The `n` entries of a container, in order, as records of chunks: `prefix` + the chunk's JSON
-   * (`slice(from, to)`) + `}`; `extra(i)`, what the entry adds to a chunk but its value (a
-   * field's key). An entry too large for a chunk is written at its own path.
+   * The `n` entries of the container at `path`, in order, as records of chunks: `prefix` + the
+   * chunk's JSON (`slice(from, to)`) + `}`; `extra(i)`, what the entry adds to a chunk but its
+   * value (a field's key). An entry too large for a chunk, or the one `toward` the canonical
+   * part, is written at its own path.
    */
   function* chunks(
     prefix: string,
+    path: readonly Key[],
+    tap: Tap,
+    toward: Key | undefined,
     n: number,
     entry: (i: number) => unknown,
-    pathOf: (i: number) => Key[],
+    keyOf: (i: number) => Key,
     slice: (from: number, to: number) => unknown,
     extra: (i: number) => number,
   ): Generator<string, void, undefined> {
+    /** Whether the canonical text has members of this container yet (the next needs a comma). */
+    let wrote = false;
+
+    function* own(i: number): Generator<string, void, undefined> {
+      const key = keyOf(i);
+      if (tap !== null) {
+        // Inside a canonical part only a container comes here, and every container has a text.
+        tap(`${wrote ? ',' : ''}${typeof key === 'string' ? `${JSON.stringify(key)}:` : ''}`);
+        wrote = true;
+      }
+      yield* encode(entry(i), [...path, key], tap);
+    }
+
     function* flush(from: number, to: number): Generator<string, void, undefined> {
       if (from >= to) return;
-      const json = stringify(slice(from, to));
+      const json = tap === null ? stringify(slice(from, to)) : canonicalJsonOf(slice(from, to));
       const record = json === null || json === undefined ? null : `${prefix}${json}}\n`;
       const single = to - from === 1;
       if (record !== null && (record.length <= maxChars || (single && !isJsonContainer(entry(from))))) {
         count++;
+        if (tap !== null) {
+          // The chunk's members, without its brackets; none where every field was left out.
+          const members = json!.slice(1, -1);
+          if (members !== '') {
+            tap(wrote ? `,${members}` : members);
+            wrote = true;
+          }
+        }
         yield record;
       } else if (single) {
-        yield* encode(entry(from), pathOf(from));
+        yield* own(from);
       } else {
         const middle = from + Math.floor((to - from) / 2);
         yield* flush(from, middle);
@@ -190,10 +271,10 @@ export function* jsonRecords(value: unknown, limits: RecordLimits = {}): Generat
     for (let i = 0; i < n; i++) {
       const item = entry(i);
       const w = extra(i) + weighJson(item, chunkChars);
-      if (w > chunkChars && isJsonContainer(item)) {
+      if ((w > chunkChars && isJsonContainer(item)) || (toward !== undefined && keyOf(i) === toward)) {
         // Everything before it first: an array's reader appends, so order is position.
         yield* flush(from, i);
-        yield* encodeLarge(item as unknown[] | Record<string, unknown>, pathOf(i));
+        yield* own(i);
         from = i + 1;
         weight = 0;
       } else if (weight + w > chunkChars) {
@@ -208,8 +289,12 @@ export function* jsonRecords(value: unknown, limits: RecordLimits = {}): Generat
   }
 
   yield `{"format":"${RECORDS_FORMAT}"}\n`;
-  yield* encode(value, []);
+  yield* encode(value, [], null);
   yield `{"end":${count}}\n`;
+}
+
+function samePath(a: readonly Key[], b: readonly Key[]): boolean {
+  return a.length === b.length && a.every((key, i) => key === b[i]);
 }
 
 /** Sets `key` of `target` as JSON.parse would: "__proto__" an own field, not the prototype. */
@@ -317,9 +402,15 @@ const MEMBERS_IN_FLIGHT = 3;
  * million-asset snapshot on one thread, for seconds longer than it took to make). Concatenated
  * members are one gzip file (RFC 1952): zlib's gunzip, `gunzip` and `zcat` read them whole.
  */
-export function gzipJsonRecords(value: unknown, limits: RecordLimits = {}): Readable {
+export function gzipJsonRecords(
+  value: unknown,
+  limits: RecordLimits = {},
+  canonical?: CanonicalPart,
+): Readable {
   const memberChars = positive('memberChars', limits.memberChars ?? MEMBER_CHARS);
-  return Readable.from(gzipMembers(jsonRecords(value, limits), memberChars), { objectMode: false });
+  return Readable.from(gzipMembers(jsonRecords(value, limits, canonical), memberChars), {
+    objectMode: false,
+  });
 }
 
 /**
@@ -384,9 +475,13 @@ async function* gzipMembers(
 }
 
 /** gzipJsonRecords, whole, for a column that holds it. */
-export async function gzipJsonRecordsBuffer(value: unknown, limits: RecordLimits = {}): Promise<Buffer> {
+export async function gzipJsonRecordsBuffer(
+  value: unknown,
+  limits: RecordLimits = {},
+  canonical?: CanonicalPart,
+): Promise<Buffer> {
   const parts: Buffer[] = [];
-  for await (const part of gzipJsonRecords(value, limits)) parts.push(part as Buffer);
+  for await (const part of gzipJsonRecords(value, limits, canonical)) parts.push(part as Buffer);
   return Buffer.concat(parts);
 }
 

@@ -3,6 +3,8 @@
  * scan under `snapshots/`: the document `{ schema, scanId, now, source, inventory, result }` as
  * JSON records (store/json-records.ts), never one string, since a 1,000,000-asset tenant's is
  * longer than a string can be; a file saved before records (one JSON text) is read as well.
+ * The inventory's records are its canonical JSON (keys sorted), hashed as they are made: the
+ * inventory digest a saved scan is recorded with costs no second pass over a large tenant.
  * Evidence for a past audit period is built from the snapshot taken at or before the period's
  * end, so a report asked for again next year shows the same rows.
  * Bounded, but never at the cost of evidence: the newest `limit` snapshots are kept, and older
@@ -15,6 +17,7 @@ import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CertifyError } from '../base/errors.js';
 import { writeFileAtomic, isPlainObject } from './json-file.js';
+import { inventoryDigester } from '../evidence/inventory-digest.js';
 import { gunzipJson, gzipJsonRecords, type RecordLimits } from './json-records.js';
 
 export const SNAPSHOTS_DIR = 'snapshots';
@@ -38,8 +41,17 @@ export interface Snapshot<I, R> {
   result: R;
 }
 
+/** What a save tells of the snapshot it wrote. */
+export interface SavedSnapshot {
+  /**
+   * The inventory's digest (evidence/inventory-digest.ts), hashed from the canonical JSON the
+   * save wrote: what inventorySha256(snapshot.inventory) returns, without making the text twice.
+   */
+  inventorySha256: string;
+}
+
 export interface SnapshotStore<I, R> {
-  save(snapshot: Snapshot<I, R>): Promise<void>;
+  save(snapshot: Snapshot<I, R>): Promise<SavedSnapshot>;
   /** The snapshot of `scanId`, or null when it was never kept or has been pruned. */
   load(scanId: string): Promise<Snapshot<I, R> | null>;
   /** Ids of the kept snapshots, oldest first. */
@@ -234,8 +246,15 @@ export function createSnapshotStore<I, R>(
       const path = fileOf(dir, snapshot.scanId);
       // Written as gzip'd JSON records made as they are written (store/json-records.ts): the
       // snapshot of a 1,000,000-asset tenant is longer as one JSON text than a string can be.
-      await writeFileAtomic(path, gzipJsonRecords({ schema: SCHEMA, ...snapshot }, options.records));
+      // The inventory's records are its canonical JSON, hashed as they are made.
+      const digest = inventoryDigester();
+      const inventory = { at: ['inventory'], put: (text: string) => digest.put(text) };
+      await writeFileAtomic(
+        path,
+        gzipJsonRecords({ schema: SCHEMA, ...snapshot }, options.records, inventory),
+      );
       await bounds.afterSave();
+      return { inventorySha256: digest.hex() };
     },
 
     async load(scanId) {

@@ -8,7 +8,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { constants, createGunzip, createGzip } from 'node:zlib';
 import { jsonPieces } from '../../base/json-pieces.js';
 import { utf8Bytes } from '../../base/utf8.js';
-import { gunzipJson, gzipJsonRecordsBuffer, type RecordLimits } from '../json-records.js';
+import { gunzipJson, gzipJsonRecordsBuffer, type CanonicalPart, type RecordLimits } from '../json-records.js';
 
 /**
  * Level 1: a 100 k-asset tenant compresses ~10× at a fraction of level 6's time. The JSON text is
@@ -47,8 +47,12 @@ export async function unpackJson(body: Buffer): Promise<unknown> {
  * one JSON text than a string can be (a 1,000,000-asset tenant's inventory): made and compressed
  * a record at a time, never one string of the whole.
  */
-export async function packJsonRecords(value: unknown, limits?: RecordLimits): Promise<Buffer> {
-  return gzipJsonRecordsBuffer(value, limits);
+export async function packJsonRecords(
+  value: unknown,
+  limits?: RecordLimits,
+  canonical?: CanonicalPart,
+): Promise<Buffer> {
+  return gzipJsonRecordsBuffer(value, limits, canonical);
 }
 
 /** What packJsonRecords or packJson made, told apart by the records' marker. */

@@ -15,6 +15,7 @@ import {
   type SnapshotStore,
   type SnapshotStoreOptions,
 } from '../snapshots.js';
+import { inventoryDigester } from '../../evidence/inventory-digest.js';
 import { packJsonRecords, unpackJsonAny } from './gzip-json.js';
 import { isoParam, rows } from './sql.js';
 
@@ -68,8 +69,10 @@ export function createPgSnapshotStore<I, R>(
         throw new CertifyError('BAD_INPUT', `snapshot ${snapshot.scanId}: "now" is not a time`);
       // JSON records (store/json-records.ts): a 1,000,000-asset tenant's inventory is longer as
       // one JSON text than a string can be. Its gzip'd records (~90 MB) fit the bytea column.
+      // The inventory's records are its canonical JSON, hashed as they are made.
+      const digest = inventoryDigester();
       const [inventory, result] = await Promise.all([
-        packJsonRecords(snapshot.inventory, options.records),
+        packJsonRecords(snapshot.inventory, options.records, { at: [], put: (text) => digest.put(text) }),
         packJsonRecords(snapshot.result, options.records),
       ]);
       await rows(
@@ -89,6 +92,7 @@ export function createPgSnapshotStore<I, R>(
         ],
       );
       await bounds.afterSave();
+      return { inventorySha256: digest.hex() };
     },
 
     async load(scanId) {

@@ -16,6 +16,7 @@ import {
   type RecordLimits,
 } from '../../store/json-records.js';
 import { withStringLimit } from '../support/string-limit.js';
+import { canonicalText } from '../../base/canonical-json.js';
 
 /** What JSON makes of `value`: the exact result a reader must give. */
 const asJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value)) as unknown;
@@ -75,6 +76,62 @@ describe('JSON records', () => {
     assert.equal(Object.getPrototypeOf(back.proto), Object.prototype, '"__proto__" stays a field');
     assert.deepEqual(Object.keys(back.proto), ['__proto__', 'a']);
     assert.equal(read(jsonRecords(undefined)), undefined);
+  });
+
+  it('write a canonical part with its keys sorted, and hand out exactly its canonical JSON', () => {
+    const canonicalOf = (v: unknown) => canonicalText(v, { nonFinite: 'null', name: 'test' });
+    const awkward = {
+      ...tricky,
+      nonFinite: [NaN, Infinity, { n: -Infinity }],
+      z: { b: 1, a: [{ d: 1, c: 2 }] },
+    };
+    const cases: { value: unknown; at: (string | number)[] }[] = [
+      { value: { head: 'h', part: awkward, after: [1, 2] }, at: ['part'] },
+      { value: { head: 'h', part: { small: 1, a: 0 } }, at: ['part'] },
+      { value: { head: 'h', part: 7 }, at: ['part'] },
+      { value: { outer: [0, { part: awkward.secrets }] }, at: ['outer', 1, 'part'] },
+      { value: awkward, at: [] },
+      { value: awkward, at: ['rules'] },
+    ];
+    for (const chunkChars of [1, 10, 30, 100, 500, undefined]) {
+      for (const { value, at } of cases) {
+        let text = '';
+        const lines = [
+          ...jsonRecords(value, { chunkChars, maxRecordChars: 10_000 }, { at, put: (t) => (text += t) }),
+        ];
+        const where = `chunkChars ${chunkChars}, at ${JSON.stringify(at)}`;
+        const back = read(lines);
+        assert.deepStrictEqual(back, asJson(value), where);
+        const part = (v: unknown) =>
+          at.reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], v);
+        assert.equal(text, canonicalOf(part(value)), where);
+        // The part read back hashes alike (its digest is recomputed from the file).
+        assert.equal(canonicalOf(part(back)), text, where);
+        if (at.length > 0) {
+          const { [at[0] as string]: _rest, ...others } = value as Record<string, unknown>;
+          const { [at[0] as string]: _back, ...othersBack } = back as Record<string, unknown>;
+          assert.equal(
+            JSON.stringify(othersBack),
+            JSON.stringify(others),
+            `the rest keeps its order, ${where}`,
+          );
+        }
+      }
+    }
+    // Sorted in the records themselves (but for index-like keys, which JavaScript lists first).
+    const sorted = read(
+      jsonRecords({ part: awkward }, { chunkChars: 30 }, { at: ['part'], put: () => {} }),
+    ) as {
+      part: { z: object; secrets: object[] };
+    };
+    assert.deepEqual(Object.keys(sorted.part.z), ['a', 'b']);
+    assert.deepEqual(Object.keys(sorted.part.secrets[1]!), ['enabled', 'id', 'tags']);
+    let nothing = '';
+    const absent = [
+      ...jsonRecords({ a: [1] }, { chunkChars: 1 }, { at: ['missing'], put: (t) => (nothing += t) }),
+    ];
+    assert.deepStrictEqual(read(absent), { a: [1] });
+    assert.equal(nothing, '', 'no part, no text');
   });
 
   it('write a large document in many records, none longer than maxRecordChars', () => {

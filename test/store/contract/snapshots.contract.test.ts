@@ -17,6 +17,7 @@ import {
 } from '../../../store/snapshots.js';
 import { generateDemoInventory } from '../../../scanner/sources/demo/index.js';
 import { evaluateInventory } from '../../../services/scan.js';
+import { inventorySha256 } from '../../../evidence/inventory-digest.js';
 import { withStringLimit } from '../../support/string-limit.js';
 import { byKind, STORE_KINDS, type Replica } from './harness.js';
 
@@ -68,7 +69,7 @@ describe.each(STORE_KINDS)('SnapshotStore contract ($name)', (kind) => {
     const replicas = await kind.open(2);
     const one = open(replicas[0]!);
     const two = open(replicas[1]!);
-    await one.save(snap(2));
+    assert.deepEqual(await one.save(snap(2)), { inventorySha256: inventorySha256(snap(2).inventory) });
     await two.save(snap(1));
     assert.deepEqual(await load(two, scanId(2)), snap(2));
     assert.deepEqual(await load(one, scanId(1)), snap(1));
@@ -103,6 +104,9 @@ describe.each(STORE_KINDS)('SnapshotStore contract ($name)', (kind) => {
     const loaded = await withStringLimit(LIMIT, () => load(open(replicas[1]!), scanId(7)));
     assert.ok(loaded.longestParsed <= LIMIT, `JSON.parse read ${loaded.longestParsed} characters`);
     assert.deepStrictEqual(loaded.value, big);
+    // The digest the save made from the text it wrote is the evidence's, before and after.
+    assert.equal(saved.value.inventorySha256, inventorySha256(inventory));
+    assert.equal(inventorySha256(loaded.value!.inventory), inventorySha256(inventory));
   });
 
   it('refuses ids that are not scan ids', async () => {
