@@ -26,7 +26,11 @@ export function openPorts(
   return {
     snapshots: backend.snapshots({
       ...(snapshotLimit === undefined ? {} : { limit: snapshotLimit }),
-      referenced: () => backend.scanIdsInUse(requests),
+      // Evidence's snapshots, and the latest scan's: the embedded store reads its result there.
+      referenced: async () => {
+        const [inUse, latest] = await Promise.all([backend.scanIdsInUse(requests), scans.latestScanId()]);
+        return latest === null ? inUse : new Set([...inUse, latest]);
+      },
       saved: async () => {
         // The latest scan's id alone: its result (~150 MB at a million assets) is not read for it.
         const latest = await scans.latestScanId();

@@ -182,7 +182,8 @@ async function scanUntraced(ports: CertifyPorts, source: Source, ctx: ScanOption
       await log.append(scanSavedEvent(result, saved.inventorySha256, actor), clock());
     }
     step('saving the result and history', 3);
-    await ports.scans.save(result, summarize(result));
+    // The snapshot just saved holds the result: a store that reads it from there keeps it once.
+    await ports.scans.save(result, summarize(result), { snapshotted: true });
     step('saved', 4);
   }
   return { inventory, result };

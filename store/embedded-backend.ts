@@ -13,13 +13,18 @@ import { createHomeViewers } from './home-viewers.js';
 import { createParameterStore } from './parameters.js';
 import { createProvenanceStore } from './provenance.js';
 import { createScanStore } from './scans.js';
-import { createSnapshotStore } from './snapshots.js';
+import { createSnapshotStore, hasSnapshot, readSnapshotResult } from './snapshots.js';
 
 export function embeddedBackend(dataDir: string): StoreBackend {
   return {
     kind: 'embedded',
     where: dataDir,
-    scans: (options) => createScanStore(dataDir, options),
+    // The latest result is read from its snapshot, where a scan's save has just kept it.
+    scans: (options) =>
+      createScanStore(dataDir, options, {
+        has: (scanId) => hasSnapshot(dataDir, scanId),
+        result: (scanId) => readSnapshotResult(dataDir, scanId),
+      }),
     snapshots: (options) => createSnapshotStore(dataDir, options),
     customRules: (options) => createCustomRuleStore(dataDir, options),
     parameters: () => createParameterStore(dataDir),

@@ -591,7 +591,7 @@ function describe(value: unknown): string {
   return 'an object';
 }
 
-function deepFreeze<X>(value: X): X {
+export function deepFreeze<X>(value: X): X {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const child of Object.values(value)) deepFreeze(child);

@@ -308,6 +308,7 @@ function put(target: Record<Key, unknown>, key: Key, value: unknown): void {
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
+const isPlainObject = isRecord;
 
 /** Rebuilds a document from its records, given one line at a time. */
 export class JsonRecordReader {
@@ -361,6 +362,23 @@ export class JsonRecordReader {
     } else {
       throw new Error(`${at} is neither set, push, assign nor end`);
     }
+  }
+
+  /**
+   * Counts one record without applying it (a reader that leaves a part of the document out);
+   * its place is checked as line() checks it, its contents are not.
+   */
+  skip(): void {
+    const at = `record ${this.#records + 2}`;
+    if (this.#ended) throw new Error(`${at} follows the end`);
+    if (this.#records < 0) throw new Error(`${at} comes before the ${RECORDS_FORMAT} marker`);
+    this.#records++;
+  }
+
+  /** The document as far as it is rebuilt (a reader that stops before the end). */
+  partial(): unknown {
+    if (this.#records < 0) throw new Error(`no ${RECORDS_FORMAT} marker`);
+    return this.#root;
   }
 
   /** The document; throws when its records were cut short. */
@@ -498,7 +516,60 @@ export async function gunzipJson(source: Readable): Promise<unknown> {
   return value;
 }
 
-async function readJson(pieces: AsyncIterable<Buffer>): Promise<unknown> {
+/**
+ * The document in gzip'd `source` without its top-level member `left` (a snapshot's result
+ * without its inventory): records under `left` are counted but neither decoded nor parsed, and
+ * the first of them ends the reading once `done(document so far)` says the rest is not needed
+ * (a writer that put `left` last). One JSON text (the format before records) is parsed whole
+ * and `left` dropped. Rejects as gunzipJson does.
+ */
+export async function gunzipJsonWithout(
+  source: Readable,
+  left: string,
+  done: (partial: unknown) => boolean,
+): Promise<unknown> {
+  const under = ['set', 'push', 'assign'].map((op) => Buffer.from(`{"${op}":[${JSON.stringify(left)}`));
+  const isUnder = (line: Buffer): boolean =>
+    under.some((prefix) => {
+      if (line.length <= prefix.length || line.compare(prefix, 0, prefix.length, 0, prefix.length) !== 0) {
+        return false;
+      }
+      const next = line[prefix.length];
+      return next === 0x2c /* , */ || next === 0x5d; /* ] */
+    });
+  let value: unknown;
+  const leaving: Leaving = { isUnder, done, stop: new AbortController(), stoppedAt: undefined };
+  try {
+    await pipeline(
+      source,
+      createGunzip({ chunkSize: ZLIB_CHUNK }),
+      async (pieces: AsyncIterable<Buffer>) => {
+        value = await readJson(pieces, leaving);
+      },
+      { signal: leaving.stop.signal },
+    );
+  } catch (error) {
+    // Stopped on purpose: the rest of the file is neither decompressed nor read.
+    if (!leaving.stop.signal.aborted) throw error;
+    value = leaving.stoppedAt;
+  }
+  if (isPlainObject(value)) {
+    const { [left]: _left, ...rest } = value;
+    return rest;
+  }
+  return value;
+}
+
+/** How readJson leaves a member out (gunzipJsonWithout). */
+interface Leaving {
+  isUnder: (line: Buffer) => boolean;
+  done: (partial: unknown) => boolean;
+  stop: AbortController;
+  /** The document as read when the reading stopped early. */
+  stoppedAt: unknown;
+}
+
+async function readJson(pieces: AsyncIterable<Buffer>, leaving?: Leaving): Promise<unknown> {
   const iterator = pieces[Symbol.asyncIterator]();
   const head: Buffer[] = [];
   let headBytes = 0;
@@ -513,10 +584,10 @@ async function readJson(pieces: AsyncIterable<Buffer>): Promise<unknown> {
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
   }
   const start = Buffer.concat(head, Math.min(headBytes, MARKER_PREFIX.length));
-  return start.equals(MARKER_PREFIX) ? readRecords(all()) : readText(all());
+  return start.equals(MARKER_PREFIX) ? readRecords(all(), leaving) : readText(all());
 }
 
-async function readRecords(pieces: AsyncIterable<Buffer>): Promise<unknown> {
+async function readRecords(pieces: AsyncIterable<Buffer>, leaving?: Leaving): Promise<unknown> {
   const reader = new JsonRecordReader();
   // The pieces of the line read so far: a line is decoded once whole, since a UTF-8 character
   // may straddle two pieces (never a newline, which is one byte no other character contains).
@@ -527,8 +598,17 @@ async function readRecords(pieces: AsyncIterable<Buffer>): Promise<unknown> {
       const tail = piece.subarray(start, nl);
       const line = partial.length === 0 ? tail : Buffer.concat([...partial, tail]);
       partial = [];
-      reader.line(line.toString('utf8'));
       start = nl + 1;
+      if (leaving?.isUnder(line)) {
+        if (leaving.done(reader.partial())) {
+          leaving.stoppedAt = reader.partial();
+          leaving.stop.abort();
+          return leaving.stoppedAt;
+        }
+        reader.skip();
+        continue;
+      }
+      reader.line(line.toString('utf8'));
     }
     if (start < piece.length) partial.push(piece.subarray(start));
   }

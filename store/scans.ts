@@ -3,12 +3,15 @@
  *
  * Two files, because a full result can be large and only the latest is worth keeping whole:
  * - `latest-scan.json` holds the latest result and its summary. It is written first, so it is
- *   the commit point of a save;
+ *   the commit point of a save. Where the result was just kept in the scan's snapshot (and the
+ *   store is given the snapshots), it names that snapshot instead of holding the result again:
+ *   a million-asset result is ~130 MB written, fsynced and parsed once more otherwise;
  * - `scans.json` holds the summaries, newest first. A crash between the two writes leaves it
  *   one summary short, which the next `latest()` or `save()` restores from `latest-scan.json`.
  */
 import { join } from 'node:path';
-import { createDocument, isPlainObject } from './json-file.js';
+import { CertifyError } from '../base/errors.js';
+import { createDocument, deepFreeze, isPlainObject } from './json-file.js';
 import type { DeepReadonly, JsonDocument } from './json-file.js';
 import type { ScanSummary } from '../scanner/summary.js';
 
@@ -44,9 +47,24 @@ export interface ScanStoreOptions {
   detailedSummaries?: number;
 }
 
+export interface ScanSaveOptions {
+  /**
+   * The result is in the scan's snapshot, saved just before: a store that reads results from
+   * snapshots keeps the latest one there alone.
+   */
+  snapshotted?: boolean;
+}
+
+/** Where the embedded store finds a result kept in a scan's snapshot (store/snapshots.ts). */
+export interface SnapshotResults {
+  has(scanId: string): Promise<boolean>;
+  /** The result, or null when the snapshot is not kept. */
+  result(scanId: string): Promise<unknown>;
+}
+
 export interface ScanStore<R extends ScanResultHead> {
-  /** Keeps `result` in full as the latest scan, and its summary (newest first) in the history. */
-  save(result: R, summary: ScanSummary): Promise<void>;
+  /** Keeps `result` as the latest scan, and its summary (newest first) in the history. */
+  save(result: R, summary: ScanSummary, options?: ScanSaveOptions): Promise<void>;
   /** The latest full result (a copy), re-read from disk if another process saved since. */
   latest(): Promise<R | null>;
   /**
@@ -96,13 +114,16 @@ export function scanStoreNumber(name: string, value: number, min: number): numbe
 
 interface LatestData<R> {
   summary: ScanSummary | null;
+  /** Null where `inSnapshot` names the scan whose snapshot holds it. */
   result: R | null;
+  inSnapshot?: string;
 }
 
 /** Builds the store without touching the disk; files are read on first use. */
 export function createScanStore<R extends ScanResultHead>(
   dir: string,
   options: ScanStoreOptions = {},
+  snapshots?: SnapshotResults,
 ): ScanStore<R> {
   const { limit, detailed, historyCount } = scanStoreBounds(options);
 
@@ -124,6 +145,24 @@ export function createScanStore<R extends ScanResultHead>(
     compact: true,
   });
 
+  /** The latest result read from its snapshot: kept until latest-scan.json names another. */
+  let fromSnapshot: { scanId: string; result: DeepReadonly<R> } | null = null;
+
+  async function snapshotResult(scanId: string): Promise<DeepReadonly<R>> {
+    if (fromSnapshot?.scanId === scanId) return fromSnapshot.result;
+    const result = snapshots ? await snapshots.result(scanId) : null;
+    if (!isPlainObject(result) || result.scanId !== scanId) {
+      throw new CertifyError(
+        'STORE_CORRUPT',
+        `${join(dir, LATEST_SCAN_FILE)} keeps the latest result in the snapshot of ${scanId}, which ${
+          result === null ? 'is missing' : 'holds another result'
+        }; run a scan to save a new latest result`,
+      );
+    }
+    fromSnapshot = { scanId, result: deepFreeze(result) as DeepReadonly<R> };
+    return fromSnapshot.result;
+  }
+
   /** Puts `summaries` (newest first) at the front, replacing same-id entries, then bounds the list. */
   function record(data: ScansData, summaries: readonly ScanSummary[]): void {
     const ids = new Set(summaries.map((s) => s.scanId));
@@ -134,10 +173,13 @@ export function createScanStore<R extends ScanResultHead>(
   }
 
   return {
-    async save(result, summary) {
+    async save(result, summary, saveOptions = {}) {
       if (summary.scanId !== result.scanId) {
         throw new Error(`scan store: summary ${summary.scanId} does not describe result ${result.scanId}`);
       }
+      // Named rather than repeated only once the snapshot is surely there to be read.
+      const inSnapshot =
+        saveOptions.snapshotted === true && snapshots !== undefined && (await snapshots.has(result.scanId));
       // An unreadable scans.json would fail the second write: refuse before the first one.
       await scans.reload();
       const compact = compactSummary(summary);
@@ -146,7 +188,9 @@ export function createScanStore<R extends ScanResultHead>(
       await latestDoc.update(
         (data) => {
           displaced = data.summary;
-          return { summary: compact, result };
+          return inSnapshot
+            ? { summary: compact, result: null, inSnapshot: result.scanId }
+            : { summary: compact, result };
         },
         {
           // The usual case: the history already holds the summary of the result being replaced,
@@ -172,8 +216,9 @@ export function createScanStore<R extends ScanResultHead>(
 
     async latest() {
       await latestDoc.reload();
-      const { summary, result } = latestDoc.read();
-      if (summary === null || result === null) return null;
+      const { summary, result: held, inSnapshot } = latestDoc.read();
+      if (summary === null || (held === null && inSnapshot === undefined)) return null;
+      const result = held ?? (await snapshotResult(inSnapshot!));
       // A bad scans.json must not hide the latest result; history() and previous() report it.
       await scans.reload().catch(() => undefined);
       if (scans.failure === null && !scans.read().summaries.some((s) => s.scanId === summary.scanId)) {
@@ -185,8 +230,9 @@ export function createScanStore<R extends ScanResultHead>(
           // The repair is a courtesy here: the next save() repeats it and reports what stops it.
           .catch(() => undefined);
       }
-      // Deep-frozen by the document, so it is shared, not copied: cloning a large tenant's result
-      // on every command blocked the event loop for tens of milliseconds each time.
+      // Deep-frozen (by the document, or once read from the snapshot), so it is shared, not
+      // copied: cloning a large tenant's result on every command blocked the event loop for tens
+      // of milliseconds each time.
       return result as R;
     },
 
@@ -253,10 +299,14 @@ function checkScans(data: unknown): string[] {
 
 function checkLatest(data: unknown): string[] {
   if (!isPlainObject(data)) return ['"data" must be an object'];
-  const { summary, result } = data;
+  const { summary, result, inSnapshot } = data;
   if (summary === null && result === null) return [];
   const problems = summaryProblems(summary, 'data.summary');
-  if (!isPlainObject(result) || typeof result.scanId !== 'string') {
+  if (result === null && inSnapshot !== undefined) {
+    if (!isPlainObject(summary) || inSnapshot !== summary.scanId) {
+      problems.push('"data.inSnapshot" must name the scan "data.summary" describes');
+    }
+  } else if (!isPlainObject(result) || typeof result.scanId !== 'string') {
     problems.push('"data.result" must be a scan result with a "scanId"');
   } else if (isPlainObject(summary) && summary.scanId !== result.scanId) {
     problems.push('"data.summary" and "data.result" describe different scans');

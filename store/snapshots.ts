@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { CertifyError } from '../base/errors.js';
 import { writeFileAtomic, isPlainObject } from './json-file.js';
 import { inventoryDigester } from '../evidence/inventory-digest.js';
-import { gunzipJson, gzipJsonRecords, type RecordLimits } from './json-records.js';
+import { gunzipJson, gunzipJsonWithout, gzipJsonRecords, type RecordLimits } from './json-records.js';
 
 export const SNAPSHOTS_DIR = 'snapshots';
 export const DEFAULT_SNAPSHOT_LIMIT = 100;
@@ -134,10 +134,12 @@ export interface SnapshotBounds {
   /** SnapshotStore.removeOrphans. */
   removeOrphans(): Promise<string[]>;
   /**
-   * After each save: the first one (a process's or replica's start, as far as a store can
-   * tell) also removes orphans, best-effort; then the kept snapshots are pruned to the limit.
+   * After each save of `saved`: the first one (a process's or replica's start, as far as a store
+   * can tell) also removes orphans, best-effort; then the kept snapshots are pruned to the limit,
+   * never `saved` itself (an old `--now` sorts it among the oldest, and the scan being saved
+   * names it next).
    */
-  afterSave(): Promise<void>;
+  afterSave(saved: string): Promise<void>;
 }
 
 /**
@@ -169,7 +171,7 @@ export function snapshotBounds(options: SnapshotStoreOptions, shelf: SnapshotShe
     return orphans;
   }
 
-  async function prune(): Promise<void> {
+  async function prune(saved: string): Promise<void> {
     const kept = await shelf.list();
     if (kept.length <= limit) return;
     let inUse: ReadonlySet<string>;
@@ -178,19 +180,19 @@ export function snapshotBounds(options: SnapshotStoreOptions, shelf: SnapshotShe
     } catch {
       return; // unknown references: keep everything until the next save can tell
     }
-    await shelf.remove(snapshotsToPrune(kept, limit, inUse));
+    await shelf.remove(snapshotsToPrune(kept, limit, new Set([...inUse, saved])));
   }
 
   return {
     removeOrphans,
-    async afterSave() {
+    async afterSave(saved) {
       // The snapshot just saved is not yet named by a saved scan, but it is fresh, so never
       // taken for an orphan.
       if (!swept) {
         swept = true;
         await removeOrphans().catch(() => undefined);
       }
-      await prune();
+      await prune(saved);
     },
   };
 }
@@ -198,6 +200,46 @@ export function snapshotBounds(options: SnapshotStoreOptions, shelf: SnapshotShe
 function fileOf(dir: string, scanId: string): string {
   checkSnapshotId(scanId);
   return join(dir, `${scanId}.json.gz`);
+}
+
+/** Whether the data dir keeps the snapshot of `scanId`. */
+export async function hasSnapshot(dataDir: string, scanId: string): Promise<boolean> {
+  try {
+    await stat(fileOf(join(dataDir, SNAPSHOTS_DIR), scanId));
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw e;
+  }
+}
+
+/**
+ * The result kept in the snapshot of `scanId`, without reading its inventory (which a snapshot
+ * saved since the result came first is not even decompressed), or null when it is not kept.
+ * STORE_CORRUPT for a file that cannot be read or is not that scan's snapshot.
+ */
+export async function readSnapshotResult(dataDir: string, scanId: string): Promise<unknown> {
+  const path = fileOf(join(dataDir, SNAPSHOTS_DIR), scanId);
+  let value: unknown;
+  try {
+    value = await gunzipJsonWithout(
+      createReadStream(path),
+      'inventory',
+      (partial) => isPlainObject(partial) && partial.result !== undefined,
+    );
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new CertifyError('STORE_CORRUPT', `the snapshot ${path} is unreadable: ${(e as Error).message}`);
+  }
+  if (
+    !isPlainObject(value) ||
+    value.schema !== SCHEMA ||
+    value.scanId !== scanId ||
+    !isPlainObject(value.result)
+  ) {
+    throw new CertifyError('STORE_CORRUPT', `the snapshot ${path} is not a ${SCHEMA} file for ${scanId}`);
+  }
+  return value.result;
 }
 
 export function createSnapshotStore<I, R>(
@@ -249,11 +291,12 @@ export function createSnapshotStore<I, R>(
       // The inventory's records are its canonical JSON, hashed as they are made.
       const digest = inventoryDigester();
       const inventory = { at: ['inventory'], put: (text: string) => digest.put(text) };
-      await writeFileAtomic(
-        path,
-        gzipJsonRecords({ schema: SCHEMA, ...snapshot }, options.records, inventory),
-      );
-      await bounds.afterSave();
+      // The result before the inventory: the latest scan's result is read from here
+      // (readSnapshotResult), which then stops where the inventory begins.
+      const { scanId, now, source, result } = snapshot;
+      const document = { schema: SCHEMA, scanId, now, source, result, inventory: snapshot.inventory };
+      await writeFileAtomic(path, gzipJsonRecords(document, options.records, inventory));
+      await bounds.afterSave(scanId);
       return { inventorySha256: digest.hex() };
     },
 

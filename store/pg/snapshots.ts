@@ -91,7 +91,7 @@ export function createPgSnapshotStore<I, R>(
           isoParam(clock(), 'snapshot saved_at'),
         ],
       );
-      await bounds.afterSave();
+      await bounds.afterSave(snapshot.scanId);
       return { inventorySha256: digest.hex() };
     },
 
