@@ -18,8 +18,8 @@
  * - `certify score --source snapshot:FILE --json --now …` (compiled, `bin/certify.js`), in a
  *   fresh empty CERTIFY_DATA_DIR, stdout to a file;
  * - `certify scan` with the same flags, in a fresh copy of a data dir that already holds one
- *   earlier scan of the same file (made once, untimed), so its save replaces a full-size
- *   latest-scan.json as a day-to-day scan does.
+ *   earlier scan of the same file (made once, untimed), so its save replaces a latest scan and
+ *   adds to a history as a day-to-day scan does.
  * One untimed floor run first warms the page cache; then floor, score and scan alternate, and the
  * median of the runs is reported, and each ratio is the median of the runs' own ratios. Children get this process's environment without CERTIFY_*,
  * OTEL_*, APPLICATIONINSIGHTS_* and NODE_OPTIONS. Prints figures; asserts nothing.
