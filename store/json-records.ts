@@ -308,7 +308,6 @@ function put(target: Record<Key, unknown>, key: Key, value: unknown): void {
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-const isPlainObject = isRecord;
 
 /** Rebuilds a document from its records, given one line at a time. */
 export class JsonRecordReader {
@@ -509,11 +508,7 @@ export async function gzipJsonRecordsBuffer(
  * rejects with (a missing file), a zlib error, or an Error saying what is wrong with the records.
  */
 export async function gunzipJson(source: Readable): Promise<unknown> {
-  let value: unknown;
-  await pipeline(source, createGunzip({ chunkSize: ZLIB_CHUNK }), async (pieces: AsyncIterable<Buffer>) => {
-    value = await readJson(pieces);
-  });
-  return value;
+  return gunzipRead(source);
 }
 
 /**
@@ -537,8 +532,22 @@ export async function gunzipJsonWithout(
       const next = line[prefix.length];
       return next === 0x2c /* , */ || next === 0x5d; /* ] */
     });
+  const value = await gunzipRead(source, {
+    isUnder,
+    done,
+    stop: new AbortController(),
+    stoppedAt: undefined,
+  });
+  if (isRecord(value)) {
+    const { [left]: _left, ...rest } = value;
+    return rest;
+  }
+  return value;
+}
+
+/** The document in gzip'd `source`, leaving a member out if asked (gunzipJsonWithout). */
+async function gunzipRead(source: Readable, leaving?: Leaving): Promise<unknown> {
   let value: unknown;
-  const leaving: Leaving = { isUnder, done, stop: new AbortController(), stoppedAt: undefined };
   try {
     await pipeline(
       source,
@@ -546,16 +555,12 @@ export async function gunzipJsonWithout(
       async (pieces: AsyncIterable<Buffer>) => {
         value = await readJson(pieces, leaving);
       },
-      { signal: leaving.stop.signal },
+      leaving ? { signal: leaving.stop.signal } : {},
     );
   } catch (error) {
     // Stopped on purpose: the rest of the file is neither decompressed nor read.
-    if (!leaving.stop.signal.aborted) throw error;
-    value = leaving.stoppedAt;
-  }
-  if (isPlainObject(value)) {
-    const { [left]: _left, ...rest } = value;
-    return rest;
+    if (!leaving?.stop.signal.aborted) throw error;
+    return leaving.stoppedAt;
   }
   return value;
 }

@@ -1,6 +1,6 @@
 /**
  * Saved scan snapshots: the inventory a scan read and the result it produced, one gzip file per
- * scan under `snapshots/`: the document `{ schema, scanId, now, source, inventory, result }` as
+ * scan under `snapshots/`: the document `{ schema, scanId, now, source, result, inventory }` as
  * JSON records (store/json-records.ts), never one string, since a 1,000,000-asset tenant's is
  * longer than a string can be; a file saved before records (one JSON text) is read as well.
  * The inventory's records are its canonical JSON (keys sorted), hashed as they are made: the
@@ -15,6 +15,7 @@
 import { createReadStream } from 'node:fs';
 import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { CertifyError } from '../base/errors.js';
 import { writeFileAtomic, isPlainObject } from './json-file.js';
 import { inventoryDigester } from '../evidence/inventory-digest.js';
@@ -219,14 +220,30 @@ export async function hasSnapshot(dataDir: string, scanId: string): Promise<bool
  * STORE_CORRUPT for a file that cannot be read or is not that scan's snapshot.
  */
 export async function readSnapshotResult(dataDir: string, scanId: string): Promise<unknown> {
-  const path = fileOf(join(dataDir, SNAPSHOTS_DIR), scanId);
-  let value: unknown;
-  try {
-    value = await gunzipJsonWithout(
-      createReadStream(path),
+  const found = await readSnapshotFile(join(dataDir, SNAPSHOTS_DIR), scanId, (stream) =>
+    gunzipJsonWithout(
+      stream,
       'inventory',
       (partial) => isPlainObject(partial) && partial.result !== undefined,
-    );
+    ),
+  );
+  return found?.result ?? null;
+}
+
+/**
+ * The snapshot file of `scanId` in `dir`, as `read` makes it of the file's stream (records, or one
+ * JSON text as the snapshots saved before them: the records' marker decides), or null when it is
+ * not kept. STORE_CORRUPT for a file that cannot be read or is not that scan's snapshot.
+ */
+async function readSnapshotFile(
+  dir: string,
+  scanId: string,
+  read: (stream: Readable) => Promise<unknown>,
+): Promise<Record<string, unknown> | null> {
+  const path = fileOf(dir, scanId);
+  let value: unknown;
+  try {
+    value = await read(createReadStream(path));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new CertifyError('STORE_CORRUPT', `the snapshot ${path} is unreadable: ${(e as Error).message}`);
@@ -239,7 +256,7 @@ export async function readSnapshotResult(dataDir: string, scanId: string): Promi
   ) {
     throw new CertifyError('STORE_CORRUPT', `the snapshot ${path} is not a ${SCHEMA} file for ${scanId}`);
   }
-  return value.result;
+  return value;
 }
 
 export function createSnapshotStore<I, R>(
@@ -301,22 +318,8 @@ export function createSnapshotStore<I, R>(
     },
 
     async load(scanId) {
-      const path = fileOf(dir, scanId);
-      let value: unknown;
-      try {
-        // Records, or one JSON text as the snapshots saved before them: the records' marker decides.
-        value = await gunzipJson(createReadStream(path));
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-        throw new CertifyError(
-          'STORE_CORRUPT',
-          `the snapshot ${path} is unreadable: ${(e as Error).message}`,
-        );
-      }
-      if (!isPlainObject(value) || value.schema !== SCHEMA || value.scanId !== scanId) {
-        throw new CertifyError('STORE_CORRUPT', `the snapshot ${path} is not a ${SCHEMA} file for ${scanId}`);
-      }
-      return value as unknown as Snapshot<I, R>;
+      const found = await readSnapshotFile(dir, scanId, gunzipJson);
+      return found as unknown as Snapshot<I, R> | null;
     },
 
     list,

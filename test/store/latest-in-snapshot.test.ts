@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, it } from 'vitest';
-import { isCertifyError } from '../../base/errors.js';
 import { openPorts } from '../../app/ports.js';
 import { scan } from '../../services/scan.js';
 import { demoSource } from '../../scanner/sources/demo/index.js';
@@ -18,6 +17,7 @@ import { gunzipJsonWithout, gzipJsonRecordsBuffer, jsonRecords } from '../../sto
 import { createScanStore, LATEST_SCAN_FILE } from '../../store/scans.js';
 import { createSnapshotStore, readSnapshotResult, SNAPSHOTS_DIR } from '../../store/snapshots.js';
 import { summarize } from '../../scanner/summary.js';
+import { isCode } from '../support/store-fixtures.js';
 
 const dirs: string[] = [];
 const temp = () => {
@@ -56,11 +56,10 @@ describe('the latest result kept in its snapshot', () => {
     const dir = temp();
     const { result } = await saveScan(dir, 20);
     unlinkSync(join(dir, SNAPSHOTS_DIR, `${result.scanId}.json.gz`));
-    await assert.rejects(openPorts(dir, 50).scans.latest(), (e: unknown) => {
-      assert.ok(isCertifyError(e) && e.code === 'STORE_CORRUPT');
-      assert.match(e.message, new RegExp(`snapshot of ${result.scanId}, which is missing; run a scan`));
-      return true;
-    });
+    await assert.rejects(
+      openPorts(dir, 50).scans.latest(),
+      isCode('STORE_CORRUPT', new RegExp(`snapshot of ${result.scanId}, which is missing; run a scan`)),
+    );
     // The next scan saves a new latest result.
     const next = await saveScan(dir, 21);
     assert.equal((await openPorts(dir, 50).scans.latest())?.scanId, next.result.scanId);
